@@ -1,0 +1,100 @@
+"""check, fmt, new: the list format verbs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from curator.cli.common import add_format, add_list, list_root, print_json, print_problems
+from curator.core.model import Control
+from curator.core.problems import CuratorError
+from curator.core.records import control_to
+from curator.store.load import load
+from curator.store.write import control_path, render, rewrite, unformatted
+
+
+def register(verbs: argparse._SubParsersAction) -> None:
+    p = verbs.add_parser("check", help="validate every file of the list", description="Validate every file: schema, references, criteria. Exit 0 clean, 1 problems, 2 usage.")
+    add_list(p)
+    add_format(p)
+    p.set_defaults(func=check)
+
+    p = verbs.add_parser("fmt", help="rewrite files into the canonical layout", description="Rewrite list files into the canonical layout (comments kept). Broken files are never rewritten.")
+    add_list(p)
+    p.add_argument("--check", action="store_true", help="only list files that are not canonical; exit 1 if any")
+    p.set_defaults(func=fmt)
+
+    p = verbs.add_parser("new", help="create a draft control", description="Create a canonical, valid draft control file.")
+    add_list(p)
+    p.add_argument("control_id", metavar="CONTROL-ID")
+    p.add_argument("--title", required=True)
+    p.add_argument("--area", required=True)
+    p.add_argument("--as", dest="as_member", metavar="MEMBER", help="act as this member")
+    p.set_defaults(func=new)
+
+
+def check(args: argparse.Namespace) -> int:
+    root = list_root(args)
+    loaded = load(root)
+    if args.format == "json":
+        print_json({
+            "ok": not loaded.problems,
+            "files": loaded.files,
+            "problems": [p.as_json() for p in loaded.problems],
+        })
+    else:
+        print_problems(loaded.problems)
+        broken = len(loaded.broken)
+        summary = f"{loaded.files} files, {len(loaded.problems)} problems"
+        if broken:
+            summary += f", {broken} files could not be used"
+        print(summary if loaded.problems else f"{loaded.files} files, no problems", file=sys.stderr)
+    return 1 if loaded.problems else 0
+
+
+def fmt(args: argparse.Namespace) -> int:
+    root = list_root(args)
+    loaded = load(root)
+    usable = _usable_files(loaded)
+    changes = list(unformatted(root, iter(usable)))
+    for change in changes:
+        if args.check:
+            print(f"{change.path}: not in canonical form")
+        else:
+            rewrite(root, change)
+            print(f"{change.path}: reformatted")
+    for path in sorted(loaded.broken):
+        print(f"{path}: not formatted (broken: run `curator check`)", file=sys.stderr)
+    if args.check and changes:
+        return 1
+    return 0
+
+
+def _usable_files(loaded) -> list[str]:
+    files = ["list.toml"] if loaded.manifest else []
+    files += [c.file for c in loaded.controls.values()]
+    files += [i.file for i in loaded.catalogue.values()]
+    files += [c.file for c in loaded.comments]
+    files += [p.file for p in loaded.public_comments]
+    return sorted(files)
+
+
+def new(args: argparse.Namespace) -> int:
+    root = list_root(args)
+    path = control_path(root, args.control_id)
+    loaded = load(root)
+    if path.exists() or args.control_id in loaded.controls:
+        raise CuratorError(f"control {args.control_id} already exists ({path})")
+    if loaded.manifest is None:
+        raise CuratorError("list.toml is broken: run `curator check`")
+    if args.area not in loaded.manifest.areas:
+        areas = ", ".join(sorted(loaded.manifest.areas)) or "none declared"
+        raise CuratorError(f"unknown area '{args.area}' (areas: {areas})")
+    if not args.title.strip():
+        raise CuratorError("the title must not be empty")
+    control = Control(id=args.control_id, title=args.title.strip(), area=args.area, status="draft")
+    from curator.store.atomic import write_atomic
+
+    write_atomic(path, render("control", control_to(control)).encode(), expected=None)
+    print(f"{path.relative_to(root).as_posix()}: created draft {args.control_id}")
+    return 0

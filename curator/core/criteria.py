@@ -1,0 +1,306 @@
+"""The criteria language (DESIGN.md §2): comparisons of a parameter with a constant, `and`, `or`.
+
+Parsed with Python's `ast` under an allow-list of node types and never evaluated as Python.
+Evaluation is three-valued (Kleene): a comparison on a parameter an item lacks is unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from curator.core.model import Parameter
+
+MAX_LENGTH = 4000
+MAX_DEPTH = 40
+MAX_ATOMS = 400
+
+OPS = {ast.GtE: ">=", ast.Gt: ">", ast.LtE: "<=", ast.Lt: "<", ast.Eq: "=="}
+# `1600 <= tpp` is read as `tpp >= 1600`
+MIRROR = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "=="}
+FLAG_WORDS = {"true": True, "false": False}
+
+Truth = bool | None  # None is unknown
+
+
+class ExprError(ValueError):
+    """A criteria expression that cannot be accepted; `column` is 1-based."""
+
+    def __init__(self, message: str, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Atom:
+    param: str
+    op: str
+    value: float | bool
+
+    def holds(self, actual: float | bool) -> bool:
+        v = self.value
+        match self.op:
+            case ">=":
+                return actual >= v
+            case ">":
+                return actual > v
+            case "<=":
+                return actual <= v
+            case "<":
+                return actual < v
+        return actual == v
+
+    def __str__(self) -> str:
+        if isinstance(self.value, bool):
+            return f"{self.param} == {'true' if self.value else 'false'}"
+        return f"{self.param} {self.op} {format_number(self.value)}"
+
+
+@dataclass(frozen=True)
+class All:
+    terms: tuple[Expr, ...]
+
+    def __str__(self) -> str:
+        return " and ".join(_wrap(t, All) for t in self.terms)
+
+
+@dataclass(frozen=True)
+class Any:
+    terms: tuple[Expr, ...]
+
+    def __str__(self) -> str:
+        return " or ".join(_wrap(t, Any) for t in self.terms)
+
+
+Expr = Atom | All | Any
+
+
+def _wrap(term: Expr, parent: type) -> str:
+    return f"({term})" if isinstance(term, All | Any) and not isinstance(term, parent) else str(term)
+
+
+def format_number(value: float) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def parse(text: str, parameters: Mapping[str, Parameter] | None = None) -> Expr:
+    """Parse `text`; with `parameters`, also check every name and type against them."""
+    if not text.strip():
+        raise ExprError("empty expression")
+    if len(text) > MAX_LENGTH:
+        raise ExprError(f"expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
+    if "\n" in text or "\r" in text:
+        raise ExprError("expression must be on one line", text.find("\n") + 1 or text.find("\r") + 1)
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as err:
+        raise ExprError(_syntax_message(err), _column(text, err.offset)) from None
+    except (ValueError, RecursionError, MemoryError) as err:
+        raise ExprError(f"cannot read expression: {err}") from None
+    lead = len(text) - len(text.lstrip())
+    expr = _Builder(parameters, lead).build(tree.body, 0)
+    if sum(1 for _ in atoms(expr)) > MAX_ATOMS:
+        raise ExprError(f"expression has more than {MAX_ATOMS} comparisons")
+    return expr
+
+
+def _syntax_message(err: SyntaxError) -> str:
+    msg = (err.msg or "syntax error").removeprefix("invalid syntax. ")
+    return "not a valid expression" if msg == "invalid syntax" else msg
+
+
+def _column(text: str, offset: int | None) -> int:
+    lead = len(text) - len(text.lstrip())
+    return max(1, (offset or 1) + lead)
+
+
+class _Builder:
+    def __init__(self, parameters: Mapping[str, Parameter] | None, lead: int) -> None:
+        self.parameters = parameters
+        self.lead = lead
+
+    def fail(self, node: ast.AST, message: str) -> ExprError:
+        return ExprError(message, getattr(node, "col_offset", 0) + 1 + self.lead)
+
+    def build(self, node: ast.AST, depth: int) -> Expr:
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"expression is nested deeper than {MAX_DEPTH}")
+        if isinstance(node, ast.BoolOp):
+            terms = tuple(self.build(v, depth + 1) for v in node.values)
+            if isinstance(node.op, ast.And):
+                return All(_flatten(terms, All))
+            return Any(_flatten(terms, Any))
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        raise self.fail(node, _refusal(node))
+
+    def compare(self, node: ast.Compare) -> Expr:
+        operands = [node.left, *node.comparators]
+        found: list[Atom] = []
+        for i, op in enumerate(node.ops):
+            symbol = OPS.get(type(op))
+            if symbol is None:
+                raise self.fail(operands[i + 1], "only >=, >, <=, < and == compare values")
+            left, right = operands[i], operands[i + 1]
+            if isinstance(left, ast.Name) and left.id not in FLAG_WORDS:
+                found.append(self.atom(left, symbol, right))
+            elif isinstance(right, ast.Name) and right.id not in FLAG_WORDS:
+                found.append(self.atom(right, MIRROR[symbol], left))
+            else:
+                odd = next((o for o in (left, right) if not isinstance(o, ast.Constant | ast.Name)), left)
+                if isinstance(odd, ast.Constant | ast.Name | ast.UnaryOp):
+                    raise self.fail(left, "a comparison needs a parameter name on one side")
+                raise self.fail(odd, _refusal(odd))
+        return found[0] if len(found) == 1 else All(tuple(found))
+
+    def atom(self, name: ast.Name, op: str, other: ast.AST) -> Atom:
+        value = self.constant(other)
+        param = self.parameters.get(name.id) if self.parameters is not None else None
+        if self.parameters is not None and param is None:
+            hint = _suggest(name.id, self.parameters)
+            raise self.fail(name, f"unknown parameter '{name.id}'{hint}")
+        if isinstance(value, bool):
+            if op != "==":
+                raise self.fail(other, "a yes/no parameter is compared only with == true or == false")
+            if param is not None and not param.is_flag:
+                raise self.fail(other, f"'{name.id}' is a number, not a yes/no flag")
+        elif param is not None and param.is_flag:
+            raise self.fail(other, f"'{name.id}' is a yes/no flag: write {name.id} == true")
+        return Atom(name.id, op, value)
+
+    def constant(self, node: ast.AST) -> float | bool:
+        if isinstance(node, ast.Name) and node.id in FLAG_WORDS:
+            return FLAG_WORDS[node.id]
+        sign = 1
+        inner = node
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            sign = -1 if isinstance(node.op, ast.USub) else 1
+            inner = node.operand
+        if isinstance(inner, ast.Constant) and type(inner.value) in (int, float):
+            value = float(inner.value) * sign
+            if not math.isfinite(value):
+                raise self.fail(node, "number is too large")
+            return value
+        if isinstance(inner, ast.Name):
+            raise self.fail(node, "compare a parameter with a number, not with another parameter")
+        raise self.fail(node, _refusal(node))
+
+
+def _flatten(terms: tuple[Expr, ...], kind: type) -> tuple[Expr, ...]:
+    out: list[Expr] = []
+    for term in terms:
+        out.extend(term.terms if isinstance(term, kind) else (term,))
+    return tuple(out)
+
+
+def _refusal(node: ast.AST) -> str:
+    match node:
+        case ast.UnaryOp(op=ast.Not()):
+            return "'not' is not part of the criteria language; invert the comparison instead"
+        case ast.Call():
+            return "calls are not allowed"
+        case ast.Attribute():
+            return "attribute access is not allowed"
+        case ast.Lambda():
+            return "lambdas are not allowed"
+        case ast.BinOp():
+            return "arithmetic is not allowed: write the threshold as one number"
+        case ast.Name():
+            return f"'{node.id}' alone is not a condition: compare it, e.g. {node.id} >= 1"
+        case ast.Constant():
+            return "a constant alone is not a condition"
+    return f"{type(node).__name__.lower()} is not allowed: use comparisons joined by and / or"
+
+
+def _suggest(name: str, parameters: Mapping[str, Parameter]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(parameters), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def atoms(expr: Expr) -> Iterator[Atom]:
+    if isinstance(expr, Atom):
+        yield expr
+    else:
+        for term in expr.terms:
+            yield from atoms(term)
+
+
+def parameters_used(expr: Expr) -> set[str]:
+    return {a.param for a in atoms(expr)}
+
+
+def evaluate(expr: Expr, params: Mapping[str, float | bool]) -> Truth:
+    """Kleene three-valued evaluation: a missing parameter makes its comparison unknown."""
+    if isinstance(expr, Atom):
+        actual = params.get(expr.param)
+        if actual is None:
+            return None
+        if isinstance(expr.value, bool) != isinstance(actual, bool):
+            return None  # a number where a flag is expected (check reports it)
+        return expr.holds(actual)
+    if isinstance(expr, All):
+        result: Truth = True
+        for term in expr.terms:
+            value = evaluate(term, params)
+            if value is False:
+                return False
+            if value is None:
+                result = None
+        return result
+    result = False
+    for term in expr.terms:
+        value = evaluate(term, params)
+        if value is True:
+            return True
+        if value is None:
+            result = None
+    return result
+
+
+def replace_constants(expr: Expr, param: str, new: dict[float, float]) -> Expr:
+    """The same expression with constants on `param` mapped through `new`."""
+    if isinstance(expr, Atom):
+        if expr.param == param and not isinstance(expr.value, bool):
+            return Atom(expr.param, expr.op, new.get(expr.value, expr.value))
+        return expr
+    return type(expr)(tuple(replace_constants(t, param, new) for t in expr.terms))
+
+
+def describe(expr: Expr, parameters: Mapping[str, Parameter]) -> str:
+    """Plain language for people who do not read operators: 'total processing performance ≥ 4,800'."""
+    words = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+
+    def one(node: Expr, top: bool) -> str:
+        if isinstance(node, Atom):
+            p = parameters.get(node.param)
+            title = (p.title if p else node.param).lower() if p else node.param
+            if isinstance(node.value, bool):
+                return f"{title}: {'yes' if node.value else 'no'}"
+            unit = f" {p.unit}" if p and p.unit and p.unit.lower() not in title else ""
+            return f"{title} {words[node.op]} {_plain_number(node.value)}{unit}"
+        joiner = ", and " if isinstance(node, All) else ", or "
+        text = joiner.join(one(t, False) for t in node.terms)
+        return text if top else f"({text})"
+
+    return one(expr, True)
+
+
+def _plain_number(value: float) -> str:
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e15):
+        mantissa, exponent = f"{value:e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        prefix = "" if mantissa == "1" else f"{mantissa} × "
+        return f"{prefix}10^{int(exponent)}"
+    return f"{value:,}".rstrip("0").rstrip(".") if "." in f"{value}" else f"{value:,}"

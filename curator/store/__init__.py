@@ -1,0 +1,1 @@
+"""Files and git: reading lists, canonical writing, atomic writes, git plumbing."""

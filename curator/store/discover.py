@@ -1,0 +1,33 @@
+"""Which list a command works on: --list, else $CURATOR_LIST, else the one lists/*/ found upward."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from curator.core.problems import CuratorError
+
+
+def find_list(explicit: str | None, cwd: Path | None = None) -> Path:
+    chosen = explicit or os.environ.get("CURATOR_LIST")
+    if chosen:
+        root = Path(chosen)
+        if not root.is_dir():
+            raise CuratorError(f"{chosen}: no such folder", exit_code=2)
+        if not (root / "list.toml").exists() and not (root / "list.toml").is_symlink():
+            raise CuratorError(f"{chosen}: not a list (no list.toml)", exit_code=2)
+        return root
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "list.toml").is_file():
+            return folder
+        found = sorted(p.parent for p in folder.glob("lists/*/list.toml"))
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            names = ", ".join(str(p) for p in found)
+            raise CuratorError(f"several lists found ({names}): choose one with --list DIR", 2)
+    raise CuratorError(
+        "no list found: pass --list DIR, set CURATOR_LIST, or run inside a folder with lists/*/list.toml",
+        exit_code=2,
+    )

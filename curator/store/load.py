@@ -1,0 +1,150 @@
+"""Read a list (a folder, or a git revision through the same code) into the immutable model."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from curator.core import checks, records
+from curator.core.ids import CONTROL_ID, DOCKET_ID, SLUG_ID, TRACKING_NUMBER
+from curator.core.model import ControlList
+from curator.core.problems import Problem
+from curator.store import read as reader
+from curator.store.source import Entry, kind_of, walk
+
+STAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{6}Z(\.[0-9]+)?-[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def load(root: Path, reader_fn=reader.read) -> ControlList:
+    """The list in folder `root` as it is on disk."""
+    return build(walk(root), reader_fn)
+
+
+def build(entries: Iterable[Entry], reader_fn=reader.read) -> ControlList:
+    problems: list[Problem] = []
+    broken: dict[str, list[Problem]] = defaultdict(list)
+    texts: dict[str, bytes] = {}
+    good: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    files = 0
+    for entry in entries:
+        kind = kind_of(entry.path)
+        files += 1
+        if entry.problem is not None:
+            broken[entry.path].append(entry.problem)
+            continue
+        if kind is None:
+            continue
+        name_problem = _name_problem(kind, entry.path)
+        if name_problem:
+            broken[entry.path].append(name_problem)
+            continue
+        result = reader_fn(kind, entry.path, entry.raw)
+        if result.data is None:
+            broken[entry.path].extend(result.problems)
+            continue
+        texts[entry.path] = entry.raw
+        good[kind].append((entry.path, result.data))
+
+    manifest = None
+    for path, data in good["list"]:
+        manifest = records.manifest_from(data)
+        problems.extend(checks.check_manifest(manifest, path))
+    if manifest is None and "list.toml" not in broken:
+        broken["list.toml"].append(
+            Problem("list.toml", None, "", "no-manifest", "no list.toml: this folder is not a list")
+        )
+
+    controls = {}
+    by_id: dict[str, list[str]] = defaultdict(list)
+    for path, data in good["control"]:
+        by_id[data["id"]].append(path)
+    for path, data in good["control"]:
+        stem = _stem(path)
+        if data["id"] != stem:
+            message = f"id '{data['id']}' does not match the file name '{stem}'"
+            broken[path].append(Problem(path, None, "id", "id-mismatch", message))
+            if len(by_id[data["id"]]) > 1:
+                others = ", ".join(p for p in by_id[data["id"]] if p != path)
+                broken[path].append(Problem(path, None, "id", "duplicate-id", f"id '{data['id']}' is also used by {others}"))
+            continue
+        controls[stem] = records.control_from(data, path)
+
+    catalogue = {}
+    for path, data in good["item"]:
+        stem = _stem(path)
+        if data["id"] != stem:
+            message = f"id '{data['id']}' does not match the file name '{stem}'"
+            broken[path].append(Problem(path, None, "id", "id-mismatch", message))
+            continue
+        catalogue[stem] = records.item_from(data, path)
+
+    comments = []
+    for path, data in good["comment"]:
+        comments.append(records.comment_from(data, path.split("/")[1], path))
+    public = []
+    for path, data in good["public-comment"]:
+        if data["tracking_number"] != _stem(path):
+            message = f"tracking number '{data['tracking_number']}' does not match the file name"
+            broken[path].append(Problem(path, None, "tracking_number", "id-mismatch", message))
+            continue
+        public.append(records.public_comment_from(data, path))
+
+    if manifest is not None:
+        known = set(controls)
+        for control in controls.values():
+            problems.extend(checks.check_control(control, manifest, known))
+        for item in catalogue.values():
+            problems.extend(checks.check_item(item, manifest))
+        for comment in comments:
+            problems.extend(checks.check_comment(comment, manifest, controls))
+    for pc in public:
+        problems.extend(checks.check_public_comment(pc, controls))
+
+    for path, found in broken.items():
+        raw = texts.get(path)
+        problems.extend(_locate(p, raw) for p in found)
+    problems = [_locate(p, texts.get(p.file)) for p in problems]
+    return ControlList(
+        manifest=manifest,
+        controls=controls,
+        catalogue=catalogue,
+        comments=tuple(comments),
+        public_comments=tuple(public),
+        problems=tuple(sorted(problems, key=_order)),
+        files=files,
+        broken={path: tuple(found) for path, found in broken.items()},
+    )
+
+
+def _order(problem: Problem) -> tuple[str, int, str]:
+    return (problem.file, problem.line or 0, problem.key)
+
+
+def _locate(problem: Problem, raw: bytes | None) -> Problem:
+    if problem.line is not None or raw is None:
+        return problem
+    return reader.locate(problem, raw.decode("utf-8"))
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".toml")
+
+
+def _name_problem(kind: str, path: str) -> Problem | None:
+    parts = path.split("/")
+    stem = _stem(path)
+    rule = {
+        "control": (CONTROL_ID, "a control file is named <CONTROL-ID>.toml, e.g. 3A090.toml"),
+        "item": (SLUG_ID, "a catalogue file is named <item-id>.toml in lower case, e.g. nvidia-h100.toml"),
+        "comment": (STAMP, "a comment file is named <UTC-stamp>-<member>.toml"),
+        "public-comment": (TRACKING_NUMBER, "a public comment file is named <tracking-number>.toml"),
+    }.get(kind)
+    if rule and not rule[0].match(stem):
+        return Problem(path, None, "", "bad-file-name", f"'{parts[-1]}' is not a valid file name: {rule[1]}")
+    if kind == "comment" and not CONTROL_ID.match(parts[1]):
+        return Problem(path, None, "", "bad-file-name", f"'{parts[1]}' is not a control id")
+    if kind == "public-comment" and not DOCKET_ID.match(parts[1]):
+        return Problem(path, None, "", "bad-file-name", f"'{parts[1]}' is not a docket id")
+    return None

@@ -1,0 +1,85 @@
+"""One file's bytes to data and problems: size, encoding, conflict markers, TOML, schema."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import tomli
+
+from curator.core.problems import Problem
+from curator.store import validate
+from curator.store.tomltext import scan
+
+MAX_BYTES = 2 * 1024 * 1024
+CONFLICT = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})( |$)", re.MULTILINE)
+KEY_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Read:
+    data: dict[str, Any] | None  # the JSON view; None when the file cannot be used
+    raw: dict[str, Any] | None  # the TOML data with native dates (for rewriting)
+    problems: tuple[Problem, ...]
+
+
+def key_text(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def key_path(text: str) -> tuple[str | int, ...]:
+    return tuple(int(i) if i else name for name, i in KEY_PART.findall(text))
+
+
+def read(kind: str, file: str, raw: bytes) -> Read:
+    def broken(code: str, message: str, line: int | None = None) -> Read:
+        return Read(None, None, (Problem(file, line, "", code, message),))
+
+    if len(raw) > MAX_BYTES:
+        return broken("file-too-large", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")
+    if b"\x00" in raw:
+        return broken("nul-byte", "file contains a NUL byte", raw.count(b"\n", 0, raw.index(0)) + 1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        return broken("not-utf8", f"not valid UTF-8 (byte {err.start})", line)
+    marker = CONFLICT.search(raw)
+    if marker:
+        line = raw.count(b"\n", 0, marker.start()) + 1
+        return broken(
+            "conflict-markers",
+            "unresolved merge conflict markers: resolve the conflict, then run `curator check`",
+            line,
+        )
+    if not text.strip():
+        return broken("empty-file", "file is empty")
+    try:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as err:
+        message = getattr(err, "msg", str(err)).split(" (at ")[0]
+        return broken("toml-syntax", f"not valid TOML: {message}", getattr(err, "lineno", None))
+    except RecursionError:
+        return broken("toml-syntax", "not valid TOML: nested too deeply")
+    view = validate.json_view(data)
+    issues = validate.validate(kind, view)
+    if not issues:
+        return Read(view, data, ())
+    layout = scan(text)
+    problems = tuple(
+        Problem(file, layout.line_of(path) or 1, key_text(path), code, message)
+        for path, code, message in issues
+    )
+    return Read(None, None, problems)
+
+
+def locate(problem: Problem, text: str) -> Problem:
+    """Give a cross-file problem the line of its key."""
+    if problem.line is not None:
+        return problem
+    line = scan(text).line_of(key_path(problem.key)) if problem.key else None
+    return Problem(problem.file, line or 1, problem.key, problem.code, problem.message)

@@ -1,0 +1,130 @@
+"""Schema validation: a fast validator says yes or no; jsonschema explains the no in plain words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import jsonschema
+
+from curator.store.schemas import schema
+
+try:  # the fast path; jsonschema alone gives the same answers, only slower
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - jsonschema-rs is a dependency
+    jsonschema_rs = None
+
+Issue = tuple[tuple[str | int, ...], str, str]  # key path, code, message
+
+
+def json_view(value: Any) -> Any:
+    """TOML values as JSON sees them: dates and times become ISO strings."""
+    if isinstance(value, dict):
+        return {k: json_view(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_view(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return iso_datetime(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
+def iso_datetime(value: dt.datetime) -> str:
+    if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0):
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    return value.isoformat()
+
+
+@cache
+def _fast(kind: str) -> Any:
+    return jsonschema_rs.validator_for(schema(kind)) if jsonschema_rs else None
+
+
+@cache
+def _slow(kind: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(kind))
+
+
+def is_valid(kind: str, instance: Any) -> bool:
+    fast = _fast(kind)
+    if fast is not None:
+        return fast.is_valid(instance)
+    return _slow(kind).is_valid(instance)
+
+
+def validate(kind: str, instance: Any) -> list[Issue]:
+    if is_valid(kind, instance):
+        return []
+    return list(explain(kind, instance))
+
+
+def explain(kind: str, instance: Any) -> Iterator[Issue]:
+    errors = sorted(_slow(kind).iter_errors(instance), key=lambda e: list(map(str, e.path)))
+    for error in errors:
+        yield from _plain(error)
+
+
+_TYPES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a table",
+}
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def _plain(error: jsonschema.ValidationError) -> Iterator[Issue]:
+    path = tuple(error.absolute_path)
+    kw = error.validator
+    sub = error.schema if isinstance(error.schema, dict) else {}
+    title = sub.get("title", "value")
+    value = error.instance
+    if kw == "required":
+        missing = [k for k in error.validator_value if k not in (value or {})]
+        for key in missing:
+            yield path, "missing-key", f"missing required key '{key}'"
+    elif kw == "additionalProperties":
+        known = list(sub.get("properties", {}))
+        for key in sorted(set(value) - set(known)):
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            yield (*path, key), "unknown-key", f"unknown key '{key}'{hint}"
+    elif kw == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else expected
+        want = " or ".join(_TYPES.get(n, n) for n in names)
+        yield path, "wrong-type", f"{title} must be {want}, not {_what(value)}"
+    elif kw == "enum":
+        options = ", ".join(map(str, error.validator_value))
+        yield path, "bad-value", f"'{value}' is not a valid {title.lower()}: use one of {options}"
+    elif kw == "pattern":
+        yield path, "bad-format", f"{value!r} is not a valid {title.lower()}"
+    elif kw == "propertyNames":
+        yield path, "bad-format", f"{value!r} has a key that is not a valid name"
+    elif kw == "minLength":
+        yield path, "empty-value", f"{title} must not be empty"
+    elif kw == "maxLength":
+        yield path, "too-long", f"{title} is longer than {error.validator_value} characters"
+    elif kw == "uniqueItems":
+        yield path, "duplicate-entry", f"{title} lists the same entry twice"
+    else:
+        yield path, "schema", error.message

@@ -1,0 +1,187 @@
+"""Shared fixtures: small real lists written into tmp_path, and a way to run the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+LIST_TOML = """\
+id = "test-list"
+title = "Test list"
+version = "1.0"
+partners = ["JP", "NL", "US"]
+
+[docket]
+id = "BIS-2026-0001"
+agency = "Bureau of Industry and Security, Commerce"
+comment_deadline = 2027-01-31
+contact = "Regulatory Policy Division"
+
+[[members]]
+id = "chair"
+name = "Committee chair"
+role = "chair"
+email = "chair@example.org"
+
+[[members]]
+id = "industry-1"
+name = "Industry member 1"
+role = "member"
+email = "industry-1@example.org"
+
+[[members]]
+id = "academia-1"
+name = "Academic member 1"
+role = "member"
+email = "academia-1@example.org"
+
+[[members]]
+id = "observer-1"
+name = "Observer 1"
+role = "observer"
+email = "observer-1@example.org"
+
+[areas.advanced-computing]
+title = "Advanced computing"
+
+[areas.quantum]
+title = "Quantum information and sensing"
+
+[parameters.datacenter]
+title = "Designed or marketed for datacenters"
+unit = "yes/no"
+type = "flag"
+
+[parameters.interconnect]
+title = "Aggregate bidirectional transfer rate"
+unit = "GB/s"
+
+[parameters.performance_density]
+title = "Performance density"
+unit = "TPP/mm²"
+
+[parameters.tpp]
+title = "Total processing performance"
+unit = "TPP"
+"""
+
+CONTROL_3A090 = '''\
+id = "3A090"
+title = "Integrated circuits for advanced computing"
+area = "advanced-computing"
+status = "proposed"
+visibility = "public"
+reasons = ["AT1", "RS"]
+regime = "unilateral"
+summary = "Advanced computing chips above the October 2023 thresholds."
+
+[[items]]
+label = "a.1"
+text = "A 'total processing performance' of 4800 or more."
+match = "tpp >= 4800"
+
+[[items]]
+label = "a.2"
+text = "A 'total processing performance' of 1600 or more and a 'performance density' of 5.92 or more."
+match = "datacenter == true and tpp >= 1600 and performance_density >= 5.92"
+'''
+
+# name, origin, of_concern, mass_market, params
+CHIPS = {
+    "a100": ("NVIDIA A100", "US", True, False, {"tpp": 4992, "performance_density": 6.04, "interconnect": 600, "datacenter": True}),
+    "a800": ("NVIDIA A800", "US", True, False, {"tpp": 4992, "performance_density": 6.04, "interconnect": 400, "datacenter": True}),
+    "l4": ("NVIDIA L4", "US", True, False, {"tpp": 1936, "performance_density": 6.57, "datacenter": True}),
+    "h20": ("NVIDIA H20", "US", False, False, {"tpp": 2368, "performance_density": 2.91, "datacenter": True}),
+    "rtx-4090": ("GeForce RTX 4090", "US", False, True, {"tpp": 5285, "performance_density": 8.68, "datacenter": False}),
+    "ascend-910b": ("Huawei Ascend 910B", "CN", True, False, {"tpp": 5120, "datacenter": True}),
+    "mystery": ("Unmeasured chip", "US", True, False, {"performance_density": 7.0}),
+}
+
+
+def item_toml(item_id: str, name: str, origin: str, concern: bool, mass: bool, params: dict) -> str:
+    lines = [
+        f'id = "{item_id}"',
+        f'name = "{name}"',
+        f'origin = "{origin}"',
+        f"of_concern = {'true' if concern else 'false'}",
+        f"mass_market = {'true' if mass else 'false'}",
+        'sources = ["test fixture"]',
+        "",
+        "[params]",
+    ]
+    for key in sorted(params):
+        value = params[key]
+        lines.append(f"{key} = {str(value).lower() if isinstance(value, bool) else value}")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class ListDir:
+    root: Path
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text) if text.startswith("\n") else text)
+        return path
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text()
+
+    def snapshot(self) -> dict[str, bytes]:
+        return {
+            p.relative_to(self.root).as_posix(): p.read_bytes()
+            for p in sorted(self.root.rglob("*"))
+            if p.is_file() and ".git" not in p.parts
+        }
+
+
+def make_list(root: Path) -> ListDir:
+    lst = ListDir(root)
+    lst.write("list.toml", LIST_TOML)
+    lst.write("controls/3A090.toml", CONTROL_3A090)
+    for item_id, (name, origin, concern, mass, params) in CHIPS.items():
+        lst.write(f"catalogue/{item_id}.toml", item_toml(item_id, name, origin, concern, mass, params))
+    return lst
+
+
+@pytest.fixture
+def lst(tmp_path: Path) -> ListDir:
+    return make_list(tmp_path / "test-list")
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_curator(*args: str, cwd: Path | None = None, env: dict | None = None, stdin: str | None = None) -> Run:
+    full_env = {**os.environ, "NO_COLOR": "1", "CURATOR_CACHE": "0", **(env or {})}
+    full_env.pop("CURATOR_LIST", None)
+    full_env.pop("CURATOR_MEMBER", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "curator", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def curator():
+    return run_curator
