@@ -71,7 +71,7 @@ title = "Total processing performance"
 unit = "TPP"
 """
 
-CONTROL_3A090 = '''\
+CONTROL_3A090 = """\
 id = "3A090"
 title = "Integrated circuits for advanced computing"
 area = "advanced-computing"
@@ -90,15 +90,45 @@ match = "tpp >= 4800"
 label = "a.2"
 text = "A 'total processing performance' of 1600 or more and a 'performance density' of 5.92 or more."
 match = "datacenter == true and tpp >= 1600 and performance_density >= 5.92"
-'''
+"""
 
 # name, origin, of_concern, mass_market, params
 CHIPS = {
-    "a100": ("NVIDIA A100", "US", True, False, {"tpp": 4992, "performance_density": 6.04, "interconnect": 600, "datacenter": True}),
-    "a800": ("NVIDIA A800", "US", True, False, {"tpp": 4992, "performance_density": 6.04, "interconnect": 400, "datacenter": True}),
-    "l4": ("NVIDIA L4", "US", True, False, {"tpp": 1936, "performance_density": 6.57, "datacenter": True}),
-    "h20": ("NVIDIA H20", "US", False, False, {"tpp": 2368, "performance_density": 2.91, "datacenter": True}),
-    "rtx-4090": ("GeForce RTX 4090", "US", False, True, {"tpp": 5285, "performance_density": 8.68, "datacenter": False}),
+    "a100": (
+        "NVIDIA A100",
+        "US",
+        True,
+        False,
+        {"tpp": 4992, "performance_density": 6.04, "interconnect": 600, "datacenter": True},
+    ),
+    "a800": (
+        "NVIDIA A800",
+        "US",
+        True,
+        False,
+        {"tpp": 4992, "performance_density": 6.04, "interconnect": 400, "datacenter": True},
+    ),
+    "l4": (
+        "NVIDIA L4",
+        "US",
+        True,
+        False,
+        {"tpp": 1936, "performance_density": 6.57, "datacenter": True},
+    ),
+    "h20": (
+        "NVIDIA H20",
+        "US",
+        False,
+        False,
+        {"tpp": 2368, "performance_density": 2.91, "datacenter": True},
+    ),
+    "rtx-4090": (
+        "GeForce RTX 4090",
+        "US",
+        False,
+        True,
+        {"tpp": 5285, "performance_density": 8.68, "datacenter": False},
+    ),
     "ascend-910b": ("Huawei Ascend 910B", "CN", True, False, {"tpp": 5120, "datacenter": True}),
     "mystery": ("Unmeasured chip", "US", True, False, {"performance_density": 7.0}),
 }
@@ -150,7 +180,9 @@ def make_list(root: Path) -> ListDir:
     lst.write("list.toml", LIST_TOML)
     lst.write("controls/3A090.toml", CONTROL_3A090)
     for item_id, (name, origin, concern, mass, params) in CHIPS.items():
-        lst.write(f"catalogue/{item_id}.toml", item_toml(item_id, name, origin, concern, mass, params))
+        lst.write(
+            f"catalogue/{item_id}.toml", item_toml(item_id, name, origin, concern, mass, params)
+        )
     return lst
 
 
@@ -166,10 +198,11 @@ class Run:
     err: str
 
 
-def run_curator(*args: str, cwd: Path | None = None, env: dict | None = None, stdin: str | None = None) -> Run:
-    full_env = {**os.environ, "NO_COLOR": "1", "CURATOR_CACHE": "0", **(env or {})}
-    full_env.pop("CURATOR_LIST", None)
-    full_env.pop("CURATOR_MEMBER", None)
+def run_curator(
+    *args: str, cwd: Path | None = None, env: dict | None = None, stdin: str | None = None
+) -> Run:
+    base = {k: v for k, v in os.environ.items() if k not in ("CURATOR_LIST", "CURATOR_MEMBER")}
+    full_env = {**base, "NO_COLOR": "1", **(env or {})}
     done = subprocess.run(
         [sys.executable, "-m", "curator", *args],
         cwd=cwd,

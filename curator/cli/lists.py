@@ -14,17 +14,31 @@ from curator.store.write import control_path, render, rewrite, unformatted
 
 
 def register(verbs: argparse._SubParsersAction) -> None:
-    p = verbs.add_parser("check", help="validate every file of the list", description="Validate every file: schema, references, criteria. Exit 0 clean, 1 problems, 2 usage.")
+    p = verbs.add_parser(
+        "check",
+        help="validate every file of the list",
+        description="Validate every file: schema, references, criteria. Exit 0 clean, 1 problems, 2 usage.",
+    )
     add_list(p)
     add_format(p)
     p.set_defaults(func=check)
 
-    p = verbs.add_parser("fmt", help="rewrite files into the canonical layout", description="Rewrite list files into the canonical layout (comments kept). Broken files are never rewritten.")
+    p = verbs.add_parser(
+        "fmt",
+        help="rewrite files into the canonical layout",
+        description="Rewrite list files into the canonical layout (comments kept). Broken files are never rewritten.",
+    )
     add_list(p)
-    p.add_argument("--check", action="store_true", help="only list files that are not canonical; exit 1 if any")
+    p.add_argument(
+        "--check", action="store_true", help="only list files that are not canonical; exit 1 if any"
+    )
     p.set_defaults(func=fmt)
 
-    p = verbs.add_parser("new", help="create a draft control", description="Create a canonical, valid draft control file.")
+    p = verbs.add_parser(
+        "new",
+        help="create a draft control",
+        description="Create a canonical, valid draft control file.",
+    )
     add_list(p)
     p.add_argument("control_id", metavar="CONTROL-ID")
     p.add_argument("--title", required=True)
@@ -37,11 +51,13 @@ def check(args: argparse.Namespace) -> int:
     root = list_root(args)
     loaded = load(root)
     if args.format == "json":
-        print_json({
-            "ok": not loaded.problems,
-            "files": loaded.files,
-            "problems": [p.as_json() for p in loaded.problems],
-        })
+        print_json(
+            {
+                "ok": not loaded.problems,
+                "files": loaded.files,
+                "problems": [p.as_json() for p in loaded.problems],
+            }
+        )
     else:
         print_problems(loaded.problems)
         broken = len(loaded.broken)

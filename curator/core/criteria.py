@@ -82,7 +82,9 @@ Expr = Atom | All | Any
 
 
 def _wrap(term: Expr, parent: type) -> str:
-    return f"({term})" if isinstance(term, All | Any) and not isinstance(term, parent) else str(term)
+    return (
+        f"({term})" if isinstance(term, All | Any) and not isinstance(term, parent) else str(term)
+    )
 
 
 def format_number(value: float) -> str:
@@ -98,7 +100,9 @@ def parse(text: str, parameters: Mapping[str, Parameter] | None = None) -> Expr:
     if len(text) > MAX_LENGTH:
         raise ExprError(f"expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
     if "\n" in text or "\r" in text:
-        raise ExprError("expression must be on one line", text.find("\n") + 1 or text.find("\r") + 1)
+        raise ExprError(
+            "expression must be on one line", text.find("\n") + 1 or text.find("\r") + 1
+        )
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
@@ -155,7 +159,9 @@ class _Builder:
             elif isinstance(right, ast.Name) and right.id not in FLAG_WORDS:
                 found.append(self.atom(right, MIRROR[symbol], left))
             else:
-                odd = next((o for o in (left, right) if not isinstance(o, ast.Constant | ast.Name)), left)
+                odd = next(
+                    (o for o in (left, right) if not isinstance(o, ast.Constant | ast.Name)), left
+                )
                 if isinstance(odd, ast.Constant | ast.Name | ast.UnaryOp):
                     raise self.fail(left, "a comparison needs a parameter name on one side")
                 raise self.fail(odd, _refusal(odd))
@@ -169,7 +175,9 @@ class _Builder:
             raise self.fail(name, f"unknown parameter '{name.id}'{hint}")
         if isinstance(value, bool):
             if op != "==":
-                raise self.fail(other, "a yes/no parameter is compared only with == true or == false")
+                raise self.fail(
+                    other, "a yes/no parameter is compared only with == true or == false"
+                )
             if param is not None and not param.is_flag:
                 raise self.fail(other, f"'{name.id}' is a number, not a yes/no flag")
         elif param is not None and param.is_flag:

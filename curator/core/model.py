@@ -23,6 +23,7 @@ REGIMES = ("wassenaar", "mtcr", "nsg", "australia-group", "unilateral")
 VISIBILITIES = ("public", "committee")
 DEFAULT_PUBLISHABLE = ("recommended", "published", "final")
 
+
 @dataclass(frozen=True)
 class Member:
     id: str

@@ -46,9 +46,7 @@ def control_from(data: Mapping[str, Any], file: str = "") -> Control:
     for key in ("reasons", "related", "sources"):
         if key in fields:
             fields[key] = tuple(fields[key])
-    return Control(
-        **fields, file=file, items=tuple(Paragraph(**p) for p in data.get("items", ()))
-    )
+    return Control(**fields, file=file, items=tuple(Paragraph(**p) for p in data.get("items", ())))
 
 
 def control_to(control: Control) -> dict[str, Any]:

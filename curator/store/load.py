@@ -67,7 +67,15 @@ def build(entries: Iterable[Entry], reader_fn=reader.read) -> ControlList:
             broken[path].append(Problem(path, None, "id", "id-mismatch", message))
             if len(by_id[data["id"]]) > 1:
                 others = ", ".join(p for p in by_id[data["id"]] if p != path)
-                broken[path].append(Problem(path, None, "id", "duplicate-id", f"id '{data['id']}' is also used by {others}"))
+                broken[path].append(
+                    Problem(
+                        path,
+                        None,
+                        "id",
+                        "duplicate-id",
+                        f"id '{data['id']}' is also used by {others}",
+                    )
+                )
             continue
         controls[stem] = records.control_from(data, path)
 
@@ -137,12 +145,20 @@ def _name_problem(kind: str, path: str) -> Problem | None:
     stem = _stem(path)
     rule = {
         "control": (CONTROL_ID, "a control file is named <CONTROL-ID>.toml, e.g. 3A090.toml"),
-        "item": (SLUG_ID, "a catalogue file is named <item-id>.toml in lower case, e.g. nvidia-h100.toml"),
+        "item": (
+            SLUG_ID,
+            "a catalogue file is named <item-id>.toml in lower case, e.g. nvidia-h100.toml",
+        ),
         "comment": (STAMP, "a comment file is named <UTC-stamp>-<member>.toml"),
-        "public-comment": (TRACKING_NUMBER, "a public comment file is named <tracking-number>.toml"),
+        "public-comment": (
+            TRACKING_NUMBER,
+            "a public comment file is named <tracking-number>.toml",
+        ),
     }.get(kind)
     if rule and not rule[0].match(stem):
-        return Problem(path, None, "", "bad-file-name", f"'{parts[-1]}' is not a valid file name: {rule[1]}")
+        return Problem(
+            path, None, "", "bad-file-name", f"'{parts[-1]}' is not a valid file name: {rule[1]}"
+        )
     if kind == "comment" and not CONTROL_ID.match(parts[1]):
         return Problem(path, None, "", "bad-file-name", f"'{parts[1]}' is not a control id")
     if kind == "public-comment" and not DOCKET_ID.match(parts[1]):

@@ -67,9 +67,17 @@ def _entry(root: Path, path: Path) -> Entry:
     if path.is_symlink():
         target = Path(os.path.realpath(path))
         if not target.is_relative_to(root):
-            return Entry(rel, None, Problem(rel, None, "", "outside-list", "link points outside the list folder; not read"))
+            return Entry(
+                rel,
+                None,
+                Problem(
+                    rel, None, "", "outside-list", "link points outside the list folder; not read"
+                ),
+            )
         if target.is_dir():
-            return Entry(rel, None, Problem(rel, None, "", "outside-list", "linked folders are not read"))
+            return Entry(
+                rel, None, Problem(rel, None, "", "outside-list", "linked folders are not read")
+            )
     try:
         st = path.stat()
         if st.st_size > MAX_BYTES:
@@ -79,4 +87,6 @@ def _entry(root: Path, path: Path) -> Entry:
             raw = f.read(MAX_BYTES + 1)
         return Entry(rel, raw, stamp=(st.st_size, st.st_mtime_ns, st.st_ino))
     except OSError as err:
-        return Entry(rel, None, Problem(rel, None, "", "unreadable", f"cannot read: {err.strerror}"))
+        return Entry(
+            rel, None, Problem(rel, None, "", "unreadable", f"cannot read: {err.strerror}")
+        )

@@ -25,10 +25,7 @@ class Layout:
     before: dict[KeyPath, list[str]] = field(default_factory=dict)
     inline: dict[KeyPath, str] = field(default_factory=dict)
     trailing: list[str] = field(default_factory=list)
-
-    @property
-    def has_comments(self) -> bool:
-        return bool(self.before or self.inline or self.trailing)
+    header: list[str] = field(default_factory=list)  # the comment block that opens the file
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -144,7 +141,7 @@ def scan(text: str) -> Layout:
         if not line:
             continue
         if line.startswith("#"):
-            pending.append(line)
+            (layout.header if not layout.lines else pending).append(line)
             continue
         if line.startswith("["):
             is_array = line.startswith("[[")
@@ -229,7 +226,7 @@ class Shape:
 
 
 def canonical(data: Mapping[str, Any], shape: Shape, layout: Layout | None = None) -> str:
-    out: list[str] = []
+    out: list[str] = list(layout.header) if layout else []
     _table(out, data, shape, (), layout or Layout(), header=None)
     if layout and layout.trailing:
         out.append("")

@@ -1,0 +1,210 @@
+"""`curator check`: every problem as path:line: message, exit 1, nothing changed, the rest loads."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from curator.store.load import load
+
+BAD_FILES = {
+    "malformed-toml": ("controls/3A091.toml", 'id = "3A091"\ntitle = "x\n', "toml-syntax", 2),
+    "nested-schema": (
+        "controls/3A091.toml",
+        'id = "3A091"\ntitle = "x"\narea = "advanced-computing"\nstatus = "draft"\n\n[[items]]\nlabel = "a"\nmatch = 5\n',
+        "wrong-type",
+        8,
+    ),
+    "unknown-key": (
+        "controls/3A091.toml",
+        'id = "3A091"\ntitle = "x"\narea = "advanced-computing"\nstatus = "draft"\ncolour = "red"\n',
+        "unknown-key",
+        5,
+    ),
+    "wrong-type": (
+        "controls/3A091.toml",
+        'id = "3A091"\ntitle = 12\narea = "advanced-computing"\nstatus = "draft"\n',
+        "wrong-type",
+        2,
+    ),
+    "bad-enum": (
+        "controls/3A091.toml",
+        'id = "3A091"\ntitle = "x"\narea = "advanced-computing"\nstatus = "maybe"\n',
+        "bad-value",
+        4,
+    ),
+    "file-name-not-id": (
+        "controls/3A091.toml",
+        'id = "3A092"\ntitle = "x"\narea = "advanced-computing"\nstatus = "draft"\n',
+        "id-mismatch",
+        1,
+    ),
+    "path-in-id": (
+        "controls/3A091.toml",
+        'id = "../../etc/passwd"\ntitle = "x"\narea = "advanced-computing"\nstatus = "draft"\n',
+        "bad-format",
+        1,
+    ),
+    "invalid-utf8": ("controls/3A091.toml", b'id = "3A091"\ntitle = "\xff\xfe"\n', "not-utf8", 2),
+    "empty": ("controls/3A091.toml", "", "empty-file", None),
+    "conflict-markers": (
+        "controls/3A091.toml",
+        'id = "3A091"\n<<<<<<< HEAD\ntitle = "a"\n=======\ntitle = "b"\n>>>>>>> theirs\n',
+        "conflict-markers",
+        2,
+    ),
+    "unknown-area": (
+        "controls/3A091.toml",
+        'id = "3A091"\ntitle = "x"\narea = "advanced-computin"\nstatus = "draft"\n',
+        "unknown-area",
+        3,
+    ),
+    "non-member-comment": (
+        "discussion/3A090/2026-11-28T012200Z-mallory.toml",
+        'author = "mallory"\nat = 2026-11-28T01:22:00Z\nbody = "hi"\n',
+        "unknown-author",
+        1,
+    ),
+    "orphan-discussion": (
+        "discussion/3A099/2026-11-28T012200Z-chair.toml",
+        'author = "chair"\nat = 2026-11-28T01:22:00Z\nbody = "hi"\n',
+        "orphan-discussion",
+        None,
+    ),
+    "bad-file-name": (
+        "controls/not an id.toml",
+        'id = "3A091"\ntitle = "x"\narea = "advanced-computing"\nstatus = "draft"\n',
+        "bad-file-name",
+        None,
+    ),
+    "unknown-parameter": (
+        "controls/3A091.toml",
+        'id = "3A091"\ntitle = "x"\narea = "advanced-computing"\nstatus = "draft"\n\n[[items]]\nlabel = "a"\nmatch = "tps >= 4800"\n',
+        "unknown-parameter",
+        8,
+    ),
+    "duplicate-toml-key": (
+        "controls/3A091.toml",
+        'id = "3A091"\ntitle = "x"\ntitle = "y"\n',
+        "toml-syntax",
+        3,
+    ),
+    "nul-byte": ("controls/3A091.toml", b'id = "3A091"\x00\n', "nul-byte", 1),
+    "unknown-related": (
+        "controls/3A091.toml",
+        'id = "3A091"\ntitle = "x"\narea = "advanced-computing"\nstatus = "draft"\nrelated = ["9Z999"]\n',
+        "bad-format",
+        5,
+    ),
+    "related-missing": (
+        "controls/3A091.toml",
+        'id = "3A091"\ntitle = "x"\narea = "advanced-computing"\nstatus = "draft"\nrelated = ["4A090"]\n',
+        "unknown-control",
+        5,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_file_is_reported_with_line_and_code_and_nothing_changes(lst, curator, case):
+    rel, content, code, line = BAD_FILES[case]
+    lst.write(rel, content)
+    before = lst.snapshot()
+    run = curator("check", "--list", str(lst.root), "--format", "json")
+    assert run.code == 1, run.err
+    assert "Traceback" not in run.err
+    report = json.loads(run.out)
+    assert not report["ok"]
+    mine = [p for p in report["problems"] if p["file"] == rel]
+    assert any(p["code"] == code for p in mine), mine
+    if line is not None:
+        assert any(p["line"] == line for p in mine if p["code"] == code), mine
+    assert lst.snapshot() == before
+    # the rest of the list still loads
+    loaded = load(lst.root)
+    assert "3A090" in loaded.controls
+    assert len(loaded.catalogue) == 7
+
+
+def test_text_output_is_path_line_key_message(lst, curator):
+    lst.write(
+        "controls/3A091.toml",
+        'id = "3A091"\ntitle = "x"\narea = "advanced-computing"\nstatus = "draft"\n\n'
+        '[[items]]\nlabel = "a"\nmatch = "tps >= 4800"\n',
+    )
+    run = curator("check", "--list", str(lst.root))
+    assert run.code == 1
+    assert (
+        "controls/3A091.toml:8: items[0].match: unknown parameter 'tps' (did you mean 'tpp'?)"
+        in run.out
+    )
+
+
+def test_clean_list_exits_zero(lst, curator):
+    run = curator("check", "--list", str(lst.root), "--format", "json")
+    assert run.code == 0, run.out
+    assert json.loads(run.out) == {"ok": True, "files": 9, "problems": []}
+
+
+def test_ten_megabyte_file_is_refused_by_size_not_parsed(lst, curator):
+    lst.write("controls/3A091.toml", b"x" * (10 * 1024 * 1024))
+    run = curator("check", "--list", str(lst.root))
+    assert run.code == 1
+    assert "controls/3A091.toml: file is 10,485,760 bytes; the limit is" in run.out
+
+
+def test_duplicate_id_across_two_files(lst, curator):
+    lst.write("controls/3A091.toml", lst.read("controls/3A090.toml"))
+    run = curator("check", "--list", str(lst.root), "--format", "json")
+    codes = {
+        p["code"] for p in json.loads(run.out)["problems"] if p["file"] == "controls/3A091.toml"
+    }
+    assert {"id-mismatch", "duplicate-id"} <= codes
+
+
+def test_conflict_markers_have_their_own_message(lst, curator):
+    lst.write(
+        "controls/3A091.toml", 'id = "3A091"\n<<<<<<< HEAD\ntitle = "a"\n=======\n>>>>>>> x\n'
+    )
+    run = curator("check", "--list", str(lst.root))
+    assert "controls/3A091.toml:2: unresolved merge conflict markers" in run.out
+
+
+def test_symlink_out_of_the_list_is_not_followed(lst, curator, tmp_path):
+    secret = tmp_path / "secret.toml"
+    secret.write_text('id = "3A091"\n')
+    (lst.root / "controls" / "3A091.toml").symlink_to(secret)
+    run = curator("check", "--list", str(lst.root), "--format", "json")
+    codes = [p["code"] for p in json.loads(run.out)["problems"]]
+    assert "outside-list" in codes
+
+
+def test_amendment_in_discussion_is_checked(lst, curator):
+    lst.write(
+        "discussion/3A090/2026-11-28T012200Z-industry-1.toml",
+        'author = "industry-1"\nat = 2026-11-28T01:22:00Z\nposition = "too-tight"\nbody = "raise it"\n\n'
+        '[amendment]\nitem = "a.1"\nmatch = "tpp >= 6000 and"\n',
+    )
+    run = curator("check", "--list", str(lst.root), "--format", "json")
+    problems = json.loads(run.out)["problems"]
+    assert [p["code"] for p in problems] == ["bad-criteria"]
+    assert problems[0]["key"] == "amendment.match"
+    assert problems[0]["line"] == 8
+
+
+def test_catalogue_parameter_must_be_declared_and_sourced(lst, curator):
+    lst.write(
+        "catalogue/odd.toml",
+        'id = "odd"\nname = "Odd"\nsources = []\n\n[params]\ngigaflops = 3\ndatacenter = 1\n',
+    )
+    run = curator("check", "--list", str(lst.root), "--format", "json")
+    codes = sorted(p["code"] for p in json.loads(run.out)["problems"])
+    assert codes == ["no-source", "unknown-parameter", "wrong-type"]
+
+
+def test_usage_error_exits_two(curator, tmp_path):
+    run = curator("check", "--list", str(tmp_path / "nowhere"))
+    assert run.code == 2
+    assert "no such folder" in run.err
+    assert curator("check", "--bogus").code == 2

@@ -1,0 +1,44 @@
+"""Which list: --list, else $CURATOR_LIST, else the one lists/*/list.toml found upward."""
+
+from __future__ import annotations
+
+from tests.conftest import make_list
+
+
+def test_list_found_from_a_subfolder(tmp_path, curator):
+    make_list(tmp_path / "repo" / "lists" / "alpha")
+    deep = tmp_path / "repo" / "docs" / "notes"
+    deep.mkdir(parents=True)
+    run = curator("check", cwd=deep)
+    assert run.code == 0, run.err
+
+
+def test_environment_variable_names_the_list(tmp_path, curator):
+    make_list(tmp_path / "x")
+    run = curator("check", cwd=tmp_path, env={"CURATOR_LIST": str(tmp_path / "x")})
+    assert run.code == 0, run.err
+
+
+def test_several_lists_ask_for_a_choice(tmp_path, curator):
+    make_list(tmp_path / "lists" / "alpha")
+    make_list(tmp_path / "lists" / "beta")
+    run = curator("check", cwd=tmp_path)
+    assert run.code == 2
+    assert "several lists found" in run.err and "--list" in run.err
+
+
+def test_no_list_says_how_to_name_one(tmp_path, curator):
+    run = curator("check", cwd=tmp_path)
+    assert run.code == 2
+    assert "no list found" in run.err
+
+
+def test_version_and_help_work_for_every_verb(curator):
+    assert curator("--version").out.startswith("curator ")
+    from curator.cli import parser
+
+    verbs = parser()._subparsers._group_actions[0].choices
+    for verb in verbs:
+        run = curator(verb, "--help")
+        assert run.code == 0, verb
+        assert "usage: curator" in run.out
