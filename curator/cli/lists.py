@@ -9,6 +9,7 @@ from curator.cli.common import add_format, add_list, list_root, print_json, prin
 from curator.core.model import Control
 from curator.core.problems import CuratorError
 from curator.core.records import control_to
+from curator.store import identity
 from curator.store.load import load
 from curator.store.write import control_path, render, rewrite, unformatted
 
@@ -103,12 +104,19 @@ def new(args: argparse.Namespace) -> int:
         raise CuratorError(f"control {args.control_id} already exists ({path})")
     if loaded.manifest is None:
         raise CuratorError("list.toml is broken: run `curator check`")
+    member = identity.writer(loaded.manifest, root, args.as_member)
     if args.area not in loaded.manifest.areas:
         areas = ", ".join(sorted(loaded.manifest.areas)) or "none declared"
         raise CuratorError(f"unknown area '{args.area}' (areas: {areas})")
     if not args.title.strip():
         raise CuratorError("the title must not be empty")
-    control = Control(id=args.control_id, title=args.title.strip(), area=args.area, status="draft")
+    control = Control(
+        id=args.control_id,
+        title=args.title.strip(),
+        area=args.area,
+        status="draft",
+        proposed_by=member.id,
+    )
     from curator.store.atomic import write_atomic
 
     write_atomic(path, render("control", control_to(control)).encode(), expected=None)

@@ -1,0 +1,38 @@
+"""The acting member: --as, else $CURATOR_MEMBER, else `git config user.email` matched to a member."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from curator.core import roles
+from curator.core.model import Manifest, Member
+
+
+def git_email(root: Path) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "config", "user.email"], cwd=root, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None
+
+
+def _sources(root: Path, explicit: str | None) -> tuple[str | None, str | None]:
+    member_id = explicit or os.environ.get("CURATOR_MEMBER") or None
+    return member_id, None if member_id else git_email(root)
+
+
+def acting(manifest: Manifest, root: Path, explicit: str | None = None) -> Member | None:
+    """Who is acting, or None when nobody is recognised (reading needs no identity)."""
+    return roles.resolve_member(manifest, *_sources(root, explicit))
+
+
+def writer(manifest: Manifest, root: Path, explicit: str | None = None) -> Member:
+    return roles.require_writer(manifest, *_sources(root, explicit))
+
+
+def chair(manifest: Manifest, root: Path, explicit: str | None = None) -> Member:
+    return roles.require_chair(manifest, *_sources(root, explicit))
