@@ -106,6 +106,9 @@ def parse(text: str, parameters: Mapping[str, Parameter] | None = None) -> Expr:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
+        found = _first_bad_token(text)
+        if found is not None:
+            raise ExprError(*found) from None
         raise ExprError(_syntax_message(err), _column(text, err.offset)) from None
     except (ValueError, RecursionError, MemoryError) as err:
         raise ExprError(f"cannot read expression: {err}") from None
@@ -114,6 +117,53 @@ def parse(text: str, parameters: Mapping[str, Parameter] | None = None) -> Expr:
     if sum(1 for _ in atoms(expr)) > MAX_ATOMS:
         raise ExprError(f"expression has more than {MAX_ATOMS} comparisons")
     return expr
+
+
+_COMPARE = {">=", ">", "<=", "<", "=="}
+
+
+def _first_bad_token(text: str) -> tuple[str, int] | None:
+    """Walk the tokens with the language's grammar to point at the first one that breaks it.
+
+    Python's SyntaxError offset often points at the start of the line; a committee member
+    needs the column of the actual mistake.
+    """
+    import io
+    import tokenize
+
+    expect_operand = True
+    depth = 0
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    for tok in tokens:
+        column = tok.start[1] + 1
+        kind, value = tok.type, tok.string
+        if kind in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
+            continue
+        if kind == tokenize.ENDMARKER:
+            if expect_operand:
+                return "the expression ends where a value is expected", len(text.rstrip()) + 1
+            if depth:
+                return "a parenthesis is not closed", len(text.rstrip()) + 1
+            return None
+        if expect_operand:
+            if value == "(":
+                depth += 1
+            elif value == "-" or value == "+":
+                pass
+            elif kind in (tokenize.NAME, tokenize.NUMBER) and value not in ("and", "or", "not"):
+                expect_operand = False
+            else:
+                return f"unexpected '{value}' where a parameter or number is expected", column
+        elif value in _COMPARE or value in ("and", "or"):
+            expect_operand = True
+        elif value == ")" and depth:
+            depth -= 1
+        else:
+            return f"unexpected '{value}': expected a comparison, 'and' or 'or'", column
+    return None
 
 
 def _syntax_message(err: SyntaxError) -> str:

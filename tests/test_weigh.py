@@ -1,0 +1,509 @@
+"""core.weigh and core.sweep on small lists built in code (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curator.core import checks, criteria
+from curator.core.model import CatalogueItem, Control, Manifest, Paragraph, Parameter
+from curator.core.problems import CuratorError
+from curator.core.sweep import chart, reference_constant, rescaled, sweep
+from curator.core.weigh import (
+    NOTHING_TO_WEIGH,
+    amended,
+    classify,
+    control_named,
+    criteria_of,
+    expression_text,
+    expressions_for,
+    verdict_of,
+    weigh,
+    what_if,
+)
+
+PARAMETERS = {
+    "tpp": Parameter("tpp", "Total processing performance", "TPP"),
+    "performance_density": Parameter("performance_density", "Performance density", "TPP/mm²"),
+    "interconnect": Parameter("interconnect", "Aggregate bidirectional transfer rate", "GB/s"),
+    "datacenter": Parameter("datacenter", "Designed for datacenters", "yes/no", type="flag"),
+}
+PARTNERS = ("JP", "NL", "US")
+OCT_2022 = "tpp >= 4800 and interconnect >= 600"
+
+CONTROL = Control(
+    id="3A090",
+    title="Integrated circuits for advanced computing",
+    area="advanced-computing",
+    status="proposed",
+    file="controls/3A090.toml",
+    items=(
+        Paragraph("a.1", "TPP of 4800 or more.", "tpp >= 4800"),
+        Paragraph(
+            "a.2",
+            "TPP of 1600 or more and performance density of 5.92 or more.",
+            "datacenter == true and tpp >= 1600 and performance_density >= 5.92",
+        ),
+    ),
+)
+
+
+def item(
+    item_id: str,
+    concern: bool = False,
+    mass: bool = False,
+    origin: str = "US",
+    **params: float | bool,
+) -> CatalogueItem:
+    return CatalogueItem(
+        id=item_id,
+        name=item_id.upper(),
+        origin=origin,
+        of_concern=concern,
+        mass_market=mass,
+        sources=("test",),
+        params=params,
+    )
+
+
+def catalogue(*items: CatalogueItem) -> dict[str, CatalogueItem]:
+    return {i.id: i for i in items}
+
+
+CHIPS = catalogue(
+    item("a100", True, tpp=4992, performance_density=6.04, interconnect=600, datacenter=True),
+    item("a800", True, tpp=4992, performance_density=6.04, interconnect=400, datacenter=True),
+    item("l4", True, tpp=1936, performance_density=6.57, datacenter=True),
+    item("h20", False, tpp=2368, performance_density=2.91, datacenter=True),
+    item("rtx-4090", False, True, tpp=5285, performance_density=8.68, datacenter=False),
+    item("ascend-910b", True, origin="CN", tpp=5120, datacenter=True),
+    item("mystery", True, performance_density=7.0),
+)
+
+
+def expressions(*texts: str) -> tuple[tuple[str, criteria.Expr], ...]:
+    return tuple((f"p{i}", criteria.parse(t, PARAMETERS)) for i, t in enumerate(texts))
+
+
+def current() -> tuple[tuple[str, criteria.Expr], ...]:
+    return criteria_of(CONTROL, PARAMETERS)
+
+
+def weigh_3a090(catalogue_=CHIPS, partners=PARTNERS):
+    return weigh(current(), catalogue_, partners, "3A090")
+
+
+# ---------------------------------------------------------------- Kleene logic
+
+
+def test_classify_is_true_when_one_paragraph_is_true_and_another_unknown():
+    truth, _ = classify(expressions("interconnect >= 600", "tpp >= 4800"), {"tpp": 5000})
+    assert truth is True
+
+
+def test_classify_is_unknown_when_no_paragraph_is_true_and_one_is_unknown():
+    truth, paragraph = classify(expressions("tpp >= 4800", "interconnect >= 600"), {"tpp": 10})
+    assert (truth, paragraph) == (None, None)
+
+
+def test_classify_is_false_when_every_paragraph_is_false():
+    assert classify(expressions("tpp >= 4800", "tpp < 10"), {"tpp": 100}) == (False, None)
+
+
+def test_and_with_a_false_term_is_false_even_when_another_term_is_unknown():
+    truth, _ = classify(expressions(OCT_2022), {"tpp": 1936})
+    assert truth is False
+
+
+def test_and_with_a_true_term_and_an_unknown_term_is_unknown():
+    truth, _ = classify(expressions(OCT_2022), {"tpp": 5285})
+    assert truth is None
+
+
+def test_a_number_where_a_flag_is_expected_is_unknown():
+    truth, _ = classify(expressions("datacenter == true"), {"datacenter": 1})
+    assert truth is None
+
+
+# ---------------------------------------------------------------- paragraph attribution
+
+
+def test_capture_names_the_first_true_paragraph_in_file_order():
+    result = weigh_3a090()
+    assert dict(result.captured)["a100"] == "3A090.a.1"  # a.2 is True as well
+
+
+def test_l4_is_captured_only_by_a2():
+    assert dict(weigh_3a090().captured)["l4"] == "3A090.a.2"
+
+
+def test_whole_control_match_is_labelled_by_the_control_id():
+    result = weigh(amended(CONTROL, PARAMETERS, None, OCT_2022), CHIPS, PARTNERS, "3A090")
+    assert dict(result.captured) == {"a100": "3A090"}
+
+
+# ---------------------------------------------------------------- leaks, overreach, substitutes
+
+
+def test_3a090_captures_the_expected_items():
+    assert {i for i, _ in weigh_3a090().captured} == {
+        "a100",
+        "a800",
+        "l4",
+        "rtx-4090",
+        "ascend-910b",
+    }
+
+
+def test_leak_is_an_item_of_concern_neither_captured_nor_unknown():
+    result = weigh(expressions("tpp >= 4800"), CHIPS, PARTNERS, "3A090")
+    assert result.leaks == ("l4",)  # mystery lacks tpp: unknown, not a leak
+
+
+def test_overreach_is_a_captured_item_not_of_concern():
+    assert weigh_3a090().overreach == ("rtx-4090",)
+
+
+def test_overreach_of_a_mass_market_item_is_flagged():
+    result = weigh_3a090()
+    assert result.mass_market == ("rtx-4090",)
+    assert result.outcome("rtx-4090").label == "overreach (mass market)"
+
+
+def test_overreach_of_a_non_mass_market_item_is_not_flagged():
+    result = weigh(expressions("tpp >= 2000"), CHIPS, PARTNERS, "3A090")
+    assert "h20" in result.overreach
+    assert "h20" not in result.mass_market
+
+
+def test_ascend_910b_is_a_foreign_substitute():
+    result = weigh_3a090()
+    assert result.foreign_substitutes == ("ascend-910b",)
+    assert result.outcome("ascend-910b").label == "foreign substitute"
+
+
+def test_no_foreign_substitutes_when_the_list_declares_no_partners():
+    assert weigh_3a090(partners=()).foreign_substitutes == ()
+
+
+def test_mystery_without_tpp_is_unknown():
+    result = weigh_3a090()
+    assert result.unknown == ("mystery",)
+    assert "mystery" not in result.leaks
+
+
+def test_unknown_reason_names_the_missing_parameter():
+    assert weigh(expressions("tpp >= 4800"), CHIPS, PARTNERS, "X").outcome("mystery").reason == (
+        "no tpp"
+    )
+
+
+def test_non_numeric_value_for_a_number_parameter_is_unknown():
+    odd = catalogue(item("odd", True, tpp=True))
+    result = weigh(expressions("tpp >= 4800"), odd, PARTNERS, "X")
+    assert result.unknown == ("odd",)
+    assert result.outcome("odd").reason == "tpp is not a number"
+
+
+def test_capture_reason_names_the_deciding_comparison():
+    assert weigh_3a090().outcome("a100").reason == "tpp 4,992 ≥ 4,800"
+
+
+def test_capture_reason_of_a_conjunction_names_every_comparison():
+    assert weigh_3a090().outcome("l4").reason == (
+        "datacenter = true, tpp 1,936 ≥ 1,600, performance_density 6.57 ≥ 5.92"
+    )
+
+
+def test_miss_reason_names_the_failed_comparisons():
+    assert weigh_3a090().outcome("h20").reason == (
+        "tpp 2,368 < 4,800, performance_density 2.91 < 5.92"
+    )
+
+
+# ---------------------------------------------------------------- verdicts
+
+
+@pytest.mark.parametrize(
+    ("leaks", "overreach", "foreign", "verdict"),
+    [
+        (True, False, False, "too-loose"),
+        (False, True, False, "too-tight"),
+        (False, False, True, "too-tight"),
+        (True, True, False, "both"),
+        (False, False, False, "balanced"),
+    ],
+)
+def test_verdict_rule(leaks, overreach, foreign, verdict):
+    assert verdict_of(leaks, overreach, foreign) == verdict
+
+
+def test_3a090_is_too_tight():
+    assert weigh_3a090().verdict == "too-tight"
+
+
+def test_oct_2022_text_is_too_loose():
+    assert weigh(expressions(OCT_2022), CHIPS, PARTNERS, "3A090").verdict == "too-loose"
+
+
+def test_leaks_and_overreach_together_are_both():
+    result = weigh(expressions("tpp >= 5200"), CHIPS, PARTNERS, "3A090")
+    assert (result.leaks, result.overreach, result.verdict) == (
+        ("a100", "a800", "ascend-910b", "l4"),
+        ("rtx-4090",),
+        "both",
+    )
+
+
+def test_exact_capture_of_the_items_of_concern_is_balanced():
+    chips = catalogue(item("big", True, tpp=9000), item("small", False, tpp=100))
+    assert weigh(expressions("tpp >= 4800"), chips, PARTNERS, "X").verdict == "balanced"
+
+
+def test_empty_catalogue_has_nothing_to_weigh_against():
+    result = weigh(current(), {}, PARTNERS, "3A090")
+    assert result.empty
+    assert result.verdict == NOTHING_TO_WEIGH
+    assert "nothing to weigh" in result.summary()
+
+
+# ---------------------------------------------------------------- expression sets
+
+
+def test_expression_text_joins_paragraphs_with_or_and_parenthesises_compound_ones():
+    assert expression_text(current()) == (
+        "tpp >= 4800 or (datacenter == true and tpp >= 1600 and performance_density >= 5.92)"
+    )
+
+
+def test_amended_whole_control_replaces_every_paragraph():
+    assert [label for label, _ in amended(CONTROL, PARAMETERS, None, OCT_2022)] == ["3A090"]
+
+
+def test_amended_item_replaces_only_that_paragraph():
+    found = amended(CONTROL, PARAMETERS, "a.1", "tpp >= 6000")
+    assert [(label, str(e)) for label, e in found] == [
+        ("a.1", "tpp >= 6000"),
+        ("a.2", "datacenter == true and tpp >= 1600 and performance_density >= 5.92"),
+    ]
+
+
+def test_amended_unknown_paragraph_is_an_error():
+    with pytest.raises(CuratorError, match="no paragraph 'b'"):
+        amended(CONTROL, PARAMETERS, "b", "tpp >= 1")
+
+
+def test_amended_match_that_does_not_parse_reports_its_column():
+    with pytest.raises(criteria.ExprError) as err:
+        amended(CONTROL, PARAMETERS, None, "tpp >= 4800 and tppp >= 1")
+    assert err.value.column == 17
+
+
+def test_paragraph_alone_weighs_one_paragraph():
+    found = expressions_for(CONTROL, PARAMETERS, item="a.2")
+    assert [label for label, _ in found] == ["a.2"]
+
+
+def test_control_without_criteria_is_refused():
+    bare = Control(id="3A091", title="x", area="a", status="draft")
+    with pytest.raises(CuratorError, match="no paragraph with a match"):
+        expressions_for(bare, PARAMETERS)
+
+
+def test_unknown_control_suggests_the_closest_id():
+    with pytest.raises(CuratorError, match="did you mean 3A090"):
+        control_named({"3A090": CONTROL}, "3A099")
+
+
+# ---------------------------------------------------------------- what if
+
+
+def test_oct_2022_what_if_makes_a800_a_leak_while_a100_stays_captured():
+    before = weigh_3a090()
+    after = weigh(amended(CONTROL, PARAMETERS, None, OCT_2022), CHIPS, PARTNERS, "3A090")
+    change = what_if(before, after)
+    assert "a800" in after.leaks
+    assert "a800" in change.released
+    assert "a100" in after.captured_ids
+    assert "a100" not in change.released
+    assert (change.verdict_before, change.verdict_after) == ("too-tight", "too-loose")
+
+
+def test_what_if_lists_newly_captured_items():
+    before = weigh_3a090()
+    after = weigh(amended(CONTROL, PARAMETERS, "a.1", "tpp >= 2000"), CHIPS, PARTNERS, "3A090")
+    assert what_if(before, after).newly_captured == ("h20",)
+
+
+def test_an_item_becoming_unknown_is_not_released():
+    before = weigh_3a090()
+    after = weigh(amended(CONTROL, PARAMETERS, None, OCT_2022), CHIPS, PARTNERS, "3A090")
+    assert "rtx-4090" in after.unknown
+    assert "rtx-4090" not in what_if(before, after).released
+
+
+# ---------------------------------------------------------------- sweep
+
+# hand-checked: tpp >= 2500 over five items; leaks need t > 3000, overreach falls as t rises
+LADDER = catalogue(
+    item("a", False, tpp=1000),
+    item("b", False, tpp=2000),
+    item("c", True, tpp=3000),
+    item("d", False, tpp=4000),
+    item("e", True, tpp=5000),
+)
+
+
+def test_sweep_counts_on_a_hand_checked_example():
+    result = sweep(expressions("tpp >= 2500"), LADDER, PARTNERS, "tpp")
+    assert [(p.threshold, p.leaks, p.overreach, p.captured) for p in result.points] == [
+        (1000, 0, 3, 5),
+        (2000, 0, 2, 4),
+        (2500, 0, 1, 3),
+        (3000, 0, 1, 3),
+        (4000, 1, 1, 2),
+        (5000, 1, 0, 1),
+    ]
+
+
+def test_balanced_window_has_zero_leaks_and_the_fewest_overreach():
+    result = sweep(expressions("tpp >= 2500"), LADDER, PARTNERS, "tpp")
+    assert result.balanced_window == (2500, 3000)
+    assert result.summary() == "balanced window on tpp: 2,500 – 3,000 (no leaks, overreach 1)"
+
+
+def test_balanced_window_is_none_when_every_threshold_leaks():
+    chips = catalogue(item("x", True, tpp=9000, datacenter=False), item("y", False, tpp=1))
+    result = sweep(expressions("tpp >= 100 and datacenter == true"), chips, PARTNERS, "tpp")
+    assert result.balanced_window is None
+    assert "no threshold on tpp" in result.summary()
+
+
+def test_sweep_candidates_are_catalogue_values_plus_the_current_threshold():
+    result = sweep(expressions("tpp >= 2500"), LADDER, PARTNERS, "tpp")
+    assert [p.threshold for p in result.points] == [1000, 2000, 2500, 3000, 4000, 5000]
+    assert result.current == 2500
+
+
+def test_sweep_scales_other_constants_so_a_band_keeps_its_shape():
+    band = expressions("1000 <= tpp < 2000")
+    assert str(rescaled(band, "tpp", 3000)[0][1]) == "tpp >= 3000 and tpp < 6000"
+
+
+def test_sweep_reference_is_the_first_constant_in_file_order():
+    found = expressions("tpp >= 4800", "datacenter == true and tpp >= 1600")
+    assert reference_constant(found, "tpp") == 4800
+    assert str(rescaled(found, "tpp", 9600)[1][1]) == "datacenter == true and tpp >= 3200"
+
+
+def test_sweep_substitutes_every_constant_when_one_is_negative():
+    found = expressions("tpp >= -5 and tpp < 10")
+    assert str(rescaled(found, "tpp", 7)[0][1]) == "tpp >= 7 and tpp < 7"
+    assert not sweep(found, LADDER, PARTNERS, "tpp").scaled
+
+
+def test_sweep_on_a_parameter_the_expression_does_not_use_is_an_error():
+    with pytest.raises(CuratorError, match="does not use it"):
+        sweep(expressions("tpp >= 2500"), LADDER, PARTNERS, "interconnect")
+
+
+def test_sweep_on_a_flag_is_an_error():
+    with pytest.raises(CuratorError, match="yes/no flag"):
+        sweep(expressions("datacenter == true"), LADDER, PARTNERS, "datacenter")
+
+
+def test_sweep_counts_a_non_numeric_value_as_unknown():
+    chips = catalogue(item("odd", True, tpp=True), item("ok", True, tpp=5000))
+    result = sweep(expressions("tpp >= 4800"), chips, PARTNERS, "tpp")
+    assert [(p.threshold, p.leaks, p.captured) for p in result.points] == [
+        (4800, 0, 1),
+        (5000, 0, 1),
+    ]
+
+
+def test_sweep_of_an_empty_catalogue_has_no_window():
+    result = sweep(expressions("tpp >= 2500"), {}, PARTNERS, "tpp")
+    assert result.empty
+    assert result.balanced_window is None
+    assert "nothing to sweep" in result.summary()
+
+
+def test_chart_marks_the_current_threshold_and_the_balanced_window():
+    text = "\n".join(chart(sweep(expressions("tpp >= 2500"), LADDER, PARTNERS, "tpp")))
+    assert "▲" in text
+    assert "━" in text
+    assert "balanced window 2,500 – 3,000" in text
+    assert "●" in text and "○" in text
+
+
+# ---------------------------------------------------------------- catalogue rules for `check`
+
+MANIFEST = Manifest(id="t", title="t", parameters=PARAMETERS)
+
+
+def codes(found: CatalogueItem) -> list[str]:
+    return [p.code for p in checks.check_item(found, MANIFEST)]
+
+
+def test_check_accepts_a_well_formed_item():
+    assert codes(CHIPS["a100"]) == []
+
+
+def test_check_reports_a_non_numeric_value_for_a_number_parameter():
+    assert codes(item("odd", tpp=True)) == ["wrong-type"]
+
+
+def test_check_reports_a_number_for_a_flag():
+    assert codes(item("odd", datacenter=1)) == ["wrong-type"]
+
+
+def test_check_reports_an_undeclared_parameter_with_a_suggestion():
+    found = list(checks.check_item(item("odd", tppp=1), MANIFEST))
+    assert [p.code for p in found] == ["unknown-parameter"]
+    assert "did you mean 'tpp'" in found[0].message
+
+
+def test_check_reports_an_item_without_sources():
+    assert codes(CatalogueItem(id="bare", name="Bare")) == ["no-source"]
+
+
+# ---------------------------------------------------------------- properties
+
+values = st.integers(min_value=0, max_value=20_000)
+ladders = st.lists(st.tuples(values, st.booleans(), st.booleans()), min_size=1, max_size=25)
+
+
+def ladder(rows) -> dict[str, CatalogueItem]:
+    return catalogue(
+        *(
+            item(f"i{n}", concern, tpp=tpp, datacenter=dc)
+            for n, (tpp, concern, dc) in enumerate(rows)
+        )
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=ladders, high=values, drop=values)
+def test_lowering_a_threshold_never_releases_an_item(rows, high, drop):
+    chips = ladder(rows)
+    low = high - drop
+    for shape in ("tpp >= {}", "datacenter == true and tpp >= {}", "tpp >= {} or tpp < 0"):
+        before = weigh(expressions(shape.format(high)), chips, PARTNERS, "X")
+        after = weigh(expressions(shape.format(low)), chips, PARTNERS, "X")
+        assert what_if(before, after).released == ()
+        assert set(before.captured_ids) <= set(after.captured_ids)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=ladders, threshold=st.integers(min_value=1, max_value=20_000))
+def test_sweep_agrees_with_weighing_at_every_threshold(rows, threshold):
+    chips = ladder(rows)
+    found = expressions(f"tpp >= {threshold} and tpp < {threshold * 2}", "datacenter == true")
+    for point in sweep(found, chips, PARTNERS, "tpp").points:
+        one = weigh(rescaled(found, "tpp", point.threshold), chips, PARTNERS, "X")
+        assert (point.leaks, point.overreach, point.captured) == (
+            len(one.leaks),
+            len(one.overreach),
+            len(one.captured),
+        )

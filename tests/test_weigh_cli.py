@@ -1,0 +1,229 @@
+"""`curator weigh` run as a user runs it, on the small list of the `lst` fixture."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+OCT_2022 = "tpp >= 4800 and interconnect >= 600"
+KEYS = {
+    "control",
+    "expression",
+    "captured",
+    "leaks",
+    "overreach",
+    "mass_market",
+    "foreign_substitutes",
+    "unknown",
+    "verdict",
+}
+
+
+def weigh(curator, lst, *args: str):
+    return curator("weigh", "3A090", "--list", str(lst.root), *args)
+
+
+def weigh_json(curator, lst, *args: str) -> dict:
+    run = weigh(curator, lst, *args, "--format", "json")
+    assert run.code == 0, run.err
+    return json.loads(run.out)
+
+
+def row(text: str, item_id: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(f"{item_id} "))
+
+
+# ---------------------------------------------------------------- the weighing
+
+
+def test_json_has_exactly_the_contract_keys(curator, lst):
+    assert set(weigh_json(curator, lst)) == KEYS
+
+
+def test_json_expression_joins_paragraphs_with_or(curator, lst):
+    assert weigh_json(curator, lst)["expression"] == (
+        "tpp >= 4800 or (datacenter == true and tpp >= 1600 and performance_density >= 5.92)"
+    )
+
+
+def test_json_names_the_capturing_paragraph(curator, lst):
+    captured = {c["item"]: c["paragraph"] for c in weigh_json(curator, lst)["captured"]}
+    assert captured == {
+        "a100": "3A090.a.1",
+        "a800": "3A090.a.1",
+        "ascend-910b": "3A090.a.1",
+        "l4": "3A090.a.2",
+        "rtx-4090": "3A090.a.1",
+    }
+
+
+def test_json_reports_overreach_mass_market_substitutes_and_unknown(curator, lst):
+    found = weigh_json(curator, lst)
+    assert found["leaks"] == []
+    assert found["overreach"] == ["rtx-4090"]
+    assert found["mass_market"] == ["rtx-4090"]
+    assert found["foreign_substitutes"] == ["ascend-910b"]
+    assert found["unknown"] == ["mystery"]
+    assert found["verdict"] == "too-tight"
+
+
+def test_text_table_shows_paragraph_outcome_and_reason(curator, lst):
+    run = weigh(curator, lst)
+    assert run.code == 0, run.err
+    assert row(run.out, "rtx-4090").split("  ")[-1].strip() == "tpp 5,285 ≥ 4,800"
+    assert "3A090.a.1" in row(run.out, "rtx-4090")
+    assert "overreach (mass market)" in row(run.out, "rtx-4090")
+    assert "foreign substitute" in row(run.out, "ascend-910b")
+    assert "3A090.a.2" in row(run.out, "l4")
+
+
+def test_text_shows_unknown_items_with_what_they_lack(curator, lst):
+    line = row(weigh(curator, lst).out, "mystery")
+    assert "—" in line
+    assert "unknown" in line
+    assert "no tpp" in line
+
+
+def test_text_ends_with_the_verdict(curator, lst):
+    out = weigh(curator, lst).out.rstrip().splitlines()
+    assert out[-1].startswith("verdict: too-tight")
+
+
+def test_item_alone_weighs_one_paragraph(curator, lst):
+    found = weigh_json(curator, lst, "--item", "a.2")
+    assert [c["paragraph"] for c in found["captured"]] == ["3A090.a.2"] * 3
+
+
+# ---------------------------------------------------------------- what if
+
+
+def test_oct_2022_match_makes_a800_a_leak_while_a100_stays_captured(curator, lst):
+    found = weigh_json(curator, lst, "--match", OCT_2022)
+    assert "a800" in found["leaks"]
+    assert [c["item"] for c in found["captured"]] == ["a100"]
+    assert found["captured"][0]["paragraph"] == "3A090"
+    assert found["change"]["verdict_before"] == "too-tight"
+    assert found["change"]["verdict_after"] == "too-loose"
+    assert "a800" in found["change"]["released"]
+
+
+def test_match_json_carries_the_current_weighing_as_before(curator, lst):
+    found = weigh_json(curator, lst, "--match", OCT_2022)
+    assert set(found["before"]) == KEYS
+    assert set(found["change"]) == {"newly_captured", "released", "verdict_before", "verdict_after"}
+    assert found["before"]["verdict"] == "too-tight"
+
+
+def test_match_text_marks_released_items_and_the_verdict_change(curator, lst):
+    out = weigh(curator, lst, "--match", OCT_2022).out
+    assert "leak, released" in row(out, "a800")
+    assert "verdict: too-tight → too-loose" in out
+
+
+def test_match_with_item_replaces_only_that_paragraph(curator, lst):
+    found = weigh_json(curator, lst, "--item", "a.1", "--match", "tpp >= 6000")
+    captured = {c["item"]: c["paragraph"] for c in found["captured"]}
+    assert captured == {"a100": "3A090.a.2", "a800": "3A090.a.2", "l4": "3A090.a.2"}
+    assert found["change"]["verdict_after"] == "balanced"
+
+
+# ---------------------------------------------------------------- sweep
+
+
+def test_sweep_json_lists_every_candidate_and_the_window(curator, lst):
+    found = weigh_json(curator, lst, "--item", "a.1", "--sweep", "tpp")
+    assert [p["threshold"] for p in found["sweep"]] == [1936, 2368, 4800, 4992, 5120, 5285]
+    # tpp >= t alone: L4 (1,936) leaks above its own figure, so only 1,936 has no leaks
+    assert [p["leaks"] for p in found["sweep"]] == [0, 1, 1, 1, 3, 4]
+    assert [p["overreach"] for p in found["sweep"]] == [2, 2, 1, 1, 1, 1]
+    assert [p["captured"] for p in found["sweep"]] == [6, 5, 4, 4, 2, 1]
+    assert found["balanced_window"] == [1936, 1936]
+
+
+def test_sweep_scales_the_other_paragraph_with_the_threshold(curator, lst):
+    # a.2's 1600 moves to t/3, so L4 stays captured and no threshold leaks
+    found = weigh_json(curator, lst, "--sweep", "tpp")
+    assert [p["leaks"] for p in found["sweep"]] == [0, 0, 0, 0, 0, 0]
+    assert found["balanced_window"] == [4800, 5285]
+
+
+def test_sweep_json_window_is_null_when_every_threshold_leaks(curator, lst):
+    found = weigh_json(curator, lst, "--match", OCT_2022, "--sweep", "tpp")
+    assert found["balanced_window"] is None
+
+
+def test_sweep_text_draws_both_curves_with_the_markers(curator, lst):
+    out = weigh(curator, lst, "--sweep", "tpp").out
+    assert "sweep of tpp" in out
+    assert "●" in out and "○" in out
+    assert "▲" in out and "━" in out
+    assert "balanced window on tpp: 4,800 – 5,285" in out
+
+
+def test_sweep_text_says_when_there_is_no_balanced_window(curator, lst):
+    out = weigh(curator, lst, "--match", OCT_2022, "--sweep", "tpp").out
+    assert "no threshold on tpp keeps every item of concern captured" in out
+
+
+def test_sweep_on_a_parameter_the_expression_does_not_use_is_refused(curator, lst):
+    run = weigh(curator, lst, "--sweep", "interconnect")
+    assert run.code == 2
+    assert "does not use it" in run.err
+    assert "Traceback" not in run.err
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_unknown_control_exits_1_with_a_suggestion(curator, lst):
+    run = curator("weigh", "3A099", "--list", str(lst.root))
+    assert run.code == 1
+    assert "unknown control '3A099'" in run.err
+    assert "did you mean 3A090" in run.err
+
+
+def test_unparseable_match_exits_2_and_points_at_the_column(curator, lst):
+    run = weigh(curator, lst, "--match", "tpp >= 4800 and tppp >= 1")
+    assert run.code == 2
+    assert "column 17" in run.err
+    assert "did you mean 'tpp'" in run.err
+    assert "Traceback" not in run.err
+
+
+def test_unknown_paragraph_exits_1(curator, lst):
+    run = weigh(curator, lst, "--item", "b", "--match", "tpp >= 1")
+    assert run.code == 1
+    assert "no paragraph 'b'" in run.err
+
+
+def test_non_numeric_catalogue_parameter_is_reported_by_check(curator, lst):
+    lst.write(
+        "catalogue/a100.toml", lst.read("catalogue/a100.toml").replace("tpp = 4992", "tpp = true")
+    )
+    run = curator("check", "--list", str(lst.root))
+    assert run.code == 1
+    assert "catalogue/a100.toml:" in run.out
+    assert "params.tpp: 'tpp' is measured in TPP: write a number" in run.out
+
+
+def test_non_numeric_catalogue_parameter_is_weighed_as_unknown(curator, lst):
+    lst.write(
+        "catalogue/a100.toml", lst.read("catalogue/a100.toml").replace("tpp = 4992", "tpp = true")
+    )
+    found = weigh_json(curator, lst, "--item", "a.1")
+    assert "a100" in found["unknown"]
+
+
+def test_empty_catalogue_says_there_is_nothing_to_weigh_against(curator, lst):
+    shutil.rmtree(lst.root / "catalogue")
+    run = weigh(curator, lst)
+    assert run.code == 0, run.err
+    assert "nothing to weigh against" in run.out
+
+
+def test_empty_catalogue_json_has_no_verdict_to_give(curator, lst):
+    shutil.rmtree(lst.root / "catalogue")
+    found = weigh_json(curator, lst, "--sweep", "tpp")
+    assert found["verdict"] == "nothing-to-weigh"
+    assert found["captured"] == []
+    assert found["balanced_window"] is None
