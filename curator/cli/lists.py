@@ -6,12 +6,11 @@ import argparse
 import sys
 
 from curator.cli.common import add_format, add_list, list_root, print_json, print_problems
-from curator.core.model import Control
 from curator.core.problems import CuratorError
-from curator.core.records import control_to
 from curator.store import identity
+from curator.store.edit import create_control
 from curator.store.load import load
-from curator.store.write import control_path, render, rewrite, unformatted
+from curator.store.write import control_path, rewrite, unformatted
 
 
 def register(verbs: argparse._SubParsersAction) -> None:
@@ -98,27 +97,11 @@ def _usable_files(loaded) -> list[str]:
 
 def new(args: argparse.Namespace) -> int:
     root = list_root(args)
-    path = control_path(root, args.control_id)
+    control_path(root, args.control_id)  # refuse a bad id before anything else
     loaded = load(root)
-    if path.exists() or args.control_id in loaded.controls:
-        raise CuratorError(f"control {args.control_id} already exists ({path})")
     if loaded.manifest is None:
         raise CuratorError("list.toml is broken: run `curator check`")
     member = identity.writer(loaded.manifest, root, args.as_member)
-    if args.area not in loaded.manifest.areas:
-        areas = ", ".join(sorted(loaded.manifest.areas)) or "none declared"
-        raise CuratorError(f"unknown area '{args.area}' (areas: {areas})")
-    if not args.title.strip():
-        raise CuratorError("the title must not be empty")
-    control = Control(
-        id=args.control_id,
-        title=args.title.strip(),
-        area=args.area,
-        status="draft",
-        proposed_by=member.id,
-    )
-    from curator.store.atomic import write_atomic
-
-    write_atomic(path, render("control", control_to(control)).encode(), expected=None)
+    path = create_control(root, loaded, args.control_id, args.title, args.area, member)
     print(f"{path.relative_to(root).as_posix()}: created draft {args.control_id}")
     return 0
