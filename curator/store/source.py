@@ -90,3 +90,28 @@ def _entry(root: Path, path: Path) -> Entry:
         return Entry(
             rel, None, Problem(rel, None, "", "unreadable", f"cannot read: {err.strerror}")
         )
+
+
+def signature(root: Path) -> tuple[int, int, int]:
+    """A cheap fingerprint of the list folder: file count, newest mtime, total size.
+
+    Stat only, no reads: a `git pull` or an editor's save changes it, so the UI can reload.
+    """
+    count = newest = total = 0
+    stack = [Path(root)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as it:
+                for entry in it:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(Path(entry.path))
+                    elif entry.name.endswith(".toml"):
+                        st = entry.stat(follow_symlinks=False)
+                        count += 1
+                        total += st.st_size
+                        newest = max(newest, st.st_mtime_ns)
+        except OSError:
+            continue
+    return count, newest, total

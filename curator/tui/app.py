@@ -1,0 +1,173 @@
+"""The curator terminal app."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+
+from curator.core.problems import CuratorError
+from curator.tui import keys
+from curator.tui.commands import CuratorCommands
+from curator.tui.screens.main import MainScreen
+from curator.tui.state import Workspace
+
+
+class CuratorApp(App):
+    CSS_PATH = "curator.tcss"
+    TITLE = "curator"
+    BINDINGS = keys.bindings()
+    COMMANDS = App.COMMANDS | {CuratorCommands}
+
+    POLL_SECONDS = 2.0
+
+    def __init__(self, root: Path, member: str | None = None) -> None:
+        super().__init__()
+        self.workspace = Workspace(root, member)
+
+    def on_mount(self) -> None:
+        # nothing may write to the terminal while the app owns it
+        logging.disable(logging.WARNING)
+        self.refresh_header()
+        self.push_screen(MainScreen(self.workspace))
+        self.count_uncommitted()
+        self.set_interval(self.POLL_SECONDS, self.watch_disk)
+
+    def on_unmount(self) -> None:
+        logging.disable(logging.NOTSET)
+
+    @property
+    def main(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    def refresh_header(self, uncommitted: int | None = None) -> None:
+        ws = self.workspace
+        manifest = ws.loaded.manifest
+        self.title = manifest.title if manifest else str(ws.root)
+        who = ws.member.id if ws.member else "read-only: not a member"
+        version = f"v{manifest.version}" if manifest and manifest.version else "unreleased"
+        changes = "" if uncommitted is None else f" · {uncommitted} uncommitted"
+        self.sub_title = f"{version}{changes} · {who}"
+
+    @work(thread=True, exclusive=True, group="git-status")
+    def count_uncommitted(self) -> None:
+        count = self.workspace.uncommitted()
+        self.call_from_thread(self.refresh_header, count)
+
+    @work(thread=True, exclusive=True, group="watch")
+    def watch_disk(self) -> None:
+        """Reload when files change on disk; drafts live in the workspace, so none is lost."""
+        if self.workspace.changed_on_disk():
+            self.call_from_thread(self.action_reload)
+
+    # -- actions (the palette and the footer call these) ---------------------------------------
+    def action_focus_filter(self) -> None:
+        self.main.query_one("#filter").focus()
+
+    def action_reload(self) -> None:
+        self.workspace.reload()
+        self.main.refresh_areas()
+        self.main.refresh_rows()
+        self.count_uncommitted()
+
+    def action_tab(self, tab: str) -> None:
+        self.main.query_one("#tabs").active = tab
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_help(self) -> None:
+        from curator.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def can_write(self) -> bool:
+        """Writes by non-members are refused visibly, never silently."""
+        try:
+            self.workspace.writer()
+        except CuratorError as err:
+            self.notify(err.message, title="Read-only", severity="error")
+            return False
+        return True
+
+    def action_new_control(self) -> None:
+        from curator.tui.screens.new_control import NewControlScreen
+
+        if self.can_write():
+            self.push_screen(NewControlScreen(self.workspace), self.after_new)
+
+    def after_new(self, control_id: str | None) -> None:
+        if control_id:
+            self.action_reload()
+            self.goto(control_id)
+            self.notify(f"Created draft {control_id}")
+
+    def action_edit_control(self) -> None:
+        from curator.tui.screens.edit import EditScreen
+
+        key = self.main.selected
+        if key is None or key not in self.workspace.loaded.controls:
+            self.notify("Select a control to edit (broken files: use E).", severity="warning")
+            return
+        if self.can_write():
+            self.push_screen(EditScreen(self.workspace, key), self.after_edit)
+
+    def after_edit(self, saved: bool | None) -> None:
+        if saved:
+            self.action_reload()
+
+    def action_edit_raw(self) -> None:
+        """Open the selected file in $EDITOR, then re-validate it on return."""
+        import os
+        import shlex
+        import subprocess
+
+        key = self.main.selected
+        if key is None or not self.can_write():
+            return
+        rel = key[1:] if key.startswith("!") else self.workspace.loaded.controls[key].file
+        editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
+        with self.suspend():
+            subprocess.run([*editor, str(self.workspace.root / rel)], check=False)
+        self.action_reload()
+        problems = [p for p in self.workspace.loaded.problems if p.file == rel]
+        if problems:
+            self.notify(
+                "\n".join(p.render() for p in problems[:5]), title="Problems", severity="error"
+            )
+        else:
+            self.notify(f"{rel} is valid")
+
+    def action_sync(self) -> None:
+        if self.can_write():
+            self.notify("Syncing: commit, pull, push…", title="Sync")
+            self.run_sync()
+
+    @work(thread=True, exclusive=True, group="sync")
+    def run_sync(self) -> None:
+        """Same function as `curator sync`; git runs in a thread so typing never blocks."""
+        ws = self.workspace
+        try:
+            outcome = ws.sync()
+        except CuratorError as err:
+            self.call_from_thread(
+                self.notify, err.message, title="Sync stopped", severity="error", timeout=15
+            )
+        else:
+            self.call_from_thread(self.notify, outcome, title="Synced")
+        self.call_from_thread(self.action_reload)
+
+    def action_compose(self) -> None:
+        self.action_tab("discussion")
+        self.main.query_one("#c-body").focus()
+
+    def goto(self, control_id: str) -> None:
+        self.workspace.filter.text = ""
+        self.main.query_one("#filter").value = ""
+        self.main.refresh_rows(keep=control_id)
+
+
+def run(root: Path, member: str | None = None) -> None:
+    CuratorApp(root, member).run()

@@ -1,0 +1,42 @@
+"""Command palette: every action in keys.ACTIONS, plus jumping to a control by id."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from curator.tui.keys import ACTIONS, display_key
+
+
+class CuratorCommands(Provider):
+    async def discover(self) -> Hits:
+        for action in ACTIONS:
+            yield DiscoveryHit(
+                f"{action.title} ({display_key(action.key)})",
+                partial(self.app.run_action, action.action),
+                help=action.help,
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for action in ACTIONS:
+            label = f"{action.title} ({display_key(action.key)})"
+            score = matcher.match(f"{label} {action.help}")
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    partial(self.app.run_action, action.action),
+                    help=action.help,
+                )
+        workspace = getattr(self.app, "workspace", None)
+        if workspace is None or len(query) < 2:
+            return
+        for cid, control in list(workspace.loaded.controls.items())[:20000]:
+            text = f"Go to {cid} {control.title}"
+            score = matcher.match(text)
+            if score > 0.5:
+                yield Hit(
+                    score, matcher.highlight(text), partial(self.app.goto, cid), help=control.status
+                )

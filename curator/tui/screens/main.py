@@ -1,0 +1,113 @@
+"""The main screen: filter, controls table, and the tabs for the selected control."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Select, TabbedContent, TabPane
+
+from curator.core.model import STATUSES
+from curator.tui import text
+from curator.tui.state import BROKEN, Workspace
+from curator.tui.widgets.control_table import ControlTable
+from curator.tui.widgets.discussion_pane import DiscussionPane
+from curator.tui.widgets.history_pane import HistoryPane
+from curator.tui.widgets.panes import DetailPane
+from curator.tui.widgets.weigh_pane import WeighPane
+
+COLUMNS = [("id", 9), ("title", 0), ("status", 12), ("area", 14), ("balance", 9)]
+
+
+class MainScreen(Screen):
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Input(placeholder="/ filter by id, title, text", id="filter")
+                with Horizontal(id="filters"):
+                    yield Select(
+                        [(s, s) for s in STATUSES], prompt="any status", id="status-filter"
+                    )
+                    yield Select([], prompt="any area", id="area-filter")
+                yield ControlTable(COLUMNS, self.workspace.row, id="controls")
+            with TabbedContent(id="tabs", initial="detail"):
+                with TabPane("Detail", id="detail"):
+                    yield DetailPane(id="detail-pane")
+                with TabPane("Discussion", id="discussion"):
+                    yield DiscussionPane(self.workspace, id="discussion-pane")
+                with TabPane("Weigh", id="weigh"):
+                    yield WeighPane(self.workspace, id="weigh-pane")
+                with TabPane("History", id="history"):
+                    yield HistoryPane(self.workspace, id="history-pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_areas()
+        self.refresh_rows()
+        self.query_one(ControlTable).focus()
+
+    # -- list -----------------------------------------------------------------------------------
+    def refresh_areas(self) -> None:
+        manifest = self.workspace.loaded.manifest
+        areas = sorted(manifest.areas.values(), key=lambda a: a.title) if manifest else []
+        select = self.query_one("#area-filter", Select)
+        select.set_options([(a.title, a.id) for a in areas])
+
+    def refresh_rows(self, keep: str | None = None) -> None:
+        table = self.query_one(ControlTable)
+        keys = self.workspace.visible()
+        table.show(keys, keep=keep or table.current)
+        table.border_title = f"{len(keys)} of {self.workspace.row_count} controls"
+        self.show_selected()
+
+    @property
+    def selected(self) -> str | None:
+        return self.query_one(ControlTable).current
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.workspace.filter.text = event.value
+            self.refresh_rows()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.query_one(ControlTable).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        value = "" if event.select.is_blank() else str(event.value)
+        if event.select.id == "status-filter":
+            self.workspace.filter.status = value
+        elif event.select.id == "area-filter":
+            self.workspace.filter.area = value
+        else:
+            return
+        self.refresh_rows()
+
+    def on_control_table_highlighted(self, event: ControlTable.Highlighted) -> None:
+        self.show_selected()
+
+    # -- panes ----------------------------------------------------------------------------------
+    def show_selected(self) -> None:
+        key = self.selected
+        pane = self.query_one(DetailPane)
+        ws = self.workspace
+        if key is None:
+            pane.show("*No control matches the filter.*")
+        elif key.startswith(BROKEN):
+            pane.show(text.broken_markdown(key[1:], ws.loaded.broken[key[1:]]))
+        else:
+            control = ws.loaded.controls[key]
+            manifest = ws.loaded.manifest
+            area = manifest.areas.get(control.area) if manifest else None
+            pane.show(
+                text.control_markdown(
+                    control, ws.loaded.parameters, area.title if area else control.area
+                )
+            )
+        for pane_widget in self.query(".control-pane"):
+            pane_widget.show_control(None if key is None or key.startswith(BROKEN) else key)

@@ -1,0 +1,296 @@
+"""What the UI is looking at, outside any widget: the loaded list, the filter, the acting member.
+
+Widgets read from a Workspace and call its verbs; every verb calls the same core/store
+function the CLI calls, so the UI never holds a rule of its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from curator.core import diff, discussion
+from curator.core import weigh as weighing
+from curator.core.criteria import ExprError
+from curator.core.model import Comment, Control, ControlList, Member
+from curator.core.problems import CuratorError, Problem
+from curator.store import discussion as store_discussion
+from curator.store import git, identity, repo
+from curator.store import sync as store_sync
+from curator.store.load import load
+from curator.store.source import signature
+from curator.tui import text
+from curator.tui.widgets.control_table import Row
+
+BROKEN = "!"  # row keys of broken control files start with this
+
+VERDICT_MARK = {
+    weighing.TOO_LOOSE: "loose",
+    weighing.TOO_TIGHT: "tight",
+    weighing.BOTH: "both",
+    weighing.BALANCED: "ok",
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An unsent comment: kept per control for as long as the app runs."""
+
+    body: str = ""
+    position: str = ""
+    item: str = ""
+    match: str = ""
+
+
+@dataclass
+class Filter:
+    text: str = ""
+    status: str = ""
+    area: str = ""
+
+
+@dataclass
+class Workspace:
+    root: Path
+    member_id: str | None = None
+    loaded: ControlList = field(init=False)
+    seen: tuple[int, int, int] = field(init=False, default=(0, 0, 0))
+    generation: int = field(init=False, default=0)  # bumped on every reload
+    drafts: dict[str, Draft] = field(default_factory=dict)
+    filter: Filter = field(default_factory=Filter)
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root)
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.seen = signature(self.root)
+        self.loaded = load(self.root)
+        self.generation += 1
+        for name in ("_haystack", "_threads", "_verdicts"):
+            self.__dict__.pop(name, None)
+
+    def changed_on_disk(self) -> bool:
+        """Whether files changed since the last load (another terminal's pull, an editor)."""
+        return signature(self.root) != self.seen
+
+    def uncommitted(self) -> int | None:
+        """How many files in the list have uncommitted changes; None outside git."""
+        try:
+            return len(git.dirty_paths(git.place_of(self.root)))
+        except CuratorError:
+            return None
+
+    @property
+    def title(self) -> str:
+        m = self.loaded.manifest
+        return (
+            f"{m.title} — v{m.version}" if m and m.version else (m.title if m else str(self.root))
+        )
+
+    @cached_property
+    def member(self) -> Member | None:
+        if self.loaded.manifest is None:
+            return None
+        return identity.acting(self.loaded.manifest, self.root, self.member_id)
+
+    def writer(self) -> Member:
+        """The acting member if they may write; the refusal says how to be recognised."""
+        if self.loaded.manifest is None:
+            raise CuratorError("list.toml is broken: fix it before writing")
+        return identity.writer(self.loaded.manifest, self.root, self.member_id)
+
+    # -- rows ---------------------------------------------------------------------------------
+    @cached_property
+    def _haystack(self) -> dict[str, str]:
+        out = {}
+        for cid, c in self.loaded.controls.items():
+            parts = [cid, c.title, c.summary, *(p.text + " " + p.match for p in c.items)]
+            out[cid] = " ".join(parts).lower()
+        return out
+
+    def broken_controls(self) -> dict[str, tuple[Problem, ...]]:
+        return {
+            path: found
+            for path, found in self.loaded.broken.items()
+            if path.startswith("controls/")
+        }
+
+    def visible(self) -> list[str]:
+        """Row keys that pass the filter: controls by id, then broken control files."""
+        needle = self.filter.text.strip().lower()
+        status, area = self.filter.status, self.filter.area
+        keys = []
+        haystack = self._haystack
+        for cid in sorted(self.loaded.controls):
+            c = self.loaded.controls[cid]
+            if status and c.status != status:
+                continue
+            if area and c.area != area:
+                continue
+            if needle and needle not in haystack[cid]:
+                continue
+            keys.append(cid)
+        if not status and not area:
+            keys += [
+                BROKEN + path
+                for path in sorted(self.broken_controls())
+                if not needle or needle in path.lower()
+            ]
+        return keys
+
+    @property
+    def row_count(self) -> int:
+        return len(self.loaded.controls) + len(self.broken_controls())
+
+    def row(self, key: str) -> Row:
+        if key.startswith(BROKEN):
+            path = key[1:]
+            problem = self.loaded.broken[path][0]
+            name = path.removeprefix("controls/").removesuffix(".toml")
+            return Row(key, (name, f"broken: {problem.message}", "broken", "", ""), broken=True)
+        c = self.loaded.controls[key]
+        return Row(key, (c.id, c.title, c.status, c.area, self.mark(key)))
+
+    # -- balance ------------------------------------------------------------------------------
+    @cached_property
+    def _threads(self) -> dict[str, list[Comment]]:
+        out: dict[str, list[Comment]] = defaultdict(list)
+        for comment in self.loaded.comments:
+            out[comment.control].append(comment)
+        for thread in out.values():
+            thread.sort(key=lambda c: (c.at, c.file))
+        return out
+
+    @cached_property
+    def _verdicts(self) -> dict[str, str]:
+        return {}
+
+    def thread(self, control_id: str) -> list[Comment]:
+        return self._threads.get(control_id, [])
+
+    def verdict(self, control_id: str) -> str:
+        """The weigh verdict of a control's own text, computed once per load."""
+        if control_id not in self._verdicts:
+            control = self.loaded.controls[control_id]
+            try:
+                found = weighing.criteria_of(control, self.loaded.parameters)
+            except (ExprError, CuratorError):
+                found = ()
+            self._verdicts[control_id] = (
+                weighing.weigh(
+                    found, self.loaded.catalogue, self.loaded.partners, control_id
+                ).verdict
+                if found
+                else ""
+            )
+        return self._verdicts[control_id]
+
+    def ballot(self, control_id: str) -> discussion.Ballot:
+        members = self.loaded.manifest.members if self.loaded.manifest else ()
+        control = self.loaded.controls[control_id]
+        return discussion.ballot(control, members, self.thread(control_id))
+
+    def ballot_line(self, control_id: str) -> str:
+        b = self.ballot(control_id)
+        held = ", ".join(f"{m}: {p}" for m, p in b.positions) or "no positions yet"
+        loose, tight = b.balance["too-loose"], b.balance["too-tight"]
+        return f"Ballot — {held} · no record: {len(b.no_record)} · too loose {loose} / too tight {tight}"
+
+    def thread_markdown(self, control_id: str) -> str:
+        control = self.loaded.controls[control_id]
+        notes = {}
+        for comment in self.thread(control_id):
+            effect = discussion.amendment_effect(
+                control,
+                comment,
+                self.loaded.parameters,
+                self.loaded.catalogue,
+                self.loaded.partners,
+            )
+            if effect is None:
+                continue
+            if effect.change is None:
+                notes[comment.file] = effect.problem
+            else:
+                c = effect.change
+                notes[comment.file] = (
+                    f"what-if: newly captured {', '.join(c.newly_captured) or 'none'}; "
+                    f"released {', '.join(c.released) or 'none'}; "
+                    f"verdict {c.verdict_before} → {c.verdict_after}"
+                    + (" (applied)" if effect.applied else "")
+                )
+        return text.thread_markdown(self.thread(control_id), notes)
+
+    def post(self, control_id: str, draft: Draft) -> str:
+        """Write the draft as a comment (same function as `curator comment`); clears the draft."""
+        author = self.writer()
+        path = store_discussion.post_comment(
+            self.root,
+            self.loaded,
+            author,
+            control_id,
+            draft.body,
+            draft.position,
+            draft.item or None,
+            draft.match if draft.item else None,
+        )
+        self.drafts.pop(control_id, None)
+        return path
+
+    def history(self, control_id: str) -> tuple[list[repo.ControlVersion], str]:
+        """Versions of a control from git, newest first, and a line saying what was found."""
+        try:
+            git.place_of(self.root)
+        except CuratorError:
+            return [], "This list is not in a git repository, so it has no history yet."
+        try:
+            versions = repo.control_history(self.root, control_id, dict(self.loaded.catalogue))
+        except CuratorError as err:
+            return [], err.message
+        if not versions:
+            return [], "No committed versions yet."
+        return (
+            versions,
+            f"{len(versions)} versions; select one to compare it with the current text.",
+        )
+
+    def since(self, control_id: str, version: repo.ControlVersion) -> str:
+        """What changed from `version` to the current text: fields, effect, items, witness."""
+        current = self.loaded.controls.get(control_id)
+        then = repo.control_in(version)
+        if current is None or then is None:
+            return version.problem or "This version cannot be compared."
+        change = diff.compare_controls(then, current, self.loaded.catalogue)
+        if not change.fields and change.change == "modified":
+            return f"{version.version.short}: same as the current text."
+        lines = [
+            f"From {version.version.short} ({version.version.date[:10]}, {version.version.author}) to now:",
+            f"fields changed: {', '.join(change.fields) or 'none'}",
+            f"effect: {change.effect or 'no change in scope'}",
+        ]
+        if change.newly_captured:
+            lines.append(f"newly captured: {', '.join(change.newly_captured)}")
+        if change.released:
+            lines.append(f"released: {', '.join(change.released)}")
+        if change.witness:
+            lines.append(change.witness)
+        return "\n".join(lines)
+
+    def sync(self) -> str:
+        """Commit, pull and push as the acting member (same function as `curator sync`)."""
+        self.writer()
+        assert self.loaded.manifest is not None
+        return store_sync.sync(self.root, self.loaded.manifest, self.member_id, None).summary()
+
+    def mark(self, control_id: str) -> str:
+        balance = self.ballot(control_id).balance
+        loose, tight = balance["too-loose"], balance["too-tight"]
+        votes = f" {loose}/{tight}" if loose or tight else ""
+        return (VERDICT_MARK.get(self.verdict(control_id), "·") + votes).strip()
+
+    def control(self, control_id: str | None) -> Control | None:
+        return self.loaded.controls.get(control_id) if control_id else None

@@ -1,0 +1,108 @@
+"""The Discussion tab: the thread, the ballot, and a compose box whose draft is never lost."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Markdown, Select, Static, TextArea
+
+from curator.core.model import POSITIONS
+from curator.core.problems import CuratorError
+from curator.tui.state import Draft, Workspace
+
+
+class DiscussionPane(Vertical):
+    DEFAULT_CLASSES = "control-pane"
+
+    def __init__(self, workspace: Workspace, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.workspace = workspace
+        self.control_id: str | None = None
+        self.generation = -1
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="ballot")
+        with VerticalScroll(id="thread-scroll"):
+            yield Markdown("", id="thread")
+        with Vertical(id="compose"):
+            yield TextArea("", id="c-body", classes="prose")
+            with Horizontal(classes="row"):
+                yield Select([(p, p) for p in POSITIONS], prompt="no position", id="c-position")
+                yield Select([], prompt="no amendment", id="c-item")
+                yield Button("Post", id="c-post", variant="primary")
+            yield Input(placeholder="amended criteria for the chosen paragraph", id="c-match")
+            yield Static("", id="c-problem")
+
+    # -- showing --------------------------------------------------------------------------------
+    def show_control(self, control_id: str | None) -> None:
+        ws = self.workspace
+        if control_id == self.control_id and ws.generation == self.generation:
+            return
+        if control_id != self.control_id:
+            self.keep_draft()
+        self.control_id, self.generation = control_id, ws.generation
+        control = ws.control(control_id)
+        if control is None:
+            self.query_one("#thread", Markdown).update("")
+            self.query_one("#ballot", Static).update("")
+            return
+        self.query_one("#c-item", Select).set_options(
+            [(f"amend {p.label}", p.label) for p in control.items]
+        )
+        self.query_one("#thread", Markdown).update(ws.thread_markdown(control.id))
+        self.query_one("#ballot", Static).update(ws.ballot_line(control.id))
+        self.restore_draft()
+
+    # -- the draft lives in the workspace, not in the widgets --------------------------------
+    def read_form(self) -> Draft:
+        position = self.query_one("#c-position", Select)
+        item = self.query_one("#c-item", Select)
+        return Draft(
+            body=self.query_one("#c-body", TextArea).text,
+            position="" if position.is_blank() else str(position.value),
+            item="" if item.is_blank() else str(item.value),
+            match=self.query_one("#c-match", Input).value,
+        )
+
+    def keep_draft(self) -> None:
+        if self.control_id is not None and self.is_mounted:
+            self.workspace.drafts[self.control_id] = self.read_form()
+
+    def restore_draft(self) -> None:
+        draft = self.workspace.drafts.get(self.control_id or "", Draft())
+        self.query_one("#c-body", TextArea).text = draft.body
+        self.query_one("#c-position", Select).value = draft.position or Select.NULL
+        self.query_one("#c-item", Select).value = draft.item or Select.NULL
+        self.query_one("#c-match", Input).value = draft.match
+        self.query_one("#c-problem", Static).update("")
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.keep_draft()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "c-match":
+            event.stop()
+            self.keep_draft()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.keep_draft()
+
+    # -- posting --------------------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "c-post":
+            event.stop()
+            self.post()
+
+    def post(self) -> None:
+        if self.control_id is None:
+            return
+        self.keep_draft()
+        try:
+            path = self.workspace.post(self.control_id, self.read_form())
+        except CuratorError as err:
+            self.query_one("#c-problem", Static).update(f"[red]{err.message}[/red]")
+            self.app.notify(err.message.splitlines()[0], severity="error")
+            return
+        self.app.notify(f"Posted {path}")
+        self.app.action_reload()

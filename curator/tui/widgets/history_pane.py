@@ -1,0 +1,72 @@
+"""The History tab: versions of the control from git; pick one to see what changed since."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from curator.tui.state import Workspace
+
+
+class HistoryPane(Vertical):
+    DEFAULT_CLASSES = "control-pane"
+
+    def __init__(self, workspace: Workspace, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.workspace = workspace
+        self.control_id: str | None = None
+        self.generation = -1
+        self.versions: list = []
+
+    def compose(self) -> ComposeResult:
+        yield DataTable(id="versions", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="version-diff")
+
+    def on_mount(self) -> None:
+        self.query_one("#versions", DataTable).add_columns(
+            "commit", "date", "author", "change", "effect"
+        )
+
+    def show_control(self, control_id: str | None) -> None:
+        ws = self.workspace
+        if control_id == self.control_id and ws.generation == self.generation:
+            return
+        self.control_id, self.generation = control_id, ws.generation
+        self.query_one("#versions", DataTable).clear()
+        self.query_one("#version-diff", Static).update("Reading history…" if control_id else "")
+        if control_id is not None:
+            self.load_history(control_id)
+
+    @work(thread=True, exclusive=True, group="history")
+    def load_history(self, control_id: str) -> None:
+        """git log runs in a thread: typing never waits for history."""
+        versions, message = self.workspace.history(control_id)
+        self.app.call_from_thread(self.fill, control_id, versions, message)
+
+    def fill(self, control_id: str, versions: list, message: str) -> None:
+        if control_id != self.control_id:
+            return
+        self.versions = versions
+        table = self.query_one("#versions", DataTable)
+        table.clear()
+        for i, v in enumerate(versions):
+            change = v.change
+            table.add_row(
+                v.version.short,
+                v.version.date[:10],
+                v.version.author,
+                change.change if change else v.problem,
+                (change.effect or "") if change else "",
+                key=str(i),
+            )
+        self.query_one("#version-diff", Static).update(message)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "versions" or event.row_key.value is None:
+            return
+        version = self.versions[int(event.row_key.value)]
+        self.query_one("#version-diff", Static).update(
+            self.workspace.since(self.control_id or "", version)
+        )

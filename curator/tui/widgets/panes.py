@@ -1,0 +1,15 @@
+"""The detail pane: the selected control as Markdown."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown
+
+
+class DetailPane(VerticalScroll):
+    def compose(self):
+        yield Markdown("", id="detail-md")
+
+    def show(self, markdown: str) -> None:
+        self.query_one("#detail-md", Markdown).update(markdown)
+        self.scroll_home(animate=False)

@@ -1,0 +1,155 @@
+"""The Weigh tab: capture table, verdict, live what-if, and a sweep chart."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Input, Select, Static
+
+from curator.core import criteria, sweep
+from curator.core import weigh as weighing
+from curator.core.criteria import ExprError
+from curator.core.problems import CuratorError
+from curator.tui.state import Workspace
+
+WHOLE = "__whole__"
+
+
+class WeighPane(VerticalScroll, can_focus=False):
+    DEFAULT_CLASSES = "control-pane"
+
+    def __init__(self, workspace: Workspace, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.workspace = workspace
+        self.control_id: str | None = None
+        self.generation = -1
+        self.current: weighing.Weighing | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="verdict")
+        with Horizontal(classes="row"):
+            yield Select([], prompt="whole control", id="whatif-item", allow_blank=True)
+            yield Input(placeholder="what-if: edit the expression", id="whatif")
+        yield Static("", id="whatif-result")
+        yield DataTable(id="captures", cursor_type="row", zebra_stripes=True)
+        with Horizontal(classes="row"):
+            yield Select([], prompt="sweep a parameter", id="sweep-param")
+        yield Static("", id="sweep-chart")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#captures", DataTable)
+        table.add_columns("item", "name", "paragraph", "outcome", "reason")
+
+    # -- the selected control ---------------------------------------------------------------
+    def show_control(self, control_id: str | None) -> None:
+        ws = self.workspace
+        if control_id == self.control_id and ws.generation == self.generation:
+            return
+        self.control_id, self.generation = control_id, ws.generation
+        control = ws.control(control_id)
+        whatif = self.query_one("#whatif", Input)
+        items = self.query_one("#whatif-item", Select)
+        params = self.query_one("#sweep-param", Select)
+        self.query_one("#whatif-result", Static).update("")
+        self.query_one("#sweep-chart", Static).update("")
+        if control is None:
+            self.current = None
+            self._table(None, None)
+            self.query_one("#verdict", Static).update("No control selected.")
+            return
+        items.set_options([(f"paragraph {p.label}", p.label) for p in control.items if p.match])
+        try:
+            found = weighing.criteria_of(control, ws.loaded.parameters)
+        except (ExprError, CuratorError) as err:
+            found = ()
+            self.query_one("#verdict", Static).update(f"criteria error: {err}")
+        used = sorted({a.param for _, e in found for a in criteria.atoms(e)})
+        params.set_options([(p, p) for p in used if not ws.loaded.parameters[p].is_flag])
+        with whatif.prevent(Input.Changed):
+            whatif.value = weighing.expression_text(found) if found else ""
+        if not found:
+            self.current = None
+            self._table(None, None)
+            if control.items:
+                self.query_one("#verdict", Static).update("No paragraph has criteria to weigh.")
+            return
+        self.current = weighing.weigh(found, ws.loaded.catalogue, ws.loaded.partners, control.id)
+        self._show_verdict(self.current)
+        self._table(self.current, None)
+
+    def _show_verdict(self, result: weighing.Weighing) -> None:
+        self.query_one("#verdict", Static).update(
+            f"[b]{result.verdict}[/b] — {result.verdict_text()}\n{result.summary()}"
+        )
+
+    def _table(self, result: weighing.Weighing | None, change: weighing.Change | None) -> None:
+        table = self.query_one("#captures", DataTable)
+        table.clear()
+        if result is None:
+            return
+        for o in sorted(result.outcomes, key=lambda o: (o.rank, o.item)):
+            mark = change.mark(o.item) if change else ""
+            outcome = o.label + (f" ({mark})" if mark else "")
+            table.add_row(o.item, o.name, o.paragraph or "—", outcome, o.reason, key=o.item)
+
+    # -- what-if ---------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "whatif":
+            event.stop()
+            self.what_if(event.value)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.id == "sweep-param" and not event.select.is_blank():
+            self.run_sweep(str(event.value))
+        elif event.select.id == "whatif-item":
+            control = self.workspace.control(self.control_id)
+            if control is None:
+                return
+            whatif = self.query_one("#whatif", Input)
+            if event.select.is_blank():
+                found = weighing.criteria_of(control, self.workspace.loaded.parameters)
+                whatif.value = weighing.expression_text(found)
+            else:
+                paragraph = control.paragraph(str(event.value))
+                whatif.value = paragraph.match if paragraph else ""
+
+    def what_if(self, expression: str) -> None:
+        """Weigh an edited expression and show what it changes, or where it fails to parse."""
+        ws = self.workspace
+        control = ws.control(self.control_id)
+        out = self.query_one("#whatif-result", Static)
+        if control is None or self.current is None:
+            return
+        picked = self.query_one("#whatif-item", Select)
+        item = None if picked.is_blank() else str(picked.value)
+        try:
+            proposed = weighing.amended(control, ws.loaded.parameters, item, expression)
+        except ExprError as err:
+            caret = " " * (err.column - 1) + "^"
+            out.update(f"[red]column {err.column}: {err.message}[/red]\n{expression}\n{caret}")
+            return
+        except CuratorError as err:
+            out.update(f"[red]{err.message}[/red]")
+            return
+        after = weighing.weigh(proposed, ws.loaded.catalogue, ws.loaded.partners, control.id)
+        change = weighing.what_if(self.current, after)
+        out.update(
+            f"newly captured: {', '.join(change.newly_captured) or 'none'}\n"
+            f"released: {', '.join(change.released) or 'none'}\n"
+            f"verdict: {change.verdict_before} → [b]{change.verdict_after}[/b]"
+        )
+        self._table(after, change)
+
+    # -- sweep ------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="sweep")
+    def run_sweep(self, param: str) -> None:
+        ws = self.workspace
+        control = ws.control(self.control_id)
+        if control is None:
+            return
+        found = weighing.criteria_of(control, ws.loaded.parameters)
+        result = sweep.sweep(found, ws.loaded.catalogue, ws.loaded.partners, param)
+        text = "\n".join([*sweep.chart(result), result.summary()])
+        self.app.call_from_thread(self.query_one("#sweep-chart", Static).update, text)

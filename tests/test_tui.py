@@ -1,0 +1,301 @@
+"""The terminal UI, driven with Textual's Pilot on real lists in tmp_path."""
+
+from __future__ import annotations
+
+import tomllib
+
+from curator.tui.app import CuratorApp
+from curator.tui.screens.edit import ConflictScreen, EditScreen
+from curator.tui.widgets.control_table import ControlTable
+
+SIZE = (120, 40)
+
+
+async def settle(pilot, condition, tries: int = 100) -> bool:
+    """Let workers run until `condition()` holds (no wall-clock assertions)."""
+    for _ in range(tries):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+def table(app: CuratorApp) -> ControlTable:
+    return app.main.query_one(ControlTable)
+
+
+async def test_filter_narrows_the_rows_as_you_type(lst, curator):
+    curator("new", "4A906", "--title", "Quantum computers", "--area", "quantum",
+            "--list", str(lst.root), "--as", "chair")  # fmt: skip
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        assert table(app).keys == ["3A090", "4A906"]
+        await pilot.press("slash", *"quantum")
+        assert table(app).keys == ["4A906"]
+        await pilot.press(*["backspace"] * 7, *"performance")
+        assert table(app).keys == ["3A090"]
+
+
+async def test_status_filter(lst, curator):
+    curator(
+        "new",
+        "4A906",
+        "--title",
+        "Q",
+        "--area",
+        "quantum",
+        "--list",
+        str(lst.root),
+        "--as",
+        "chair",
+    )
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        app.main.query_one("#status-filter").value = "draft"
+        await pilot.pause()
+        assert table(app).keys == ["4A906"]
+
+
+async def test_open_a_control_and_read_its_paragraphs(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        markdown = app.main.query_one("#detail-md").source
+        assert "# 3A090 — Integrated circuits for advanced computing" in markdown
+        assert "### 3A090.a.2" in markdown
+        assert "datacenter == true and tpp >= 1600" in markdown
+        assert "total processing performance ≥ 4,800" in markdown
+
+
+async def test_post_a_comment_with_a_position_shows_in_thread_and_ballot_mark(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", *"captures gaming cards")
+        pane = app.main.query_one("#discussion-pane")
+        pane.query_one("#c-position").value = "too-tight"
+        await pilot.pause()
+        await pilot.click("#c-post")
+        await pilot.pause()
+        assert len(list((lst.root / "discussion" / "3A090").glob("*-industry-1.toml"))) == 1
+        assert "captures gaming cards" in pane.query_one("#thread").source
+        assert "industry-1: too-tight" in str(pane.query_one("#ballot").render())
+        assert table(app)._row("3A090").cells[4].endswith("0/1")
+
+
+async def test_an_unsent_draft_survives_switching_controls_and_reloads(lst, curator):
+    curator(
+        "new",
+        "4A906",
+        "--title",
+        "Q",
+        "--area",
+        "quantum",
+        "--list",
+        str(lst.root),
+        "--as",
+        "chair",
+    )
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", *"half a thought")
+        app.main.query_one(ControlTable).focus()
+        await pilot.press("down")
+        await pilot.pause()
+        app.action_reload()
+        await pilot.press("up")
+        await pilot.pause()
+        assert app.main.query_one("#c-body").text == "half a thought"
+
+
+async def test_non_member_writes_are_refused_visibly(lst):
+    app = CuratorApp(lst.root, "observer-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditScreen)
+        assert any("observers read but do not write" in n.message for n in app._notifications)
+
+
+async def test_what_if_changes_the_captured_set_live(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        pane = app.main.query_one("#weigh-pane")
+        assert "too-tight" in str(pane.query_one("#verdict").render())
+        pane.query_one("#whatif").value = "tpp >= 4800 and interconnect >= 600"
+        await pilot.pause()
+        result = str(pane.query_one("#whatif-result").render())
+        assert "released: a800, l4" in result  # items with no interconnect figure are unknown
+        assert "too-tight → too-loose" in result
+        pane.query_one("#whatif").value = "tpp >= 4800 and"
+        await pilot.pause()
+        assert "column 16" in str(pane.query_one("#whatif-result").render())
+
+
+async def test_sweep_chart_marks_the_balanced_window(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        pane = app.main.query_one("#weigh-pane")
+        pane.query_one("#sweep-param").value = "tpp"
+        assert await settle(
+            pilot, lambda: "balanced" in str(pane.query_one("#sweep-chart").render())
+        )
+        chart = str(pane.query_one("#sweep-chart").render())
+        assert "balanced window on tpp" in chart
+        assert "▲ current tpp 4,800" in chart
+
+
+async def test_edit_and_save_leaves_a_valid_canonical_file(lst, curator):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        screen = app.screen
+        assert isinstance(screen, EditScreen)
+        screen.query_one("#f-title").value = "Advanced computing integrated circuits"
+        screen.query_one("#p-match-0").value = "tpp >= 5000"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditScreen)
+    data = tomllib.loads(lst.read("controls/3A090.toml"))
+    assert data["title"] == "Advanced computing integrated circuits"
+    assert data["items"][0]["match"] == "tpp >= 5000"
+    assert curator("check", "--list", str(lst.root)).code == 0
+    assert curator("fmt", "--check", "--list", str(lst.root)).code == 0
+
+
+async def test_edit_validates_as_you_type_and_blocks_saving(lst):
+    before = lst.read("controls/3A090.toml")
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        screen = app.screen
+        screen.query_one("#p-match-0").value = "tps >= 5000"
+        await pilot.pause()
+        assert "unknown parameter 'tps'" in str(screen.query_one("#problems").render())
+        assert screen.query_one("#save").disabled
+        await pilot.press("ctrl+s")
+    assert lst.read("controls/3A090.toml") == before
+
+
+async def test_save_asks_when_the_file_changed_on_disk(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        screen = app.screen
+        screen.query_one("#f-title").value = "Mine"
+        # someone else saves the file meanwhile
+        theirs = lst.read("controls/3A090.toml").replace("Integrated circuits for", "Theirs:")
+        lst.write("controls/3A090.toml", theirs)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictScreen)
+        assert lst.read("controls/3A090.toml") == theirs  # nothing overwritten silently
+        await pilot.click("#overwrite")
+        await pilot.pause()
+    assert 'title = "Mine"' in lst.read("controls/3A090.toml")
+
+
+async def test_broken_file_is_a_broken_row_not_a_crash(lst):
+    lst.write("controls/3A091.toml", 'id = "3A091"\ntitle = \n')
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        assert table(app).keys == ["3A090", "!controls/3A091.toml"]
+        row = table(app)._row("!controls/3A091.toml")
+        assert row.broken and row.cells[1].startswith("broken: not valid TOML")
+        await pilot.press("down")
+        await pilot.pause()
+        assert "Broken file: controls/3A091.toml" in app.main.query_one("#detail-md").source
+
+
+async def test_new_control_form_uses_the_same_rules_as_the_cli(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        screen = app.screen
+        screen.query_one("#n-id").value = "3A090"
+        screen.query_one("#n-title").value = "Again"
+        screen.query_one("#n-area").value = "advanced-computing"
+        await pilot.click("#create")
+        assert "already exists" in str(screen.query_one("#n-problem").render())
+        screen.query_one("#n-id").value = "4A906"
+        await pilot.pause()
+        screen.query_one("#create").press()
+        await pilot.pause()
+    assert 'proposed_by = "industry-1"' in lst.read("controls/4A906.toml")
+
+
+async def test_files_changed_on_disk_appear_without_restarting(lst, curator):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        curator(
+            "new",
+            "4A906",
+            "--title",
+            "Q",
+            "--area",
+            "quantum",
+            "--list",
+            str(lst.root),
+            "--as",
+            "chair",
+        )
+        app.watch_disk()
+        assert await settle(pilot, lambda: "4A906" in table(app).keys)
+
+
+async def test_help_lists_every_key_and_palette_has_every_action(lst):
+    from curator.tui.keys import ACTIONS, display_key
+
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        source = app.screen.query_one("Markdown").source
+        for action in ACTIONS:
+            assert f"`{display_key(action.key)}`" in source
+        await pilot.press("escape")
+        from curator.tui.commands import CuratorCommands
+
+        provider = CuratorCommands(app.screen)
+        titles = [hit.text async for hit in provider.discover()]
+        assert len(titles) == len(ACTIONS)
+
+
+async def test_theme_toggles_between_light_and_dark(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        before = app.theme
+        await pilot.press("t")
+        assert app.theme != before
+
+
+async def test_history_shows_versions_and_the_semantic_diff(lst):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(
+            ["git", "-c", "user.name=Chair", "-c", "user.email=chair@example.org", *args],
+            cwd=lst.root, check=True, capture_output=True,
+        )  # fmt: skip
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "first")
+    lst.write(
+        "controls/3A090.toml", lst.read("controls/3A090.toml").replace("tpp >= 4800", "tpp >= 6000")
+    )
+    git("commit", "-qam", "raise a.1")
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("y")
+        pane = app.main.query_one("#history-pane")
+        assert await settle(pilot, lambda: pane.query_one("#versions").row_count == 2)
+        pane.query_one("#versions").focus()
+        await pilot.press("down")
+        await pilot.pause()
+        text = str(pane.query_one("#version-diff").render())
+        assert "effect: loosened" in text
+        assert "released: ascend-910b, rtx-4090" in text
+        assert await settle(pilot, lambda: "0 uncommitted" in app.sub_title)
