@@ -299,3 +299,21 @@ async def test_history_shows_versions_and_the_semantic_diff(lst):
         assert "effect: loosened" in text
         assert "released: ascend-910b, rtx-4090" in text
         assert await settle(pilot, lambda: "0 uncommitted" in app.sub_title)
+
+
+async def test_status_change_in_the_editor_records_the_transition(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        screen = app.screen
+        options = [str(v) for _, v in screen.query_one("#f-status")._options]
+        assert "recommended" not in options  # chair only: not offered to a member
+        screen.query_one("#f-status").value = "under-review"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert 'status = "under-review"' in lst.read("controls/3A090.toml")
+    [comment] = (lst.root / "discussion" / "3A090").glob("*-industry-1.toml")
+    assert (
+        'from = "proposed"' in comment.read_text() and 'to = "under-review"' in comment.read_text()
+    )

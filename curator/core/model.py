@@ -208,13 +208,3 @@ class ControlList:
     @property
     def partners(self) -> tuple[str, ...]:
         return self.manifest.partners if self.manifest else ()
-
-    def thread(self, control_id: str) -> tuple[Comment, ...]:
-        """Comments on one control, oldest first."""
-        return tuple(
-            sorted((c for c in self.comments if c.control == control_id), key=_comment_order)
-        )
-
-
-def _comment_order(comment: Comment) -> tuple[str, str]:
-    return (comment.at, comment.file)

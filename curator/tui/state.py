@@ -162,7 +162,7 @@ class Workspace:
         for comment in self.loaded.comments:
             out[comment.control].append(comment)
         for thread in out.values():
-            thread.sort(key=lambda c: (c.at, c.file))
+            thread.sort(key=discussion.comment_order)
         return out
 
     @cached_property
@@ -279,6 +279,12 @@ class Workspace:
         if change.witness:
             lines.append(change.witness)
         return "\n".join(lines)
+
+    def change_status(self, control_id: str, new: str, reason: str) -> str:
+        """Move a control through its lifecycle (same function as `curator status`)."""
+        return store_discussion.change_status(
+            self.root, self.loaded, self.writer(), control_id, new, reason
+        )
 
     def sync(self) -> str:
         """Commit, pull and push as the acting member (same function as `curator sync`)."""

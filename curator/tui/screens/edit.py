@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from curator.core import lifecycle, records
 from curator.core.model import REGIMES, VISIBILITIES, Control
+from curator.core.problems import CuratorError
 from curator.store.atomic import ChangedOnDisk
 from curator.store.edit import control_problems, read_for_edit, save_control
 from curator.tui.state import Workspace
@@ -187,11 +188,22 @@ class EditScreen(ModalScreen[bool]):
         if self.revalidate():
             self.notify("Fix the problems shown before saving.", severity="error")
             return
+        data = self.data()
+        new_status = data["status"]
+        data["status"] = self.control.status  # a status change goes through the lifecycle below
         try:
-            save_control(self.workspace.root, self.data(), expected or self.digest, self.text)
+            save_control(self.workspace.root, data, expected or self.digest, self.text)
         except ChangedOnDisk:
             self.app.push_screen(ConflictScreen(self.control.file), self.resolve_conflict)
             return
+        if new_status != self.control.status:
+            self.workspace.reload()
+            try:
+                self.workspace.change_status(
+                    self.control_id, new_status, "Status changed in the editor."
+                )
+            except CuratorError as err:
+                self.notify(err.message, severity="error")
         self.notify(f"Saved {self.control.file}")
         self.dismiss(True)
 

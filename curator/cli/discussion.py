@@ -1,0 +1,319 @@
+"""comment, discuss, ballot, status, apply-amendment, verify, sync: the committee's verbs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from curator.cli.common import add_as, add_format, add_list, list_root, print_json
+from curator.core import discussion, lifecycle
+from curator.core.model import POSITIONS, STATUSES, Comment, Control, ControlList
+from curator.core.problems import CuratorError
+from curator.core.weigh import control_named
+from curator.store import discussion as writing
+from curator.store import identity, provenance
+from curator.store import sync as syncing
+from curator.store.load import load
+
+INDENT = "    "
+
+
+def register(verbs: argparse._SubParsersAction) -> None:
+    p = verbs.add_parser(
+        "comment",
+        help="comment on a control, take a position, propose an amendment",
+        description="Write one immutable comment file on a control. Everything is checked "
+        "before anything is written.",
+    )
+    p.add_argument("control_id", metavar="CONTROL-ID")
+    body = p.add_mutually_exclusive_group(required=True)
+    body.add_argument("-m", "--message", dest="text", metavar="TEXT", help="the comment (Markdown)")
+    body.add_argument(
+        "--file", dest="body_file", metavar="F", help="read the comment from F (- for stdin)"
+    )
+    p.add_argument(
+        "--position", metavar="P", default="", help=f"your position: {', '.join(POSITIONS)}"
+    )
+    p.add_argument(
+        "--amend-item", metavar="LABEL", help="the paragraph the amendment replaces the criteria of"
+    )
+    p.add_argument("--amend-match", metavar="EXPR", help="the proposed criteria expression")
+    add_as(p)
+    add_list(p)
+    p.set_defaults(func=comment)
+
+    p = verbs.add_parser(
+        "discuss",
+        help="show the discussion of a control",
+        description="The thread on a control, oldest first: author, time, position, body, and "
+        "what each proposed amendment would capture and release.",
+    )
+    p.add_argument("control_id", metavar="CONTROL-ID")
+    add_list(p)
+    p.set_defaults(func=discuss)
+
+    p = verbs.add_parser(
+        "ballot",
+        help="each member's latest position on a control",
+        description="Each member's latest position, who has none (no record), the tally and "
+        "the balance of too loose against too tight. Without an id: one line per control.",
+    )
+    p.add_argument("control_id", metavar="CONTROL-ID", nargs="?")
+    add_list(p)
+    add_format(p)
+    p.set_defaults(func=ballot)
+
+    p = verbs.add_parser(
+        "status",
+        help="move a control through its lifecycle",
+        description="Change a control's status (draft → proposed → under-review → recommended "
+        "→ published → final; withdrawn or rejected from any open status; reopen to draft). "
+        "The reason is recorded as a comment. Without NEW-STATUS: what you may move it to.",
+    )
+    p.add_argument("control_id", metavar="CONTROL-ID")
+    p.add_argument("new_status", metavar="NEW-STATUS", nargs="?", choices=STATUSES)
+    p.add_argument("-m", "--message", dest="reason", metavar="REASON", default="", help="why")
+    add_as(p)
+    add_list(p)
+    p.set_defaults(func=status)
+
+    p = verbs.add_parser(
+        "apply-amendment",
+        help="put a proposed amendment into its paragraph (chair)",
+        description="Rewrite the paragraph's criteria with the amendment in COMMENT-FILE and "
+        "record which comment it came from. Chair only.",
+    )
+    p.add_argument("comment_file", metavar="COMMENT-FILE")
+    add_as(p)
+    add_list(p)
+    p.set_defaults(func=apply_amendment)
+
+    p = verbs.add_parser(
+        "verify",
+        help="check from git history who committed comments and chair-only changes",
+        description="Walk the commits in RANGE (A..B; default: the whole history) and report "
+        "comments not committed by their author, comments changed after they were added, "
+        "chair-only changes and release tags not made by the chair. Exit 1 on any finding.",
+    )
+    p.add_argument("span", metavar="RANGE", nargs="?", help="A..B, or a revision and its history")
+    add_list(p)
+    add_format(p)
+    p.set_defaults(func=verify)
+
+    p = verbs.add_parser(
+        "sync",
+        help="commit your changes, pull and push",
+        description="Commit the list's changes as you, pull with rebase and push when the "
+        "branch has an upstream. On a conflict, stop and say what to do.",
+    )
+    p.add_argument("-m", "--message", dest="message", metavar="MESSAGE", help="the commit message")
+    add_as(p)
+    add_list(p)
+    p.set_defaults(func=sync)
+
+
+def _loaded(root: Path) -> ControlList:
+    loaded = load(root)
+    if loaded.manifest is None:
+        raise CuratorError("list.toml is missing or broken: run `curator check`")
+    return loaded
+
+
+# ---------------------------------------------------------------- comment, discuss
+
+
+def comment(args: argparse.Namespace) -> int:
+    root = list_root(args)
+    loaded = _loaded(root)
+    author = identity.writer(loaded.manifest, root, args.as_member)
+    text = args.text if args.body_file is None else _read_body(args.body_file)
+    path = writing.post_comment(
+        root,
+        loaded,
+        author,
+        args.control_id,
+        text,
+        args.position,
+        args.amend_item,
+        args.amend_match,
+    )
+    print(path)
+    return 0
+
+
+def _read_body(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CuratorError(f"{name}: no such file") from None
+    except UnicodeDecodeError:
+        raise CuratorError(f"{name}: not UTF-8 text") from None
+    except OSError as err:
+        raise CuratorError(f"{name}: cannot read: {err.strerror}") from None
+
+
+def discuss(args: argparse.Namespace) -> int:
+    loaded = _loaded(list_root(args))
+    control = control_named(loaded.controls, args.control_id)
+    comments = discussion.thread(loaded.comments, control.id)
+    noun = "comment" if len(comments) == 1 else "comments"
+    lines = [f"{control.id} — {control.title} · {control.status} · {len(comments)} {noun}"]
+    for c in comments:
+        lines += ["", *_comment_lines(control, c, loaded)]
+    print("\n".join(lines))
+    return 0
+
+
+def _comment_lines(control: Control, c: Comment, loaded: ControlList) -> list[str]:
+    heading = [c.author, c.at.replace("T", " ").replace("Z", " UTC")]
+    if c.position:
+        heading.append(f"position: {c.position}")
+    lines = [" · ".join(heading)]
+    if c.transition:
+        lines.append(f"{INDENT}status {c.transition.before} → {c.transition.after}")
+    lines += [f"{INDENT}{line}".rstrip() for line in c.body.splitlines()]
+    effect = discussion.amendment_effect(
+        control, c, loaded.parameters, loaded.catalogue, loaded.partners
+    )
+    if c.amendment and effect is not None:
+        applied = " (applied)" if effect.applied else ""
+        lines.append(f"{INDENT}amendment to {c.amendment.item}{applied}: {c.amendment.match}")
+        if effect.change is None:
+            lines.append(f"{INDENT}  what if: cannot weigh: {effect.problem}")
+        else:
+            change = effect.change
+            lines.append(
+                f"{INDENT}  what if: newly captured {', '.join(change.newly_captured) or 'none'}"
+                f" · released {', '.join(change.released) or 'none'}"
+                f" · verdict {change.verdict_before} → {change.verdict_after}"
+            )
+    lines.append(f"{INDENT}[{c.file}]")
+    return lines
+
+
+# ---------------------------------------------------------------- ballot
+
+
+def ballot(args: argparse.Namespace) -> int:
+    loaded = _loaded(list_root(args))
+    members = loaded.manifest.members
+    if args.control_id is not None:
+        control = control_named(loaded.controls, args.control_id)
+        result = discussion.ballot(control, members, loaded.comments)
+        if args.format == "json":
+            print_json(result.as_json())
+        else:
+            print("\n".join(_ballot_lines(control, result)))
+        return 0
+    ballots = [
+        (control, discussion.ballot(control, members, loaded.comments))
+        for _, control in sorted(loaded.controls.items())
+    ]
+    if args.format == "json":
+        print_json({"ballots": [b.as_json() | {"status": c.status} for c, b in ballots]})
+        return 0
+    for control, result in ballots:
+        print(
+            f"{control.id:<12} {control.status:<13} {_tally_text(result):<48} "
+            f"loose {result.balance['too-loose']} · tight {result.balance['too-tight']}"
+        )
+    return 0
+
+
+def _ballot_lines(control: Control, result: discussion.Ballot) -> list[str]:
+    held = dict(result.positions)
+    everyone = [*held, *result.no_record]
+    width = max((len(m) for m in everyone), default=0)
+    lines = [f"{control.id} — {control.title} · {control.status}"]
+    for member in everyone:
+        lines.append(f"  {member:<{width}}  {held.get(member, discussion.NO_RECORD)}")
+    balance = result.balance
+    lines += [
+        f"tally: {_tally_text(result)}",
+        f"balance: too loose {balance['too-loose']} · too tight {balance['too-tight']}"
+        f" ({result.leaning})",
+    ]
+    return lines
+
+
+def _tally_text(result: discussion.Ballot) -> str:
+    parts = [f"{position} {count}" for position, count in result.tally.items()]
+    if result.no_record:
+        parts.append(f"{discussion.NO_RECORD} {len(result.no_record)}")
+    return ", ".join(parts) or "no members"
+
+
+# ---------------------------------------------------------------- status, apply-amendment
+
+
+def status(args: argparse.Namespace) -> int:
+    root = list_root(args)
+    loaded = _loaded(root)
+    if args.new_status is None:
+        control = control_named(loaded.controls, args.control_id)
+        member = identity.acting(loaded.manifest, root, args.as_member)
+        choices = lifecycle.allowed_transitions(control, member)
+        who = member.id if member else "you (not recognised as a member)"
+        print(f"{control.id} is {control.status}")
+        print(f"{who} may move it to: {', '.join(choices) or 'nothing'}")
+        return 0
+    member = identity.writer(loaded.manifest, root, args.as_member)
+    control = control_named(loaded.controls, args.control_id)
+    path = writing.change_status(root, loaded, member, control.id, args.new_status, args.reason)
+    print(f"{control.id}: {control.status} → {args.new_status} (recorded in {path})")
+    return 0
+
+
+def apply_amendment(args: argparse.Namespace) -> int:
+    root = list_root(args)
+    loaded = _loaded(root)
+    identity.chair(loaded.manifest, root, args.as_member)
+    applied, changed = writing.apply_amendment(root, loaded, args.comment_file)
+    amendment = applied.amendment
+    assert amendment is not None  # apply_amendment refuses a comment without one
+    where = f"{applied.control} paragraph {amendment.item}"
+    if changed:
+        print(f"{where}: match = {amendment.match} (from {applied.file})")
+    else:
+        print(f"{where}: already carries the amendment from {applied.file}")
+    return 0
+
+
+# ---------------------------------------------------------------- verify, sync
+
+
+def verify(args: argparse.Namespace) -> int:
+    root = list_root(args)
+    loaded = _loaded(root)
+    result = provenance.verify(root, args.span, loaded.manifest)
+    if args.format == "json":
+        print_json(result.as_json())
+        return 0 if result.ok else 1
+    for commit in result.commits:
+        print(
+            f"{commit.sha[:12]}  signature {commit.signature:<5}  "
+            f"{commit.author} <{commit.email}>  {commit.subject}"
+        )
+    for problem in result.problems:
+        print(problem.render())
+    noun = "commit" if len(result.commits) == 1 else "commits"
+    tags = f", {len(result.tags)} release tags" if result.tags else ""
+    summary = f"{len(result.commits)} {noun}{tags} checked in {result.span}"
+    unsigned = sum(1 for c in result.commits if c.signature == "none")
+    if unsigned:
+        summary += f" ({unsigned} unsigned)"
+    found = len(result.problems)
+    problems = f"{found} problem{'' if found == 1 else 's'}" if found else "no problems"
+    print(f"{summary}, {problems}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def sync(args: argparse.Namespace) -> int:
+    root = list_root(args)
+    loaded = _loaded(root)
+    result = syncing.sync(root, loaded.manifest, args.as_member, args.message)
+    print(result.summary())
+    return 0

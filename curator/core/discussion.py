@@ -1,0 +1,213 @@
+"""Discussion of a control: the thread, new comments, ballots and what an amendment would do.
+
+A position is an event (IETF datatracker style): a member's ballot is the newest comment in
+which they took one; members who never did are "no record"; observers do not vote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from curator.core import criteria
+from curator.core import weigh as weighing
+from curator.core.model import (
+    POSITIONS,
+    CatalogueItem,
+    Comment,
+    Control,
+    Member,
+    Parameter,
+)
+from curator.core.problems import CuratorError
+
+MAX_BODY = 200_000  # the comment schema's limit
+BALANCE = ("too-loose", "too-tight")
+NO_RECORD = "no record"
+
+# the `.N` a second comment in the same second adds to the file name's stamp
+_SEQUENCE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{6}Z\.([0-9]+)-")
+
+
+# ---------------------------------------------------------------- the thread
+
+
+def comment_order(comment: Comment) -> tuple[dt.datetime, int, str]:
+    """Oldest first: by time, then by the same-second sequence in the file name."""
+    return (_instant(comment.at), _sequence(comment.file), comment.file)
+
+
+def thread(comments: Iterable[Comment], control_id: str) -> tuple[Comment, ...]:
+    """The comments on one control, oldest first, newest last."""
+    return tuple(sorted((c for c in comments if c.control == control_id), key=comment_order))
+
+
+def _instant(at: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _sequence(file: str) -> int:
+    found = _SEQUENCE.match(file.rsplit("/", 1)[-1])
+    return int(found.group(1)) if found else 1
+
+
+# ---------------------------------------------------------------- ballots
+
+
+@dataclass(frozen=True)
+class Ballot:
+    control: str
+    positions: tuple[tuple[str, str], ...]  # (member, latest position), in list.toml order
+    no_record: tuple[str, ...]
+
+    @property
+    def tally(self) -> dict[str, int]:
+        """How many members hold each position (positions nobody holds are left out)."""
+        held = [position for _, position in self.positions]
+        return {p: held.count(p) for p in POSITIONS if p in held}
+
+    @property
+    def balance(self) -> dict[str, int]:
+        """The two failures weighed against each other: how many say too loose, too tight."""
+        held = [position for _, position in self.positions]
+        return {side: held.count(side) for side in BALANCE}
+
+    @property
+    def leaning(self) -> str:
+        """too-loose or too-tight when more members say so than the other, else even."""
+        loose, tight = (self.balance[side] for side in BALANCE)
+        return "too-loose" if loose > tight else "too-tight" if tight > loose else "even"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "control": self.control,
+            "positions": dict(self.positions),
+            "no_record": list(self.no_record),
+            "tally": self.tally,
+            "balance": self.balance,
+        }
+
+
+def voters(members: Iterable[Member]) -> tuple[Member, ...]:
+    """Members who hold a ballot: everyone but observers."""
+    return tuple(m for m in members if m.role != "observer")
+
+
+def ballot(control: Control, members: Sequence[Member], comments: Iterable[Comment]) -> Ballot:
+    """Each voting member's latest position on `control`; the rest are no record."""
+    voting = voters(members)
+    latest: dict[str, str] = {}
+    for comment in thread(comments, control.id):
+        if comment.position:
+            latest[comment.author] = comment.position  # newer comments come later and win
+    return Ballot(
+        control=control.id,
+        positions=tuple((m.id, latest[m.id]) for m in voting if m.id in latest),
+        no_record=tuple(m.id for m in voting if m.id not in latest),
+    )
+
+
+# ---------------------------------------------------------------- writing a comment
+
+
+def new_comment(
+    control: Control,
+    parameters: Mapping[str, Parameter],
+    author: Member,
+    at: dt.datetime,
+    body: str,
+    position: str = "",
+    amend_item: str | None = None,
+    amend_match: str | None = None,
+    transition: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    """The data of a new comment file, after checking everything a comment must satisfy.
+
+    The author is already known to be allowed to write (curator.core.roles). Raises
+    CuratorError (exit 1) for an empty or oversized body, a position outside the enum, an
+    amendment on a paragraph the control lacks, or one whose expression does not parse.
+    """
+    text = body.strip()
+    if not text and transition is None:
+        raise CuratorError("the comment is empty: write something with -m TEXT or --file F")
+    if len(text) > MAX_BODY:
+        raise CuratorError(f"the comment is {len(text):,} characters; the limit is {MAX_BODY:,}")
+    if position and position not in POSITIONS:
+        raise CuratorError(f"'{position}' is not a position (positions: {', '.join(POSITIONS)})")
+    if (amend_item is None) != (amend_match is None):
+        raise CuratorError("an amendment needs both --amend-item LABEL and --amend-match EXPR", 2)
+    data: dict[str, Any] = {"author": author.id, "at": at.astimezone(dt.UTC)}
+    if position:
+        data["position"] = position
+    if text:
+        data["body"] = text
+    if amend_item is not None and amend_match is not None:
+        data["amendment"] = {
+            "item": amend_item,
+            "match": checked_amendment(control, parameters, amend_item, amend_match),
+        }
+    if transition is not None:
+        data["transition"] = {"from": transition[0], "to": transition[1]}
+    return data
+
+
+def checked_amendment(
+    control: Control, parameters: Mapping[str, Parameter], item: str, match: str
+) -> str:
+    """The amendment's expression, once the paragraph exists and the expression parses."""
+    if control.paragraph(item) is None:
+        labels = ", ".join(p.label for p in control.items) or "none"
+        raise CuratorError(f"{control.id} has no paragraph '{item}' (paragraphs: {labels})")
+    text = match.strip()
+    try:
+        criteria.parse(text, parameters)
+    except criteria.ExprError as err:
+        pointer = " " * (err.column - 1) + "^"
+        raise CuratorError(
+            f"--amend-match: column {err.column}: {err.message}\n  {text}\n  {pointer}"
+        ) from None
+    return text
+
+
+# ---------------------------------------------------------------- amendments: what if
+
+
+@dataclass(frozen=True)
+class AmendmentEffect:
+    """What a proposed amendment does against the catalogue, or why it cannot be weighed."""
+
+    change: weighing.Change | None
+    applied: bool  # the paragraph's criteria already came from this comment
+    problem: str = ""
+
+
+def amendment_effect(
+    control: Control,
+    comment: Comment,
+    parameters: Mapping[str, Parameter],
+    catalogue: Mapping[str, CatalogueItem],
+    partners: Sequence[str],
+) -> AmendmentEffect | None:
+    """The what-if of the comment's amendment against the control as it stands (None: none)."""
+    amendment = comment.amendment
+    if amendment is None:
+        return None
+    paragraph = control.paragraph(amendment.item)
+    applied = paragraph is not None and paragraph.amended_by == comment.file
+    try:
+        current = weighing.criteria_of(control, parameters)
+        proposed = weighing.amended(control, parameters, amendment.item, amendment.match)
+    except criteria.ExprError as err:
+        return AmendmentEffect(None, applied, f"does not parse: {err}")
+    except CuratorError as err:
+        return AmendmentEffect(None, applied, err.message)
+    before = weighing.weigh(current, catalogue, partners, control.id)
+    after = weighing.weigh(proposed, catalogue, partners, control.id)
+    return AmendmentEffect(weighing.what_if(before, after), applied)

@@ -1,0 +1,81 @@
+"""A control's lifecycle (DESIGN.md §2, §5): which status may follow which, and who may move it.
+
+draft → proposed → under-review → recommended → published → final; any open status may end in
+withdrawn or rejected, and a withdrawn or rejected control may be reopened as a draft. Members
+move the early statuses and withdraw their own proposals; the chair decides everything else.
+"""
+
+from __future__ import annotations
+
+from curator.core.model import STATUSES, Control, Member
+from curator.core.problems import CuratorError
+
+FORWARD = ("draft", "proposed", "under-review", "recommended", "published", "final")
+OPEN = ("draft", "proposed", "under-review", "recommended", "published")
+CLOSED = ("withdrawn", "rejected")
+
+# statuses only the chair may set: verify checks git history against the same tuple
+CHAIR_ONLY = ("recommended", "published", "final", "rejected")
+# the statuses a member may move a control between; past them the control is the committee's
+MEMBER_STAGES = ("draft", "proposed", "under-review")
+
+
+def next_statuses(status: str) -> tuple[str, ...]:
+    """Every status the lifecycle allows after `status`, whoever acts."""
+    found: list[str] = []
+    if status in FORWARD[:-1]:
+        found.append(FORWARD[FORWARD.index(status) + 1])
+    if status in OPEN:
+        found.extend(CLOSED)
+    if status in CLOSED:
+        found.append("draft")
+    return tuple(s for s in STATUSES if s in found)
+
+
+def permitted(control: Control, new: str, member: Member) -> bool:
+    """Whether `member` may make this (lifecycle-allowed) move."""
+    if member.role == "chair":
+        return True
+    if member.role != "member" or new in CHAIR_ONLY:
+        return False
+    own = bool(control.proposed_by) and control.proposed_by == member.id
+    if new == "withdrawn":
+        return own and control.status in MEMBER_STAGES
+    if new == "draft" and control.status in CLOSED:
+        # a proposer may take back their own withdrawal; a rejection is the chair's to undo
+        return own and control.status == "withdrawn"
+    return control.status in MEMBER_STAGES
+
+
+def allowed_transitions(control: Control, member: Member | None) -> tuple[str, ...]:
+    """The statuses `member` may move `control` to now (none for observers or strangers)."""
+    if member is None:
+        return ()
+    return tuple(s for s in next_statuses(control.status) if permitted(control, s, member))
+
+
+def check_transition(control: Control, new: str, member: Member) -> None:
+    """Raise CuratorError, saying why and what is possible, unless `member` may make this move."""
+    if new not in STATUSES:
+        raise CuratorError(f"'{new}' is not a status (statuses: {', '.join(STATUSES)})", 2)
+    if new == control.status:
+        raise CuratorError(f"{control.id} is already {new}")
+    possible = next_statuses(control.status)
+    if new not in possible:
+        listed = ", ".join(possible) or "nothing: it is final"
+        raise CuratorError(f"{control.id} is {control.status}: it can move to {listed}, not {new}")
+    if permitted(control, new, member):
+        return
+    if member.role == "observer":
+        raise CuratorError(f"{member.id} is an observer: observers read but do not write")
+    if new in CHAIR_ONLY:
+        raise CuratorError(f"only the chair may move a control to {new}; {member.id} is a member")
+    if new == "withdrawn" and control.status not in MEMBER_STAGES:
+        raise CuratorError(f"{control.id} is {control.status}: only the chair may withdraw it now")
+    if new in ("withdrawn", "draft") and control.proposed_by != member.id:
+        whose = f"{control.proposed_by}'s" if control.proposed_by else "no member's"
+        action = "withdraw" if new == "withdrawn" else "reopen"
+        raise CuratorError(
+            f"{control.id} is {whose} proposal: a member may {action} only their own; ask the chair"
+        )
+    raise CuratorError(f"only the chair may move {control.id} from {control.status} to {new}")

@@ -1,0 +1,183 @@
+"""The lifecycle: which status may follow which, who may move it, and `curator status`."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from curator.core.lifecycle import allowed_transitions, check_transition, next_statuses
+from curator.core.model import Control, Member
+from curator.core.problems import CuratorError
+from curator.store.atomic import ChangedOnDisk
+from curator.store.discussion import change_status
+from curator.store.load import load
+
+CHAIR = Member("chair", "Chair", "chair", "chair@example.org")
+ALICE = Member("industry-1", "Alice", "member", "industry-1@example.org")
+BOB = Member("academia-1", "Bob", "member", "academia-1@example.org")
+OBSERVER = Member("observer-1", "Olga", "observer", "observer-1@example.org")
+
+
+def control(status: str, proposed_by: str = "industry-1") -> Control:
+    return Control("4A906", "Quantum computers", "quantum", status, proposed_by=proposed_by)
+
+
+def test_the_forward_path_runs_draft_to_final():
+    path = ["draft", "proposed", "under-review", "recommended", "published", "final"]
+    for before, after in itertools.pairwise(path):
+        assert after in next_statuses(before)
+
+
+def test_any_open_status_may_be_withdrawn_or_rejected():
+    for status in ("draft", "proposed", "under-review", "recommended", "published"):
+        assert {"withdrawn", "rejected"} <= set(next_statuses(status))
+
+
+def test_final_is_the_end():
+    assert next_statuses("final") == ()
+
+
+def test_withdrawn_and_rejected_reopen_to_draft():
+    assert next_statuses("withdrawn") == ("draft",)
+    assert next_statuses("rejected") == ("draft",)
+
+
+def test_members_move_the_early_statuses_and_withdraw_their_own():
+    assert allowed_transitions(control("draft"), ALICE) == ("proposed", "withdrawn")
+    assert allowed_transitions(control("proposed"), ALICE) == ("under-review", "withdrawn")
+    assert allowed_transitions(control("under-review"), ALICE) == ("withdrawn",)
+
+
+def test_members_cannot_withdraw_someone_elses_proposal():
+    assert allowed_transitions(control("proposed"), BOB) == ("under-review",)
+    with pytest.raises(CuratorError, match="industry-1's proposal"):
+        check_transition(control("proposed"), "withdrawn", BOB)
+
+
+def test_only_the_chair_recommends_publishes_finalises_or_rejects():
+    for before, after in [
+        ("under-review", "recommended"),
+        ("recommended", "published"),
+        ("published", "final"),
+        ("proposed", "rejected"),
+    ]:
+        with pytest.raises(CuratorError, match=f"only the chair may move a control to {after}"):
+            check_transition(control(before), after, ALICE)
+        check_transition(control(before), after, CHAIR)
+
+
+def test_once_recommended_only_the_chair_may_withdraw():
+    assert allowed_transitions(control("recommended"), ALICE) == ()
+    with pytest.raises(CuratorError, match="only the chair may withdraw it now"):
+        check_transition(control("recommended"), "withdrawn", ALICE)
+    assert allowed_transitions(control("recommended"), CHAIR) == (
+        "published",
+        "withdrawn",
+        "rejected",
+    )
+
+
+def test_a_proposer_may_reopen_a_withdrawal_but_not_a_rejection():
+    assert allowed_transitions(control("withdrawn"), ALICE) == ("draft",)
+    assert allowed_transitions(control("rejected"), ALICE) == ()
+    assert allowed_transitions(control("rejected"), CHAIR) == ("draft",)
+
+
+def test_observers_and_strangers_may_move_nothing():
+    assert allowed_transitions(control("draft"), OBSERVER) == ()
+    assert allowed_transitions(control("draft"), None) == ()
+    with pytest.raises(CuratorError, match="observer"):
+        check_transition(control("draft"), "proposed", OBSERVER)
+
+
+def test_a_move_the_lifecycle_does_not_allow_says_what_is_possible():
+    with pytest.raises(CuratorError, match="it can move to under-review, withdrawn, rejected"):
+        check_transition(control("proposed"), "final", CHAIR)
+    with pytest.raises(CuratorError, match="already proposed"):
+        check_transition(control("proposed"), "proposed", CHAIR)
+
+
+# ---------------------------------------------------------------- curator status
+
+
+def status(curator, lst, *args):
+    return curator("status", *args, "--list", str(lst.root))
+
+
+def test_status_rewrites_the_control_and_records_the_reason(lst, curator):
+    run = status(curator, lst, "3A090", "under-review", "-m", "Ready", "--as", "industry-1")
+    assert run.code == 0, run.err
+    assert 'status = "under-review"' in lst.read("controls/3A090.toml")
+    [note] = (lst.root / "discussion" / "3A090").iterdir()
+    text = note.read_text()
+    assert 'author = "industry-1"' in text
+    assert 'body = "Ready"' in text
+    assert '[transition]\nfrom = "proposed"\nto = "under-review"' in text
+    assert curator("check", "--list", str(lst.root)).code == 0
+    assert curator("fmt", "--check", "--list", str(lst.root)).code == 0
+
+
+def test_status_keeps_a_persons_comments_in_the_control_file(lst, curator):
+    text = lst.read("controls/3A090.toml").replace(
+        'regime = "unilateral"', 'regime = "unilateral"  # agreed in October'
+    )
+    lst.write("controls/3A090.toml", text)
+    assert status(curator, lst, "3A090", "under-review", "--as", "chair").code == 0
+    assert 'regime = "unilateral"  # agreed in October' in lst.read("controls/3A090.toml")
+
+
+def test_a_member_moving_a_control_to_recommended_is_refused(lst, curator):
+    lst.write(
+        "controls/3A090.toml",
+        lst.read("controls/3A090.toml").replace('"proposed"', '"under-review"'),
+    )
+    before = lst.snapshot()
+    run = status(curator, lst, "3A090", "recommended", "-m", "x", "--as", "industry-1")
+    assert run.code == 1
+    assert "only the chair may move a control to recommended" in run.err
+    assert lst.snapshot() == before
+
+
+def test_the_chair_recommends(lst, curator):
+    lst.write(
+        "controls/3A090.toml",
+        lst.read("controls/3A090.toml").replace('"proposed"', '"under-review"'),
+    )
+    run = status(curator, lst, "3A090", "recommended", "--as", "chair")
+    assert run.code == 0, run.err
+    assert "under-review → recommended" in run.out
+    assert 'status = "recommended"' in lst.read("controls/3A090.toml")
+
+
+def test_an_unknown_status_is_a_usage_error(lst, curator):
+    before = lst.snapshot()
+    run = status(curator, lst, "3A090", "approved", "--as", "chair")
+    assert run.code == 2
+    assert "invalid choice: 'approved'" in run.err
+    assert lst.snapshot() == before
+
+
+def test_status_without_a_new_status_lists_the_members_choices(lst, curator):
+    run = status(curator, lst, "3A090", "--as", "industry-1")
+    assert run.code == 0
+    assert "3A090 is proposed" in run.out
+    assert "industry-1 may move it to: under-review" in run.out
+
+
+def test_observers_cannot_change_a_status(lst, curator):
+    before = lst.snapshot()
+    run = status(curator, lst, "3A090", "under-review", "--as", "observer-1")
+    assert run.code == 1
+    assert "observers read but do not write" in run.err
+    assert lst.snapshot() == before
+
+
+def test_a_control_changed_on_disk_since_it_was_loaded_is_not_overwritten(lst):
+    loaded = load(lst.root)
+    edited = lst.read("controls/3A090.toml").replace("October 2023", "October 2024")
+    lst.write("controls/3A090.toml", edited)
+    with pytest.raises(ChangedOnDisk):
+        change_status(lst.root, loaded, CHAIR, "3A090", "under-review", "why")
+    assert lst.read("controls/3A090.toml") == edited
+    assert not (lst.root / "discussion").exists()
