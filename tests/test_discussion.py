@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from curator.core.discussion import thread
 from curator.store.discussion import write_comment
 from curator.store.load import load
 
@@ -139,7 +140,7 @@ def test_two_comments_in_the_same_second_get_distinct_files(lst):
     assert third == "discussion/3A090/2026-11-28T012200Z.3-industry-1.toml"
     loaded = load(lst.root)
     assert not loaded.problems
-    assert [c.body for c in loaded.thread("3A090")] == ["one", "two", "three"]
+    assert [c.body for c in thread(loaded.comments, "3A090")] == ["one", "two", "three"]
 
 
 def test_an_existing_comment_file_is_never_overwritten(lst):
@@ -157,7 +158,7 @@ def test_rapid_comments_from_the_cli_never_collide(lst, curator):
     for i in range(3):
         assert comment(curator, lst, "3A090", "-m", f"note {i}").code == 0
     assert len(comment_files(lst)) == 3
-    assert [c.body for c in load(lst.root).thread("3A090")] == ["note 0", "note 1", "note 2"]
+    assert [c.body for c in thread(load(lst.root).comments, "3A090")] == ["note 0", "note 1", "note 2"]
 
 
 # ---------------------------------------------------------------- discuss
