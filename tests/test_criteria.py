@@ -93,5 +93,5 @@ def test_plain_language():
     expr = parse("tpp >= 4800 or (datacenter == true and cnot_error <= 1e-4)", PARAMS)
     assert describe(expr, PARAMS) == (
         "total processing performance ≥ 4,800 TPP, or (designed for datacenters: yes, "
-        "and c-not error ≤ 10^-4 probability)"
+        "and C-NOT error ≤ 10^-4 probability)"
     )

@@ -99,6 +99,11 @@ def parse(text: str, parameters: Mapping[str, Parameter] | None = None) -> Expr:
         raise ExprError("empty expression")
     if len(text) > MAX_LENGTH:
         raise ExprError(f"expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
+    hidden = next((i for i, ch in enumerate(text) if ch == "#" or not ch.isascii()), None)
+    if hidden is not None:
+        # Python would drop a `# comment` and fold look-alike letters into names: text a
+        # reviewer reads must be exactly the text that is evaluated
+        raise ExprError(f"'{text[hidden]}' is not part of the criteria language", hidden + 1)
     if "\n" in text or "\r" in text:
         raise ExprError(
             "expression must be on one line", text.find("\n") + 1 or text.find("\r") + 1
@@ -243,7 +248,10 @@ class _Builder:
             sign = -1 if isinstance(node.op, ast.USub) else 1
             inner = node.operand
         if isinstance(inner, ast.Constant) and type(inner.value) in (int, float):
-            value = float(inner.value) * sign
+            try:
+                value = float(inner.value) * sign
+            except OverflowError:  # an integer literal with hundreds of digits
+                value = math.inf
             if not math.isfinite(value):
                 raise self.fail(node, "number is too large")
             return value
@@ -341,7 +349,7 @@ def describe(expr: Expr, parameters: Mapping[str, Parameter]) -> str:
     def one(node: Expr, top: bool) -> str:
         if isinstance(node, Atom):
             p = parameters.get(node.param)
-            title = (p.title if p else node.param).lower() if p else node.param
+            title = _sentence_case(p.title) if p else node.param
             if isinstance(node.value, bool):
                 return f"{title}: {'yes' if node.value else 'no'}"
             unit = f" {p.unit}" if p and p.unit and p.unit.lower() not in title else ""
@@ -351,6 +359,14 @@ def describe(expr: Expr, parameters: Mapping[str, Parameter]) -> str:
         return text if top else f"({text})"
 
     return one(expr, True)
+
+
+def _sentence_case(title: str) -> str:
+    """'Total processing performance' → 'total processing performance'; acronyms stay."""
+    first = title.split(" ", 1)[0].replace("-", "")
+    if len(first) > 1 and (first[1].isupper() or not first.isalpha()):
+        return title
+    return title[:1].lower() + title[1:]
 
 
 def _plain_number(value: float) -> str:

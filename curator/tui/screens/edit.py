@@ -196,6 +196,9 @@ class EditScreen(ModalScreen[bool]):
         except ChangedOnDisk:
             self.app.push_screen(ConflictScreen(self.control.file), self.resolve_conflict)
             return
+        except CuratorError as err:  # the disk refused (full, read-only): keep the form open
+            self.notify(err.message, severity="error")
+            return
         if new_status != self.control.status:
             self.workspace.reload()
             try:

@@ -9,16 +9,13 @@ from textual.widgets import Button, Input, Markdown, Select, Static, TextArea
 from curator.core.model import POSITIONS
 from curator.core.problems import CuratorError
 from curator.tui.state import Draft, Workspace
+from curator.tui.widgets.control_pane import ControlPaneMixin
 
 
-class DiscussionPane(Vertical):
-    DEFAULT_CLASSES = "control-pane"
-
+class DiscussionPane(ControlPaneMixin, Vertical):
     def __init__(self, workspace: Workspace, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.workspace = workspace
-        self.control_id: str | None = None
-        self.generation = -1
+        self.bind_workspace(workspace)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="ballot")
@@ -35,12 +32,11 @@ class DiscussionPane(Vertical):
 
     # -- showing --------------------------------------------------------------------------------
     def show_control(self, control_id: str | None) -> None:
-        ws = self.workspace
-        if control_id == self.control_id and ws.generation == self.generation:
-            return
         if control_id != self.control_id:
             self.keep_draft()
-        self.control_id, self.generation = control_id, ws.generation
+        if not self.needs_redraw(control_id):
+            return
+        ws = self.workspace
         control = ws.control(control_id)
         if control is None:
             self.query_one("#thread", Markdown).update("")

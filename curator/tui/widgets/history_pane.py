@@ -8,16 +8,13 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from curator.tui.state import Workspace
+from curator.tui.widgets.control_pane import ControlPaneMixin
 
 
-class HistoryPane(Vertical):
-    DEFAULT_CLASSES = "control-pane"
-
+class HistoryPane(ControlPaneMixin, Vertical):
     def __init__(self, workspace: Workspace, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.workspace = workspace
-        self.control_id: str | None = None
-        self.generation = -1
+        self.bind_workspace(workspace)
         self.versions: list = []
 
     def compose(self) -> ComposeResult:
@@ -30,10 +27,8 @@ class HistoryPane(Vertical):
         )
 
     def show_control(self, control_id: str | None) -> None:
-        ws = self.workspace
-        if control_id == self.control_id and ws.generation == self.generation:
+        if not self.needs_redraw(control_id):
             return
-        self.control_id, self.generation = control_id, ws.generation
         self.query_one("#versions", DataTable).clear()
         self.query_one("#version-diff", Static).update("Reading history…" if control_id else "")
         if control_id is not None:

@@ -12,18 +12,15 @@ from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
 from curator.core.problems import CuratorError
 from curator.tui.state import Workspace
+from curator.tui.widgets.control_pane import ControlPaneMixin
 
 WHOLE = "__whole__"
 
 
-class WeighPane(VerticalScroll, can_focus=False):
-    DEFAULT_CLASSES = "control-pane"
-
+class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
     def __init__(self, workspace: Workspace, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.workspace = workspace
-        self.control_id: str | None = None
-        self.generation = -1
+        self.bind_workspace(workspace)
         self.current: weighing.Weighing | None = None
 
     def compose(self) -> ComposeResult:
@@ -43,10 +40,9 @@ class WeighPane(VerticalScroll, can_focus=False):
 
     # -- the selected control ---------------------------------------------------------------
     def show_control(self, control_id: str | None) -> None:
-        ws = self.workspace
-        if control_id == self.control_id and ws.generation == self.generation:
+        if not self.needs_redraw(control_id):
             return
-        self.control_id, self.generation = control_id, ws.generation
+        ws = self.workspace
         control = ws.control(control_id)
         whatif = self.query_one("#whatif", Input)
         items = self.query_one("#whatif-item", Select)
