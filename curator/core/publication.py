@@ -1,0 +1,351 @@
+"""What may be published for public comment (DESIGN.md §6): an allow-list, never a deny-list.
+
+Every published value is copied here, field by field, from a control that passed `publishable`.
+Anything not named below — discussion, ballots, amendments, members, who proposed or amended
+what, the catalogue, committee-only controls, internal fields the list did not opt in to —
+never reaches a template, so no template can leak it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from curator.core import criteria, diff, scope
+from curator.core.diff import ControlChange
+from curator.core.ids import category_of, product_group_of
+from curator.core.model import Control, ControlList, Docket, Manifest, Parameter
+from curator.core.problems import CuratorError
+
+OPT_IN_FIELDS = ("rationale", "impact")  # internal unless list.toml [publish] fields names them
+ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
+KINDS = (ADDED, REMOVED, RENAMED, CHANGED)
+OTHER = "other"  # the criteria are the same but reasons, regime or area changed
+
+
+def publishable(loaded: ControlList) -> tuple[Control, ...]:
+    """Public controls with a publishable status, by id."""
+    manifest = loaded.manifest
+    if manifest is None:
+        return ()
+    statuses = set(manifest.publish_statuses)
+    chosen = (
+        c for c in loaded.controls.values() if c.visibility == "public" and c.status in statuses
+    )
+    return tuple(sorted(chosen, key=lambda c: c.id))
+
+
+def public_only(loaded: ControlList) -> ControlList:
+    """The list as the public may see it: publishable controls, no discussion, no comments."""
+    return replace(
+        loaded,
+        controls={c.id: c for c in publishable(loaded)},
+        comments=(),
+        public_comments=(),
+    )
+
+
+def public_view(
+    control: Control, manifest: Manifest, published: Collection[str] = ()
+) -> dict[str, Any]:
+    """The published fields of one control; `published` names the ids a reader can follow."""
+    area = manifest.areas.get(control.area)
+    view: dict[str, Any] = {
+        "id": control.id,
+        "title": control.title,
+        "category": {"code": control.id[0], "title": category_of(control.id)},
+        "product_group": {"code": control.id[1], "title": product_group_of(control.id)},
+        "area": {"id": control.area, "title": area.title if area else control.area},
+        "reasons": sorted(control.reasons),
+        "regime": control.regime,
+        "summary": control.summary,
+        "paragraphs": [
+            {
+                "label": p.label,
+                "text": p.text,
+                "match": p.match,
+                "criteria": plain_criteria(p.match, manifest),
+            }
+            for p in control.items
+        ],
+        "related": sorted(r for r in control.related if r in published and r != control.id),
+        "sources": list(control.sources),
+    }
+    for name in OPT_IN_FIELDS:
+        value = getattr(control, name)
+        if name in manifest.publish_fields and value:
+            view[name] = value
+    return view
+
+
+def published_views(loaded: ControlList) -> dict[str, dict[str, Any]]:
+    """The public view of every publishable control, by id."""
+    controls = publishable(loaded)
+    if loaded.manifest is None:
+        return {}
+    ids = {c.id for c in controls}
+    return {c.id: public_view(c, loaded.manifest, ids) for c in controls}
+
+
+def plain_criteria(match: str, manifest: Manifest) -> str:
+    """The criteria in plain words; empty when there are none or they do not parse.
+
+    Publishing refuses a list whose controls have problems, so a parse failure here only
+    happens for an earlier revision shown in the redline, where the text itself still shows.
+    """
+    return _described(match, tuple(manifest.parameters.items())) if match else ""
+
+
+@lru_cache(maxsize=4096)  # lists repeat the same criteria across controls and versions
+def _described(match: str, parameters: tuple[tuple[str, Parameter], ...]) -> str:
+    known = dict(parameters)
+    try:
+        return criteria.describe(criteria.parse(match, known), known)
+    except criteria.ExprError:
+        return ""
+
+
+def require_docket(manifest: Manifest) -> Docket:
+    """The docket a public-comment package cites; refused without an id and a deadline."""
+    docket = manifest.docket
+    if docket is None or not docket.id:
+        raise CuratorError(
+            "list.toml has no docket: add [docket] with id (e.g. BIS-2026-0001) and "
+            "comment_deadline before publishing"
+        )
+    if not docket.comment_deadline:
+        raise CuratorError(
+            f"docket {docket.id} has no comment deadline: set [docket] comment_deadline "
+            "(YYYY-MM-DD) in list.toml before publishing"
+        )
+    return docket
+
+
+def blocking_problems(loaded: ControlList) -> list[str]:
+    """Problems in list.toml or in any control file: a notice is never built on them."""
+    return [
+        p.render()
+        for p in loaded.problems
+        if p.file == "list.toml" or p.file.startswith("controls/")
+    ]
+
+
+def public_list(loaded: ControlList, revision: str = "") -> dict[str, Any]:
+    """The published list (list.json): the list's public identity and its publishable controls."""
+    manifest = loaded.manifest
+    if manifest is None:
+        raise CuratorError("list.toml is broken: run `curator check`")
+    docket = require_docket(manifest)
+    blocking = blocking_problems(loaded)
+    if blocking:
+        shown = "\n  ".join(blocking[:10])
+        more = f"\n  … and {len(blocking) - 10} more" if len(blocking) > 10 else ""
+        raise CuratorError(
+            f"not published: fix these problems first (run `curator check`):\n  {shown}{more}"
+        )
+    controls = publishable(loaded)
+    if not controls:
+        statuses = ", ".join(manifest.publish_statuses)
+        raise CuratorError(
+            f'nothing to publish: no control is visibility = "public" with status {statuses}'
+        )
+    views = list(published_views(loaded).values())
+    return {
+        "list": {
+            "id": manifest.id,
+            "title": manifest.title,
+            "version": manifest.version,
+            "description": manifest.description,
+        },
+        "revision": revision,
+        "docket": {
+            "id": docket.id,
+            "comment_deadline": docket.comment_deadline,
+            "agency": docket.agency,
+            "rin": docket.rin,
+            "contact": docket.contact,
+        },
+        "areas": _areas(views),
+        "parameters": _parameters(controls, manifest),
+        "controls": views,
+    }
+
+
+def _areas(views: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    areas: dict[str, dict[str, Any]] = {}
+    for view in views:
+        area = view["area"]
+        areas.setdefault(area["id"], {**area, "controls": []})["controls"].append(view["id"])
+    return sorted(areas.values(), key=lambda a: (a["title"].lower(), a["id"]))
+
+
+def _parameters(controls: Iterable[Control], manifest: Manifest) -> list[dict[str, str]]:
+    """The parameters the published criteria use, with their public definitions."""
+    used: set[str] = set()
+    for match in {p.match for control in controls for p in control.criteria}:
+        try:
+            used |= criteria.parameters_used(criteria.parse(match))
+        except criteria.ExprError:
+            continue
+    return [
+        {
+            "name": p.name,
+            "title": p.title,
+            "unit": p.unit,
+            "type": p.type,
+            "description": p.description,
+        }
+        for name, p in sorted(manifest.parameters.items())
+        if name in used
+    ]
+
+
+# ---------------------------------------------------------------- the redline
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: str  # same | del | ins
+    text: str
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    old: str
+    new: str
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return marked(self.old, self.new)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One control in the redline: its public views on each side and what differs between them."""
+
+    id: str
+    title: str
+    kind: str  # added | removed | renamed | changed
+    effect: str  # tightened | loosened | equivalent | mixed | editorial | other
+    fields: tuple[FieldChange, ...]
+    previous_id: str = ""  # for a rename: the id before
+
+
+def marked(old: str, new: str) -> tuple[Segment, ...]:
+    """Word-level differences of two texts, ready to mark as <del> and <ins>."""
+    if not old or not new:  # added or removed whole: nothing to align
+        return tuple(Segment(k, t) for k, t in (("del", old), ("ins", new)) if t)
+    a, b = _words(old), _words(new)
+    out: list[Segment] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            _push(out, "same", "".join(a[i1:i2]))
+            continue
+        _push(out, "del", "".join(a[i1:i2]))
+        _push(out, "ins", "".join(b[j1:j2]))
+    return tuple(out)
+
+
+# numbers such as 4,800 or 5.92 and labels such as a.1 are one word each
+_WORD = re.compile(r"\s+|\w+(?:[.,'’]\w+)*|[^\w\s]")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _push(out: list[Segment], kind: str, text: str) -> None:
+    if not text:
+        return
+    if out and out[-1].kind == kind:
+        out[-1] = Segment(kind, out[-1].text + text)
+    else:
+        out.append(Segment(kind, text))
+
+
+def redline(
+    old: ControlList | None,
+    new: ControlList,
+    current: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[Change, ...]:
+    """Added, removed, renamed and changed published controls from `old` to `new`, by id.
+
+    Both sides pass the same allow-list before anything is compared, so a committee-only
+    control never shows, on either side. A control whose public text is the same on both sides
+    is not listed, whatever changed inside the committee. Effects come from curator.core.diff.
+    `current` is `published_views(new)` when the caller has it already.
+    """
+    before = published_views(old) if old else {}
+    after = published_views(new) if current is None else current
+    known: dict[str, ControlChange] = {}
+    renamed: dict[str, str] = {}  # new id → old id
+    if old is not None:
+        listed = diff.diff_lists(public_only(old), public_only(new), "", "")
+        known = {c.id: c for c in listed.controls}
+        renamed = {
+            c.id: c.previous_id
+            for c in listed.controls
+            if c.change == diff.RENAMED and c.previous_id in before and c.id in after
+        }
+    changes = []
+    for cid in sorted((set(before) | set(after)) - set(renamed.values())):
+        previous = renamed.get(cid, cid)
+        was, now = before.get(previous), after.get(cid)
+        fields = _field_changes(was, now)
+        if not fields:
+            continue
+        if was is None:
+            kind, effect = ADDED, scope.TIGHTENED
+        elif now is None:
+            kind, effect = REMOVED, scope.LOOSENED
+        else:
+            kind = RENAMED if cid in renamed else CHANGED
+            found = known.get(cid)
+            # a control the diff does not list changed only through list-level names
+            effect = (found.effect or OTHER) if found else diff.EDITORIAL
+        title = (now or was or {}).get("title", "")
+        changes.append(
+            Change(cid, title, kind, effect, fields, "" if previous == cid else previous)
+        )
+    return tuple(changes)
+
+
+def _field_changes(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
+) -> tuple[FieldChange, ...]:
+    before, after = _texts(old), _texts(new)
+    names = list(before) + [n for n in after if n not in before]
+    return tuple(
+        FieldChange(n, before.get(n, ""), after.get(n, ""))
+        for n in names
+        if before.get(n, "") != after.get(n, "")
+    )
+
+
+def _texts(view: Mapping[str, Any] | None) -> dict[str, str]:
+    """A view as the named texts a reader compares, in reading order."""
+    if view is None:
+        return {}
+    texts = {
+        "Identifier": view["id"],
+        "Title": view["title"],
+        "Technology area": view["area"]["title"],
+        "Reasons for control": ", ".join(view["reasons"]),
+        "Regime": view["regime"],
+        "Summary": view["summary"],
+    }
+    for p in view["paragraphs"]:
+        texts[f"Paragraph {p['label']}"] = p["text"]
+        texts[f"Paragraph {p['label']} criteria"] = p["criteria"] or p["match"]
+    texts["Related controls"] = ", ".join(view["related"])
+    texts["Sources"] = "\n".join(view["sources"])
+    for name in OPT_IN_FIELDS:
+        if name in view:
+            texts[name.capitalize()] = view[name]
+    return {k: v for k, v in texts.items() if v}
