@@ -109,3 +109,31 @@ def public_comment_from(data: Mapping[str, Any], file: str = "") -> PublicCommen
     if "disposition" in fields:
         fields["disposition"] = Disposition(**fields["disposition"])
     return PublicComment(**fields, file=file)
+
+
+def public_comment_to(comment: PublicComment) -> dict[str, Any]:
+    """The data of a public-comment file, omitting empty values; an empty `mapping` is kept
+    because it says the committee judged the comment general."""
+    out: dict[str, Any] = {}
+    for key in (
+        "tracking_number",
+        "docket",
+        "document_id",
+        "title",
+        "posted",
+        "received",
+        "submitter",
+        "organization",
+        "withdrawn",
+        "body",
+        "attachments",
+        "controls",
+    ):
+        value = getattr(comment, key)
+        if value or key in ("tracking_number", "docket"):
+            out[key] = list(value) if isinstance(value, tuple) else value
+    if comment.mapping is not None:
+        out["mapping"] = list(comment.mapping)
+    if comment.disposition is not None:
+        out["disposition"] = dict(vars(comment.disposition))
+    return out
