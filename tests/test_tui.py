@@ -317,3 +317,39 @@ async def test_status_change_in_the_editor_records_the_transition(lst):
     assert (
         'from = "proposed"' in comment.read_text() and 'to = "under-review"' in comment.read_text()
     )
+
+
+async def test_public_comments_per_control_and_docket_can_be_read_and_answered(
+    lst, curator, tmp_path
+):
+    from tests.public_csv import Row, write_csv
+
+    rows = [
+        Row("abc-1234-wxyz", 2, "ECCN 3A090 captures gaming cards.", organization="Gamers United"),
+        Row("abc-1234-wxy2", 3, "Please publish faster.", first="Ada", last="Lovelace"),
+    ]
+    csv = write_csv(tmp_path / "bulk.csv", rows)
+    assert (
+        curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code == 0
+    )
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        pane = app.main.query_one("#public-pane")
+        table = pane.query_one("#p-list")
+        assert table.row_count == 1  # only the comment on 3A090
+        pane.query_one("#p-docket").value = True
+        await pilot.pause()
+        assert table.row_count == 2
+        pane.query_one("#p-docket").value = False
+        await pilot.pause()
+        table.focus()
+        await pilot.pause()
+        assert "captures gaming cards" in pane.query_one("#p-body").source
+        pane.query_one("#p-action").value = "noted"
+        pane.query_one("#p-response").text = "Thank you; the committee weighs consumer GPUs."
+        await pilot.pause()
+        pane.query_one("#p-answer").press()
+        await pilot.pause()
+    text = (lst.root / "public-comments" / "BIS-2026-0001" / "abc-1234-wxyz.toml").read_text()
+    assert 'action = "noted"' in text and 'by = "industry-1"' in text

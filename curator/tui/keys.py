@@ -26,6 +26,13 @@ ACTIONS: tuple[Action, ...] = (
     Action("w", "tab('weigh')", "Weigh", "Weigh the control: captured, leaks, overreach, sweep"),
     Action("i", "tab('discussion')", "Discussion", "Read the control's discussion", show=False),
     Action("y", "tab('history')", "History", "Versions of the control from git", show=False),
+    Action(
+        "p",
+        "tab('public')",
+        "Public",
+        "Public comments on the control or the docket; answer them",
+        show=False,
+    ),
     Action("s", "sync", "Sync", "Commit your changes, pull and push"),
     Action("r", "reload", "Reload", "Reload the list from disk", show=False),
     Action("t", "toggle_dark", "Theme", "Switch between light and dark themes", show=False),

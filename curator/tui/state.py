@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from curator.core import diff, discussion
+from curator.core import diff, discussion, public
 from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
 from curator.core.model import Comment, Control, ControlList, Member
 from curator.core.problems import CuratorError, Problem
 from curator.store import discussion as store_discussion
 from curator.store import git, identity, repo
+from curator.store import public as store_public
 from curator.store import sync as store_sync
 from curator.store.load import load
 from curator.store.source import signature
@@ -285,6 +286,18 @@ class Workspace:
         return store_discussion.change_status(
             self.root, self.loaded, self.writer(), control_id, new, reason
         )
+
+    def public_comments(self, control_id: str | None) -> tuple:
+        """Public comments on a control (or the whole docket), unanswered first."""
+        return public.list_comments(self.loaded, control_id)
+
+    def answer(self, tracking: str, action: str, response: str) -> str:
+        """Record the committee's answer (same function as `curator comments answer`)."""
+        if action not in public.ACTIONS:
+            raise CuratorError(f"choose an action: {', '.join(public.ACTIONS)}")
+        if not response.strip():
+            raise CuratorError("write the response before answering")
+        return store_public.answer(self.root, tracking, action, response, self.writer()).file
 
     def sync(self) -> str:
         """Commit, pull and push as the acting member (same function as `curator sync`)."""

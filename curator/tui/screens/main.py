@@ -14,6 +14,7 @@ from curator.tui.widgets.control_table import ControlTable
 from curator.tui.widgets.discussion_pane import DiscussionPane
 from curator.tui.widgets.history_pane import HistoryPane
 from curator.tui.widgets.panes import DetailPane
+from curator.tui.widgets.public_pane import PublicPane
 from curator.tui.widgets.weigh_pane import WeighPane
 
 COLUMNS = [("id", 9), ("title", 0), ("status", 12), ("area", 14), ("balance", 9)]
@@ -44,6 +45,8 @@ class MainScreen(Screen):
                     yield WeighPane(self.workspace, id="weigh-pane")
                 with TabPane("History", id="history"):
                     yield HistoryPane(self.workspace, id="history-pane")
+                with TabPane("Public", id="public"):
+                    yield PublicPane(self.workspace, id="public-pane")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -1,0 +1,104 @@
+"""The Public tab: public comments on the selected control, or the whole docket; read, answer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Markdown, Select, Static, Switch, TextArea
+
+from curator.core import public
+from curator.core.problems import CuratorError
+from curator.tui.state import Workspace
+from curator.tui.widgets.control_pane import ControlPaneMixin
+
+
+class PublicPane(ControlPaneMixin, Vertical):
+    def __init__(self, workspace: Workspace, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.bind_workspace(workspace)
+        self.shown: dict[str, public.PublicComment] = {}
+        self.whole_docket = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Switch(False, id="p-docket")
+            yield Static("whole docket (off: comments on this control)", id="p-scope")
+        yield DataTable(id="p-list", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="p-read"):
+            yield Markdown("", id="p-body")
+        with Horizontal(classes="row"):
+            yield Select([(a, a) for a in public.ACTIONS], prompt="action", id="p-action")
+            yield Button("Answer", id="p-answer", variant="primary")
+        yield TextArea("", id="p-response", classes="prose")
+        yield Static("", id="p-problem")
+
+    def on_mount(self) -> None:
+        self.query_one("#p-list", DataTable).add_columns(
+            "tracking", "submitter", "controls", "status"
+        )
+
+    def show_control(self, control_id: str | None) -> None:
+        if self.needs_redraw(control_id) or self.whole_docket:
+            self.fill()
+
+    def fill(self) -> None:
+        found = self.workspace.public_comments(None if self.whole_docket else self.control_id)
+        self.shown = {c.tracking_number: c for c in found}
+        table = self.query_one("#p-list", DataTable)
+        table.clear()
+        for c in found:
+            table.add_row(
+                c.tracking_number,
+                public.submitter_of(c),
+                ", ".join(c.mapped_controls) or public.GENERAL,
+                public.status_of(c),
+                key=c.tracking_number,
+            )
+        self.query_one("#p-body", Markdown).update("" if found else "*No public comments here.*")
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self.whole_docket = event.value
+        self.fill()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "p-list" or event.row_key.value is None:
+            return
+        c = self.shown[event.row_key.value]
+        lines = [
+            f"## {c.title or c.tracking_number}",
+            "",
+            f"*{public.submitter_of(c)} · {c.posted}*",
+            "",
+        ]
+        if c.withdrawn:
+            lines += ["**Withdrawn.**", ""]
+        lines += [c.body or "", ""]
+        if c.disposition:
+            d = c.disposition
+            lines += [f"**Answer ({d.action}, {d.by}, {d.at}):** {d.response}"]
+        self.query_one("#p-body", Markdown).update("\n".join(lines))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id != "p-answer":
+            return
+        event.stop()
+        table = self.query_one("#p-list", DataTable)
+        action = self.query_one("#p-action", Select)
+        problem = self.query_one("#p-problem", Static)
+        if not self.shown or table.cursor_row < 0:
+            problem.update("[red]Select a comment first.[/red]")
+            return
+        tracking = list(self.shown)[table.cursor_row]
+        try:
+            path = self.workspace.answer(
+                tracking,
+                "" if action.is_blank() else str(action.value),
+                self.query_one("#p-response", TextArea).text,
+            )
+        except CuratorError as err:
+            problem.update(f"[red]{err.message}[/red]")
+            return
+        problem.update("")
+        self.query_one("#p-response", TextArea).text = ""
+        self.app.notify(f"Answered {path}")
+        self.app.action_reload()
