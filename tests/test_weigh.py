@@ -28,6 +28,8 @@ PARAMETERS = {
     "performance_density": Parameter("performance_density", "Performance density", "TPP/mm²"),
     "interconnect": Parameter("interconnect", "Aggregate bidirectional transfer rate", "GB/s"),
     "datacenter": Parameter("datacenter", "Designed for datacenters", "yes/no", type="flag"),
+    "qubits": Parameter("qubits", "Physical qubits", "qubits"),
+    "cnot_error": Parameter("cnot_error", "C-NOT error", "error"),
 }
 PARTNERS = ("JP", "NL", "US")
 OCT_2022 = "tpp >= 4800 and interconnect >= 600"
@@ -157,8 +159,9 @@ def test_3a090_captures_the_expected_items():
 
 
 def test_leak_is_an_item_of_concern_neither_captured_nor_unknown():
-    result = weigh(expressions("tpp >= 4800"), CHIPS, PARTNERS, "3A090")
-    assert result.leaks == ("l4",)  # mystery lacks tpp: unknown, not a leak
+    result = weigh(current(), CHIPS, PARTNERS, "3A090")
+    assert result.leaks == ()  # mystery, of concern, lacks tpp: unknown, not a leak
+    assert weigh(expressions("tpp >= 4800"), CHIPS, PARTNERS, "3A090").leaks == ("l4",)
 
 
 def test_overreach_is_a_captured_item_not_of_concern():
@@ -194,9 +197,24 @@ def test_mystery_without_tpp_is_unknown():
 
 
 def test_unknown_reason_names_the_missing_parameter():
-    assert weigh(expressions("tpp >= 4800"), CHIPS, PARTNERS, "X").outcome("mystery").reason == (
-        "no tpp"
-    )
+    found = expressions("tpp >= 4800", "performance_density >= 100")
+    assert weigh(found, CHIPS, PARTNERS, "X").outcome("mystery").reason == "no tpp"
+
+
+def test_item_measured_on_none_of_the_parameters_is_outside_scope_not_unknown():
+    chips = catalogue(*CHIPS.values(), item("qpu", True, qubits=1180))
+    result = weigh(current(), chips, PARTNERS, "3A090")
+    assert result.outside == ("qpu",)
+    assert "qpu" not in result.unknown
+    assert "qpu" not in result.leaks
+    assert "outside its scope 1" in result.summary()
+
+
+def test_catalogue_with_nothing_in_scope_has_nothing_to_weigh():
+    result = weigh(current(), catalogue(item("qpu", True, qubits=1180)), PARTNERS, "3A090")
+    assert result.empty
+    assert result.verdict == NOTHING_TO_WEIGH
+    assert "nothing to weigh against" in result.summary()
 
 
 def test_non_numeric_value_for_a_number_parameter_is_unknown():
@@ -219,6 +237,14 @@ def test_capture_reason_of_a_conjunction_names_every_comparison():
 def test_miss_reason_names_the_failed_comparisons():
     assert weigh_3a090().outcome("h20").reason == (
         "tpp 2,368 < 4,800, performance_density 2.91 < 5.92"
+    )
+
+
+def test_miss_reason_keeps_the_bound_nearest_the_value_for_each_parameter():
+    bands = expressions("34 <= qubits < 100 and cnot_error <= 1e-4", "100 <= qubits < 200")
+    chip = catalogue(item("q", qubits=53, cnot_error=0.0062))
+    assert weigh(bands, chip, PARTNERS, "4A906").outcome("q").reason == (
+        "cnot_error 0.0062 > 0.0001, qubits 53 < 100"
     )
 
 

@@ -89,6 +89,17 @@ def test_text_ends_with_the_verdict(curator, lst):
     assert out[-1].startswith("verdict: too-tight")
 
 
+def test_items_outside_the_scope_are_counted_not_listed(curator, lst):
+    lst.write(
+        "catalogue/switch.toml",
+        'id = "switch"\nname = "Switch"\norigin = "US"\nsources = ["x"]\n\n'
+        "[params]\ninterconnect = 900\n",
+    )
+    out = weigh(curator, lst).out
+    assert "outside its scope 1" in out
+    assert not any(line.startswith("switch ") for line in out.splitlines())
+
+
 def test_item_alone_weighs_one_paragraph(curator, lst):
     found = weigh_json(curator, lst, "--item", "a.2")
     assert [c["paragraph"] for c in found["captured"]] == ["3A090.a.2"] * 3

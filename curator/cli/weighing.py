@@ -119,7 +119,7 @@ def _table(result: weighing.Weighing, change: weighing.Change | None) -> list[st
             weighing.outcome_words(o, change),
             o.reason,
         )
-        for o in sorted(result.outcomes, key=lambda o: (o.rank, o.paragraph or "", o.item))
+        for o in sorted(result.weighed, key=lambda o: (o.rank, o.paragraph or "", o.item))
     ]
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
 

@@ -18,7 +18,7 @@ from curator.core import criteria
 from curator.core.criteria import All, Atom, Expr
 from curator.core.model import CatalogueItem
 from curator.core.problems import CuratorError
-from curator.core.weigh import Labelled, figure
+from curator.core.weigh import Labelled, figure, in_scope
 
 Kleene = tuple[np.ndarray, np.ndarray]  # (is_true, is_false)
 
@@ -35,7 +35,7 @@ class SweepPoint:
 class Sweep:
     param: str
     current: float  # the reference constant the expression has now
-    items: int
+    items: int  # catalogue items within the expression's scope (see weigh.in_scope)
     points: tuple[SweepPoint, ...]  # by threshold, ascending
     balanced_window: tuple[float, float] | None
     scaled: bool  # other constants on `param` scaled with the reference; False: all replaced
@@ -46,7 +46,7 @@ class Sweep:
 
     def summary(self) -> str:
         if self.empty:
-            return "the catalogue is empty: there is nothing to sweep against"
+            return "no catalogue item is within the expression's scope: there is nothing to sweep"
         if self.balanced_window is None:
             return f"no threshold on {self.param} keeps every item of concern captured"
         lo, hi = self.balanced_window
@@ -148,7 +148,9 @@ def sweep(
     """
     del partners  # foreign substitutes are not part of a sweep's curves
     reference = reference_constant(expressions, param)
-    items = [catalogue[key] for key in sorted(catalogue)]
+    # items measured on none of the expression's parameters are unknown at every threshold, so
+    # leaving them out changes no count; it keeps the arrays to the items that matter
+    items = [catalogue[k] for k in sorted(catalogue) if in_scope(expressions, catalogue[k].params)]
     constants = _constants(expressions, param)
     values = _numbers(items, param)
     found = values[np.isfinite(values)]

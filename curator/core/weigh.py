@@ -4,7 +4,8 @@ what it overreaches, and which captured items are sold abroad anyway.
 Pure: the caller passes the parsed expressions, the catalogue and the partners. A control is an
 ordered set of paragraphs, each `(label, expression)`; an item is captured when any paragraph is
 True under Kleene three-valued logic, and *unknown* when none is True but some cannot be decided
-because the item lacks a figure.
+because the item lacks a figure. An item measured on none of the expression's parameters (a GPU
+under a quantum control) is outside its scope: counted, never reported as unknown or a leak.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ TOO_LOOSE = "too-loose"
 TOO_TIGHT = "too-tight"
 BOTH = "both"
 BALANCED = "balanced"
-NOTHING_TO_WEIGH = "nothing-to-weigh"  # an empty catalogue: no verdict can be given
+NOTHING_TO_WEIGH = "nothing-to-weigh"  # no catalogue item in scope: no verdict can be given
 VERDICTS = (TOO_LOOSE, TOO_TIGHT, BOTH, BALANCED)
 
 VERDICT_MEANING = {
@@ -32,7 +33,7 @@ VERDICT_MEANING = {
     TOO_TIGHT: "captures items not of concern, or sold abroad anyway",
     BOTH: "lets items of concern out and captures items not of concern",
     BALANCED: "no item of concern leaks and nothing else is captured",
-    NOTHING_TO_WEIGH: "the catalogue is empty: there is nothing to weigh against",
+    NOTHING_TO_WEIGH: "there is nothing to weigh against",
 }
 
 # the relation that held, and the one that held instead when the comparison failed
@@ -206,7 +207,25 @@ def reason(
     )
     if truth is None:
         return ", ".join(_unique(_missing(a, params) for a in found))
-    return ", ".join(_atom_reason(a, params) for a in found)
+    return ", ".join(_atom_reason(a, params) for a in _nearest(found, params))
+
+
+def _nearest(failed: Sequence[Atom], params: Mapping[str, float | bool]) -> list[Atom]:
+    """One failed comparison per parameter and direction, the bound nearest the item's value:
+    a machine with 53 qubits is `qubits 53 < 100`, not also `< 200`, `< 350` … for every band."""
+    best: dict[tuple[str, str], Atom] = {}
+    for atom in failed:
+        key = (atom.param, FAILED[atom.op])
+        kept = best.get(key)
+        if kept is None or _distance(atom, params) < _distance(kept, params):
+            best[key] = atom
+    return list(best.values())
+
+
+def _distance(atom: Atom, params: Mapping[str, float | bool]) -> float:
+    if isinstance(atom.value, bool):
+        return 0.0
+    return abs(float(params[atom.param]) - atom.value)
 
 
 def _atom_reason(atom: Atom, params: Mapping[str, float | bool]) -> str:
@@ -251,6 +270,7 @@ class Outcome:
     of_concern: bool
     mass_market: bool
     foreign: bool  # origin outside the partners: sold abroad without an equivalent control
+    in_scope: bool = True  # has a figure for at least one parameter the expression uses
 
     @property
     def captured(self) -> bool:
@@ -258,7 +278,7 @@ class Outcome:
 
     @property
     def unknown(self) -> bool:
-        return self.truth is None
+        return self.truth is None and self.in_scope
 
     @property
     def leak(self) -> bool:
@@ -275,6 +295,8 @@ class Outcome:
     @property
     def label(self) -> str:
         """The outcome in words: leak, overreach (mass market), foreign substitute, …"""
+        if not self.in_scope:
+            return "outside scope"
         if self.unknown:
             return "unknown"
         if self.leak:
@@ -299,7 +321,9 @@ class Outcome:
             return 2
         if self.captured:
             return 3
-        return 4 if self.unknown else 5
+        if self.unknown:
+            return 4
+        return 5 if self.in_scope else 6
 
 
 @dataclass(frozen=True)
@@ -314,10 +338,17 @@ class Weighing:
     foreign_substitutes: tuple[str, ...]
     unknown: tuple[str, ...]
     verdict: str
+    outside: tuple[str, ...] = ()  # items measured on none of the expression's parameters
+
+    @property
+    def weighed(self) -> tuple[Outcome, ...]:
+        """The outcomes of the items within the expression's scope."""
+        return tuple(o for o in self.outcomes if o.in_scope)
 
     @property
     def empty(self) -> bool:
-        return not self.outcomes
+        """Nothing to weigh against: no catalogue item, or none within scope."""
+        return not self.weighed
 
     def outcome(self, item_id: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.item == item_id), None)
@@ -328,13 +359,20 @@ class Weighing:
 
     def summary(self) -> str:
         """One line of counts, or the reason there are none."""
+        if not self.outcomes:
+            return "the catalogue is empty: there is nothing to weigh against"
         if self.empty:
-            return VERDICT_MEANING[NOTHING_TO_WEIGH]
+            return (
+                f"none of the {len(self.outcomes)} catalogue items has a figure for any parameter "
+                "this expression uses: there is nothing to weigh against"
+            )
         mass = f" ({len(self.mass_market)} mass market)" if self.mass_market else ""
+        outside = f" · outside its scope {len(self.outside)}" if self.outside else ""
         return (
-            f"captured {len(self.captured)} of {len(self.outcomes)} · leaks {len(self.leaks)} · "
+            f"captured {len(self.captured)} of {len(self.weighed)} · leaks {len(self.leaks)} · "
             f"overreach {len(self.overreach)}{mass} · "
             f"foreign substitutes {len(self.foreign_substitutes)} · unknown {len(self.unknown)}"
+            f"{outside}"
         )
 
     def verdict_text(self) -> str:
@@ -372,6 +410,15 @@ def is_foreign(origin: str, partners: Sequence[str]) -> bool:
     return bool(origin and partners) and origin not in partners
 
 
+def in_scope(expressions: Sequence[Labelled], params: Mapping[str, float | bool]) -> bool:
+    """Whether an item is measured on at least one parameter the expressions use.
+
+    A catalogue spans several technologies: a GPU has no qubit count, and calling it *unknown*
+    under a quantum control (with the advice to add its figures) would bury the real unknowns.
+    """
+    return any(a.param in params for _, e in expressions for a in criteria.atoms(e))
+
+
 def weigh_item(
     expressions: Sequence[Labelled], item: CatalogueItem, partners: Sequence[str], control_id: str
 ) -> Outcome:
@@ -385,6 +432,7 @@ def weigh_item(
         of_concern=item.of_concern,
         mass_market=item.mass_market,
         foreign=is_foreign(item.origin, partners),
+        in_scope=in_scope(expressions, item.params),
     )
 
 
@@ -408,8 +456,9 @@ def weighing_of(control_id: str, expression: str, outcomes: tuple[Outcome, ...])
     leaks = ids(lambda o: o.leak)
     overreach = ids(lambda o: o.overreach)
     foreign = ids(lambda o: o.foreign_substitute)
+    weighed = any(o.in_scope for o in outcomes)
     verdict = (
-        verdict_of(bool(leaks), bool(overreach), bool(foreign)) if outcomes else NOTHING_TO_WEIGH
+        verdict_of(bool(leaks), bool(overreach), bool(foreign)) if weighed else NOTHING_TO_WEIGH
     )
     return Weighing(
         control=control_id,
@@ -422,6 +471,7 @@ def weighing_of(control_id: str, expression: str, outcomes: tuple[Outcome, ...])
         foreign_substitutes=foreign,
         unknown=ids(lambda o: o.unknown),
         verdict=verdict,
+        outside=ids(lambda o: not o.in_scope),
     )
 
 

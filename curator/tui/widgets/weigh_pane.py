@@ -84,9 +84,8 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         table.clear()
         if result is None:
             return
-        for o in sorted(result.outcomes, key=lambda o: (o.rank, o.item)):
-            mark = change.mark(o.item) if change else ""
-            outcome = o.label + (f" ({mark})" if mark else "")
+        for o in sorted(result.weighed, key=lambda o: (o.rank, o.item)):
+            outcome = weighing.outcome_words(o, change)
             table.add_row(o.item, o.name, o.paragraph or "—", outcome, o.reason, key=o.item)
 
     # -- what-if ---------------------------------------------------------------------------
