@@ -8,11 +8,20 @@ import sys
 from collections.abc import Sequence
 
 from curator import __version__
-from curator.cli import common, lists
+from curator.cli import (
+    comments,
+    common,
+    discussion,
+    interface,
+    lists,
+    publishing,
+    versions,
+    weighing,
+)
 from curator.core.problems import CuratorError
 
 # each module registers its verbs; order is the order shown in --help
-MODULES = [lists]
+MODULES = [lists, weighing, discussion, comments, versions, publishing, interface]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -22,7 +31,9 @@ def parser() -> argparse.ArgumentParser:
         "Run without a verb to open the terminal UI.",
     )
     top.add_argument("--version", action="version", version=f"curator {__version__}")
-    top.add_argument("--list", metavar="DIR", help="the list folder (default: $CURATOR_LIST or lists/*/)")
+    top.add_argument(
+        "--list", metavar="DIR", help="the list folder (default: $CURATOR_LIST or lists/*/)"
+    )
     verbs = top.add_subparsers(dest="verb", metavar="VERB")
     for module in MODULES:
         module.register(verbs)
@@ -45,7 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # a bug, not bad input: say so briefly, never dump a traceback
         if os.environ.get("CURATOR_DEBUG"):
             raise
-        print(f"curator: internal error: {type(err).__name__}: {err} (set CURATOR_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"curator: internal error: {type(err).__name__}: {err} (set CURATOR_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return 70
 
 

@@ -1,0 +1,486 @@
+"""Git plumbing: revisions, release tags, and a list read at any revision without a checkout.
+
+A revision is read with `git ls-tree` and one `git cat-file --batch` process, turned into the
+same `Entry` values the folder walk yields and fed to the same `load.build`, so a bad file at a
+revision is reported exactly as in the working tree. Parsing is the slow part: read results are
+kept by store.cache keyed by the file's git blob id (a content hash), so a second revision, or
+the working tree, parses only the files that changed, and a known blob is not even read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+import re
+import subprocess
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from curator.core.model import ControlList
+from curator.core.problems import CuratorError, Problem
+from curator.store.cache import ListCache, ReadCache
+from curator.store.load import build, load
+from curator.store.read import MAX_BYTES, Read
+from curator.store.source import FOLDERS, Entry, kind_of
+
+WORKTREE = "working tree"
+VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
+LINK_MODE = "120000"
+
+
+# ---------------------------------------------------------------- running git
+
+
+def run(
+    cwd: Path,
+    *args: str,
+    stdin: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run `git args` in `cwd`; a failure the user can act on becomes a CuratorError."""
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            env={**os.environ, **(env or {})},
+            timeout=600,
+        )
+    except FileNotFoundError:
+        raise CuratorError("git is not installed (or not on PATH)", 2) from None
+    except subprocess.TimeoutExpired:
+        raise CuratorError(f"git {args[0]} took more than 10 minutes; stopped") from None
+    if check and done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
+        raise CuratorError(f"git {args[0]}: {message}")
+    return done
+
+
+def text(cwd: Path, *args: str) -> str:
+    return run(cwd, *args).stdout.decode("utf-8", "replace").strip()
+
+
+# ---------------------------------------------------------------- where the list is
+
+
+@dataclass(frozen=True)
+class ListPlace:
+    """A list folder inside a git repository."""
+
+    top: Path  # the repository's working tree root
+    prefix: str  # the list folder inside it: '' or 'lists/emerging-tech/'
+
+    def repo_path(self, rel: str) -> str:
+        return self.prefix + rel
+
+    @property
+    def root(self) -> Path:
+        """The list folder in the working tree."""
+        return self.top / self.prefix if self.prefix else self.top
+
+    @property
+    def folder(self) -> str:
+        return self.prefix.rstrip("/") or "."
+
+
+def place_of(root: Path) -> ListPlace:
+    """Where the list folder `root` sits in its repository (not in one: exit 2)."""
+    done = run(root, "rev-parse", "--show-toplevel", "--show-prefix", check=False)
+    if done.returncode != 0:
+        raise CuratorError(f"{root}: not inside a git repository", 2)
+    lines = done.stdout.decode("utf-8").splitlines()
+    top = Path(lines[0])
+    prefix = lines[1] if len(lines) > 1 else ""
+    return ListPlace(top, prefix)
+
+
+def is_shallow(top: Path) -> bool:
+    return text(top, "rev-parse", "--is-shallow-repository") == "true"
+
+
+def resolve(top: Path, revision: str) -> str:
+    """The commit id of `revision`; unknown revisions are a usage error (exit 2)."""
+    if not revision or revision.startswith("-"):
+        raise CuratorError(f"'{revision}' is not a revision", 2)
+    done = run(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False)
+    if done.returncode == 0:
+        return done.stdout.decode().strip()
+    message = f"unknown revision '{revision}': not a commit, branch or tag in this repository"
+    if is_shallow(top):
+        message += (
+            " (this is a shallow clone, so older history and tags may be missing: "
+            "run `git fetch --unshallow --tags`)"
+        )
+    raise CuratorError(message, 2)
+
+
+def has_commits(top: Path) -> bool:
+    return run(top, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
+
+
+def dirty_paths(place: ListPlace) -> list[str]:
+    """Files in the list folder with uncommitted changes, untracked files included."""
+    out = run(place.top, "status", "--porcelain", "-z", "--untracked-files=all", "--", place.folder)
+    entries = out.stdout.decode("utf-8", "replace").split("\0")
+    return sorted(e[3:] for e in entries if len(e) > 3)
+
+
+# ---------------------------------------------------------------- releases
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    tag: str
+
+    @property
+    def key(self) -> tuple[int, ...]:
+        return version_key(self.version)
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Dotted numbers compared numerically: 2026.10 comes after 2026.9."""
+    if not VERSION.match(version):
+        raise CuratorError(f"'{version}' is not a version: use dotted numbers such as 2026.1", 2)
+    parts = [int(p) for p in version.split(".")]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()  # 2026.1 and 2026.1.0 are the same version
+    return tuple(parts)
+
+
+def release_tag(list_id: str, version: str) -> str:
+    return f"{list_id}/v{version}"
+
+
+def releases(top: Path, list_id: str) -> list[Release]:
+    """The list's release tags `<list-id>/v<version>`, oldest version first."""
+    names = text(top, "tag", "--list", f"{list_id}/v*").splitlines()
+    found = []
+    for name in names:
+        version = name.removeprefix(f"{list_id}/v")
+        if VERSION.match(version):
+            found.append(Release(version, name))
+    return sorted(found, key=lambda r: r.key)
+
+
+def latest_release(top: Path, list_id: str) -> Release | None:
+    found = releases(top, list_id)
+    return found[-1] if found else None
+
+
+# ---------------------------------------------------------------- reading blobs
+
+
+class BlobReader:
+    """One `git cat-file --batch` process answering every object asked of it, in rounds."""
+
+    def __init__(self, top: Path) -> None:
+        self.proc = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=top,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+        self.proc.wait()
+
+    def read(self, names: Sequence[str]) -> dict[str, bytes | None]:
+        """Contents of each object name (`<blob id>` or `<rev>:<path>`); None when missing."""
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        assert stdin is not None and stdout is not None
+        if any("\n" in name for name in names):
+            raise CuratorError("an object name cannot contain a line break", 2)
+        # a writer thread: asking for thousands of objects while their contents pile up in
+        # the other pipe would otherwise deadlock
+        request = "".join(f"{name}\n" for name in names).encode("utf-8")
+        writer = threading.Thread(target=_feed, args=(stdin, request), daemon=True)
+        writer.start()
+        found: dict[str, bytes | None] = {}
+        try:
+            for name in names:
+                header = stdout.readline().split()
+                if len(header) != 3 or not header[2].isdigit():
+                    found[name] = None  # "<name> missing" or "<name> ambiguous"
+                    continue
+                body = stdout.read(int(header[2]))
+                stdout.read(1)  # the newline after each object
+                found[name] = body if header[1] == b"blob" else None
+        finally:
+            writer.join()
+        return found
+
+
+def _feed(pipe, data: bytes) -> None:
+    with contextlib.suppress(BrokenPipeError):  # git stopped early; the reader sees it
+        pipe.write(data)
+        pipe.flush()
+
+
+# ---------------------------------------------------------------- the read cache
+
+# for reads outside a list's own cache (a control's history, CURATOR_CACHE=0): one per process
+SHARED_CACHE = ReadCache()
+
+
+# ---------------------------------------------------------------- a list at a revision
+
+
+@dataclass(frozen=True)
+class TreeFile:
+    path: str  # inside the list folder
+    mode: str
+    blob: str
+    size: int
+
+
+def tree_files(place: ListPlace, commit: str) -> list[TreeFile]:
+    """Every file under the list folder at `commit` (one `git ls-tree`)."""
+    args = ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]
+    if place.prefix:
+        args += ["--", place.prefix]
+    out = run(place.top, *args).stdout.decode("utf-8", "replace")
+    files = []
+    for record in out.split("\0"):
+        if not record:
+            continue
+        meta, path = record.split("\t", 1)
+        mode, kind, blob, size = meta.split()
+        if kind != "blob" or not path.startswith(place.prefix):
+            continue  # submodules are not list files
+        files.append(TreeFile(path[len(place.prefix) :], mode, blob, int(size)))
+    return files
+
+
+def _wanted(path: str) -> bool:
+    """The files `source.walk` yields: list.toml and *.toml under the list's folders."""
+    if path == "list.toml":
+        return True
+    parts = path.split("/")
+    return (
+        len(parts) >= 2
+        and parts[0] in FOLDERS
+        and parts[-1].endswith(".toml")
+        and not parts[-1].startswith(".")
+    )
+
+
+def _walk_order(path: str) -> tuple[int, tuple[str, ...]]:
+    parts = path.split("/")
+    rank = 0 if path == "list.toml" else 1 + FOLDERS.index(parts[0])
+    return (rank, tuple(parts))
+
+
+def entries_at(place: ListPlace, commit: str, revision: str, cache: ReadCache) -> list[Entry]:
+    """The list's files at `commit` as `Entry` values, in the folder walk's order. A file whose
+    blob the cache already knows is not read at all: its entry carries the known result."""
+    files = tree_files(place, commit)
+    if not any(f.path == "list.toml" for f in files):
+        where = f"'{place.folder}'" if place.prefix else "the repository root"
+        raise CuratorError(f"there is no list at {where} in revision '{revision}'", 2)
+    by_path = {f.path: f for f in files}
+    chosen = sorted((f for f in files if _wanted(f.path)), key=lambda f: _walk_order(f.path))
+    with BlobReader(place.top) as blobs:
+        links = [f for f in chosen if f.mode == LINK_MODE]
+        link_text = blobs.read([f.blob for f in links])
+        targets: dict[str, TreeFile | Problem] = {f.path: f for f in chosen}
+        for f in links:
+            targets[f.path] = _link_target(f, link_text.get(f.blob), by_path)
+        known: dict[str, Read] = {}
+        wanted: set[str] = set()
+        for path, target in targets.items():
+            if not isinstance(target, TreeFile) or target.size > MAX_BYTES:
+                continue
+            kind = kind_of(path)
+            result = cache.known(kind, path, target.blob) if kind else None
+            if result is None:
+                wanted.add(target.blob)
+            else:
+                known[path] = result
+        contents = blobs.read(sorted(wanted))
+    return [_entry(place.top, f.path, targets[f.path], contents, known) for f in chosen]
+
+
+def _entry(
+    top: Path,
+    path: str,
+    target: TreeFile | Problem,
+    contents: Mapping[str, bytes | None],
+    known: Mapping[str, Read],
+) -> Entry:
+    if isinstance(target, Problem):
+        return Entry(path, None, target)
+    if target.size > MAX_BYTES:
+        message = f"file is {target.size:,} bytes; the limit is {MAX_BYTES:,}"
+        return Entry(path, None, Problem(path, None, "", "file-too-large", message))
+    if path in known:  # the bytes are fetched only if a problem needs a line number
+        return Entry(path, None, result=known[path], fetch=partial(_blob, top, target.blob))
+    raw = contents.get(target.blob)
+    if raw is None:
+        return Entry(path, None, Problem(path, None, "", "unreadable", "cannot read it from git"))
+    return Entry(path, raw)
+
+
+def _blob(top: Path, blob: str) -> bytes:
+    done = run(top, "cat-file", "blob", blob, check=False)
+    if done.returncode != 0:
+        raise OSError(f"git cannot read blob {blob}")
+    return done.stdout
+
+
+def _link_target(
+    link: TreeFile, target: bytes | None, files: Mapping[str, TreeFile]
+) -> TreeFile | Problem:
+    """What a symbolic link at a revision points to: a file inside the list, or a refusal."""
+    name = (target or b"").decode("utf-8", "replace")
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(link.path), name))
+    found = files.get(resolved)
+    if not name or name.startswith("/") or resolved.startswith("..") or found is None:
+        message = "link points outside the list folder; not read"
+        return Problem(link.path, None, "", "outside-list", message)
+    if found.mode == LINK_MODE:
+        return Problem(link.path, None, "", "outside-list", "links to links are not read")
+    return found
+
+
+def load_revision(place: ListPlace, revision: str, cache: ReadCache | None = None) -> ControlList:
+    """The list as it was at `revision`, read straight from git objects. By default through the
+    list's own read cache (store.cache), which the working tree fills too: a revision close to
+    the working tree is loaded parsing only the files that differ."""
+    commit = resolve(place.top, revision)
+    if cache is not None:
+        return build(entries_at(place, commit, revision, cache), cache.read)
+    disk = ListCache.of(place.root)
+    if disk is None:
+        return build(entries_at(place, commit, revision, SHARED_CACHE), SHARED_CACHE.read)
+    with disk:
+        return build(entries_at(place, commit, revision, disk), disk.read)
+
+
+def load_side(place: ListPlace, root: Path, revision: str | None) -> ControlList:
+    """A revision, or the working tree (the folder loader) when `revision` is None."""
+    return load(root) if revision is None else load_revision(place, revision)
+
+
+# ---------------------------------------------------------------- history of one file
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """One commit that touched a file: the file's bytes before (in the commit's first parent)
+    and after it."""
+
+    commit: str
+    short: str
+    date: str  # ISO 8601 author date
+    author: str
+    email: str
+    subject: str
+    status: str  # A (added), M (modified), R (renamed), C (copied), D (deleted)
+    path: str  # inside the repository, after the commit
+    previous_path: str  # before it (differs for a rename)
+    raw: bytes | None  # None when deleted
+    before: bytes | None  # None when added
+
+
+FIELD = "\x1f"
+RECORD = "\x1e"
+
+
+def file_history(top: Path, path: str) -> list[FileVersion]:
+    """Commits that touched `path`, newest first, following renames. Merge commits are left
+    out: the commits on each side that made the changes are listed themselves."""
+    fmt = FIELD.join(("%H", "%h", "%aI", "%an", "%ae", "%s"))
+    done = run(
+        top,
+        "-c",
+        "core.quotePath=false",
+        "log",
+        "--follow",
+        "--name-status",
+        f"--format={RECORD}{fmt}",
+        "--",
+        path,
+        check=False,
+    )
+    if done.returncode != 0:
+        return []  # no commits yet
+    found: list[tuple[list[str], str, str, str]] = []
+    for record in done.stdout.decode("utf-8", "replace").split(RECORD):
+        lines = [line for line in record.splitlines() if line.strip()]
+        change = next((line.split("\t") for line in lines[1:] if "\t" in line), None)
+        if lines and change is not None:
+            found.append((lines[0].split(FIELD), change[0][:1], change[1], change[-1]))
+    names = []
+    for meta, status, old, new in found:
+        names += [] if status == "D" else [f"{meta[0]}:{new}"]
+        names += [] if status == "A" else [f"{meta[0]}^:{old}"]
+    with BlobReader(top) as blobs:
+        contents = blobs.read(names)
+    return [
+        FileVersion(
+            commit=meta[0],
+            short=meta[1],
+            date=meta[2],
+            author=meta[3],
+            email=meta[4],
+            subject=meta[5] if len(meta) > 5 else "",
+            status=status,
+            path=new,
+            previous_path=old,
+            raw=contents.get(f"{meta[0]}:{new}"),
+            before=contents.get(f"{meta[0]}^:{old}"),
+        )
+        for meta, status, old, new in found
+    ]
+
+
+# ---------------------------------------------------------------- helpers for writers
+
+
+def commit_files(
+    top: Path,
+    paths: Iterable[str],
+    message: str,
+    author: tuple[str, str] | None = None,
+) -> str:
+    """Stage and commit exactly `paths` (repository-relative); returns the new commit id."""
+    chosen = list(paths)
+    run(top, "add", "--", *chosen)
+    env = _identity(top, author)
+    run(top, "commit", "--quiet", "-m", message, "--only", "--", *chosen, env=env)
+    return text(top, "rev-parse", "HEAD")
+
+
+def annotated_tag(
+    top: Path, name: str, message: str, author: tuple[str, str] | None = None
+) -> None:
+    if run(top, "check-ref-format", f"refs/tags/{name}", check=False).returncode != 0:
+        raise CuratorError(f"'{name}' is not a valid tag name", 2)
+    run(top, "tag", "-a", name, "-m", message, env=_identity(top, author, tagger=True))
+
+
+def _identity(top: Path, author: tuple[str, str] | None, tagger: bool = False) -> dict[str, str]:
+    """The author (for a tag: the tagger) set to `author`; the committer too when git has no
+    identity configured, so a fresh clone can still release."""
+    if author is None:
+        return {}
+    name, email = author
+    env = {} if tagger else {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email}
+    configured = run(top, "config", "user.email", check=False).stdout.strip()
+    if tagger or not (configured or os.environ.get("GIT_COMMITTER_EMAIL")):
+        env.update({"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email})
+    return env

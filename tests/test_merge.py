@@ -1,0 +1,265 @@
+"""The merge driver: list files merged field by field, conflicts marked around one field only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from conftest import CONTROL_3A090, LIST_TOML, run_curator
+from gitrepo import LIST_DIR, Repo, new_repo
+
+from curator.store.merge import merge_texts
+from curator.store.write import render
+
+CONTROL = f"{LIST_DIR}/controls/3A090.toml"
+
+
+# ---------------------------------------------------------------- merging data
+
+
+def test_different_fields_merge_cleanly():
+    ours = CONTROL_3A090.replace('status = "proposed"', 'status = "under-review"')
+    theirs = CONTROL_3A090.replace('visibility = "public"', 'visibility = "committee"')
+    merged = merge_texts("control", CONTROL_3A090, ours, theirs)
+    assert merged.conflicts == ()
+    assert 'status = "under-review"' in merged.text
+    assert 'visibility = "committee"' in merged.text
+
+
+def test_paragraphs_are_matched_by_label():
+    ours = CONTROL_3A090.replace("tpp >= 4800", "tpp >= 6000")
+    theirs = CONTROL_3A090 + '\n[[items]]\nlabel = "b"\nmatch = "interconnect >= 600"\n'
+    theirs = theirs.replace("tpp >= 1600", "tpp >= 2000")
+    merged = merge_texts("control", CONTROL_3A090, ours, theirs)
+    assert merged.conflicts == ()
+    assert merged.text.index("tpp >= 6000") < merged.text.index("tpp >= 2000")
+    assert merged.text.index("tpp >= 2000") < merged.text.index('label = "b"')
+
+
+def test_sets_take_both_sides_additions_and_removals():
+    ours = CONTROL_3A090.replace('reasons = ["AT1", "RS"]', 'reasons = ["AT1", "NS1", "RS"]')
+    theirs = CONTROL_3A090.replace('reasons = ["AT1", "RS"]', 'reasons = ["RS"]')
+    merged = merge_texts("control", CONTROL_3A090, ours, theirs)
+    assert merged.conflicts == ()
+    assert 'reasons = ["NS1", "RS"]' in merged.text
+
+
+def test_same_field_changed_differently_conflicts_around_that_field_only():
+    ours = CONTROL_3A090.replace("tpp >= 4800", "tpp >= 5000")
+    theirs = CONTROL_3A090.replace("tpp >= 4800", "tpp >= 6000").replace(
+        'status = "proposed"', 'status = "draft"'
+    )
+    merged = merge_texts("control", CONTROL_3A090, ours, theirs)
+    assert [c.where for c in merged.conflicts] == ["items[a.1].match"]
+    lines = merged.text.splitlines()
+    start = lines.index("<<<<<<< ours")
+    assert lines[start : start + 5] == [
+        "<<<<<<< ours",
+        'match = "tpp >= 5000"',
+        "=======",
+        'match = "tpp >= 6000"',
+        ">>>>>>> theirs",
+    ]
+    assert lines[start - 1].startswith("text = ")
+    assert 'status = "draft"' in lines
+
+
+def test_paragraph_deleted_on_one_side_and_changed_on_the_other_conflicts_as_a_block():
+    a2 = CONTROL_3A090[CONTROL_3A090.index('[[items]]\nlabel = "a.2"') :]
+    ours = CONTROL_3A090.replace(a2, "").rstrip() + "\n"
+    theirs = CONTROL_3A090.replace("tpp >= 1600", "tpp >= 2000")
+    merged = merge_texts("control", CONTROL_3A090, ours, theirs)
+    assert [c.where for c in merged.conflicts] == ["items[a.2]"]
+    block = merged.text[merged.text.index("<<<<<<< ours") :]
+    assert block.startswith('<<<<<<< ours\n=======\n[[items]]\nlabel = "a.2"\n')
+    assert "tpp >= 2000" in block
+
+
+def test_comments_people_typed_survive_from_both_sides():
+    base = CONTROL_3A090.replace('status = "proposed"', 'status = "proposed"  # until March')
+    ours = base.replace('title = "', '# agreed at the November meeting\ntitle = "')
+    theirs = base.replace('match = "tpp >= 4800"', 'match = "tpp >= 4800"  # 2023 rule')
+    merged = merge_texts("control", base, ours, theirs)
+    assert merged.conflicts == ()
+    assert "# agreed at the November meeting\ntitle = " in merged.text
+    assert 'match = "tpp >= 4800"  # 2023 rule' in merged.text
+    assert 'status = "proposed"  # until March' in merged.text
+
+
+def test_members_are_matched_by_id():
+    member = '\n[[members]]\nid = "{0}"\nname = "{0}"\nrole = "member"\n'
+    ours = LIST_TOML.replace("\n[areas.", member.format("gov-1") + "\n[areas.", 1)
+    theirs = LIST_TOML.replace("\n[areas.", member.format("lab-1") + "\n[areas.", 1)
+    merged = merge_texts("list", LIST_TOML, ours, theirs)
+    assert merged.conflicts == ()
+    assert 'id = "gov-1"' in merged.text and 'id = "lab-1"' in merged.text
+
+
+def test_file_added_on_both_sides_merges_against_an_empty_base():
+    theirs = CONTROL_3A090.replace('status = "proposed"', 'status = "draft"')
+    merged = merge_texts("control", "", CONTROL_3A090, theirs)
+    assert [c.where for c in merged.conflicts] == ["status"]
+
+
+# ---------------------------------------------------------------- the driver through git
+
+
+def _shared(tmp_path) -> tuple[Repo, Repo, Repo]:
+    """An origin with the merge driver registered, and two members' clones of it."""
+    origin = new_repo(tmp_path / "origin")
+    assert origin.curator("git-setup", "--list", LIST_DIR).code == 0
+    origin.commit("Register the curator merge driver")
+    clones = []
+    for name in ("alice", "bob"):
+        clone = origin.clone(tmp_path / name)
+        assert clone.curator("git-setup", "--list", LIST_DIR).code == 0
+        clones.append(clone)
+    return origin, clones[0], clones[1]
+
+
+def _pull(into: Repo, other: Repo):
+    into.git("fetch", "--quiet", str(other.top), "main")
+    return into.git("merge", "--no-edit", "FETCH_HEAD", check=False)
+
+
+def test_two_clones_editing_different_fields_merge_cleanly(tmp_path):
+    _, alice, bob = _shared(tmp_path)
+    alice.edit("controls/3A090.toml", 'status = "proposed"', 'status = "under-review"')
+    alice.commit("Alice: under review")
+    bob.edit("controls/3A090.toml", 'visibility = "public"', 'visibility = "committee"')
+    bob.commit("Bob: committee only")
+    done = _pull(bob, alice)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = bob.lst.read("controls/3A090.toml")
+    assert 'status = "under-review"' in text and 'visibility = "committee"' in text
+    assert bob.curator("check", "--list", LIST_DIR).code == 0
+    assert bob.curator("fmt", "--check", "--list", LIST_DIR).code == 0
+
+
+def test_without_the_driver_the_same_edits_conflict_line_by_line(tmp_path):
+    origin = new_repo(tmp_path / "origin")
+    alice, bob = origin.clone(tmp_path / "alice"), origin.clone(tmp_path / "bob")
+    alice.edit("controls/3A090.toml", 'status = "proposed"', 'status = "under-review"')
+    alice.commit("Alice")
+    bob.edit("controls/3A090.toml", 'visibility = "public"', 'visibility = "committee"')
+    bob.commit("Bob")
+    assert _pull(bob, alice).returncode != 0
+
+
+def test_same_field_conflicts_with_a_clear_message_and_check_reports_it(tmp_path):
+    _, alice, bob = _shared(tmp_path)
+    alice.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
+    alice.commit("Alice: 6000")
+    bob.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 5000")
+    bob.edit("controls/3A090.toml", 'status = "proposed"', 'status = "draft"')
+    bob.commit("Bob: 5000")
+    done = _pull(bob, alice)
+    assert done.returncode != 0
+    assert "both sides changed items[a.1].match differently" in done.stderr
+    lines = bob.lst.read("controls/3A090.toml").splitlines()
+    assert lines.count("<<<<<<< ours") == 1
+    start = lines.index("<<<<<<< ours")
+    assert lines[start : start + 5] == [
+        "<<<<<<< ours",
+        'match = "tpp >= 5000"',
+        "=======",
+        'match = "tpp >= 6000"',
+        ">>>>>>> theirs",
+    ]
+    assert 'status = "draft"' in lines
+    check = bob.curator("check", "--list", LIST_DIR, "--format", "json")
+    assert check.code == 1
+    codes = {(p["file"], p["code"]) for p in json.loads(check.out)["problems"]}
+    assert ("controls/3A090.toml", "conflict-markers") in codes
+
+
+def _comment(repo: Repo, author: str, minute: int) -> None:
+    at = dt.datetime(2026, 11, 28, 1, minute, 0, tzinfo=dt.UTC)
+    data = {"author": author, "at": at, "body": f"Comment {minute} from {author}."}
+    name = f"{at:%Y-%m-%dT%H%M%SZ}-{author}.toml"
+    repo.lst.write(f"discussion/3A090/{name}", render("comment", data))
+
+
+def test_twenty_comments_added_concurrently_in_two_clones_merge_with_no_conflict(tmp_path):
+    _, alice, bob = _shared(tmp_path)
+    for minute in range(20):
+        _comment(alice, "industry-1", minute)
+        alice.commit(f"industry-1 comment {minute}")
+        _comment(bob, "academia-1", minute)
+        bob.commit(f"academia-1 comment {minute}")
+    done = _pull(bob, alice)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(list((bob.root / "discussion" / "3A090").glob("*.toml"))) == 40
+    assert bob.curator("check", "--list", LIST_DIR).code == 0
+    back = _pull(alice, bob)
+    assert back.returncode == 0
+    assert alice.lst.snapshot() == bob.lst.snapshot()
+
+
+def test_merge_file_falls_back_to_a_line_merge_when_a_side_is_not_toml(tmp_path):
+    base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
+    base.write_text(CONTROL_3A090)
+    broken = CONTROL_3A090.replace("title = ", "title = unquoted ")
+    ours.write_text(broken)
+    theirs.write_text(CONTROL_3A090 + "\n# a note at the end\n")
+    done = run_curator("merge-file", str(base), str(ours), str(theirs), CONTROL)
+    assert done.code == 0
+    assert "merged line by line" in done.err
+    assert ours.read_text() == broken + "\n# a note at the end\n"
+
+
+def test_merge_file_exits_1_on_a_conflict_and_writes_into_ours(tmp_path):
+    base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
+    base.write_text(CONTROL_3A090)
+    ours.write_text(CONTROL_3A090.replace('title = "Integrated', 'title = "Our'))
+    theirs.write_text(CONTROL_3A090.replace('title = "Integrated', 'title = "Their'))
+    done = run_curator("merge-file", str(base), str(ours), str(theirs), CONTROL)
+    assert done.code == 1
+    assert "both sides changed title differently" in done.err
+    assert '<<<<<<< ours\ntitle = "Our' in ours.read_text()
+    assert theirs.read_text().startswith('id = "3A090"\ntitle = "Their')
+
+
+def test_git_setup_writes_attributes_and_config(tmp_path):
+    repo = new_repo(tmp_path / "repo")
+    done = repo.curator("git-setup", "--list", LIST_DIR)
+    assert done.code == 0, done.err
+    attributes = (repo.top / ".gitattributes").read_text().splitlines()
+    assert "lists/**/controls/*.toml merge=curator diff=curator" in attributes
+    assert "lists/**/list.toml merge=curator diff=curator" in attributes
+    config = repo.git("config", "--get", "merge.curator.driver").stdout.strip()
+    assert config == "curator merge-file %O %A %B %P"
+    assert repo.git("config", "--get", "diff.curator.textconv").stdout.strip() == (
+        "curator textconv"
+    )
+    used = repo.git("check-attr", "merge", "diff", "--", CONTROL).stdout
+    assert "merge: curator" in used and "diff: curator" in used
+    again = repo.curator("git-setup", "--list", LIST_DIR)
+    assert "already set up" in again.out
+    assert (repo.top / ".gitattributes").read_text().splitlines() == attributes
+
+
+def test_git_setup_keeps_other_attributes(tmp_path):
+    repo = new_repo(tmp_path / "repo")
+    (repo.top / ".gitattributes").write_text("*.png binary\n")
+    repo.curator("git-setup", "--list", LIST_DIR)
+    lines = (repo.top / ".gitattributes").read_text().splitlines()
+    assert lines[0] == "*.png binary"
+    assert len(lines) > 3
+
+
+def test_textconv_shows_a_readable_canonical_form(tmp_path):
+    path = tmp_path / "x.toml"
+    path.write_text('status = "proposed" # note\nid = "3A090"\ntitle = "T"\narea = "a"\n')
+    done = run_curator("textconv", str(path))
+    assert done.code == 0
+    assert done.out == 'id = "3A090"\ntitle = "T"\narea = "a"\nstatus = "proposed"\n'
+
+
+def test_git_diff_uses_the_textconv_after_setup(tmp_path):
+    repo = new_repo(tmp_path / "repo")
+    repo.curator("git-setup", "--list", LIST_DIR)
+    repo.edit("controls/3A090.toml", 'status = "proposed"', 'status = "draft"  # on hold')
+    shown = repo.git("diff", "--", CONTROL).stdout
+    assert '+status = "draft"' in shown
+    assert "on hold" not in shown
