@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,16 @@ def add_as(p: argparse.ArgumentParser) -> None:
 
 def list_root(args: argparse.Namespace) -> Path:
     return find_list(getattr(args, "list", None))
+
+
+# control characters move the cursor or clear the screen; bidirectional overrides reorder text
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    """Text someone else chose (a git author's name, a commit subject) as it may be shown on a
+    terminal: control and bidirectional characters written as escapes such as \\x1b."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def print_json(document: Any) -> None:

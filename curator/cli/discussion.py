@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from curator.cli.common import add_as, add_format, add_list, list_root, print_json
+from curator.cli.common import add_as, add_format, add_list, inert, list_root, print_json
 from curator.core import discussion, lifecycle
 from curator.core.model import POSITIONS, STATUSES, Comment, Control, ControlList
 from curator.core.problems import CuratorError
@@ -295,10 +295,10 @@ def verify(args: argparse.Namespace) -> int:
     for commit in result.commits:
         print(
             f"{commit.sha[:12]}  signature {commit.signature:<5}  "
-            f"{commit.author} <{commit.email}>  {commit.subject}"
+            + inert(f"{commit.author} <{commit.email}>  {commit.subject}")
         )
     for problem in result.problems:
-        print(problem.render())
+        print(inert(problem.render()))
     noun = "commit" if len(result.commits) == 1 else "commits"
     tags = f", {len(result.tags)} release tags" if result.tags else ""
     summary = f"{len(result.commits)} {noun}{tags} checked in {result.span}"

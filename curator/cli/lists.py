@@ -7,10 +7,11 @@ import sys
 
 from curator.cli.common import add_format, add_list, list_root, print_json, print_problems
 from curator.core.problems import CuratorError
-from curator.store import identity
+from curator.store import cache, identity
+from curator.store.atomic import clean_stale_temps
 from curator.store.edit import create_control
 from curator.store.load import load
-from curator.store.write import control_path, rewrite, unformatted
+from curator.store.write import control_path, rewrite
 
 
 def register(verbs: argparse._SubParsersAction) -> None:
@@ -26,7 +27,7 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p = verbs.add_parser(
         "fmt",
         help="rewrite files into the canonical layout",
-        description="Rewrite list files into the canonical layout (comments kept). Broken files are never rewritten.",
+        description="Rewrite list files into the canonical layout (comments kept). Broken files are never rewritten: exit 1 while any remains.",
     )
     add_list(p)
     p.add_argument(
@@ -49,7 +50,7 @@ def register(verbs: argparse._SubParsersAction) -> None:
 
 def check(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded = load(root)
+    loaded = cache.check(root)
     if args.format == "json":
         print_json(
             {
@@ -70,9 +71,10 @@ def check(args: argparse.Namespace) -> int:
 
 def fmt(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded = load(root)
-    usable = _usable_files(loaded)
-    changes = list(unformatted(root, iter(usable)))
+    if not args.check:
+        clean_stale_temps(root)
+    loaded = cache.check(root)
+    changes = list(cache.unformatted(root, loaded.usable))
     for change in changes:
         if args.check:
             print(f"{change.path}: not in canonical form")
@@ -83,16 +85,7 @@ def fmt(args: argparse.Namespace) -> int:
         print(f"{path}: not formatted (broken: run `curator check`)", file=sys.stderr)
     if args.check and changes:
         return 1
-    return 0
-
-
-def _usable_files(loaded) -> list[str]:
-    files = ["list.toml"] if loaded.manifest else []
-    files += [c.file for c in loaded.controls.values()]
-    files += [i.file for i in loaded.catalogue.values()]
-    files += [c.file for c in loaded.comments]
-    files += [p.file for p in loaded.public_comments]
-    return sorted(files)
+    return 1 if loaded.broken else 0  # a file that cannot be read was not formatted
 
 
 def new(args: argparse.Namespace) -> int:

@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from curator import publish as publisher
 from curator.cli.common import add_as, add_list, list_root
 from curator.core.problems import CuratorError
 from curator.core.publication import KINDS
 from curator.store import identity
 from curator.store.load import load
+from curator.store.source import DEFINITIONS
 
 
 def register(verbs: argparse._SubParsersAction) -> None:
@@ -41,10 +41,12 @@ def register(verbs: argparse._SubParsersAction) -> None:
 
 def publish(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded = load(root)
+    loaded = load(root, folders=DEFINITIONS)  # nothing of the discussion is ever published
     if loaded.manifest is None:
         raise CuratorError("list.toml is broken: run `curator check`")
     identity.chair(loaded.manifest, root, args.as_member)
+    from curator import publish as publisher  # Jinja2 and Markdown: only when publishing
+
     package = publisher.prepare(root, loaded, args.against)
     out = Path(args.out)
     publisher.write(out, root, package.files, force=args.force)

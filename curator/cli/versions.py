@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from curator.cli.common import add_as, add_format, add_list, list_root, print_json
+from curator.cli.common import add_as, add_format, add_list, inert, list_root, print_json
 from curator.core import scope
 from curator.core.diff import (
     ADDED,
@@ -23,6 +23,7 @@ from curator.core.problems import CuratorError
 from curator.store import git, repo
 from curator.store.load import load
 from curator.store.merge import merge_driver
+from curator.store.source import DEFINITIONS
 
 GROUP_NAMES = {
     scope.TIGHTENED: "Tightened",
@@ -128,9 +129,14 @@ def diff(args: argparse.Namespace) -> int:
     if not git.has_commits(place.top):
         raise CuratorError("the repository has no commits yet: nothing to compare with", 2)
     target = args.revisions[1] if len(args.revisions) == 2 else None
-    new = git.load_side(place, root, target)
-    source = args.revisions[0] if args.revisions else _default_source(place, new)
-    old = git.load_revision(place, source)
+    # a diff compares the controls and the catalogue: discussion is not read
+    if target is not None:
+        source = args.revisions[0]
+        old, new = git.load_differing(place, source, target)
+    else:
+        new = git.load_side(place, root, target, DEFINITIONS)
+        source = args.revisions[0] if args.revisions else _default_source(place, new)
+        old = git.load_revision(place, source, folders=DEFINITIONS)
     result = diff_lists(old, new, source, target or git.WORKTREE)
     if args.format == "json":
         for control_id in result.not_compared:  # the text output lists them itself
@@ -234,9 +240,9 @@ def log(args: argparse.Namespace) -> int:
             summary = " — ".join([f"{v.control_id} {what_changed(v.change)}", *captured(v.change)])
             if v.change.effect:
                 summary += f"  [{v.change.effect}]"
-        print(f"{commit.short}  {commit.date[:10]}  {commit.author}  {summary}")
+        print(f"{commit.short}  {commit.date[:10]}  {inert(commit.author)}  {summary}")
         if commit.subject:
-            print(f"    {commit.subject}")
+            print(f"    {inert(commit.subject)}")
     return 0
 
 

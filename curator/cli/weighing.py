@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from curator.cli.common import add_format, add_list, list_root, print_json
 from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
 from curator.core.problems import CuratorError
-from curator.core.sweep import Sweep, chart, sweep
 from curator.store.load import load
+from curator.store.source import DEFINITIONS
+
+if TYPE_CHECKING:  # the sweep needs numpy: imported only when one is asked for
+    from curator.core.sweep import Sweep
 
 NAME_WIDTH = 28
 
@@ -40,7 +44,7 @@ def register(verbs: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load(list_root(args))
+    loaded = load(list_root(args), folders=DEFINITIONS)  # weighing reads no discussion
     if loaded.manifest is None:
         raise CuratorError("list.toml is missing or broken: run `curator check`")
     control = weighing.control_named(loaded.controls, args.control_id)
@@ -56,7 +60,11 @@ def run(args: argparse.Namespace) -> int:
         current = weighing.expressions_for(control, parameters)
         before = weighing.weigh(current, catalogue, partners, control.id)
         change = weighing.what_if(before, result)
-    swept = sweep(expressions, catalogue, partners, args.sweep) if args.sweep else None
+    swept = None
+    if args.sweep:
+        from curator.core.sweep import sweep
+
+        swept = sweep(expressions, catalogue, partners, args.sweep)
 
     if args.format == "json":
         document = result.as_json()
@@ -99,6 +107,8 @@ def _text(title, result, before, change, swept: Sweep | None, item: str | None) 
         verdict = result.verdict
     lines.append(f"verdict: {verdict} — {result.verdict_text()}")
     if swept is not None:
+        from curator.core.sweep import chart
+
         how = "other constants scaled with it" if swept.scaled else "every constant replaced"
         lines += [
             "",

@@ -32,6 +32,13 @@ EFFECTS: Final = (TIGHTENED, LOOSENED, EQUIVALENT, MIXED)
 Value = float | bool
 # one control's criteria: nothing, one expression, or its paragraphs (captured when any is)
 Criteria = Expr | Sequence[Expr] | None
+# cases a comparison may explore: real controls need a few thousand, while many paragraphs on
+# distinct parameters grow exponentially and must not hang diff, log or a release
+MAX_STEPS: Final = 20_000
+
+
+class TooComplex(ValueError):
+    """The exact comparison would explore more than MAX_STEPS cases."""
 
 
 # ---------------------------------------------------------------- results
@@ -362,7 +369,13 @@ def _search(old: Residual, new: Residual) -> tuple[Assignment | None, Assignment
     memo: dict[tuple, Residual] = {}
     # an explicit stack: one level per parameter, and a list may use hundreds of parameters
     stack: list[tuple[Residual, Residual, Assignment]] = [(old, new, ())]
+    steps = 0
     while stack and (newly is None or released is None):
+        steps += 1
+        if steps > MAX_STEPS:
+            raise TooComplex(
+                f"the criteria are too complex to compare exactly (over {MAX_STEPS:,} cases)"
+            )
         o, n, assignment = stack.pop()
         if o == n or (o, n) in seen:
             continue  # same residuals: no difference below; seen: already explored

@@ -8,6 +8,7 @@ only if their bytes are still the ones that were read.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -98,8 +99,18 @@ def change_status(
     def set_status(fields: dict[str, Any]) -> None:
         fields["status"] = new
 
-    rewrite_control(root, control, set_status)
-    return write_comment(root, control.id, data)
+    # the comment first: a new file is the one write that can be undone without a trace
+    path = write_comment(root, control.id, data)
+    try:
+        rewrite_control(root, control, set_status)
+    except BaseException:
+        written = root / path
+        written.unlink(missing_ok=True)
+        for folder in (written.parent, written.parent.parent):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if this comment made it and left it empty
+        raise
+    return path
 
 
 def apply_amendment(root: Path, loaded: ControlList, comment_file: str) -> tuple[Comment, bool]:

@@ -9,6 +9,7 @@ a finding, a bad signature is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +33,14 @@ SIGNATURES = {
     "R": "revoked",
     "E": "unverifiable",  # no key or no gpg to check with
 }
+# A name, an email or a subject is anyone's to choose and may hold any character but NUL and a
+# newline: fields are split at NUL, and a record starts only at the start of a line, so no
+# field can shift the others (a name holding "chair@example.org" as the email) or fake a commit.
 _RECORD = "\x1e"
-_FIELD = "\x1f"
-_FORMAT = _RECORD + _FIELD.join(("%H", "%P", "%an", "%ae", "%G?", "%s"))
+_FIELD = "\x00"
+_FORMAT = _RECORD + "%x00".join(("%H", "%P", "%an", "%ae", "%G?", "%GS", "%s"))
+_RECORD_START = re.compile(r"(?:\A|\n)\x1e")
+_ANGLED = re.compile(r"<([^<>]*)>")
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class Commit:
     signature: str  # good | none | bad | expired | revoked | unverifiable
     subject: str
     changes: tuple[Change, ...] = ()
+    signer: str = ""  # who signed, as git names the key: an email or `Name <email>`
 
 
 @dataclass(frozen=True)
@@ -109,12 +116,12 @@ def verify(root: Path, span: str | None, current: Manifest) -> Verification:
 
     wanted: set[str] = set()
     for commit in commits:
-        watched = [c for c in commit.changes if kind_of(c.path) in ("comment", "control")]
+        watched = [c for c in commit.changes if kind_of(c.path) in ("comment", "control", "list")]
         if watched:
             wanted.add(_manifest_name(commit, place))
         for change in watched:
             wanted.add(change.after)
-            if kind_of(change.path) == "control":
+            if kind_of(change.path) in ("control", "list"):
                 wanted.update(change.before)
     wanted.update(f"{target}:{place.repo_path('list.toml')}" for _, _, target in tags)
     wanted = {name for name in wanted if not name.startswith(NO_OBJECT)}
@@ -135,6 +142,16 @@ def verify(root: Path, span: str | None, current: Manifest) -> Verification:
         if commit.signature == "bad":
             problems.append(
                 Finding(commit.sha, "", "bad-signature", "the commit's signature does not verify")
+            )
+        elif commit.signature == "good" and not _signed_by_author(commit):
+            problems.append(
+                Finding(
+                    commit.sha,
+                    "",
+                    "signer-mismatch",
+                    f"signed by {commit.signer}, not by its author <{commit.email}>: a "
+                    "signature vouches for its signer only",
+                )
             )
         members = manifest(_manifest_name(commit, place)) if commit.changes else None
         if members is not None:  # without a list.toml before it, the commit founds the list
@@ -172,6 +189,8 @@ def _commit_findings(
             yield from _comment_findings(commit, change, manifest, objects)
         elif kind == "control":
             yield from _control_findings(commit, change, manifest, objects)
+        elif kind == "list":
+            yield from _roster_findings(commit, change, manifest, objects)
 
 
 def _comment_findings(
@@ -240,6 +259,41 @@ def _control_findings(
     )
 
 
+def _roster_findings(
+    commit: Commit, change: Change, manifest: Manifest, objects: Mapping[str, bytes | None]
+) -> Iterable[Finding]:
+    """Who is a member, in which role, with which email is the chair's to change: else a member
+    could name themselves chair in one commit and act as the chair in the next."""
+    after = _roster(_manifest(_blob(objects, change.after)))
+    if after in [_roster(_manifest(_blob(objects, b))) for b in change.before]:
+        return  # the members are as in a parent: this commit did not change them
+    if _same_email(commit.email, manifest.chair):
+        return
+    yield Finding(
+        commit.sha,
+        change.path,
+        "chair-only",
+        f"the members (ids, roles, emails) changed in a commit by {commit.author} "
+        f"<{commit.email}>; only the chair {_who(manifest.chair)} may change them",
+    )
+
+
+def _roster(manifest: Manifest | None) -> tuple[tuple[str, str, str], ...] | None:
+    if manifest is None:
+        return None
+    return tuple(sorted((m.id, m.role, m.email.lower()) for m in manifest.members))
+
+
+def _signed_by_author(commit: Commit) -> bool:
+    """The key that signed belongs to the author: git names it by the email its allowed-signers
+    entry (SSH) or its user id (GPG, `Name <email>`) gives; no name given: nothing to compare."""
+    if not commit.signer:
+        return True
+    found = _ANGLED.search(commit.signer)
+    signer = (found.group(1) if found else commit.signer).strip().lower()
+    return signer == commit.email.lower()
+
+
 # ---------------------------------------------------------------- reading git
 
 
@@ -265,9 +319,9 @@ def _commits(place: git.ListPlace, span: str) -> list[Commit]:
         "--",
     ).stdout.decode("utf-8", "replace")
     commits = []
-    for record in out.split(_RECORD)[1:]:
+    for record in _RECORD_START.split(out)[1:]:
         header, _, body = record.partition("\n")
-        sha, parents, author, email, signature, subject = header.split(_FIELD, 5)
+        sha, parents, author, email, signature, signer, subject = header.split(_FIELD, 6)
         changes = tuple(
             change
             for line in body.splitlines()
@@ -284,6 +338,7 @@ def _commits(place: git.ListPlace, span: str) -> list[Commit]:
                 signature=SIGNATURES.get(signature, "unverifiable"),
                 subject=subject,
                 changes=changes,
+                signer=signer,
             )
         )
     return commits
@@ -306,12 +361,11 @@ def _tags(top: Path, list_id: str, in_span: set[str]) -> list[tuple[str, str, st
     out = git.run(
         top,
         "for-each-ref",
-        f"--format=%(refname:strip=2){_FIELD}%(taggeremail){_FIELD}%(*objectname){_FIELD}"
-        "%(objectname)",
+        "--format=%(refname:strip=2)%00%(taggeremail)%00%(*objectname)%00%(objectname)",
         f"refs/tags/{git.release_tag(list_id, '*')}",
     ).stdout.decode("utf-8", "replace")
     found = []
-    for line in out.splitlines():
+    for line in filter(None, out.split("\n")):  # an email may hold U+2028: not splitlines()
         name, email, peeled, target = line.split(_FIELD)
         commit = peeled or target
         if commit in in_span:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from operator import attrgetter
 from pathlib import Path
 
 from curator.core.problems import Problem
-from curator.store.read import MAX_BYTES
+from curator.store.read import MAX_BYTES, Read
 
 FOLDERS = ("controls", "catalogue", "discussion", "public-comments")
+# the list without what was said about it: what a diff, a publication or a first screen needs
+DEFINITIONS = ("controls", "catalogue")
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,20 @@ class Entry:
     path: str
     raw: bytes | None
     problem: Problem | None = None
-    stamp: tuple[int, int, int] | None = None  # (size, mtime_ns, inode) where known
+    stamp: tuple[int, int, int, int] | None = None  # (size, mtime_ns, ctime_ns, inode) if known
+    result: Read | None = None  # what the read cache already knows of these bytes
+    # reads the bytes when they were left unread (a stat-only walk, a cached git blob)
+    fetch: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+
+    def contents(self) -> bytes | None:
+        """The bytes as read, or read now: a file the cache answered is opened only when a
+        problem in it needs a line number."""
+        if self.raw is not None or self.fetch is None:
+            return self.raw
+        try:
+            return self.fetch()
+        except (OSError, ValueError):
+            return None
 
 
 def kind_of(path: str) -> str | None:
@@ -40,29 +57,126 @@ def kind_of(path: str) -> str | None:
     return None
 
 
-def walk(root: Path) -> Iterator[Entry]:
-    """The list's TOML files in a stable order; links that leave the folder are refused."""
+def walk(root: Path, folders: Sequence[str] = FOLDERS, read: bool = True) -> Iterator[Entry]:
+    """The list's TOML files in a stable order; links that leave the folder are refused.
+
+    `folders` limits the walk to some of the list's folders (list.toml is always there). With
+    `read=False` files are only stat'ed: their entries carry the stamp and no bytes (`with_bytes`
+    reads them), so the read cache can skip opening the files that did not change.
+    """
+    for found in files(root, folders, read):
+        yield found if isinstance(found, Entry) else walk_file(*found, read)
+
+
+def files(
+    root: Path, folders: Sequence[str] = FOLDERS, read: bool = True
+) -> Iterator[Entry | tuple[str, str]]:
+    """`walk` before it touches a file: (path in the list, path on disk) for a plain file, an
+    entry for a link (judged here, read if `read`). For callers that stat 10^5 files themselves."""
     root = root.resolve()
     top = root / "list.toml"
-    if top.exists() or top.is_symlink():
-        yield _entry(root, top)
-    for folder in FOLDERS:
+    if top.is_symlink():
+        yield _entry(root, top, read)
+    elif top.exists():
+        yield ("list.toml", str(top))
+    for folder in folders:
         base = root / folder
-        if not base.is_dir():
+        if base.is_symlink():  # a walk would follow it: its files may live anywhere
+            yield _entry(root, base, read)
             continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
-            here = Path(dirpath)
-            for name in list(dirnames):
-                if (here / name).is_symlink():
-                    dirnames.remove(name)
-                    yield _entry(root, here / name)
-            for name in sorted(filenames):
-                if name.endswith(".toml") and not name.startswith("."):
-                    yield _entry(root, here / name)
+        if base.is_dir():
+            yield from _tree(root, f"{folder}/", str(base), read)
 
 
-def _entry(root: Path, path: Path) -> Entry:
+def _tree(root: Path, rel: str, here: str, read: bool) -> Iterator[Entry | tuple[str, str]]:
+    """One folder in name order: linked subfolders (refused), its .toml files, then each
+    subfolder. One scandir per folder and no Path objects per file: a list has 10^5 files."""
+    try:
+        with os.scandir(here) as found:
+            names = sorted(found, key=_name)
+    except OSError:
+        return
+    subfolders, files = [], []
+    for e in names:
+        if _is_dir(e):
+            if e.is_symlink():
+                yield _entry(root, Path(e.path), read)
+            else:
+                subfolders.append(e)
+        elif e.name.endswith(".toml") and not e.name.startswith("."):
+            files.append(e)
+    for e in files:
+        if e.is_symlink():
+            yield _entry(root, Path(e.path), read)
+        else:
+            yield (rel + e.name, e.path)
+    for e in subfolders:
+        yield from _tree(root, f"{rel}{e.name}/", e.path, read)
+
+
+_name = attrgetter("name")
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # follows links, so a linked folder is refused as a folder
+    except OSError:
+        return False
+
+
+def with_bytes(entry: Entry) -> Entry:
+    """A stat-only entry with its bytes read (or why they could not be)."""
+    if entry.raw is not None or entry.problem is not None or entry.fetch is None:
+        return entry
+    try:
+        return Entry(entry.path, entry.fetch(), stamp=entry.stamp)
+    except OSError as err:
+        return _unreadable(entry.path, err)
+
+
+def read_file(path: str, size: int = 65536) -> bytes:
+    """Up to MAX_BYTES + 1 bytes of a file (enough to tell that it is too large); `size` is
+    what stat said, so one read usually does it without a MAX_BYTES buffer per file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        chunks, total = [], 0
+        want = min(size + 1, MAX_BYTES + 1)
+        while total <= MAX_BYTES:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            want = min(65536, MAX_BYTES + 1 - total)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def walk_file(rel: str, path: str, read: bool = False) -> Entry:
+    """A file that is not a link: stat it, and read it unless only the stamp is wanted."""
+    try:
+        return stat_entry(rel, path, os.stat(path), read)
+    except OSError as err:
+        return _unreadable(rel, err)
+
+
+def stat_entry(rel: str, path: str, st: os.stat_result, read: bool = False) -> Entry:
+    """The entry of a plain file that was stat'ed (reading it may raise OSError)."""
+    if st.st_size > MAX_BYTES:
+        message = f"file is {st.st_size:,} bytes; the limit is {MAX_BYTES:,}"
+        return Entry(rel, None, Problem(rel, None, "", "file-too-large", message))
+    stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    if not read:
+        return Entry(rel, None, stamp=stamp, fetch=partial(read_file, path, st.st_size))
+    return Entry(rel, read_file(path, st.st_size), stamp=stamp)
+
+
+def _unreadable(rel: str, err: OSError) -> Entry:
+    return Entry(rel, None, Problem(rel, None, "", "unreadable", f"cannot read: {err.strerror}"))
+
+
+def _entry(root: Path, path: Path, read: bool = True) -> Entry:
     rel = path.relative_to(root).as_posix()
     if path.is_symlink():
         target = Path(os.path.realpath(path))
@@ -78,18 +192,7 @@ def _entry(root: Path, path: Path) -> Entry:
             return Entry(
                 rel, None, Problem(rel, None, "", "outside-list", "linked folders are not read")
             )
-    try:
-        st = path.stat()
-        if st.st_size > MAX_BYTES:
-            message = f"file is {st.st_size:,} bytes; the limit is {MAX_BYTES:,}"
-            return Entry(rel, None, Problem(rel, None, "", "file-too-large", message))
-        with open(path, "rb") as f:
-            raw = f.read(MAX_BYTES + 1)
-        return Entry(rel, raw, stamp=(st.st_size, st.st_mtime_ns, st.st_ino))
-    except OSError as err:
-        return Entry(
-            rel, None, Problem(rel, None, "", "unreadable", f"cannot read: {err.strerror}")
-        )
+    return walk_file(rel, str(path), read)
 
 
 def signature(root: Path) -> tuple[int, int, int]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from curator.core.model import Manifest, Member
 from curator.core.problems import CuratorError
 from curator.store import git, identity
+from curator.store.atomic import clean_stale_temps
 from curator.store.source import kind_of
 
 PUSH_ATTEMPTS = 3  # someone may push between our pull and our push; rebase again and retry
@@ -61,6 +62,7 @@ def sync(root: Path, manifest: Manifest, as_member: str | None, message: str | N
     _refuse_unfinished(root)
     branch = _branch(root)
 
+    clean_stale_temps(root)  # a killed write's temp file must not be committed and pushed
     # committing needs a member who may write, checked before the index is touched;
     # pulling needs no one in particular
     changed = _git(root, "status", "--porcelain", "--untracked-files=all", "--", ".").strip()

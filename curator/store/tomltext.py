@@ -7,6 +7,7 @@ comments) and writes the one canonical layout, so a `git diff` shows only real c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,7 +130,9 @@ def scan(text: str) -> Layout:
     pending: list[str] = []
     cursor = _Cursor()
     current: KeyPath | None = None  # key whose value continues over lines
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # TOML ends lines with \n or \r\n only: splitlines() would also break at U+2028, U+0085 …,
+    # which may stand inside a string, and read its rest as keys or comments
+    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         if current is not None:
             at = cursor.feed(raw)
             if at is not None:
@@ -291,8 +294,11 @@ def _sort_key(value: Any) -> tuple[str, Any]:
     return (type(value).__name__, value)
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _key(key: str) -> str:
-    if key and all(c.isalnum() or c in "-_" for c in key) and key.isascii():
+    if _BARE_KEY.fullmatch(key):
         return key
     return tomli_w.dumps({"k": key}).split(" = ", 1)[1].strip()
 
@@ -315,22 +321,22 @@ def _value(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__}")
 
 
+# in a multi-line basic string: backslash, CR and control characters other than tab and LF
+_ESCAPES = {ord("\\"): "\\\\", ord("\r"): "\\r"} | {
+    c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F) if chr(c) not in "\n\t\r"
+}
+
+
 def _string(text: str) -> str:
     if "\n" not in text and len(text) <= WIDTH:
+        if text.isprintable() and '"' not in text and "\\" not in text:
+            return f'"{text}"'  # what tomli_w writes for it, without its per-character loop
         return tomli_w.dumps({"k": text}).split(" = ", 1)[1].rstrip("\n")
-    body = []
-    for ch in text:
-        if ch == "\\":
-            body.append("\\\\")
-        elif ch == "\n" or ch == "\t":
-            body.append(ch)
-        elif ch == "\r":
-            body.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            body.append(f"\\u{ord(ch):04X}")
-        else:
-            body.append(ch)
-    escaped = "".join(body).replace('"""', '""\\"')
-    if escaped.endswith('"'):
-        escaped = escaped[:-1] + '\\"'
+    # one C-level pass instead of a Python loop per character: the hot path of fmt and render
+    escaped = text.translate(_ESCAPES).replace('"""', '""\\"')
+    head = escaped[:-1]
+    # escape a closing quote unless it is escaped already (by the line above: `""\"`), which
+    # an odd number of backslashes before it says
+    if escaped.endswith('"') and (len(head) - len(head.rstrip("\\"))) % 2 == 0:
+        escaped = head + '\\"'
     return f'"""\n{escaped}"""'

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from curator.store.schemas import schema
+
+if TYPE_CHECKING:  # imported when a file fails: every check would pay for it otherwise
+    import jsonschema
 
 try:  # the fast path; jsonschema alone gives the same answers, only slower
     import jsonschema_rs
@@ -18,6 +20,7 @@ except ImportError:  # pragma: no cover - jsonschema-rs is a dependency
     jsonschema_rs = None
 
 Issue = tuple[tuple[str | int, ...], str, str]  # key path, code, message
+INT64 = (-(2**63), 2**63 - 1)
 
 
 def json_view(value: Any) -> Any:
@@ -46,6 +49,8 @@ def _fast(kind: str) -> Any:
 
 @cache
 def _slow(kind: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(schema(kind))
 
 
@@ -57,9 +62,30 @@ def is_valid(kind: str, instance: Any) -> bool:
 
 
 def validate(kind: str, instance: Any) -> list[Issue]:
-    if is_valid(kind, instance):
+    odd = list(bad_numbers(instance))
+    if not odd and is_valid(kind, instance):
         return []
-    return list(explain(kind, instance))
+    issues = odd + list(explain(kind, instance))
+    # should the fast and the full validator ever disagree, refuse the file rather than pass it
+    return issues or [((), "schema", f"does not match the {kind} schema")]
+
+
+def bad_numbers(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[Issue]:
+    """Numbers no list can hold, which JSON Schema cannot refuse: nan and inf (a nan compares
+    false with every threshold, so an item measured as nan would leak unseen) and integers
+    beyond the 64 bits TOML allows (tomli reads them; they overflow on the way to a float)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        yield path, "bad-number", f"{value} is not a number a list can hold: write a finite value"
+    elif (
+        isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]
+    ):
+        yield path, "bad-number", "the integer is outside the 64-bit range TOML allows"
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            yield from bad_numbers(sub, (*path, key))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            yield from bad_numbers(sub, (*path, index))
 
 
 def explain(kind: str, instance: Any) -> Iterator[Issue]:
