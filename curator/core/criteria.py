@@ -98,18 +98,27 @@ _PARSED: dict[tuple[str, tuple[tuple[str, bool], ...] | None], Expr | ExprError]
 _PARSED_LIMIT = 200_000
 
 
+_LAST_DECLARED: list = [None, None]  # the parameters last seen, and their declarations
+
+
+def _declared(parameters: Mapping[str, Parameter] | None) -> tuple[tuple[str, bool], ...] | None:
+    """The declarations as a key; the list's own mapping (never changed once loaded) is asked
+    again and again, so it is remembered by identity rather than sorted on every parse."""
+    if parameters is None:
+        return None
+    if _LAST_DECLARED[0] is not parameters:
+        declared = tuple(sorted((name, p.is_flag) for name, p in parameters.items()))
+        _LAST_DECLARED[:] = [parameters, declared]
+    return _LAST_DECLARED[1]
+
+
 def parse(text: str, parameters: Mapping[str, Parameter] | None = None) -> Expr:
     """Parse `text`; with `parameters`, also check every name and type against them.
 
     Results (and refusals) are remembered per text and parameter declarations: a list with
     thousands of paragraphs is checked, weighed and diffed many times per run.
     """
-    declared = (
-        None
-        if parameters is None
-        else tuple(sorted((name, p.is_flag) for name, p in parameters.items()))
-    )
-    key = (text, declared)
+    key = (text, _declared(parameters))
     found = _PARSED.get(key)
     if found is None:
         try:

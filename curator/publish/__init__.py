@@ -18,6 +18,7 @@ from curator.core.publication import Change
 from curator.publish.render import Against, Renderer, default_renderer
 from curator.store import git
 from curator.store.atomic import current_digest, write_atomic
+from curator.store.cache import Unchecked
 from curator.store.source import DEFINITIONS
 
 MANIFEST = ".curator-publish"
@@ -68,7 +69,12 @@ def prepare(root: Path, loaded: ControlList, against: str | None = None) -> Pack
         latest = git.latest_release(place.top, loaded.manifest.id)
         if latest is not None:
             chosen = Against(f"release {latest.tag}", git.resolve(place.top, latest.tag))
-    old = git.load_revision(place, chosen.revision, folders=DEFINITIONS) if chosen else None
+    # the earlier release is compared with, not checked: its cross-file checks are not run
+    old = (
+        git.load_revision(place, chosen.revision, folders=DEFINITIONS, watch=Unchecked())
+        if chosen
+        else None
+    )
     package = build(loaded, old, revision=revision, against=chosen)
     return replace(package, uncommitted=uncommitted)
 

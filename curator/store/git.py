@@ -15,17 +15,17 @@ import posixpath
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from curator.core.model import ControlList
 from curator.core.problems import CuratorError, Problem
-from curator.store.cache import ListCache, ReadCache
+from curator.store.cache import ListCache, ReadCache, Unchecked, Watch, gc_paused
 from curator.store.load import build, load
 from curator.store.read import MAX_BYTES, Read
-from curator.store.source import FOLDERS, Entry, kind_of
+from curator.store.source import DEFINITIONS, FOLDERS, Entry, kind_of
 
 WORKTREE = "working tree"
 VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
@@ -247,10 +247,15 @@ class TreeFile:
     size: int
 
 
-def tree_files(place: ListPlace, commit: str) -> list[TreeFile]:
-    """Every file under the list folder at `commit` (one `git ls-tree`)."""
+def tree_files(
+    place: ListPlace, commit: str, folders: Sequence[str] | None = None
+) -> list[TreeFile]:
+    """Every file under the list folder at `commit`, or only list.toml and `folders` (one
+    `git ls-tree`; sizes make it look up every blob, so a diff does not list the discussion)."""
     args = ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]
-    if place.prefix:
+    if folders is not None:
+        args += ["--", *(place.prefix + name for name in ("list.toml", *folders))]
+    elif place.prefix:
         args += ["--", place.prefix]
     out = run(place.top, *args).stdout.decode("utf-8", "replace")
     files = []
@@ -265,14 +270,21 @@ def tree_files(place: ListPlace, commit: str) -> list[TreeFile]:
     return files
 
 
-def _wanted(path: str) -> bool:
+def tree_files_of(place: ListPlace, commit: str, folders: Sequence[str]) -> list[TreeFile]:
+    """`tree_files` for list.toml and `folders`; all of them if one is a link (a link may
+    point into any folder)."""
+    files = tree_files(place, commit, None if tuple(folders) == FOLDERS else folders)
+    return tree_files(place, commit) if any(f.mode == LINK_MODE for f in files) else files
+
+
+def _wanted(path: str, folders: Sequence[str] = FOLDERS) -> bool:
     """The files `source.walk` yields: list.toml and *.toml under the list's folders."""
     if path == "list.toml":
         return True
     parts = path.split("/")
     return (
         len(parts) >= 2
-        and parts[0] in FOLDERS
+        and parts[0] in folders
         and parts[-1].endswith(".toml")
         and not parts[-1].startswith(".")
     )
@@ -284,15 +296,28 @@ def _walk_order(path: str) -> tuple[int, tuple[str, ...]]:
     return (rank, tuple(parts))
 
 
-def entries_at(place: ListPlace, commit: str, revision: str, cache: ReadCache) -> list[Entry]:
-    """The list's files at `commit` as `Entry` values, in the folder walk's order. A file whose
-    blob the cache already knows is not read at all: its entry carries the known result."""
-    files = tree_files(place, commit)
+def entries_at(
+    place: ListPlace,
+    commit: str,
+    revision: str,
+    cache: ReadCache,
+    folders: Sequence[str] = FOLDERS,
+    files: list[TreeFile] | None = None,
+    leave_out: Set[str] = frozenset(),
+) -> list[Entry]:
+    """The list's files at `commit` as `Entry` values, in the folder walk's order (list.toml
+    and `folders`, but not the paths in `leave_out`). A file whose blob the cache already
+    knows is not read at all: its entry carries the known result."""
+    if files is None:
+        files = tree_files_of(place, commit, folders)
     if not any(f.path == "list.toml" for f in files):
         where = f"'{place.folder}'" if place.prefix else "the repository root"
         raise CuratorError(f"there is no list at {where} in revision '{revision}'", 2)
     by_path = {f.path: f for f in files}
-    chosen = sorted((f for f in files if _wanted(f.path)), key=lambda f: _walk_order(f.path))
+    chosen = sorted(
+        (f for f in files if _wanted(f.path, folders) and f.path not in leave_out),
+        key=lambda f: _walk_order(f.path),
+    )
     with BlobReader(place.top) as blobs:
         links = [f for f in chosen if f.mode == LINK_MODE]
         link_text = blobs.read([f.blob for f in links])
@@ -356,23 +381,70 @@ def _link_target(
     return found
 
 
-def load_revision(place: ListPlace, revision: str, cache: ReadCache | None = None) -> ControlList:
-    """The list as it was at `revision`, read straight from git objects. By default through the
-    list's own read cache (store.cache), which the working tree fills too: a revision close to
-    the working tree is loaded parsing only the files that differ."""
+def load_revision(
+    place: ListPlace,
+    revision: str,
+    cache: ReadCache | None = None,
+    folders: Sequence[str] = FOLDERS,
+    watch: Watch | None = None,
+) -> ControlList:
+    """The list as it was at `revision` (list.toml and `folders`), read straight from git
+    objects. By default through the list's own read cache (store.cache), which the working
+    tree fills too: a revision close to the working tree is loaded parsing only the files that
+    differ. `watch` as in `load.build`."""
     commit = resolve(place.top, revision)
     if cache is not None:
-        return build(entries_at(place, commit, revision, cache), cache.read)
+        return build(entries_at(place, commit, revision, cache, folders), cache.read, watch)
     disk = ListCache.of(place.root)
     if disk is None:
-        return build(entries_at(place, commit, revision, SHARED_CACHE), SHARED_CACHE.read)
-    with disk:
-        return build(entries_at(place, commit, revision, disk), disk.read)
+        entries = entries_at(place, commit, revision, SHARED_CACHE, folders)
+        return build(entries, SHARED_CACHE.read, watch)
+    with disk, gc_paused():
+        return build(entries_at(place, commit, revision, disk, folders), disk.read, watch)
 
 
-def load_side(place: ListPlace, root: Path, revision: str | None) -> ControlList:
+def load_differing(
+    place: ListPlace, source: str, target: str, folders: Sequence[str] = DEFINITIONS
+) -> tuple[ControlList, ControlList]:
+    """Two revisions for a diff: list.toml and `folders` of each, less the controls whose file
+    is the same blob in both — a file that did not change cannot change a diff, and a release
+    diff touches a few controls of thousands. Being partial, the lists carry each file's own
+    problems but no cross-file ones (a reference to a control left out is not an error)."""
+    old_commit, new_commit = resolve(place.top, source), resolve(place.top, target)
+    old_files = tree_files_of(place, old_commit, folders)
+    new_files = tree_files_of(place, new_commit, folders)
+    before = {f.path: (f.blob, f.mode) for f in old_files}
+    same = {
+        f.path
+        for f in new_files
+        if f.path.startswith("controls/")
+        and f.mode != LINK_MODE
+        and before.get(f.path) == (f.blob, f.mode)
+    }
+    disk = ListCache.of(place.root)
+    cache = disk if disk is not None else SHARED_CACHE
+    with disk or contextlib.nullcontext(), gc_paused():
+        sides = tuple(
+            build(
+                entries_at(place, commit, name, cache, folders, files, same),
+                cache.read,
+                watch=Unchecked(),
+            )
+            for commit, name, files in (
+                (old_commit, source, old_files),
+                (new_commit, target, new_files),
+            )
+        )
+    return sides
+
+
+def load_side(
+    place: ListPlace, root: Path, revision: str | None, folders: Sequence[str] = FOLDERS
+) -> ControlList:
     """A revision, or the working tree (the folder loader) when `revision` is None."""
-    return load(root) if revision is None else load_revision(place, revision)
+    if revision is None:
+        return load(root, folders=folders)
+    return load_revision(place, revision, folders=folders)
 
 
 # ---------------------------------------------------------------- history of one file

@@ -4,28 +4,47 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from curator.core import checks, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, SLUG_ID, TRACKING_NUMBER
 from curator.core.model import ControlList
 from curator.core.problems import Problem
+from curator.store import cache
 from curator.store import read as reader
-from curator.store.source import Entry, kind_of, walk
+from curator.store.source import FOLDERS, Entry, kind_of, walk
 
 STAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{6}Z(\.[0-9]+)?-[a-z0-9][a-z0-9-]{0,63}$")
 
 
-def load(root: Path, reader_fn=reader.read) -> ControlList:
-    """The list in folder `root` as it is on disk."""
-    return build(walk(root), reader_fn)
+def load(
+    root: Path,
+    reader_fn=reader.read,
+    folders: Sequence[str] = FOLDERS,
+    watch: cache.Watch | None = None,
+) -> ControlList:
+    """The list in folder `root` as it is on disk (list.toml and `folders`, by default all;
+    `watch` as in `build`).
+
+    With the default reader, files go through the list's read cache (store.cache): a file
+    whose stat stamp has not changed since it was last read is neither opened nor parsed.
+    """
+    files = cache.ListCache.of(root) if reader_fn is reader.read else None
+    if files is None:
+        return build(walk(root, folders), reader_fn, watch)
+    with files, cache.gc_paused():
+        return build(files.resolve(walk(root, folders, read=False)), reader_fn, watch)
 
 
-def build(entries: Iterable[Entry], reader_fn=reader.read) -> ControlList:
+def build(
+    entries: Iterable[Entry], reader_fn=reader.read, watch: cache.Watch | None = None
+) -> ControlList:
+    """The list from its files. `watch` (store.cache.check) runs the cross-file checks of the
+    files that need it and answers the others from what the same checks found last time."""
     problems: list[Problem] = []
     broken: dict[str, list[Problem]] = defaultdict(list)
-    texts: dict[str, bytes] = {}
+    sources: dict[str, Entry] = {}  # files read cleanly, to put line numbers on problems
     good: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     files = 0
     for entry in entries:
@@ -40,11 +59,11 @@ def build(entries: Iterable[Entry], reader_fn=reader.read) -> ControlList:
         if name_problem:
             broken[entry.path].append(name_problem)
             continue
-        result = reader_fn(kind, entry.path, entry.raw)
+        result = entry.result or reader_fn(kind, entry.path, entry.raw)
         if result.data is None:
             broken[entry.path].extend(result.problems)
             continue
-        texts[entry.path] = entry.raw
+        sources[entry.path] = entry
         good[kind].append((entry.path, result.data))
 
     manifest = None
@@ -102,18 +121,35 @@ def build(entries: Iterable[Entry], reader_fn=reader.read) -> ControlList:
     if manifest is not None:
         known = set(controls)
         for control in controls.values():
-            problems.extend(checks.check_control(control, manifest, known))
+            problems.extend(
+                _checked(
+                    watch,
+                    control.file,
+                    lambda seen, c=control: checks.check_control(c, manifest, seen(known)),
+                )
+            )
         for item in catalogue.values():
-            problems.extend(checks.check_item(item, manifest))
+            problems.extend(
+                _checked(watch, item.file, lambda seen, i=item: checks.check_item(i, manifest))
+            )
         for comment in comments:
-            problems.extend(checks.check_comment(comment, manifest, controls))
+            problems.extend(
+                _checked(
+                    watch,
+                    comment.file,
+                    lambda seen, c=comment: checks.check_comment(c, manifest, seen(controls)),
+                )
+            )
     for pc in public:
-        problems.extend(checks.check_public_comment(pc, controls))
+        problems.extend(
+            _checked(
+                watch, pc.file, lambda seen, c=pc: checks.check_public_comment(c, seen(controls))
+            )
+        )
 
     for path, found in broken.items():
-        raw = texts.get(path)
-        problems.extend(_locate(p, raw) for p in found)
-    problems = [_locate(p, texts.get(p.file)) for p in problems]
+        problems.extend(_locate(p, sources.get(path)) for p in found)
+    problems = [_locate(p, sources.get(p.file)) for p in problems]
     return ControlList(
         manifest=manifest,
         controls=controls,
@@ -126,14 +162,25 @@ def build(entries: Iterable[Entry], reader_fn=reader.read) -> ControlList:
     )
 
 
+def _checked(watch: cache.Watch | None, file: str, run) -> Iterable[Problem]:
+    """`run(seen)`: one file's cross-file checks, where `seen` wraps what they are given of the
+    controls (the id set or the records by id). A watch runs them only when that changed."""
+    return run(_unwatched) if watch is None else watch.check(file, run)
+
+
+def _unwatched(controls):
+    return controls
+
+
 def _order(problem: Problem) -> tuple[str, int, str]:
     return (problem.file, problem.line or 0, problem.key)
 
 
-def _locate(problem: Problem, raw: bytes | None) -> Problem:
-    if problem.line is not None or raw is None:
+def _locate(problem: Problem, source: Entry | None) -> Problem:
+    raw = None if problem.line is not None or source is None else source.contents()
+    if raw is None:
         return problem
-    return reader.locate(problem, raw.decode("utf-8"))
+    return reader.locate(problem, raw.decode("utf-8", "replace"))
 
 
 def _stem(path: str) -> str:

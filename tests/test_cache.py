@@ -1,0 +1,365 @@
+"""The read cache never serves stale data, is never fatal, and the incremental check and the fast
+validator agree with the plain load and with jsonschema."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import tomli
+from gitrepo import new_repo
+
+from curator.core.diff import diff_lists
+from curator.store import cache, git, validate
+from curator.store.load import build, load
+from curator.store.schemas import KINDS
+from curator.store.source import kind_of, walk
+
+GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.delenv("CURATOR_CACHE", raising=False)
+    return home
+
+
+@pytest.fixture
+def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust the stamps of files written a moment ago, so that the stamp path is what a test
+    exercises (by default a file changed in the last two seconds is checked by content)."""
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+
+
+def counted_load(root: Path):
+    """`load(root)` through the list's cache, with how many files had to be parsed."""
+    files = cache.ListCache.of(root)
+    assert files is not None
+    with files:
+        loaded = build(files.resolve(walk(root, read=False)))
+    return loaded, files.misses
+
+
+def plain(root: Path):
+    """The list loaded with no cache at all: what every cached answer must equal."""
+    loaded = build(walk(root))
+    return loaded.problems, loaded.files, tuple(sorted(loaded.broken))
+
+
+def same_size_edit(path: Path, old: str, new: str) -> None:
+    """Change the text in place keeping the size, then put the mtime back to the nanosecond."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    path.write_text(path.read_text().replace(old, new, 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+
+
+def generated(out: Path, **sizes: int) -> Path:
+    spec = importlib.util.spec_from_file_location("generate", GENERATE)
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules.setdefault("generate", module)  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    options = {"controls": 40, "comments": 300, "public_comments": 120, "items": 30, "commits": 30}
+    options.update(sizes)
+    args = [str(out), "--seed", "3"]
+    for key, value in options.items():
+        args += [f"--{key.replace('_', '-')}", str(value)]
+    assert module.main(args) == 0
+    return out
+
+
+# ---------------------------------------------------------------- stale data, never
+
+
+def test_unchanged_files_are_not_parsed_again(lst, trusting):
+    first, parsed = counted_load(lst.root)
+    assert parsed == first.files
+    again, parsed = counted_load(lst.root)
+    assert parsed == 0
+    assert again == first
+
+
+def test_a_file_changed_a_moment_ago_is_known_by_its_content(lst):
+    counted_load(lst.root)
+    again, parsed = counted_load(lst.root)  # racy stamps are not trusted: read, not parsed
+    assert parsed == 0
+    assert again.controls["3A090"].title == "Integrated circuits for advanced computing"
+
+
+def test_an_edit_keeping_size_and_mtime_gives_fresh_results(lst, trusting):
+    counted_load(lst.root)
+    same_size_edit(lst.root / "controls/3A090.toml", "advanced computing", "advanced COMPUTING")
+    loaded, parsed = counted_load(lst.root)
+    assert parsed == 1
+    assert loaded.controls["3A090"].title == "Integrated circuits for advanced COMPUTING"
+
+
+def test_check_sees_an_edit_keeping_size_and_mtime(lst, curator):
+    assert curator("check", "--list", str(lst.root)).code == 0
+    same_size_edit(lst.root / "controls/3A090.toml", 'status = "proposed"', 'status = "proposxd"')
+    done = curator("check", "--list", str(lst.root))
+    assert done.code == 1
+    assert "controls/3A090.toml:4: status: 'proposxd' is not a valid status" in done.out
+
+
+def test_switching_branches_gives_fresh_results_and_reuses_what_was_parsed(tmp_path, trusting):
+    repo = new_repo(tmp_path / "repo")
+    repo.git("checkout", "--quiet", "-b", "tight")
+    repo.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
+    repo.commit("raise a.1")
+    tight, _ = counted_load(repo.root)
+    repo.git("checkout", "--quiet", "main")
+    main, _ = counted_load(repo.root)
+    assert main.controls["3A090"].items[0].match == "tpp >= 4800"
+    repo.git("checkout", "--quiet", "tight")
+    again, parsed = counted_load(repo.root)
+    assert again.controls["3A090"].items[0].match == "tpp >= 6000"
+    assert parsed == 0  # the branch's files were parsed before: known by their blob ids
+    assert again == tight
+
+
+def test_a_schema_change_discards_the_cache(lst, trusting, monkeypatch):
+    first, _ = counted_load(lst.root)
+    monkeypatch.setattr(cache, "schema_digest", lambda: "another-schema")
+    again, parsed = counted_load(lst.root)
+    assert parsed == first.files
+    assert again == first
+
+
+def test_a_new_tool_version_discards_the_cache(lst, trusting, monkeypatch):
+    first, _ = counted_load(lst.root)
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    _, parsed = counted_load(lst.root)
+    assert parsed == first.files
+
+
+def test_the_cache_lives_under_xdg_cache_home(lst, curator, cache_home):
+    curator("check", "--list", str(lst.root))
+    assert list((cache_home / "curator" / "lists").glob("*/*.cache"))
+
+
+def test_curator_cache_0_turns_it_off(lst, curator, cache_home):
+    done = curator("check", "--list", str(lst.root), env={"CURATOR_CACHE": "0"})
+    assert done.code == 0
+    assert not cache_home.exists()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "empty"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(lst, curator, cache_home, damage):
+    before = curator("check", "--list", str(lst.root), "--format", "json")
+    for file in (cache_home / "curator" / "lists").glob("*/*.cache"):
+        data = file.read_bytes()
+        file.write_bytes(
+            {
+                "garbage": b"\x00not a cache\xff" * 10,
+                "truncated": data[: len(data) // 2],
+                "flipped": data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:],
+                "empty": b"",
+            }[damage]
+        )
+    lst.write("controls/3A090.toml", lst.read("controls/3A090.toml").replace("4800", "5000"))
+    after = curator("check", "--list", str(lst.root), "--format", "json")
+    assert after.code == 0 and after.out == before.out
+    assert cache.ListCache.of(lst.root).stamps_of("controls") is not None
+
+
+def test_an_unusable_cache_folder_is_never_fatal(lst, curator, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    done = curator("check", "--list", str(lst.root), env={"XDG_CACHE_HOME": str(blocked)})
+    assert done.code == 0
+    assert "files, no problems" in done.err
+
+
+def test_fmt_check_remembers_canonical_files_and_sees_a_change(lst, curator):
+    assert curator("fmt", "--list", str(lst.root)).code == 0
+    assert curator("fmt", "--check", "--list", str(lst.root)).code == 0
+    assert curator("fmt", "--check", "--list", str(lst.root)).code == 0
+    path = lst.root / "catalogue/a100.toml"
+    path.write_text(path.read_text().replace('name = "NVIDIA A100"', 'name    = "NVIDIA A100"'))
+    done = curator("fmt", "--check", "--list", str(lst.root))
+    assert done.code == 1
+    assert "catalogue/a100.toml: not in canonical form" in done.out
+
+
+# ---------------------------------------------------------------- the incremental check
+
+
+def _mutations(root: Path) -> list[tuple[str, callable]]:
+    """Changes that move problems between files, each one step on top of the last."""
+    controls = sorted((root / "controls").glob("*.toml"))
+    discussed = sorted(p for p in (root / "discussion").iterdir() if p.is_dir())
+    target = discussed[0].name
+    victim = discussed[1].name
+    comment = sorted(discussed[2].glob("*.toml"))[0]
+    public = sorted((root / "public-comments").rglob("*.toml"))
+
+    def edit(path: Path, old: str, new: str) -> None:
+        text = path.read_text()
+        assert old in text, (path, old)
+        path.write_text(text.replace(old, new, 1))
+
+    def status(control: str, value: str) -> None:
+        path = root / "controls" / f"{control}.toml"
+        text = path.read_text()
+        line = next(x for x in text.splitlines() if x.startswith("status = "))
+        path.write_text(text.replace(line, f'status = "{value}"', 1))
+
+    def relabel(path: Path) -> None:
+        path.write_text(path.read_text().replace('label = "', 'label = "z'))
+
+    def map_to(path: Path, control: str) -> None:
+        text = path.read_text().replace("[disposition]", "[old]")
+        path.write_text(text.split("\n[old]")[0].rstrip("\n") + f'\nmapping = ["{control}"]\n')
+
+    first = controls[0]
+    return [
+        ("nothing", lambda: None),
+        ("comment by a stranger", lambda: edit(comment, 'author = "', 'author = "x')),
+        (
+            "public comments on a final control",
+            lambda: (map_to(public[0], target), map_to(public[1], target), status(target, "final")),
+        ),
+        ("control withdrawn", lambda: status(target, "withdrawn")),
+        ("control deleted: orphans", lambda: (root / "controls" / f"{victim}.toml").unlink()),
+        (
+            "control back",
+            lambda: (root / "controls" / f"{victim}.toml").write_text(
+                f'id = "{victim}"\ntitle = "Back"\narea = "quantum"\nstatus = "draft"\n'
+            ),
+        ),
+        ("id mismatch", lambda: edit(first, f'id = "{first.stem}"', f'id = "{controls[1].stem}"')),
+        ("id fixed", lambda: edit(first, f'id = "{controls[1].stem}"', f'id = "{first.stem}"')),
+        (
+            "related to a missing control",
+            lambda: edit(first, "\nstatus = ", '\nrelated = ["9E999"]\nstatus = '),
+        ),
+        (
+            "the missing control appears",
+            lambda: (root / "controls/9E999.toml").write_text(
+                'id = "9E999"\ntitle = "New"\narea = "hypersonics"\nstatus = "draft"\n'
+            ),
+        ),
+        ("broken toml", lambda: edit(public[2], "tracking_number = ", "tracking_number = = ")),
+        ("fixed toml", lambda: edit(public[2], "tracking_number = = ", "tracking_number = ")),
+        (
+            "paragraphs dropped under amendments",
+            lambda: relabel(root / "controls" / f"{target}.toml"),
+        ),
+        (
+            "member removed",
+            lambda: edit(root / "list.toml", 'id = "industry-1"', 'id = "industry-x"'),
+        ),
+        (
+            "new comment",
+            lambda: (root / "discussion" / target / "2031-01-01T000000Z-chair.toml").write_text(
+                'author = "chair"\nat = 2031-01-01T00:00:00Z\nbody = "Late."\n'
+            ),
+        ),
+        ("public comment removed", lambda: public[3].unlink()),
+    ]
+
+
+def test_the_incremental_check_agrees_with_a_full_load(tmp_path, trusting):
+    root = generated(tmp_path / "list")
+    for name, mutate in _mutations(root):
+        mutate()
+        found = cache.check(root)
+        assert (found.problems, found.files, found.broken) == plain(root), name
+        again = cache.check(root)  # the remembered answer
+        assert (again.problems, again.files, again.broken) == plain(root), name
+
+
+def test_check_json_is_the_same_with_and_without_the_cache(tmp_path, curator):
+    root = generated(tmp_path / "list", controls=20, comments=100, public_comments=40)
+    (root / "controls" / sorted(os.listdir(root / "controls"))[0]).write_text('id = "x"\n')
+    cached = [curator("check", "--list", str(root), "--format", "json") for _ in range(2)]
+    uncached = curator("check", "--list", str(root), "--format", "json", env={"CURATOR_CACHE": "0"})
+    assert cached[0].code == cached[1].code == uncached.code == 1
+    assert cached[0].out == cached[1].out == uncached.out
+
+
+# ---------------------------------------------------------------- the two validators
+
+
+def _breakages(kind: str, data: dict) -> list[dict]:
+    """Copies of a file's data with one thing wrong (or, for some, still right)."""
+    out = []
+    for key in list(data):
+        dropped = copy.deepcopy(data)
+        del dropped[key]
+        out.append(dropped)
+        for value in (None, 7, 1.5, True, "", "x" * 5000, [], ["a", "a"], {"k": 1}):
+            changed = copy.deepcopy(data)
+            changed[key] = value
+            out.append(changed)
+    extra = copy.deepcopy(data)
+    extra["colour"] = "red"
+    out.append(extra)
+    for key, value in data.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for inner in value[0]:
+                changed = copy.deepcopy(data)
+                changed[key][0][inner] = 12
+                out.append(changed)
+        if isinstance(value, dict):
+            changed = copy.deepcopy(data)
+            changed[key]["Not A Key!"] = 1
+            out.append(changed)
+    return out
+
+
+def test_jsonschema_rs_and_jsonschema_agree_on_every_file_and_its_breakages(tmp_path):
+    root = generated(tmp_path / "list", controls=25, comments=120, public_comments=60, items=20)
+    seen = {kind: 0 for kind in KINDS}
+    for entry in walk(root):
+        kind = kind_of(entry.path)
+        view = validate.json_view(tomli.loads(entry.raw.decode()))
+        for instance in [view, *_breakages(kind, view)]:
+            fast = validate._fast(kind).is_valid(instance)
+            slow = validate._slow(kind).is_valid(instance)
+            assert fast == slow, (entry.path, instance)
+            seen[kind] += 1
+    assert all(seen.values())
+
+
+# ---------------------------------------------------------------- loading through the cache
+
+
+def test_load_through_the_cache_equals_a_plain_load(tmp_path):
+    root = generated(tmp_path / "list", controls=20, comments=80, public_comments=30)
+    assert load(root) == load(root) == build(walk(root))
+
+
+def test_a_list_copied_elsewhere_has_its_own_cache(tmp_path, cache_home):
+    root = generated(tmp_path / "list", controls=10, comments=20, public_comments=10)
+    load(root)
+    copy_root = tmp_path / "copy"
+    shutil.copytree(root, copy_root)
+    (copy_root / "list.toml").write_text("broken = = \n")
+    assert load(copy_root).manifest is None
+    assert load(root).manifest is not None
+    assert len(list((cache_home / "curator" / "lists").iterdir())) == 2
+
+
+def test_a_diff_of_two_revisions_skips_unchanged_controls_and_says_the_same(tmp_path):
+    root = generated(tmp_path / "list", controls=40, comments=60, public_comments=20)
+    place = git.place_of(root)
+    for old, new in (("scale/v1.0", "scale/v2.0"), ("scale/v2.0", "HEAD"), ("HEAD", "HEAD")):
+        whole = [git.load_revision(place, rev, git.ReadCache()) for rev in (old, new)]
+        expected = diff_lists(*whole, old, new).as_json()
+        assert diff_lists(*git.load_differing(place, old, new), old, new).as_json() == expected
