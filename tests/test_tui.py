@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tomllib
 
+from textual import events
+
 from curator.tui.app import CuratorApp
 from curator.tui.screens.edit import ConflictScreen, EditScreen
 from curator.tui.widgets.control_table import ControlTable
@@ -34,6 +36,17 @@ async def test_filter_narrows_the_rows_as_you_type(lst, curator):
         assert table(app).keys == ["4A906"]
         await pilot.press(*["backspace"] * 7, *"performance")
         assert table(app).keys == ["3A090"]
+
+
+async def test_keys_typed_right_behind_slash_go_to_the_filter(lst):
+    # a fast typist (or a paste): the keys are queued before "/" is handled; "q" must not quit
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        for key, char in [("slash", "/"), *((c, c) for c in "quantum")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot, lambda: not app.is_running or app.main.query_one("#filter").value)
+        assert app.is_running
+        assert app.main.query_one("#filter").value == "quantum"
 
 
 async def test_status_filter(lst, curator):

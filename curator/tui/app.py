@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from textual import work
@@ -22,10 +23,13 @@ class CuratorApp(App):
     COMMANDS = App.COMMANDS | {CuratorCommands}
 
     POLL_SECONDS = 2.0
+    POLL_SHARE = 0.05  # at most this share of the time goes to watching a large list's files
+    REST_AFTER = 0.5  # seconds after start a large list's discussion begins to be read
 
     def __init__(self, root: Path, member: str | None = None) -> None:
         super().__init__()
         self.workspace = Workspace(root, member)
+        self.next_poll = 0.0
 
     def on_mount(self) -> None:
         # nothing may write to the terminal while the app owns it
@@ -33,7 +37,11 @@ class CuratorApp(App):
         self.refresh_header()
         self.push_screen(MainScreen(self.workspace))
         self.count_uncommitted()
+        # the table first; the rest once the first screen has settled (it holds the GIL a lot)
+        self.set_timer(self.REST_AFTER, self.read_rest)
         self.set_interval(self.POLL_SECONDS, self.watch_disk)
+        if self.workspace.weigh_later:
+            self.set_interval(0.1, self.weigh_marks)
 
     def on_unmount(self) -> None:
         logging.disable(logging.NOTSET)
@@ -56,21 +64,53 @@ class CuratorApp(App):
         count = self.workspace.uncommitted()
         self.call_from_thread(self.refresh_header, count)
 
+    @work(thread=True, exclusive=True, group="rest")
+    def read_rest(self) -> None:
+        """The discussion and public comments of a large list, read after the table shows."""
+        ws = self.workspace
+        generation = ws.generation
+        rest = ws.read_rest()
+        if rest is not None:
+            self.call_from_thread(self.take_rest, rest, generation)
+
+    def take_rest(self, rest, generation: int) -> None:
+        if self.workspace.take_rest(rest, generation):
+            self.main.refresh_rows()
+
+    def weigh_marks(self) -> None:
+        if self.workspace.pending:
+            self.weigh_pending()
+
+    @work(thread=True, exclusive=True, group="marks")
+    def weigh_pending(self) -> None:
+        """The balance marks of the rows on screen, weighed off the UI thread."""
+        if self.workspace.weigh_pending():
+            self.call_from_thread(self.main.query_one("#controls").refresh)
+
     @work(thread=True, exclusive=True, group="watch")
     def watch_disk(self) -> None:
-        """Reload when files change on disk; drafts live in the workspace, so none is lost."""
-        if self.workspace.changed_on_disk():
+        """Reload when files change on disk; drafts live in the workspace, so none is lost.
+        Stat'ing 10^5 files takes a while: a large list is looked at less often."""
+        if time.monotonic() < self.next_poll:
+            return
+        started = time.monotonic()
+        changed = self.workspace.changed_on_disk()
+        self.next_poll = time.monotonic() + (time.monotonic() - started) / self.POLL_SHARE
+        if changed:
             self.call_from_thread(self.action_reload)
 
     # -- actions (the palette and the footer call these) ---------------------------------------
     def action_focus_filter(self) -> None:
-        self.main.query_one("#filter").focus()
+        # at once, not after the queue (Widget.focus): keys typed right behind "/" are already
+        # queued, and "q" among them must go to the filter, not quit
+        self.main.set_focus(self.main.query_one("#filter"))
 
     def action_reload(self) -> None:
         self.workspace.reload()
         self.main.refresh_areas()
         self.main.refresh_rows()
         self.count_uncommitted()
+        self.read_rest()
 
     def action_tab(self, tab: str) -> None:
         self.main.query_one("#tabs").active = tab
@@ -161,7 +201,7 @@ class CuratorApp(App):
 
     def action_compose(self) -> None:
         self.action_tab("discussion")
-        self.main.query_one("#c-body").focus()
+        self.main.set_focus(self.main.query_one("#c-body"))
 
     def goto(self, control_id: str) -> None:
         self.workspace.filter.text = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 
 from curator.core import diff, discussion, public
@@ -20,12 +21,15 @@ from curator.store import discussion as store_discussion
 from curator.store import git, identity, repo
 from curator.store import public as store_public
 from curator.store import sync as store_sync
+from curator.store.cache import Unchecked
 from curator.store.load import load
-from curator.store.source import signature
+from curator.store.source import DEFINITIONS, files, signature
 from curator.tui import text
 from curator.tui.widgets.control_table import Row
 
 BROKEN = "!"  # row keys of broken control files start with this
+# from this many files on, the table is shown before the discussion and public comments are read
+LAZY_FROM = 20_000
 
 VERDICT_MARK = {
     weighing.TOO_LOOSE: "loose",
@@ -58,6 +62,9 @@ class Workspace:
     member_id: str | None = None
     loaded: ControlList = field(init=False)
     seen: tuple[int, int, int] = field(init=False, default=(0, 0, 0))
+    complete: bool = field(init=False, default=True)  # False: discussion not read yet
+    weigh_later: bool = field(init=False, default=False)  # a large list: verdicts in a worker
+    pending: set[str] = field(init=False, default_factory=set)  # verdicts asked for meanwhile
     generation: int = field(init=False, default=0)  # bumped on every reload
     drafts: dict[str, Draft] = field(default_factory=dict)
     filter: Filter = field(default_factory=Filter)
@@ -68,8 +75,36 @@ class Workspace:
 
     # -- loading ------------------------------------------------------------------------------
     def reload(self) -> None:
-        self.seen = signature(self.root)
-        self.loaded = load(self.root)
+        """Read the list. A large one is first read in part — its controls and catalogue,
+        without the cross-file checks — so that the table shows at once; `read_rest` and
+        `take_rest` then read the whole list (and stat every file) in a worker."""
+        # listed, not stat'ed, and only as far as needed to tell
+        self.complete = next(islice(files(self.root), LAZY_FROM, None), None) is None
+        self.weigh_later = not self.complete
+        if self.complete:
+            self.seen = signature(self.root)
+            self.loaded = load(self.root)
+        else:
+            self.loaded = load(self.root, folders=DEFINITIONS, watch=Unchecked())
+        self._loaded_anew()
+
+    def read_rest(self) -> tuple[ControlList, tuple[int, int, int]] | None:
+        """The whole list and the signature it was read at, for a workspace loaded in part
+        (safe in a worker thread)."""
+        if self.complete:
+            return None
+        seen = signature(self.root)
+        return load(self.root), seen
+
+    def take_rest(self, rest: tuple[ControlList, tuple[int, int, int]], generation: int) -> bool:
+        """Use the whole list read by `read_rest`, unless the workspace was reloaded since."""
+        if self.complete or generation != self.generation:
+            return False
+        (self.loaded, self.seen), self.complete = rest, True
+        self._loaded_anew()
+        return True
+
+    def _loaded_anew(self) -> None:
         self.generation += 1
         for name in ("_haystack", "_threads", "_verdicts"):
             self.__dict__.pop(name, None)
@@ -173,22 +208,37 @@ class Workspace:
     def thread(self, control_id: str) -> list[Comment]:
         return self._threads.get(control_id, [])
 
-    def verdict(self, control_id: str) -> str:
-        """The weigh verdict of a control's own text, computed once per load."""
+    def verdict(self, control_id: str) -> str | None:
+        """The weigh verdict of a control's own text, computed once per load. For a large list
+        (weighing a screenful takes a while) None at first: `weigh_pending` computes it in a
+        worker and the table is drawn again."""
         if control_id not in self._verdicts:
-            control = self.loaded.controls[control_id]
-            try:
-                found = weighing.criteria_of(control, self.loaded.parameters)
-            except (ExprError, CuratorError):
-                found = ()
-            self._verdicts[control_id] = (
-                weighing.weigh(
-                    found, self.loaded.catalogue, self.loaded.partners, control_id
-                ).verdict
-                if found
-                else ""
-            )
+            if self.weigh_later:
+                self.pending.add(control_id)
+                return None
+            self._verdicts[control_id] = self._weighed(control_id)
         return self._verdicts[control_id]
+
+    def weigh_pending(self) -> bool:
+        """Compute the verdicts asked for meanwhile (safe in a worker); True if any was."""
+        verdicts, chosen = self._verdicts, list(self.pending)
+        self.pending.difference_update(chosen)
+        for control_id in chosen:
+            if control_id in self.loaded.controls:
+                verdicts[control_id] = self._weighed(control_id)
+        return bool(chosen)
+
+    def _weighed(self, control_id: str) -> str:
+        control = self.loaded.controls[control_id]
+        try:
+            found = weighing.criteria_of(control, self.loaded.parameters)
+        except (ExprError, CuratorError):
+            found = ()
+        if not found:
+            return ""
+        return weighing.weigh(
+            found, self.loaded.catalogue, self.loaded.partners, control_id
+        ).verdict
 
     def ballot(self, control_id: str) -> discussion.Ballot:
         members = self.loaded.manifest.members if self.loaded.manifest else ()
@@ -309,7 +359,9 @@ class Workspace:
         balance = self.ballot(control_id).balance
         loose, tight = balance["too-loose"], balance["too-tight"]
         votes = f" {loose}/{tight}" if loose or tight else ""
-        return (VERDICT_MARK.get(self.verdict(control_id), "·") + votes).strip()
+        verdict = self.verdict(control_id)
+        mark = "…" if verdict is None else VERDICT_MARK.get(verdict, "·")
+        return (mark + votes).strip()
 
     def control(self, control_id: str | None) -> Control | None:
         return self.loaded.controls.get(control_id) if control_id else None

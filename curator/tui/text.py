@@ -36,7 +36,7 @@ def control_markdown(control: Control, parameters: Mapping[str, Parameter], area
         if p.text:
             lines += [p.text, ""]
         if p.match:
-            lines += ["```", p.match, "```", ""]
+            lines += ["```text", p.match, "```", ""]  # a language: no lexer guessing
             try:
                 lines += [f"*{describe(parse(p.match, parameters), parameters)}*", ""]
             except ExprError as err:

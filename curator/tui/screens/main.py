@@ -24,6 +24,7 @@ class MainScreen(Screen):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
+        self.panes_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,6 +97,14 @@ class MainScreen(Screen):
 
     # -- panes ----------------------------------------------------------------------------------
     def show_selected(self) -> None:
+        """The panes follow the selection once the table has been drawn; keys typed meanwhile
+        make one update."""
+        if not self.panes_pending:
+            self.panes_pending = True
+            self.call_after_refresh(self.show_panes)
+
+    def show_panes(self) -> None:
+        self.panes_pending = False
         key = self.selected
         pane = self.query_one(DetailPane)
         ws = self.workspace

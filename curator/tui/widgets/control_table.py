@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -105,6 +106,19 @@ class ControlTable(ScrollView, can_focus=True):
             self.scroll_to(y=new - visible + 1, animate=False)
         self.refresh()
         self.post_message(self.Highlighted(self.current))
+
+    def on_key(self, event: events.Key) -> None:
+        # type-ahead: the keys typed right behind "/" are already queued here, and bindings run
+        # only once a key has bubbled up to the app — after them. So "/" moves the focus now and
+        # the queued keys are handed on to the filter ("q" among them must not quit).
+        focused = self.screen.focused  # has_focus lags: it follows the Blur message
+        if focused is self and event.key == "slash":
+            event.stop()
+            self.app.action_focus_filter()  # type: ignore[attr-defined]
+        elif focused is not None and focused is not self and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            focused.post_message(events.Key(event.key, event.character))
 
     def on_click(self, event) -> None:
         row = int(self.scroll_y) + event.y - 1
