@@ -158,7 +158,11 @@ def test_rapid_comments_from_the_cli_never_collide(lst, curator):
     for i in range(3):
         assert comment(curator, lst, "3A090", "-m", f"note {i}").code == 0
     assert len(comment_files(lst)) == 3
-    assert [c.body for c in thread(load(lst.root).comments, "3A090")] == ["note 0", "note 1", "note 2"]
+    assert [c.body for c in thread(load(lst.root).comments, "3A090")] == [
+        "note 0",
+        "note 1",
+        "note 2",
+    ]
 
 
 # ---------------------------------------------------------------- discuss

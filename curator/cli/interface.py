@@ -8,7 +8,9 @@ from curator.cli.common import add_as, add_list, list_root
 
 
 def register(verbs: argparse._SubParsersAction) -> None:
-    p = verbs.add_parser("tui", help="open the terminal UI", description="Open the terminal UI on the list.")
+    p = verbs.add_parser(
+        "tui", help="open the terminal UI", description="Open the terminal UI on the list."
+    )
     add_list(p)
     add_as(p)
     p.set_defaults(func=tui)
