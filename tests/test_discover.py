@@ -42,3 +42,25 @@ def test_version_and_help_work_for_every_verb(curator):
         run = curator(verb, "--help")
         assert run.code == 0, verb
         assert "usage: curator" in run.out
+
+
+def test_each_verb_is_registered_by_the_module_the_cli_imports_for_it():
+    import argparse
+
+    from curator.cli import VERBS, modules
+
+    for name, verbs in VERBS.items():
+        (module,) = modules(verbs[0])
+        top = argparse.ArgumentParser()
+        module.register(sub := top.add_subparsers())
+        assert module.__name__ == f"curator.cli.{name}"
+        assert tuple(sub.choices) == verbs
+
+
+def test_the_verb_is_found_past_the_list_option():
+    from curator.cli import verb_of
+
+    assert verb_of(["--list", "lists/x", "diff", "a", "b"]) == "diff"
+    assert verb_of(["--list=lists/x", "check"]) == "check"
+    assert verb_of(["--version"]) is None
+    assert verb_of([]) is None

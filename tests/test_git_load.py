@@ -168,3 +168,29 @@ def test_not_a_repository_is_a_usage_error(tmp_path):
     done = run_curator("diff", "--list", str(tmp_path / "plain"))
     assert done.code == 2
     assert "not inside a git repository" in done.err
+
+
+@pytest.mark.parametrize("how", ["named", "many", "link"])
+def test_a_diff_reads_the_changed_controls_as_a_full_load_does(tmp_path, monkeypatch, how):
+    # a diff lists sizes only for the files it reads; past MANY_PATHS, or with a link in the
+    # list, it lists whole folders — every way gives what loading both revisions gives
+    repo = new_repo(tmp_path / "repo")
+    second = repo.root / "controls" / "3A090.toml"
+    (repo.root / "controls" / "3A091.toml").write_text(
+        second.read_text().replace('id = "3A090"', 'id = "3A091"')
+    )
+    repo.commit("a second control")
+    repo.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
+    if how == "many":
+        monkeypatch.setattr(gitstore, "MANY_PATHS", 0)
+    if how == "link":
+        os.symlink("../catalogue/h20.toml", repo.root / "controls" / "link.toml")
+    repo.commit("raise a.1")
+    place = gitstore.place_of(repo.root)
+    old, new = gitstore.load_differing(place, "HEAD~1", "HEAD")
+    full_old = gitstore.load_revision(place, "HEAD~1", ReadCache())
+    full_new = gitstore.load_revision(place, "HEAD", ReadCache())
+    assert new.controls["3A090"] == full_new.controls["3A090"]
+    assert old.controls["3A090"] == full_old.controls["3A090"]
+    assert "3A091" not in new.controls  # the same in both: not read
+    assert new.catalogue == full_new.catalogue

@@ -3,28 +3,46 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from curator import __version__
-from curator.cli import (
-    comments,
-    common,
-    discussion,
-    interface,
-    lists,
-    publishing,
-    versions,
-    weighing,
-)
+from curator.cli import common
 from curator.core.problems import CuratorError
 
-# each module registers its verbs; order is the order shown in --help
-MODULES = [lists, weighing, discussion, comments, versions, publishing, interface]
+# each module registers its verbs; order is the order shown in --help. A run imports only the
+# module of its verb (numpy, jinja2 and the rest cost a tenth of a second a command)
+VERBS = {
+    "lists": ("check", "fmt", "new"),
+    "weighing": ("weigh",),
+    "discussion": ("comment", "discuss", "ballot", "status", "apply-amendment", "verify", "sync"),
+    "comments": ("comments",),
+    "versions": ("diff", "log", "release", "merge-file", "git-setup", "init", "textconv"),
+    "publishing": ("publish",),
+    "interface": ("tui",),
+}
 
 
-def parser() -> argparse.ArgumentParser:
+def verb_of(argv: Sequence[str]) -> str | None:
+    """The verb a command line names, if it names one before any other option."""
+    words = iter(argv)
+    for word in words:
+        if word == "--list":
+            next(words, None)
+        elif not word.startswith("--list="):
+            return None if word.startswith("-") else word
+    return None
+
+
+def modules(verb: str | None = None) -> list:
+    """The modules that register `verb` (all of them if it is None or unknown)."""
+    names = [name for name, verbs in VERBS.items() if verb in verbs] or list(VERBS)
+    return [importlib.import_module(f"curator.cli.{name}") for name in names]
+
+
+def parser(verb: str | None = None) -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="curator",
         description="Weigh, discuss, version and publish candidate export controls. "
@@ -35,15 +53,16 @@ def parser() -> argparse.ArgumentParser:
         "--list", metavar="DIR", help="the list folder (default: $CURATOR_LIST or lists/*/)"
     )
     verbs = top.add_subparsers(dest="verb", metavar="VERB")
-    for module in MODULES:
+    for module in modules(verb):
         module.register(verbs)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser(verb_of(argv)).parse_args(argv)
     if args.verb is None:
-        args = parser().parse_args(["tui", *(["--list", args.list] if args.list else [])])
+        args = parser("tui").parse_args(["tui", *(["--list", args.list] if args.list else [])])
     try:
         return int(args.func(args) or 0)
     except CuratorError as err:
@@ -63,4 +82,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
 
 
-__all__ = ["common", "main", "parser"]
+__all__ = ["common", "main", "parser", "verb_of"]

@@ -13,7 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from curator.core import criteria, scope
+from curator.core.columns import Columns, captured
 from curator.core.criteria import Expr, ExprError
 from curator.core.model import CatalogueItem, Control, ControlList
 from curator.core.records import control_to
@@ -98,6 +101,7 @@ class ListDiff:
 def diff_lists(old: ControlList, new: ControlList, source: str, target: str) -> ListDiff:
     """Every control that differs between `old` and `new`, judged against `new`'s catalogue."""
     catalogue = new.catalogue
+    table = catalogue_columns(catalogue)
     broken = _broken_controls(old) | _broken_controls(new)
     removed = {i: c for i, c in old.controls.items() if i not in new.controls and i not in broken}
     added = {i: c for i, c in new.controls.items() if i not in old.controls and i not in broken}
@@ -110,13 +114,13 @@ def diff_lists(old: ControlList, new: ControlList, source: str, target: str) -> 
         if candidates:
             before = candidates.pop(0)
             del removed[before.id], added[new_id]
-            changes.append(compare_controls(before, control, catalogue))
-    changes.extend(compare_controls(None, c, catalogue) for c in added.values())
-    changes.extend(compare_controls(c, None, catalogue) for c in removed.values())
+            changes.append(compare_controls(before, control, catalogue, table))
+    changes.extend(compare_controls(None, c, catalogue, table) for c in added.values())
+    changes.extend(compare_controls(c, None, catalogue, table) for c in removed.values())
     for control_id, control in new.controls.items():
         before = old.controls.get(control_id)
         if before is not None and before != control and _content(before) != _content(control):
-            changes.append(compare_controls(before, control, catalogue))
+            changes.append(compare_controls(before, control, catalogue, table))
     return ListDiff(
         source=source,
         target=target,
@@ -175,9 +179,13 @@ def _content(control: Control, with_id: bool = True) -> dict[str, Any]:
 
 
 def compare_controls(
-    old: Control | None, new: Control | None, catalogue: Mapping[str, CatalogueItem]
+    old: Control | None,
+    new: Control | None,
+    catalogue: Mapping[str, CatalogueItem],
+    table: Columns | None = None,
 ) -> ControlChange:
-    """How `new` differs from `old` (either may be None: added, removed)."""
+    """How `new` differs from `old` (either may be None: added, removed); `table` as in
+    `captured_difference`."""
     change = _kind_of_change(old, new)
     shown = new or old
     assert shown is not None
@@ -191,7 +199,7 @@ def compare_controls(
     newly: tuple[str, ...] = ()
     released: tuple[str, ...] = ()
     if scope_changed and not unreadable:
-        newly, released = captured_difference(old_exprs, new_exprs, catalogue)
+        newly, released = captured_difference(old_exprs, new_exprs, catalogue, table)
         try:
             comparison = scope.compare(old_exprs, new_exprs)
         except scope.TooComplex as err:
@@ -284,25 +292,22 @@ def _keys(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
 
 
 def captured_difference(
-    old: Sequence[Expr], new: Sequence[Expr], catalogue: Mapping[str, CatalogueItem]
+    old: Sequence[Expr],
+    new: Sequence[Expr],
+    catalogue: Mapping[str, CatalogueItem],
+    table: Columns | None = None,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Catalogue items captured only by `new`, and only by `old` (a control captures an item
-    when any of its paragraphs is True for it)."""
-    newly, released = [], []
-    # an item measured on none of the parameters either side names is captured by neither
-    # (every comparison is unknown): 10^3 items, of which a control's area holds a few
-    named = {name for e in (*old, *new) for name in criteria.parameters_used(e)}
-    for item_id in sorted(catalogue):
-        params = catalogue[item_id].params
-        if named.isdisjoint(params):
-            continue
-        before, after = captures(old, params), captures(new, params)
-        if after and not before:
-            newly.append(item_id)
-        elif before and not after:
-            released.append(item_id)
-    return tuple(newly), tuple(released)
+    when any of its paragraphs is True for it). `table`: the catalogue's columns in id order,
+    shared by the controls of one diff."""
+    if table is None:
+        table = catalogue_columns(catalogue)
+    before, after = captured(old, table), captured(new, table)
+    ids = [item.id for item in table.items]
+    newly = tuple(ids[i] for i in np.flatnonzero(after & ~before))
+    released = tuple(ids[i] for i in np.flatnonzero(before & ~after))
+    return newly, released
 
 
-def captures(exprs: Sequence[Expr], params: Mapping[str, float | bool]) -> bool:
-    return any(criteria.evaluate(e, params) is True for e in exprs)
+def catalogue_columns(catalogue: Mapping[str, CatalogueItem]) -> Columns:
+    return Columns([catalogue[k] for k in sorted(catalogue)])

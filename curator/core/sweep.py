@@ -1,9 +1,8 @@
 """Sweeping one threshold (DESIGN.md §3): leaks and overreach at every candidate threshold, and
 the balanced window. Vectorised with numpy so a live what-if stays instant on a large catalogue.
 
-Kleene values are two boolean arrays, `is_true` and `is_false` (neither: unknown), of shape
-(thresholds, items); comparisons that do not involve the swept parameter have shape (1, items)
-and broadcast.
+Kleene values (core.columns) have shape (thresholds, items); comparisons that do not involve
+the swept parameter have shape (1, items) and broadcast.
 """
 
 from __future__ import annotations
@@ -15,12 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from curator.core import criteria
-from curator.core.criteria import All, Atom, Expr
+from curator.core.columns import Columns, any_of, evaluate, fits
 from curator.core.model import CatalogueItem
 from curator.core.problems import CuratorError
 from curator.core.weigh import Labelled, figure, in_scope
-
-Kleene = tuple[np.ndarray, np.ndarray]  # (is_true, is_false)
 
 
 @dataclass(frozen=True)
@@ -157,9 +154,9 @@ def sweep(
     thresholds = np.unique(np.append(found, reference))
 
     scaled = _scalable(constants, reference)
-    table = _Table(items)
-    is_true, is_false = _any(
-        [_evaluate(e, table, param, thresholds, reference, scaled) for _, e in expressions]
+    table = Columns(items)
+    is_true, is_false = any_of(
+        [evaluate(e, table, param, thresholds, reference, scaled) for _, e in expressions]
     )
     shape = (len(thresholds), len(items))
     is_true = np.broadcast_to(is_true, shape)
@@ -191,96 +188,9 @@ def _window(thresholds: np.ndarray, leaks: np.ndarray, overreach: np.ndarray):
     return (float(chosen.min()), float(chosen.max()))
 
 
-class _Table:
-    """The catalogue's figures as columns, read once per parameter."""
-
-    def __init__(self, items: Sequence[CatalogueItem]) -> None:
-        self.items = items
-        self.cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-
-    def column(self, param: str, flag: bool) -> tuple[np.ndarray, np.ndarray]:
-        """(values, known): a flag column holds 1.0/0.0; a value of the wrong type is unknown."""
-        key = f"{param}?" if flag else param
-        if key not in self.cache:
-            raw = [i.params.get(param) for i in self.items]
-            known = np.array([_fits(v, flag) for v in raw], dtype=bool)
-            values = np.array([float(v) if k else np.nan for v, k in zip(raw, known, strict=True)])
-            self.cache[key] = (values, known)
-        return self.cache[key]
-
-
-def _fits(value: object, flag: bool) -> bool:
-    if flag:
-        return isinstance(value, bool)
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _numbers(items: Sequence[CatalogueItem], param: str) -> np.ndarray:
     raw = [i.params.get(param) for i in items]
-    return np.array([float(v) for v in raw if _fits(v, False)], dtype=float)
-
-
-def _evaluate(
-    expr: Expr,
-    table: _Table,
-    param: str,
-    thresholds: np.ndarray,
-    reference: float,
-    scaled: bool,
-) -> Kleene:
-    if isinstance(expr, Atom):
-        return _compare(expr, table, param, thresholds, reference, scaled)
-    parts = [_evaluate(t, table, param, thresholds, reference, scaled) for t in expr.terms]
-    return _all(parts) if isinstance(expr, All) else _any(parts)
-
-
-def _compare(
-    atom: Atom,
-    table: _Table,
-    param: str,
-    thresholds: np.ndarray,
-    reference: float,
-    scaled: bool,
-) -> Kleene:
-    flag = isinstance(atom.value, bool)
-    values, known = table.column(atom.param, flag)
-    values, known = values[np.newaxis, :], known[np.newaxis, :]
-    if atom.param == param and not flag:
-        if not scaled:
-            constant = thresholds
-        elif atom.value == reference:
-            constant = thresholds  # exact, with no rounding from c0·t/c0
-        else:
-            constant = atom.value * thresholds / reference
-        constant = constant[:, np.newaxis]
-    else:
-        constant = float(atom.value)
-    with np.errstate(invalid="ignore"):
-        holds = _OPS[atom.op](values, constant)
-    return known & holds, known & ~holds
-
-
-_OPS = {
-    ">=": np.greater_equal,
-    ">": np.greater,
-    "<=": np.less_equal,
-    "<": np.less,
-    "==": np.equal,
-}
-
-
-def _all(parts: list[Kleene]) -> Kleene:
-    is_true, is_false = parts[0]
-    for t, f in parts[1:]:
-        is_true, is_false = is_true & t, is_false | f
-    return is_true, is_false
-
-
-def _any(parts: list[Kleene]) -> Kleene:
-    is_true, is_false = parts[0]
-    for t, f in parts[1:]:
-        is_true, is_false = is_true | t, is_false & f
-    return is_true, is_false
+    return np.array([float(v) for v in raw if fits(v, False)], dtype=float)
 
 
 # ---------------------------------------------------------------- the chart
