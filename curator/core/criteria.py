@@ -98,18 +98,24 @@ _PARSED: dict[tuple[str, tuple[tuple[str, bool], ...] | None], Expr | ExprError]
 _PARSED_LIMIT = 200_000
 
 
-_LAST_DECLARED: list = [None, None]  # the parameters last seen, and their declarations
+# the parameter mappings last seen (a list's own, two when a release is compared), by identity,
+# with their declarations; each mapping is kept so that its id is not reused
+_DECLARED: dict[int, tuple[Mapping[str, Parameter], tuple[tuple[str, bool], ...]]] = {}
+_DECLARED_LIMIT = 8
 
 
 def _declared(parameters: Mapping[str, Parameter] | None) -> tuple[tuple[str, bool], ...] | None:
-    """The declarations as a key; the list's own mapping (never changed once loaded) is asked
-    again and again, so it is remembered by identity rather than sorted on every parse."""
+    """The declarations as a key; a list's mapping (never changed once loaded) is asked again
+    and again, so it is remembered by identity rather than sorted on every parse."""
     if parameters is None:
         return None
-    if _LAST_DECLARED[0] is not parameters:
-        declared = tuple(sorted((name, p.is_flag) for name, p in parameters.items()))
-        _LAST_DECLARED[:] = [parameters, declared]
-    return _LAST_DECLARED[1]
+    known = _DECLARED.get(id(parameters))
+    if known is None or known[0] is not parameters:
+        if len(_DECLARED) >= _DECLARED_LIMIT:
+            _DECLARED.clear()
+        known = (parameters, tuple(sorted((name, p.is_flag) for name, p in parameters.items())))
+        _DECLARED[id(parameters)] = known
+    return known[1]
 
 
 def parse(text: str, parameters: Mapping[str, Parameter] | None = None) -> Expr:

@@ -12,13 +12,12 @@ import difflib
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 from curator.core import criteria, diff, scope
 from curator.core.diff import ControlChange
 from curator.core.ids import category_of, product_group_of
-from curator.core.model import Control, ControlList, Docket, Manifest, Parameter
+from curator.core.model import Control, ControlList, Docket, Manifest
 from curator.core.problems import CuratorError
 
 OPT_IN_FIELDS = ("rationale", "impact")  # internal unless list.toml [publish] fields names them
@@ -50,9 +49,15 @@ def public_only(loaded: ControlList) -> ControlList:
 
 
 def public_view(
-    control: Control, manifest: Manifest, published: Collection[str] = ()
+    control: Control,
+    manifest: Manifest,
+    published: Collection[str] = (),
+    described: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The published fields of one control; `published` names the ids a reader can follow."""
+    """The published fields of one control; `published` names the ids a reader can follow;
+    `described` remembers criteria already put in words for this manifest."""
+    if described is None:
+        described = {}
     area = manifest.areas.get(control.area)
     view: dict[str, Any] = {
         "id": control.id,
@@ -68,7 +73,7 @@ def public_view(
                 "label": p.label,
                 "text": p.text,
                 "match": p.match,
-                "criteria": plain_criteria(p.match, manifest),
+                "criteria": plain_criteria(p.match, manifest, described),
             }
             for p in control.items
         ],
@@ -88,25 +93,29 @@ def published_views(loaded: ControlList) -> dict[str, dict[str, Any]]:
     if loaded.manifest is None:
         return {}
     ids = {c.id for c in controls}
-    return {c.id: public_view(c, loaded.manifest, ids) for c in controls}
+    described: dict[str, str] = {}  # lists repeat the same criteria across controls
+    return {c.id: public_view(c, loaded.manifest, ids, described) for c in controls}
 
 
-def plain_criteria(match: str, manifest: Manifest) -> str:
+def plain_criteria(match: str, manifest: Manifest, described: dict[str, str] | None = None) -> str:
     """The criteria in plain words; empty when there are none or they do not parse.
+    `described`: the words already found for this manifest's criteria, by text.
 
     Publishing refuses a list whose controls have problems, so a parse failure here only
     happens for an earlier revision shown in the redline, where the text itself still shows.
     """
-    return _described(match, tuple(manifest.parameters.items())) if match else ""
-
-
-@lru_cache(maxsize=4096)  # lists repeat the same criteria across controls and versions
-def _described(match: str, parameters: tuple[tuple[str, Parameter], ...]) -> str:
-    known = dict(parameters)
-    try:
-        return criteria.describe(criteria.parse(match, known), known)
-    except criteria.ExprError:
+    if not match:
         return ""
+    if described is not None and match in described:
+        return described[match]
+    known = manifest.parameters
+    try:
+        words = criteria.describe(criteria.parse(match, known), known)
+    except criteria.ExprError:
+        words = ""
+    if described is not None:
+        described[match] = words
+    return words
 
 
 def require_docket(manifest: Manifest) -> Docket:

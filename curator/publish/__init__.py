@@ -60,7 +60,7 @@ def prepare(root: Path, loaded: ControlList, against: str | None = None) -> Pack
             raise CuratorError(f"unknown revision '{against}': the repository has no commits", 2)
         return build(loaded)
     head = git.resolve(place.top, "HEAD")
-    uncommitted = bool(git.dirty_paths(place))
+    uncommitted = bool(git.dirty_paths(place, DEFINITIONS))  # what is published, only
     revision = f"{head} with uncommitted changes" if uncommitted else head
     chosen = None
     if against is not None:

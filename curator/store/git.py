@@ -125,9 +125,17 @@ def has_commits(top: Path) -> bool:
     return run(top, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
 
 
-def dirty_paths(place: ListPlace) -> list[str]:
-    """Files in the list folder with uncommitted changes, untracked files included."""
-    out = run(place.top, "status", "--porcelain", "-z", "--untracked-files=all", "--", place.folder)
+def dirty_paths(place: ListPlace, folders: Sequence[str] | None = None) -> list[str]:
+    """Files in the list folder with uncommitted changes, untracked files included; only in
+    list.toml and `folders` if given (git then looks at 10^4 files, not 10^5)."""
+    where = (
+        [place.folder] if folders is None else [place.prefix + n for n in ("list.toml", *folders)]
+    )
+    out = run(
+        place.top,
+        *("status", "--porcelain", "-z", "--untracked-files=all", "--", *where),
+        env={"GIT_LITERAL_PATHSPECS": "1"},
+    )
     entries = out.stdout.decode("utf-8", "replace").split("\0")
     return sorted(e[3:] for e in entries if len(e) > 3)
 
