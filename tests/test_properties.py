@@ -29,6 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curator.core import criteria, records, scope
+from curator.core.columns import Columns
 from curator.core.criteria import All, Atom
 from curator.core.criteria import Any as AnyOf
 from curator.core.diff import compare_controls
@@ -43,7 +44,7 @@ from curator.core.model import (
     Paragraph,
     PublicComment,
 )
-from curator.core.weigh import weigh, what_if
+from curator.core.weigh import verdict, weigh, what_if
 from curator.store.read import read
 from curator.store.schemas import shape
 from curator.store.tomltext import canonical, scan
@@ -458,3 +459,42 @@ def test_lowering_any_threshold_never_releases_an_item(exprs, catalogue, pick, b
     before, after = weighed(exprs), weighed(changed)
     assert what_if(before, after).released == ()
     assert set(before.captured_ids) <= set(after.captured_ids)
+
+
+# ---------------------------------------------------------------- the verdict at once
+
+origins = st.sampled_from(["", "US", "NL", "CN"])
+odd_figures = st.fixed_dictionaries(
+    {},
+    optional={
+        **{
+            name: st.one_of(st.integers(0, 12).map(lambda n: n * 500.0), st.booleans())
+            for name in NUMBERS
+        },
+        "datacenter": st.one_of(st.booleans(), st.just(1.0)),
+        "unrelated": st.just(3.0),
+    },
+)
+weighed_catalogues = st.lists(
+    st.tuples(odd_figures, st.booleans(), st.booleans(), origins), min_size=1, max_size=12
+).map(
+    lambda rows: {
+        f"i{n}": CatalogueItem(
+            f"i{n}", f"I{n}", origin=origin, of_concern=concern, mass_market=mass, params=params
+        )
+        for n, (params, concern, mass, origin) in enumerate(rows)
+    }
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(expressions, max_size=3),
+    weighed_catalogues,
+    st.sampled_from([(), ("US",), ("US", "NL")]),
+)
+def test_the_verdict_at_once_is_the_verdict_of_a_full_weighing(exprs, catalogue, partners):
+    labelled = tuple((f"a.{n}", criteria.parse(str(e))) for n, e in enumerate(exprs))
+    table = Columns([catalogue[k] for k in sorted(catalogue)])
+    expected = weigh(labelled, catalogue, partners, "3A090").verdict
+    assert verdict(labelled, table, partners) == expected

@@ -7,7 +7,7 @@ three values as `criteria.evaluate` gives item by item.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence, Set
 
 import numpy as np
 
@@ -24,6 +24,17 @@ class Columns:
     def __init__(self, items: Sequence[CatalogueItem]) -> None:
         self.items = items
         self.cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.marks: dict[str, np.ndarray] = {}
+
+    def mark(self, name: str, of: Callable[[CatalogueItem], bool]) -> np.ndarray:
+        """A yes/no column about the items themselves (of concern, foreign…), made once."""
+        if name not in self.marks:
+            self.marks[name] = np.array([bool(of(i)) for i in self.items], dtype=bool)
+        return self.marks[name]
+
+    def measured_on(self, params: Set[str]) -> np.ndarray:
+        """For each item, whether it has a figure (of any type) for one of `params`."""
+        return np.array([not params.isdisjoint(i.params) for i in self.items], dtype=bool)
 
     def column(self, param: str, flag: bool) -> tuple[np.ndarray, np.ndarray]:
         """(values, known): a flag column holds 1.0/0.0; a value of the wrong type is unknown."""

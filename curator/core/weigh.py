@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from curator.core import criteria
+from curator.core.columns import NOTHING_SWEPT, Columns, any_of, evaluate
 from curator.core.criteria import All, Any, Atom, Expr, ExprError, Truth
 from curator.core.model import CatalogueItem, Control, Parameter
 from curator.core.problems import CuratorError
@@ -402,6 +403,26 @@ def verdict_of(leaks: bool, overreach: bool, foreign_substitutes: bool) -> str:
     if leaks:
         return BOTH if overreach else TOO_LOOSE
     return TOO_TIGHT if overreach or foreign_substitutes else BALANCED
+
+
+def verdict(expressions: Sequence[Labelled], table: Columns, partners: Sequence[str]) -> str:
+    """`weigh(...).verdict` without the outcomes: every item judged at once over the
+    catalogue's columns (a table of 10^4 controls shows a verdict on every row)."""
+    exprs = [e for _, e in expressions]
+    used = {a.param for e in exprs for a in criteria.atoms(e)}
+    if not table.measured_on(used).any():
+        return NOTHING_TO_WEIGH
+    parts = [evaluate(e, table, "", NOTHING_SWEPT, 0.0, False) for e in exprs]
+    is_true, is_false = any_of(parts)
+    concern = table.mark("of concern", lambda i: i.of_concern)
+    foreign = table.mark(
+        f"foreign to {','.join(partners)}", lambda i: is_foreign(i.origin, partners)
+    )
+    return verdict_of(
+        bool((is_false & concern).any()),
+        bool((is_true & ~concern).any()),
+        bool((is_true & foreign).any()),
+    )
 
 
 def is_foreign(origin: str, partners: Sequence[str]) -> bool:

@@ -24,7 +24,7 @@ class CuratorApp(App):
 
     POLL_SECONDS = 2.0
     POLL_SHARE = 0.05  # at most this share of the time goes to watching a large list's files
-    REST_AFTER = 0.5  # seconds after start a large list's discussion begins to be read
+    REST_AFTER = 0.5  # seconds after the first screen a large list's discussion is read
 
     def __init__(self, root: Path, member: str | None = None) -> None:
         super().__init__()
@@ -36,12 +36,14 @@ class CuratorApp(App):
         logging.disable(logging.WARNING)
         self.refresh_header()
         self.push_screen(MainScreen(self.workspace))
-        self.count_uncommitted()
-        # the table first; the rest once the first screen has settled (it holds the GIL a lot)
-        self.set_timer(self.REST_AFTER, self.read_rest)
+        # the table first; the rest a moment after the first screen is drawn: reading the
+        # discussion holds the GIL, and `git status` over 10^5 files keeps both cores busy
+        self.call_after_refresh(self.set_timer, self.REST_AFTER, self.after_first_screen)
         self.set_interval(self.POLL_SECONDS, self.watch_disk)
-        if self.workspace.weigh_later:
-            self.set_interval(0.1, self.weigh_marks)
+
+    def after_first_screen(self) -> None:
+        self.count_uncommitted()
+        self.read_rest()
 
     def on_unmount(self) -> None:
         logging.disable(logging.NOTSET)
@@ -76,16 +78,6 @@ class CuratorApp(App):
     def take_rest(self, rest, generation: int) -> None:
         if self.workspace.take_rest(rest, generation):
             self.main.refresh_rows()
-
-    def weigh_marks(self) -> None:
-        if self.workspace.pending:
-            self.weigh_pending()
-
-    @work(thread=True, exclusive=True, group="marks")
-    def weigh_pending(self) -> None:
-        """The balance marks of the rows on screen, weighed off the UI thread."""
-        if self.workspace.weigh_pending():
-            self.call_from_thread(self.main.query_one("#controls").refresh)
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_disk(self) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from curator.core import diff, discussion, public
 from curator.core import weigh as weighing
+from curator.core.columns import Columns
 from curator.core.criteria import ExprError
 from curator.core.model import Comment, Control, ControlList, Member
 from curator.core.problems import CuratorError, Problem
@@ -63,8 +64,6 @@ class Workspace:
     loaded: ControlList = field(init=False)
     seen: tuple[int, int, int] = field(init=False, default=(0, 0, 0))
     complete: bool = field(init=False, default=True)  # False: discussion not read yet
-    weigh_later: bool = field(init=False, default=False)  # a large list: verdicts in a worker
-    pending: set[str] = field(init=False, default_factory=set)  # verdicts asked for meanwhile
     generation: int = field(init=False, default=0)  # bumped on every reload
     drafts: dict[str, Draft] = field(default_factory=dict)
     filter: Filter = field(default_factory=Filter)
@@ -80,7 +79,6 @@ class Workspace:
         `take_rest` then read the whole list (and stat every file) in a worker."""
         # listed, not stat'ed, and only as far as needed to tell
         self.complete = next(islice(files(self.root), LAZY_FROM, None), None) is None
-        self.weigh_later = not self.complete
         if self.complete:
             self.seen = signature(self.root)
             self.loaded = load(self.root)
@@ -106,12 +104,14 @@ class Workspace:
 
     def _loaded_anew(self) -> None:
         self.generation += 1
-        for name in ("_haystack", "_threads", "_verdicts"):
+        for name in ("_haystack", "_threads", "_verdicts", "_table"):
             self.__dict__.pop(name, None)
 
     def changed_on_disk(self) -> bool:
-        """Whether files changed since the last load (another terminal's pull, an editor)."""
-        return signature(self.root) != self.seen
+        """Whether files changed since the last load (another terminal's pull, an editor).
+        Not asked while a large list is still being read: `read_rest` takes the signature
+        before it reads, so a change meanwhile is seen on the next look."""
+        return self.complete and signature(self.root) != self.seen
 
     def uncommitted(self) -> int | None:
         """How many files in the list have uncommitted changes; None outside git."""
@@ -208,37 +208,24 @@ class Workspace:
     def thread(self, control_id: str) -> list[Comment]:
         return self._threads.get(control_id, [])
 
-    def verdict(self, control_id: str) -> str | None:
-        """The weigh verdict of a control's own text, computed once per load. For a large list
-        (weighing a screenful takes a while) None at first: `weigh_pending` computes it in a
-        worker and the table is drawn again."""
+    @cached_property
+    def _table(self) -> Columns:
+        catalogue = self.loaded.catalogue
+        return Columns([catalogue[k] for k in sorted(catalogue)])
+
+    def verdict(self, control_id: str) -> str:
+        """The weigh verdict of a control's own text, computed once per load (at once over
+        the catalogue's columns: a fraction of a millisecond a row)."""
         if control_id not in self._verdicts:
-            if self.weigh_later:
-                self.pending.add(control_id)
-                return None
-            self._verdicts[control_id] = self._weighed(control_id)
+            control = self.loaded.controls[control_id]
+            try:
+                found = weighing.criteria_of(control, self.loaded.parameters)
+            except (ExprError, CuratorError):
+                found = ()
+            self._verdicts[control_id] = (
+                weighing.verdict(found, self._table, self.loaded.partners) if found else ""
+            )
         return self._verdicts[control_id]
-
-    def weigh_pending(self) -> bool:
-        """Compute the verdicts asked for meanwhile (safe in a worker); True if any was."""
-        verdicts, chosen = self._verdicts, list(self.pending)
-        self.pending.difference_update(chosen)
-        for control_id in chosen:
-            if control_id in self.loaded.controls:
-                verdicts[control_id] = self._weighed(control_id)
-        return bool(chosen)
-
-    def _weighed(self, control_id: str) -> str:
-        control = self.loaded.controls[control_id]
-        try:
-            found = weighing.criteria_of(control, self.loaded.parameters)
-        except (ExprError, CuratorError):
-            found = ()
-        if not found:
-            return ""
-        return weighing.weigh(
-            found, self.loaded.catalogue, self.loaded.partners, control_id
-        ).verdict
 
     def ballot(self, control_id: str) -> discussion.Ballot:
         members = self.loaded.manifest.members if self.loaded.manifest else ()
@@ -359,9 +346,7 @@ class Workspace:
         balance = self.ballot(control_id).balance
         loose, tight = balance["too-loose"], balance["too-tight"]
         votes = f" {loose}/{tight}" if loose or tight else ""
-        verdict = self.verdict(control_id)
-        mark = "…" if verdict is None else VERDICT_MARK.get(verdict, "·")
-        return (mark + votes).strip()
+        return (VERDICT_MARK.get(self.verdict(control_id), "·") + votes).strip()
 
     def control(self, control_id: str | None) -> Control | None:
         return self.loaded.controls.get(control_id) if control_id else None
