@@ -30,7 +30,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -1110,7 +1110,7 @@ class Generator:
                 answered_so_far += count
                 commit = Commit(self.chair, when, f"Answer {plural(count, 'public comment')}")
                 for pc in chosen:
-                    done = PublicComment(**{**vars(pc["comment"]), "disposition": pc["answer"]})
+                    done = replace(pc["comment"], disposition=pc["answer"])
                     commit.files[pc["path"]] = self._render(
                         "public-comment", records.public_comment_to(done)
                     )
@@ -1221,7 +1221,7 @@ class Generator:
                         }
                     )
                 )
-                comment = PublicComment(**{**vars(comment), "mapping": mapping})
+                comment = replace(comment, mapping=mapping)
             answer = None
             if not withdrawn and (rng.random() < 0.4 or set(comment.mapped_controls) & final):
                 answer = Disposition(

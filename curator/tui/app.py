@@ -71,13 +71,20 @@ class CuratorApp(App):
         """The discussion and public comments of a large list, read after the table shows."""
         ws = self.workspace
         generation = ws.generation
-        rest = ws.read_rest()
+        try:
+            rest = ws.read_rest()
+        except CuratorError as err:
+            self.call_from_thread(self.notify, err.message, title="Discussion", severity="error")
+            return
         if rest is not None:
             self.call_from_thread(self.take_rest, rest, generation)
 
     def take_rest(self, rest, generation: int) -> None:
-        if self.workspace.take_rest(rest, generation):
+        outcome = self.workspace.take_rest(rest, generation)
+        if outcome == "taken":
             self.main.refresh_rows()
+        elif outcome == "stale":  # a file changed while the rest was read: read it all again
+            self.action_reload()
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_disk(self) -> None:

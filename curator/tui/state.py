@@ -6,8 +6,9 @@ function the CLI calls, so the UI never holds a rule of its own.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
@@ -16,10 +17,10 @@ from curator.core import diff, discussion, public
 from curator.core import weigh as weighing
 from curator.core.columns import Columns
 from curator.core.criteria import ExprError
-from curator.core.model import Comment, Control, ControlList, Member
+from curator.core.model import Comment, Control, ControlList, Member, PublicComment
 from curator.core.problems import CuratorError, Problem
 from curator.store import discussion as store_discussion
-from curator.store import git, identity, repo
+from curator.store import git, identity, repo, rest
 from curator.store import public as store_public
 from curator.store import sync as store_sync
 from curator.store.cache import Unchecked
@@ -64,6 +65,8 @@ class Workspace:
     loaded: ControlList = field(init=False)
     seen: tuple[int, int, int] = field(init=False, default=(0, 0, 0))
     complete: bool = field(init=False, default=True)  # False: discussion not read yet
+    light: bool = field(init=False, default=False)  # comments held without their bodies
+    read_at: int = field(init=False, default=0)  # ns: when a read in part began
     generation: int = field(init=False, default=0)  # bumped on every reload
     drafts: dict[str, Draft] = field(default_factory=dict)
     filter: Filter = field(default_factory=Filter)
@@ -76,35 +79,45 @@ class Workspace:
     def reload(self) -> None:
         """Read the list. A large one is first read in part — its controls and catalogue,
         without the cross-file checks — so that the table shows at once; `read_rest` and
-        `take_rest` then read the whole list (and stat every file) in a worker."""
+        `take_rest` then add its discussion and public comments (store.rest), without their
+        bodies: `thread` and `public_comment` read those of what is shown."""
         # listed, not stat'ed, and only as far as needed to tell
         self.complete = next(islice(files(self.root), LAZY_FROM, None), None) is None
+        self.light = False
         if self.complete:
             self.seen = signature(self.root)
             self.loaded = load(self.root)
         else:
+            self.read_at = time.time_ns()
             self.loaded = load(self.root, folders=DEFINITIONS, watch=Unchecked())
         self._loaded_anew()
 
     def read_rest(self) -> tuple[ControlList, tuple[int, int, int]] | None:
-        """The whole list and the signature it was read at, for a workspace loaded in part
-        (safe in a worker thread)."""
-        if self.complete:
-            return None
-        seen = signature(self.root)
-        return load(self.root), seen
+        """The rest of a list loaded in part, and the signature it was read at (a process of
+        its own does the reading; safe in a worker thread)."""
+        return None if self.complete else rest.read_apart(self.root)
 
-    def take_rest(self, rest: tuple[ControlList, tuple[int, int, int]], generation: int) -> bool:
-        """Use the whole list read by `read_rest`, unless the workspace was reloaded since."""
+    def take_rest(self, found: tuple[ControlList, tuple[int, int, int]], generation: int) -> str:
+        """Add the rest read by `read_rest`: "taken"; "outdated" if the workspace was reloaded
+        since; "stale" if a file changed after the controls were read (reload, then)."""
         if self.complete or generation != self.generation:
-            return False
-        (self.loaded, self.seen), self.complete = rest, True
+            return "outdated"
+        said, seen = found
+        if seen[1] >= self.read_at:
+            return "stale"
+        self.loaded = replace(
+            said,
+            manifest=self.loaded.manifest,
+            controls=self.loaded.controls,
+            catalogue=self.loaded.catalogue,
+        )
+        self.seen, self.complete, self.light = seen, True, True
         self._loaded_anew()
-        return True
+        return "taken"
 
     def _loaded_anew(self) -> None:
         self.generation += 1
-        for name in ("_haystack", "_threads", "_verdicts", "_table"):
+        for name in ("_haystack", "_threads", "_verdicts", "_table", "_bodies"):
             self.__dict__.pop(name, None)
 
     def changed_on_disk(self) -> bool:
@@ -205,8 +218,19 @@ class Workspace:
     def _verdicts(self) -> dict[str, str]:
         return {}
 
-    def thread(self, control_id: str) -> list[Comment]:
-        return self._threads.get(control_id, [])
+    @cached_property
+    def _bodies(self) -> dict[str, list[Comment]]:
+        return {}
+
+    def thread(self, control_id: str, bodies: bool = False) -> list[Comment]:
+        """A control's comments in order; with `bodies`, what they say too (a large list's
+        comments are held without it and read from their files when shown)."""
+        found = self._threads.get(control_id, [])
+        if not (bodies and self.light and found):
+            return found
+        if control_id not in self._bodies:
+            self._bodies[control_id] = rest.with_bodies(self.root, found)
+        return self._bodies[control_id]
 
     @cached_property
     def _table(self) -> Columns:
@@ -261,7 +285,7 @@ class Workspace:
                     f"verdict {c.verdict_before} → {c.verdict_after}"
                     + (" (applied)" if effect.applied else "")
                 )
-        return text.thread_markdown(self.thread(control_id), notes)
+        return text.thread_markdown(self.thread(control_id, bodies=True), notes)
 
     def post(self, control_id: str, draft: Draft) -> str:
         """Write the draft as a comment (same function as `curator comment`); clears the draft."""
@@ -325,8 +349,13 @@ class Workspace:
         )
 
     def public_comments(self, control_id: str | None) -> tuple:
-        """Public comments on a control (or the whole docket), unanswered first."""
+        """Public comments on a control (or the whole docket), unanswered first (for a large
+        list without their bodies: `public_comment` gives one in full)."""
         return public.list_comments(self.loaded, control_id)
+
+    def public_comment(self, comment: PublicComment) -> PublicComment:
+        """One public comment with its body."""
+        return rest.with_bodies(self.root, [comment])[0] if self.light else comment
 
     def answer(self, tracking: str, action: str, response: str) -> str:
         """Record the committee's answer (same function as `curator comments answer`)."""

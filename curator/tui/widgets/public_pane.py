@@ -63,7 +63,7 @@ class PublicPane(ControlPaneMixin, Vertical):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id != "p-list" or event.row_key.value is None:
             return
-        c = self.shown[event.row_key.value]
+        c = self.workspace.public_comment(self.shown[event.row_key.value])
         lines = [
             f"## {c.title or c.tracking_number}",
             "",

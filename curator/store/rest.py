@@ -1,0 +1,107 @@
+"""A large list's discussion and public comments, read in a process of their own.
+
+The TUI shows a large list's table from its controls and catalogue at once (store.load with
+DEFINITIONS); the rest — 10^5 comment files — is read here, apart. Parsing them then holds no
+lock the UI needs, and the memory reading takes goes back to the system when the process ends.
+What comes back is light: every problem the whole list has, and the comments and public
+comments without their bodies (`with_bodies` reads those of the few a person looks at).
+
+    python -m curator.store.rest ROOT    (writes the pickled result to stdout; internal)
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+from curator.core import records
+from curator.core.model import Comment, ControlList, PublicComment
+from curator.core.problems import CuratorError
+from curator.store import read as reader
+from curator.store.load import load
+from curator.store.source import kind_of, read_file, signature
+
+Signature = tuple[int, int, int]
+Said = TypeVar("Said", Comment, PublicComment)
+
+
+def light(root: Path) -> ControlList:
+    """The whole list's problems, comments and public comments, bodies left out; no controls
+    and no catalogue (the caller has them)."""
+    loaded = load(root)
+    # names said again and again are sent once (pickle shares what is one object here)
+    once = sys.intern
+    return replace(
+        loaded,
+        controls={},
+        catalogue={},
+        comments=tuple(
+            replace(
+                c,
+                body="",
+                control=once(c.control),
+                author=once(c.author),
+                position=once(c.position),
+            )
+            for c in loaded.comments
+        ),
+        public_comments=tuple(
+            replace(c, body="", docket=once(c.docket), controls=tuple(map(once, c.controls)))
+            for c in loaded.public_comments
+        ),
+    )
+
+
+def read_apart(root: Path) -> tuple[ControlList, Signature]:
+    """`light(root)` from a process of its own, and the list's signature taken before it read."""
+    done = subprocess.run(
+        [sys.executable, "-m", "curator.store.rest", str(root)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=3600,
+    )
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise CuratorError(
+            f"reading the discussion failed: {said[-1] if said else done.returncode}"
+        )
+    return pickle.loads(done.stdout)  # our own child's output
+
+
+def with_bodies(root: Path, said: Sequence[Said]) -> list[Said]:
+    """The comments as their files hold them now, bodies included; one whose file cannot be
+    read any more stays as it was."""
+    return [_in_full(Path(root), c) for c in said]
+
+
+def _in_full(root: Path, said: Said) -> Said:
+    kind = kind_of(said.file)
+    try:
+        raw = read_file(str(root / said.file))
+    except OSError:
+        return said
+    result = reader.read(kind or "", said.file, raw)
+    if result.data is None:
+        return said
+    if isinstance(said, Comment):
+        full = records.comment_from(result.data, said.control, said.file)
+    else:
+        full = records.public_comment_from(result.data, said.file)
+    # the same comment (a file edited since keeps its place until the next reload)
+    return replace(said, body=full.body)
+
+
+def _main(argv: Sequence[str]) -> int:
+    root = Path(argv[0])
+    seen = signature(root)
+    pickle.dump((light(root), seen), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))

@@ -1,0 +1,100 @@
+"""A large list in the TUI: the table from the controls first, the discussion and public
+comments read in a process of their own and held without their bodies, read when shown."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import run_curator
+
+from curator.store import rest
+from curator.store.load import load
+from curator.tui import state
+from curator.tui.app import CuratorApp
+from curator.tui.state import Workspace
+from tests.public_csv import Row, write_csv
+
+SIZE = (120, 40)
+SAID = "Gaming cards are caught by a.1 and that is too tight."
+
+
+@pytest.fixture
+def large(lst, tmp_path, monkeypatch):
+    """The test list with a comment and a public comment, treated as large."""
+    done = run_curator(
+        "comment", "3A090", "-m", SAID, "--position", "too-tight",
+        "--list", str(lst.root), "--as", "industry-1",
+    )  # fmt: skip
+    assert done.code == 0, done.err
+    csv = write_csv(tmp_path / "bulk.csv", [Row("abc-1234-wxyz", 2, "ECCN 3A090 is broad.")])
+    assert (
+        run_curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code
+        == 0
+    )
+    monkeypatch.setattr(state, "LAZY_FROM", 1)
+    return lst
+
+
+async def settle(pilot, condition, tries: int = 200) -> bool:
+    for _ in range(tries):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+def test_a_large_list_is_first_read_without_its_discussion(large):
+    ws = Workspace(large.root, "industry-1")
+    assert not ws.complete
+    assert ws.loaded.controls and not ws.loaded.comments
+    assert ws.changed_on_disk() is False  # not asked until the rest is read
+
+
+def test_the_rest_comes_without_bodies_and_with_every_problem(large):
+    (large.root / "discussion" / "3A090" / "broken.toml").write_text("= nope\n")
+    said, _ = rest.read_apart(large.root)
+    full = load(large.root)
+    assert [c.body for c in said.comments] == [""]
+    assert [c.body for c in said.public_comments] == [""]
+    assert [c.position for c in said.comments] == ["too-tight"]
+    assert said.problems == full.problems and said.problems
+    assert not said.controls  # the workspace has them already
+
+
+async def test_thread_and_public_comment_bodies_are_read_when_shown(large):
+    app = CuratorApp(large.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await settle(pilot, lambda: app.workspace.complete)
+        ws = app.workspace
+        assert ws.light
+        assert SAID in ws.thread_markdown("3A090")
+        assert ws.mark("3A090").endswith("0/1")  # the position counts without the body
+        await pilot.press("p")
+        pane = app.main.query_one("#public-pane")
+        pane.query_one("#p-list").focus()
+        await pilot.pause()
+        assert "ECCN 3A090 is broad." in pane.query_one("#p-body").source
+
+
+def test_a_file_changed_while_the_rest_was_read_makes_it_read_again(large):
+    ws = Workspace(large.root, "industry-1")
+    control = large.root / "controls" / "3A090.toml"
+    control.write_text(control.read_text().replace("proposed", "draft"))
+    os.utime(control, ns=(ws.read_at + 1, ws.read_at + 1))  # after the controls were read
+    assert ws.take_rest(rest.read_apart(large.root), ws.generation) == "stale"
+    assert not ws.complete
+
+
+def test_a_rest_read_before_a_reload_is_not_used(large):
+    ws = Workspace(large.root, "industry-1")
+    generation = ws.generation
+    found = rest.read_apart(large.root)
+    ws.reload()
+    assert ws.take_rest(found, generation) == "outdated"
+
+
+def test_a_comment_whose_file_went_away_keeps_what_was_known(large):
+    said, _ = rest.read_apart(large.root)
+    (large.root / said.comments[0].file).unlink()
+    assert rest.with_bodies(large.root, said.comments) == list(said.comments)
