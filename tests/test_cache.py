@@ -18,7 +18,7 @@ from curator.core.diff import diff_lists
 from curator.store import cache, git, validate
 from curator.store.load import build, load
 from curator.store.schemas import KINDS
-from curator.store.source import kind_of, walk
+from curator.store.source import DEFINITIONS, kind_of, walk
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 
@@ -145,6 +145,56 @@ def test_a_new_tool_version_discards_the_cache(lst, trusting, monkeypatch):
     monkeypatch.setattr(cache, "__version__", "99.0")
     _, parsed = counted_load(lst.root)
     assert parsed == first.files
+
+
+# ---------------------------------------------------------------- the definitions as built
+
+
+def definitions(root: Path, checked: bool = True):
+    return load(root, folders=DEFINITIONS, watch=None if checked else cache.Unchecked())
+
+
+def plain_definitions(root: Path, checked: bool = True):
+    return build(walk(root, DEFINITIONS), watch=None if checked else cache.Unchecked())
+
+
+@pytest.mark.parametrize("checked", [True, False])
+def test_the_definitions_kept_as_built_equal_a_plain_load(lst, trusting, checked):
+    (lst.root / "controls" / "3A091.toml").write_text('id = "3A091"\n')  # with its problems
+    first = definitions(lst.root, checked)
+    assert first == plain_definitions(lst.root, checked)
+    assert any(p.file == "controls/3A091.toml" for p in first.problems)
+    assert definitions(lst.root, checked) == first
+
+
+def test_the_definitions_kept_as_built_follow_an_edit_keeping_size_and_mtime(lst, trusting):
+    definitions(lst.root)
+    same_size_edit(lst.root / "controls/3A090.toml", "advanced computing", "advanced COMPUTING")
+    load(lst.root)  # the cache learns the new stamp; what was built is now of other files
+    again = definitions(lst.root)
+    assert again.controls["3A090"].title == "Integrated circuits for advanced COMPUTING"
+    assert again == plain_definitions(lst.root)
+
+
+def test_the_definitions_kept_as_built_follow_a_new_and_a_removed_file(lst, trusting):
+    definitions(lst.root)
+    (lst.root / "catalogue" / "a800.toml").unlink()
+    shutil.copy(lst.root / "controls/3A090.toml", lst.root / "controls/3A091.toml")
+    load(lst.root)
+    again = definitions(lst.root)
+    assert "a800" not in again.catalogue
+    assert again == plain_definitions(lst.root)
+
+
+def test_the_definitions_kept_as_built_are_dropped_with_a_new_tool_version(
+    lst, trusting, monkeypatch
+):
+    definitions(lst.root)
+    files = cache.ListCache.of(lst.root)
+    state = files.state_of(list(walk(lst.root, DEFINITIONS, read=False)))
+    assert state is not None and files.built("definitions", state) is not None
+    monkeypatch.setattr(cache, "__version__", "99.0")
+    assert cache.ListCache.of(lst.root).built("definitions", state) is None
 
 
 def test_the_cache_lives_under_xdg_cache_home(lst, curator, cache_home):

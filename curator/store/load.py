@@ -13,7 +13,7 @@ from curator.core.model import ControlList
 from curator.core.problems import Problem
 from curator.store import cache
 from curator.store import read as reader
-from curator.store.source import FOLDERS, Entry, kind_of, walk
+from curator.store.source import DEFINITIONS, FOLDERS, Entry, kind_of, walk
 
 STAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{6}Z(\.[0-9]+)?-[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -34,7 +34,25 @@ def load(
     if files is None:
         return build(walk(root, folders), reader_fn, watch)
     with files, cache.gc_paused():
-        return build(files.resolve(walk(root, folders, read=False)), reader_fn, watch)
+        entries = list(walk(root, folders, read=False))
+        # the definitions as built are kept whole: unchanged, they are one unpickling
+        kept = _kept_as(folders, watch)
+        state = files.state_of(entries) if kept else None
+        if kept and state is not None and (found := files.built(kept, state)) is not None:
+            return found
+        loaded = build(files.resolve(entries), reader_fn, watch)
+        if kept and (state := files.state_of(entries)) is not None:
+            files.keep_built(kept, state, loaded)
+        return loaded
+
+
+def _kept_as(folders: Sequence[str], watch: cache.Watch | None) -> str | None:
+    """The name a load's result is kept under, if it is kept: the definitions, checked or not
+    (what the TUI's first screen and `publish` read); a whole list is too large to rewrite
+    on every change."""
+    if tuple(folders) != DEFINITIONS or (watch is not None and type(watch) is not cache.Unchecked):
+        return None
+    return "definitions" if watch is None else "definitions-unchecked"
 
 
 def build(
