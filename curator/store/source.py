@@ -85,12 +85,15 @@ def files(
             yield _entry(root, base, read)
             continue
         if base.is_dir():
-            yield from _tree(root, f"{folder}/", str(base), read)
+            found: list[Entry | tuple[str, str]] = []
+            _tree(root, f"{folder}/", str(base), read, found)
+            yield from found
 
 
-def _tree(root: Path, rel: str, here: str, read: bool) -> Iterator[Entry | tuple[str, str]]:
-    """One folder in name order: linked subfolders (refused), its .toml files, then each
-    subfolder. One scandir per folder and no Path objects per file: a list has 10^5 files."""
+def _tree(root: Path, rel: str, here: str, read: bool, out: list) -> None:
+    """One folder in name order onto `out`: linked subfolders (refused), its .toml files, then
+    each subfolder. One scandir per folder, no Path objects and no generator per file, and
+    each entry's type from the directory itself (d_type): a list has 10^5 files."""
     try:
         with os.scandir(here) as found:
             names = sorted(found, key=_name)
@@ -98,20 +101,19 @@ def _tree(root: Path, rel: str, here: str, read: bool) -> Iterator[Entry | tuple
         return
     subfolders, files = [], []
     for e in names:
-        if _is_dir(e):
-            if e.is_symlink():
-                yield _entry(root, Path(e.path), read)
-            else:
-                subfolders.append(e)
+        if e.is_symlink():
+            if _is_dir(e):
+                out.append(_entry(root, Path(e.path), read))
+            elif e.name.endswith(".toml") and not e.name.startswith("."):
+                files.append(e)
+        elif e.is_dir(follow_symlinks=False):
+            subfolders.append(e)
         elif e.name.endswith(".toml") and not e.name.startswith("."):
             files.append(e)
     for e in files:
-        if e.is_symlink():
-            yield _entry(root, Path(e.path), read)
-        else:
-            yield (rel + e.name, e.path)
+        out.append(_entry(root, Path(e.path), read) if e.is_symlink() else (rel + e.name, e.path))
     for e in subfolders:
-        yield from _tree(root, f"{rel}{e.name}/", e.path, read)
+        _tree(root, f"{rel}{e.name}/", e.path, read, out)
 
 
 _name = attrgetter("name")
