@@ -347,11 +347,12 @@ class ListCache(ReadCache):
         stamps: dict[str, bytes] = {}
         for name in FOLDERS:
             stamps.update(self.stamps_of(name))
+        top = str(self.root)
         for rel in paths:
             kind = kind_of(rel)
             if kind is None:
                 continue
-            where = str(self.root / rel)
+            where = os.path.join(top, rel)  # not a Path: 10^5 of them
             known = stamps.get(rel)
             if known is not None and (kind, known[STAMP.size :]) in canonical:
                 with contextlib.suppress(OSError):
