@@ -11,6 +11,7 @@ comments without their bodies (`with_bodies` reads those of the few a person loo
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -59,10 +60,14 @@ def light(root: Path) -> ControlList:
 
 def read_apart(root: Path) -> tuple[ControlList, Signature]:
     """`light(root)` from a process of its own, and the list's signature taken before it read."""
+    # the child imports this very curator, however the parent found it
+    here = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
     done = subprocess.run(
         [sys.executable, "-m", "curator.store.rest", str(root)],
         stdin=subprocess.DEVNULL,
         capture_output=True,
+        env={**os.environ, "PYTHONPATH": path},
         timeout=3600,
     )
     if done.returncode != 0:
