@@ -430,29 +430,26 @@ def load_differing(
     diff touches a few controls of thousands. Being partial, the lists carry each file's own
     problems but no cross-file ones (a reference to a control left out is not an error)."""
     old_commit, new_commit = resolve(place.top, source), resolve(place.top, target)
-    # first what each file is (no sizes: cheap), then sizes for the files to read
-    old_files = tree_files(place, old_commit, folders, sized=False)
-    new_files = tree_files(place, new_commit, folders, sized=False)
-    before = {f.path: (f.blob, f.mode) for f in old_files}
-    same = {
-        f.path
-        for f in new_files
-        if f.path.startswith("controls/")
-        and f.mode != LINK_MODE
-        and before.get(f.path) == (f.blob, f.mode)
-    }
-    if any(f.mode == LINK_MODE for f in (*old_files, *new_files)):
-        old_files = tree_files_of(place, old_commit, folders)  # a link may point anywhere
+    changed, links = changed_files(place, old_commit, new_commit, folders)
+    controls = [p for p in changed if p.startswith("controls/")]
+    if links or len(controls) > MANY_PATHS:
+        # a link may point anywhere, and a command line has its limits: list everything
+        old_files = tree_files_of(place, old_commit, folders)
         new_files = tree_files_of(place, new_commit, folders)
-    else:
-        others = ["list.toml", *(name for name in folders if name != "controls")]
-        changed = sorted({f.path for f in (*old_files, *new_files)} - same - {"list.toml"})
-        changed = [p for p in changed if p.startswith("controls/")]
-        if len(changed) > MANY_PATHS:  # a command line has its limits; list the folder
-            changed = ["controls"]
+        before = {f.path: (f.blob, f.mode) for f in old_files}
+        same = {
+            f.path
+            for f in new_files
+            if f.path.startswith("controls/")
+            and f.mode != LINK_MODE
+            and before.get(f.path) == (f.blob, f.mode)
+        }
+    else:  # sizes (git looks every blob up for them) only for the files to read
+        paths = ["list.toml", *(name for name in folders if name != "controls"), *controls]
         old_files, new_files = (
-            tree_files(place, commit, paths=others + changed) for commit in (old_commit, new_commit)
+            tree_files(place, commit, paths=paths) for commit in (old_commit, new_commit)
         )
+        same = set()
     disk = ListCache.of(place.root)
     cache = disk if disk is not None else SHARED_CACHE
     with disk or contextlib.nullcontext(), gc_paused():
@@ -468,6 +465,29 @@ def load_differing(
             )
         )
     return sides
+
+
+def changed_files(
+    place: ListPlace, old: str, new: str, folders: Sequence[str]
+) -> tuple[list[str], bool]:
+    """The list files that differ between two commits (list.toml and `folders`), and whether
+    either side has a link among them (one `git diff-tree`, one `git ls-tree` listing no sizes)."""
+    where = [place.prefix + name for name in ("list.toml", *folders)]
+    literal = {"GIT_LITERAL_PATHSPECS": "1"}
+    out = run(
+        place.top, "diff-tree", "-r", "-z", "--no-renames", old, new, "--", *where, env=literal
+    ).stdout.decode("utf-8", "replace")
+    fields = out.split("\0")
+    changed, links = [], False
+    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+        old_mode, new_mode = meta.lstrip(":").split(" ", 2)[:2]
+        links = links or LINK_MODE in (old_mode, new_mode)
+        changed.append(path.removeprefix(place.prefix))
+    # a link the same in both is in the new tree; a link on one side only is among the changes
+    listed = run(place.top, "ls-tree", "-r", "-z", "--full-tree", new, "--", *where, env=literal)
+    listing = listed.stdout
+    links = links or listing.startswith(b"120000 ") or b"\0120000 " in listing
+    return changed, links
 
 
 def load_side(
