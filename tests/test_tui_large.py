@@ -98,3 +98,21 @@ def test_a_comment_whose_file_went_away_keeps_what_was_known(large):
     said, _ = rest.read_apart(large.root)
     (large.root / said.comments[0].file).unlink()
     assert rest.with_bodies(large.root, said.comments) == list(said.comments)
+
+
+def test_telling_a_list_is_large_walks_only_as_far_as_it_must(large, monkeypatch):
+    for control in ("3A091", "3A092", "3A093"):
+        (large.root / "discussion" / control).mkdir()
+    before = 1 + len(list((large.root / "controls").iterdir()))
+    before += len(list((large.root / "catalogue").iterdir()))
+    monkeypatch.setattr(state, "LAZY_FROM", before)  # the next file is in discussion/3A090
+    opened = []
+    scandir = os.scandir
+
+    def counted(path):
+        opened.append(path)
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counted)
+    Workspace(large.root, "industry-1")
+    assert not any("3A093" in str(p) for p in opened)  # stopped long before the last folder

@@ -85,15 +85,14 @@ def files(
             yield _entry(root, base, read)
             continue
         if base.is_dir():
-            found: list[Entry | tuple[str, str]] = []
-            _tree(root, f"{folder}/", str(base), read, found)
-            yield from found
+            yield from _tree(root, f"{folder}/", str(base), read)
 
 
-def _tree(root: Path, rel: str, here: str, read: bool, out: list) -> None:
-    """One folder in name order onto `out`: linked subfolders (refused), its .toml files, then
-    each subfolder. One scandir per folder, no Path objects and no generator per file, and
-    each entry's type from the directory itself (d_type): a list has 10^5 files."""
+def _tree(root: Path, rel: str, here: str, read: bool) -> Iterator[Entry | tuple[str, str]]:
+    """One folder in name order: linked subfolders (refused), its .toml files, then each
+    subfolder. One scandir per folder, no Path objects per file, and each entry's type from
+    the directory itself (d_type): a list has 10^5 files. Lazy, so that a caller can stop
+    after the first N files."""
     try:
         with os.scandir(here) as found:
             names = sorted(found, key=_name)
@@ -103,7 +102,7 @@ def _tree(root: Path, rel: str, here: str, read: bool, out: list) -> None:
     for e in names:
         if e.is_symlink():
             if _is_dir(e):
-                out.append(_entry(root, Path(e.path), read))
+                yield _entry(root, Path(e.path), read)
             elif e.name.endswith(".toml") and not e.name.startswith("."):
                 files.append(e)
         elif e.is_dir(follow_symlinks=False):
@@ -111,9 +110,9 @@ def _tree(root: Path, rel: str, here: str, read: bool, out: list) -> None:
         elif e.name.endswith(".toml") and not e.name.startswith("."):
             files.append(e)
     for e in files:
-        out.append(_entry(root, Path(e.path), read) if e.is_symlink() else (rel + e.name, e.path))
+        yield _entry(root, Path(e.path), read) if e.is_symlink() else (rel + e.name, e.path)
     for e in subfolders:
-        _tree(root, f"{rel}{e.name}/", e.path, read, out)
+        yield from _tree(root, f"{rel}{e.name}/", e.path, read)
 
 
 _name = attrgetter("name")
