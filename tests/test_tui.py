@@ -366,3 +366,18 @@ async def test_public_comments_per_control_and_docket_can_be_read_and_answered(
         await pilot.pause()
     text = (lst.root / "public-comments" / "BIS-2026-0001" / "abc-1234-wxyz.toml").read_text()
     assert 'action = "noted"' in text and 'by = "industry-1"' in text
+
+
+async def test_only_the_tab_in_view_follows_the_selection_and_the_others_catch_up(lst, curator):
+    curator("new", "4A906", "--title", "Quantum computers", "--area", "quantum",
+            "--list", str(lst.root), "--as", "chair")  # fmt: skip
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        weigh = app.main.query_one("#weigh-pane")
+        await pilot.press("down")
+        await pilot.pause()
+        assert app.main.selected == "4A906"
+        assert weigh.control_id is None  # hidden: not weighed on every cursor move
+        app.action_tab("weigh")
+        await settle(pilot, lambda: weigh.control_id == "4A906")
+        assert weigh.control_id == "4A906"

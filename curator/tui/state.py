@@ -173,7 +173,7 @@ class Workspace:
         needle = self.filter.text.strip().lower()
         status, area = self.filter.status, self.filter.area
         keys = []
-        haystack = self._haystack
+        haystack = self._haystack if needle else {}  # built at the first filtering
         for cid in sorted(self.loaded.controls):
             c = self.loaded.controls[cid]
             if status and c.status != status:

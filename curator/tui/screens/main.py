@@ -121,5 +121,13 @@ class MainScreen(Screen):
                     control, ws.loaded.parameters, area.title if area else control.area
                 )
             )
+        # only the tab in view follows the selection (weighing, git log and threads cost);
+        # the others catch up when they are shown
+        active = self.query_one("#tabs", TabbedContent).active
         for pane_widget in self.query(".control-pane"):
-            pane_widget.show_control(None if key is None or key.startswith(BROKEN) else key)
+            tab = next(a for a in pane_widget.ancestors if isinstance(a, TabPane))
+            if tab.id == active:
+                pane_widget.show_control(None if key is None or key.startswith(BROKEN) else key)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.show_selected()

@@ -10,6 +10,11 @@ class DetailPane(VerticalScroll):
     def compose(self):
         yield Markdown("", id="detail-md")
 
+    shown: str | None = None
+
     def show(self, markdown: str) -> None:
+        if markdown == self.shown:  # a tab switch re-asks; rendering Markdown is not free
+            return
+        self.shown = markdown
         self.query_one("#detail-md", Markdown).update(markdown)
         self.scroll_home(animate=False)
