@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conftest import run_curator
@@ -63,6 +64,22 @@ def test_init_inside_a_repository_uses_it(tmp_path):
     assert "lists/**/controls/*.toml merge=curator" in (top / ".gitattributes").read_text()
     workflow = (top / ".github" / "workflows" / "curator.yml").read_text()
     assert "curator check --list lists/new-list" in workflow
+
+
+def test_init_hooks_run_the_installed_curator_on_that_list_only(tmp_path):
+    top = tmp_path / "repo"
+    top.mkdir()
+    git(top, "init", "--quiet")
+    assert run_curator("init", str(top / "lists" / "new-list")).code == 0
+    config = (top / ".pre-commit-config.yaml").read_text()
+    assert "repo: local" in config and "http" not in config.replace("https://pre-commit.com", "")
+    entries = re.findall(r"entry: (.+)", config)
+    assert entries == ["curator check --list lists/new-list", "curator fmt --list lists/new-list"]
+    for entry in entries:  # what pre-commit runs, from the repository's top
+        assert run_curator(*entry.split()[1:], cwd=top).code == 0
+    (files,) = set(re.findall(r"files: (.+)", config))
+    assert re.match(files, "lists/new-list/controls/3A090.toml")
+    assert not re.match(files, "lists/other/controls/3A090.toml")
 
 
 def test_init_refuses_a_folder_that_already_has_a_list(tmp_path):

@@ -27,7 +27,6 @@ from curator.store.tomltext import canonical
 from curator.store.write import render
 
 CHANGELOG = "CHANGELOG.md"
-HOOKS_REPOSITORY = "https://github.com/curator-project/curator"
 MERGE_DRIVER = "curator merge-file %O %A %B %P"
 TEXTCONV = "curator textconv"
 ATTRIBUTES = "merge=curator diff=curator"
@@ -281,12 +280,22 @@ SKELETON_NOTE = """\
 
 PRE_COMMIT = """\
 # Check and format the list before every commit: https://pre-commit.com
+# The hooks run the curator installed where you commit (pip install curator).
 repos:
-  - repo: {repository}
-    rev: v{version}
+  - repo: local
     hooks:
       - id: curator-check
+        name: curator check
+        entry: curator check --list {folder}
+        language: system
+        files: ^{files}
+        pass_filenames: false
       - id: curator-fmt
+        name: curator fmt
+        entry: curator fmt --list {folder}
+        language: system
+        files: ^{files}
+        pass_filenames: false
 """
 
 WORKFLOW = """\
@@ -302,7 +311,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
-      - run: pip install "git+{repository}@v{version}"
+      - run: pip install "curator=={version}"
       - run: curator check --list {folder}
       - run: curator fmt --check --list {folder}
 """
@@ -354,7 +363,8 @@ def init_list(folder: Path, list_id: str | None, title: str | None) -> Initialis
     create(place.repo_path("list.toml"), render("list", manifest, note).encode())
     for sub in FOLDERS:
         create(place.repo_path(f"{sub}/.gitkeep"), b"")
-    values = {"repository": HOOKS_REPOSITORY, "version": __version__, "folder": place.folder}
+    files = re.escape(place.prefix)  # the list's own files, wherever it sits in the repository
+    values = {"version": __version__, "folder": place.folder, "files": files}
     create(".pre-commit-config.yaml", PRE_COMMIT.format(**values).encode())
     create(".github/workflows/curator.yml", WORKFLOW.format(**values).encode())
     setup = git_setup(folder)
