@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from curator.core import public as public_rules
 from curator.core import records
 from curator.core.model import Disposition, PublicComment
+from curator.publish.render import MONTHS
 from curator.store.write import render
 
 START = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.UTC)
@@ -364,20 +365,6 @@ POSITIONS = ("support", "too-loose", "too-tight", "oppose", "abstain")
 POSITION_WEIGHTS = (35, 20, 25, 10, 10)
 ACTIONS = ("adopted", "partially-adopted", "not-adopted", "noted", "out-of-scope")
 ACTION_WEIGHTS = (8, 14, 30, 40, 8)
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 FIRST = (
     "Maria",

@@ -14,6 +14,7 @@ from curator.tui import state
 from curator.tui.app import CuratorApp
 from curator.tui.state import Workspace
 from tests.public_csv import Row, write_csv
+from tests.test_tui import settle
 
 SIZE = (120, 40)
 SAID = "Gaming cards are caught by a.1 and that is too tight."
@@ -34,14 +35,6 @@ def large(lst, tmp_path, monkeypatch):
     )
     monkeypatch.setattr(state, "LAZY_FROM", 1)
     return lst
-
-
-async def settle(pilot, condition, tries: int = 200) -> bool:
-    for _ in range(tries):
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
 
 
 def test_a_large_list_is_first_read_without_its_discussion(large):
@@ -65,7 +58,7 @@ def test_the_rest_comes_without_bodies_and_with_every_problem(large):
 async def test_thread_and_public_comment_bodies_are_read_when_shown(large):
     app = CuratorApp(large.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:
-        assert await settle(pilot, lambda: app.workspace.complete)
+        assert await settle(pilot, lambda: app.workspace.complete, tries=400)
         ws = app.workspace
         assert ws.light
         assert SAID in ws.thread_markdown("3A090")

@@ -533,46 +533,36 @@ def _seen(controls: Any, seen: set[str]) -> Any:
     return _SeenIds(controls, seen) if isinstance(controls, Set) else _SeenMap(controls, seen)
 
 
-class _SeenMap(Mapping):
-    """The controls by id, noting which ids a check asked for."""
+class _Noting:
+    """What a check is given of the controls, noting which ids it asked about (ALL: it went
+    through every one)."""
 
-    def __init__(self, inner: Mapping, seen: set[str]) -> None:
+    def __init__(self, inner: Any, seen: set[str]) -> None:
         self.inner, self.seen = inner, seen
+
+    def __contains__(self, key: object) -> bool:
+        self.seen.add(str(key))
+        return key in self.inner
+
+    def __iter__(self) -> Iterator:
+        self.seen.add(ALL)
+        return iter(self.inner)
+
+    def __len__(self) -> int:
+        self.seen.add(ALL)
+        return len(self.inner)
+
+
+class _SeenMap(_Noting, Mapping):
+    """The controls by id."""
 
     def __getitem__(self, key: Any) -> Any:
         self.seen.add(str(key))
         return self.inner[key]
 
-    def __contains__(self, key: object) -> bool:
-        self.seen.add(str(key))
-        return key in self.inner
 
-    def __iter__(self) -> Iterator:
-        self.seen.add(ALL)
-        return iter(self.inner)
-
-    def __len__(self) -> int:
-        self.seen.add(ALL)
-        return len(self.inner)
-
-
-class _SeenIds(Set):
-    """The control ids, noting which a check asked about."""
-
-    def __init__(self, inner: Set, seen: set[str]) -> None:
-        self.inner, self.seen = inner, seen
-
-    def __contains__(self, key: object) -> bool:
-        self.seen.add(str(key))
-        return key in self.inner
-
-    def __iter__(self) -> Iterator:
-        self.seen.add(ALL)
-        return iter(self.inner)
-
-    def __len__(self) -> int:
-        self.seen.add(ALL)
-        return len(self.inner)
+class _SeenIds(_Noting, Set):
+    """The control ids."""
 
 
 def check(root: Path) -> Checked:
