@@ -381,3 +381,24 @@ async def test_only_the_tab_in_view_follows_the_selection_and_the_others_catch_u
         app.action_tab("weigh")
         await settle(pilot, lambda: weigh.control_id == "4A906")
         assert weigh.control_id == "4A906"
+
+
+async def test_a_long_docket_shows_its_first_comments_and_says_how_many_more(
+    lst, curator, tmp_path, monkeypatch
+):
+    from curator.tui.widgets.public_pane import PublicPane
+    from tests.public_csv import Row, write_csv
+
+    rows = [Row(f"abc-1234-wxy{n}", n + 2, f"Comment {n} on 3A090.") for n in range(3)]
+    csv = write_csv(tmp_path / "bulk.csv", rows)
+    assert (
+        curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code == 0
+    )
+    monkeypatch.setattr(PublicPane, "SHOWN_AT_MOST", 2)
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        pane = app.main.query_one("#public-pane")
+        assert pane.query_one("#p-list").row_count == 2
+        assert "the first 2 of 3 comments" in str(pane.query_one("#p-count").render())

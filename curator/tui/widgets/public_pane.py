@@ -13,6 +13,10 @@ from curator.tui.widgets.control_pane import ControlPaneMixin
 
 
 class PublicPane(ControlPaneMixin, Vertical):
+    # a table of 50,000 rows takes seconds to fill; unanswered comments come first, so the
+    # first rows are the ones that need the committee
+    SHOWN_AT_MOST = 1000
+
     def __init__(self, workspace: Workspace, **kwargs) -> None:
         super().__init__(**kwargs)
         self.bind_workspace(workspace)
@@ -24,6 +28,7 @@ class PublicPane(ControlPaneMixin, Vertical):
             yield Switch(False, id="p-docket")
             yield Static("whole docket (off: comments on this control)", id="p-scope")
         yield DataTable(id="p-list", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="p-count")
         with VerticalScroll(id="p-read"):
             yield Markdown("", id="p-body")
         with Horizontal(classes="row"):
@@ -42,7 +47,8 @@ class PublicPane(ControlPaneMixin, Vertical):
             self.fill()
 
     def fill(self) -> None:
-        found = self.workspace.public_comments(None if self.whole_docket else self.control_id)
+        everything = self.workspace.public_comments(None if self.whole_docket else self.control_id)
+        found = everything[: self.SHOWN_AT_MOST]
         self.shown = {c.tracking_number: c for c in found}
         table = self.query_one("#p-list", DataTable)
         table.clear()
@@ -55,6 +61,14 @@ class PublicPane(ControlPaneMixin, Vertical):
                 key=c.tracking_number,
             )
         self.query_one("#p-body", Markdown).update("" if found else "*No public comments here.*")
+        if len(everything) > len(found):
+            count = (
+                f"the first {len(found):,} of {len(everything):,} comments, unanswered first: "
+                "answer them, or pick a control (whole docket off), to see the rest"
+            )
+        else:
+            count = f"{len(found):,} comment{'' if len(found) == 1 else 's'}" if found else ""
+        self.query_one("#p-count", Static).update(count)
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         self.whole_docket = event.value
