@@ -109,3 +109,17 @@ def test_telling_a_list_is_large_walks_only_as_far_as_it_must(large, monkeypatch
     monkeypatch.setattr(os, "scandir", counted)
     Workspace(large.root, "industry-1")
     assert not any("3A093" in str(p) for p in opened)  # stopped long before the last folder
+
+
+async def test_a_posted_comment_shows_at_once_and_the_thread_never_empties(large):
+    app = CuratorApp(large.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await settle(pilot, lambda: app.workspace.complete, tries=400)
+        ws = app.workspace
+        ws.post("3A090", state.Draft(body="A second look: keep a.1 as it is.", position="support"))
+        app.action_reload()  # what the Discussion tab does after posting
+        assert not ws.complete  # the discussion is being read again…
+        shown = ws.thread_markdown("3A090")
+        assert SAID in shown and "A second look" in shown  # …and meanwhile nothing vanished
+        assert await settle(pilot, lambda: app.workspace.complete, tries=400)
+        assert "A second look" in app.workspace.thread_markdown("3A090")

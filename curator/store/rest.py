@@ -84,6 +84,16 @@ def with_bodies(root: Path, said: Sequence[Said]) -> list[Said]:
     return [_in_full(Path(root), c) for c in said]
 
 
+def comment_at(root: Path, rel: str, control: str) -> Comment | None:
+    """The comment in file `rel` of the list, or None if it cannot be read."""
+    try:
+        raw = read_file(str(Path(root) / rel))
+    except OSError:
+        return None
+    result = reader.read("comment", rel, raw)
+    return None if result.data is None else records.comment_from(result.data, control, rel)
+
+
 def _in_full(root: Path, said: Said) -> Said:
     kind = kind_of(said.file)
     try:

@@ -81,6 +81,8 @@ class Workspace:
         without the cross-file checks — so that the table shows at once; `read_rest` and
         `take_rest` then add its discussion and public comments (store.rest), without their
         bodies: `thread` and `public_comment` read those of what is shown."""
+        # what was said is kept meanwhile: threads do not empty for the seconds a re-read takes
+        said = self.loaded if self.light else None
         # listed, not stat'ed, and only as far as needed to tell
         self.complete = next(islice(files(self.root), LAZY_FROM, None), None) is None
         self.light = False
@@ -90,6 +92,11 @@ class Workspace:
         else:
             self.read_at = time.time_ns()
             self.loaded = load(self.root, folders=DEFINITIONS, watch=Unchecked())
+            if said is not None:
+                self.loaded = replace(
+                    self.loaded, comments=said.comments, public_comments=said.public_comments
+                )
+                self.light = True
         self._loaded_anew()
 
     def read_rest(self) -> tuple[ControlList, tuple[int, int, int]] | None:
@@ -301,6 +308,12 @@ class Workspace:
             draft.match if draft.item else None,
         )
         self.drafts.pop(control_id, None)
+        if self.light:  # a large list's discussion is re-read apart: show this one at once
+            posted = rest.comment_at(self.root, path, control_id)
+            if posted is not None:
+                comments = (*self.loaded.comments, replace(posted, body=""))
+                self.loaded = replace(self.loaded, comments=comments)
+                self._loaded_anew()
         return path
 
     def history(self, control_id: str) -> tuple[list[repo.ControlVersion], str]:
