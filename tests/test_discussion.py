@@ -264,3 +264,40 @@ def test_applying_twice_changes_nothing(lst, curator):
     assert run.code == 0
     assert "already carries" in run.out
     assert lst.snapshot() == before
+
+
+# ---------------------------------------------------------------- reading only what a verb needs
+
+
+def test_a_verb_about_one_control_reads_only_that_controls_discussion(
+    lst, curator, monkeypatch, capsys
+):
+    import os
+
+    from curator.cli import main
+
+    curator("new", "4A906", "--title", "Quantum computers", "--area", "quantum",
+            "--list", str(lst.root), "--as", "chair")  # fmt: skip
+    assert comment(curator, lst, "3A090", "-m", "on chips", "--position", "too-tight").code == 0
+    assert comment(curator, lst, "4A906", "-m", "on qubits").code == 0
+    opened = []
+    scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: opened.append(str(path)) or scandir(path))
+    assert main(["ballot", "3A090", "--list", str(lst.root)]) == 0
+    assert "too-tight" in capsys.readouterr().out
+    assert any(p.endswith("discussion/3A090") for p in opened)
+    assert not any("4A906" in p and "discussion" in p for p in opened)
+    assert not any("public-comments" in p for p in opened)
+
+
+def test_a_linked_discussion_folder_is_not_followed_for_one_control(lst, tmp_path):
+    import os
+
+    from curator.store.source import walk
+
+    outside = tmp_path / "elsewhere" / "3A090"
+    outside.mkdir(parents=True)
+    (outside / "2026-01-01T000000Z-chair.toml").write_text('author = "chair"\n')
+    os.symlink(tmp_path / "elsewhere", lst.root / "discussion")
+    found = [e for e in walk(lst.root, ("discussion/3A090",)) if e.path != "list.toml"]
+    assert [(e.path, e.problem.code) for e in found] == [("discussion", "outside-list")]

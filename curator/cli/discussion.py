@@ -14,7 +14,8 @@ from curator.core.weigh import control_named
 from curator.store import discussion as writing
 from curator.store import identity, provenance
 from curator.store import sync as syncing
-from curator.store.load import load
+from curator.store.load import load, load_about
+from curator.store.source import DELIBERATION
 
 INDENT = "    "
 
@@ -113,8 +114,13 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.set_defaults(func=sync)
 
 
-def _loaded(root: Path) -> ControlList:
-    loaded = load(root)
+def _loaded(root: Path, control_id: str | None = None) -> ControlList:
+    """The list as the committee's verbs need it: without the public's comments, and with one
+    control's discussion only when the verb is about one control (10^5 comments take seconds)."""
+    if control_id is None:
+        loaded = load(root, folders=DELIBERATION)
+    else:
+        loaded = load_about(root, control_id)
     if loaded.manifest is None:
         raise CuratorError("list.toml is missing or broken: run `curator check`")
     return loaded
@@ -125,7 +131,7 @@ def _loaded(root: Path) -> ControlList:
 
 def comment(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded = _loaded(root)
+    loaded = _loaded(root, args.control_id)
     author = identity.writer(loaded.manifest, root, args.as_member)
     text = args.text if args.body_file is None else _read_body(args.body_file)
     path = writing.post_comment(
@@ -156,7 +162,7 @@ def _read_body(name: str) -> str:
 
 
 def discuss(args: argparse.Namespace) -> int:
-    loaded = _loaded(list_root(args))
+    loaded = _loaded(list_root(args), args.control_id)
     control = control_named(loaded.controls, args.control_id)
     comments = discussion.thread(loaded.comments, control.id)
     noun = "comment" if len(comments) == 1 else "comments"
@@ -198,7 +204,7 @@ def _comment_lines(control: Control, c: Comment, loaded: ControlList) -> list[st
 
 
 def ballot(args: argparse.Namespace) -> int:
-    loaded = _loaded(list_root(args))
+    loaded = _loaded(list_root(args), args.control_id)
     members = loaded.manifest.members
     if args.control_id is not None:
         control = control_named(loaded.controls, args.control_id)
@@ -251,7 +257,7 @@ def _tally_text(result: discussion.Ballot) -> str:
 
 def status(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded = _loaded(root)
+    loaded = _loaded(root, args.control_id)
     if args.new_status is None:
         control = control_named(loaded.controls, args.control_id)
         member = identity.acting(loaded.manifest, root, args.as_member)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from curator.core import checks, records
@@ -44,6 +45,23 @@ def load(
         if kept and (state := files.state_of(entries)) is not None:
             files.keep_built(kept, state, loaded)
         return loaded
+
+
+def load_about(root: Path, control_id: str) -> ControlList:
+    """What a verb about one control reads: the definitions (kept whole in the cache) and that
+    control's discussion — not 10^5 comments on the others. No cross-file checks are run (a
+    verb does its own; `check` reports the rest). An id that is not a control's reads no
+    discussion (the verb then says the control is unknown)."""
+    loaded = load(root, folders=DEFINITIONS, watch=cache.Unchecked())
+    if not CONTROL_ID.fullmatch(control_id) or control_id not in loaded.controls:
+        return loaded
+    said = load(root, folders=(f"discussion/{control_id}",), watch=cache.Unchecked())
+    return replace(
+        loaded,
+        comments=said.comments,
+        broken={**loaded.broken, **{p: f for p, f in said.broken.items() if p != "list.toml"}},
+        files=loaded.files + said.files - 1,  # list.toml once
+    )
 
 
 def _kept_as(folders: Sequence[str], watch: cache.Watch | None) -> str | None:

@@ -15,6 +15,9 @@ from curator.store.read import MAX_BYTES, Read
 FOLDERS = ("controls", "catalogue", "discussion", "public-comments")
 # the list without what was said about it: what a diff, a publication or a first screen needs
 DEFINITIONS = ("controls", "catalogue")
+# the list without the public's comments: what the committee's own verbs (comment, ballot,
+# status…) read — a docket can hold 10^4 of them
+DELIBERATION = ("controls", "catalogue", "discussion")
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ def files(
     root: Path, folders: Sequence[str] = FOLDERS, read: bool = True
 ) -> Iterator[Entry | tuple[str, str]]:
     """`walk` before it touches a file: (path in the list, path on disk) for a plain file, an
-    entry for a link (judged here, read if `read`). For callers that stat 10^5 files themselves."""
+    entry for a link (judged here, read if `read`). For callers that stat 10^5 files themselves.
+    A folder may be nested (`discussion/3A090`: one control's discussion)."""
     root = root.resolve()
     top = root / "list.toml"
     if top.is_symlink():
@@ -81,8 +85,18 @@ def files(
         yield ("list.toml", str(top))
     for folder in folders:
         base = root / folder
-        if base.is_symlink():  # a walk would follow it: its files may live anywhere
-            yield _entry(root, base, read)
+        parts = folder.split("/")
+        # a walk would follow a link anywhere on the way: its files may live anywhere
+        linked = next(
+            (
+                at
+                for i in range(1, len(parts) + 1)
+                if (at := root.joinpath(*parts[:i])).is_symlink()
+            ),
+            None,
+        )
+        if linked is not None:
+            yield _entry(root, linked, read)
             continue
         if base.is_dir():
             yield from _tree(root, f"{folder}/", str(base), read)
