@@ -140,7 +140,7 @@ def map_comment(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    loaded = load(list_root(args))
+    loaded = load(list_root(args), folders=("controls", "public-comments"))  # no discussion
     found = public.matrix(loaded.public_comments, loaded.controls, args.control)
     sys.stdout.write(public.report(found, args.format))
     return 0
