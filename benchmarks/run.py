@@ -587,6 +587,48 @@ def publishing(b: Bench) -> None:
     )
 
 
+def deliberating(b: Bench) -> None:
+    """A verb about one control reads that control's discussion; the baseline is what it did
+    before: read the whole list (through the same warm cache) and take the thread from it."""
+    from curator.core import discussion
+
+    env = {"XDG_CACHE_HOME": str(b.work / "warm")}
+    busiest = max(
+        (d for d in (b.root / "discussion").iterdir() if d.is_dir()),
+        key=lambda d: sum(1 for _ in d.iterdir()),
+    )
+    args = ["ballot", busiest.name, "--list", str(b.root)]
+    command(args, env)
+    b.say(f"ballot {busiest.name}…")
+    ours = repeat(b.runs, lambda: command(args, env))
+
+    def whole() -> None:
+        loaded = load(b.root)
+        control = loaded.controls[busiest.name]
+        discussion.ballot(control, loaded.manifest.members, loaded.comments)
+
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
+    try:
+        whole()  # warm, as ours is
+        slow = repeat(b.naive_runs, lambda: timed(whole))
+    finally:
+        if before is None:
+            os.environ.pop("XDG_CACHE_HOME")
+        else:
+            os.environ["XDG_CACHE_HOME"] = before
+    b.figures.append(
+        Figure(
+            f"`curator ballot {busiest.name}` (one control's discussion)",
+            ours,
+            slow,
+            "the whole list read, warm cache",
+            "(not a target)",
+            float("inf"),
+        )
+    )
+
+
 def importing(b: Bench) -> None:
     import csv
 
@@ -748,6 +790,7 @@ STEPS = {
     "tui": tui,
     "sweep": sweeps,
     "publish": publishing,
+    "ballot": deliberating,
     "import": importing,
 }
 
