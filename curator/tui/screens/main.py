@@ -17,7 +17,7 @@ from curator.tui.widgets.panes import DetailPane
 from curator.tui.widgets.public_pane import PublicPane
 from curator.tui.widgets.weigh_pane import WeighPane
 
-COLUMNS = [("id", 9), ("title", 0), ("status", 12), ("area", 14), ("balance", 9)]
+COLUMNS = [("id", 9), ("title", 0), ("status", 12), ("area", 14), ("balance", 12)]
 
 
 class MainScreen(Screen):
