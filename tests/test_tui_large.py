@@ -123,3 +123,31 @@ async def test_a_posted_comment_shows_at_once_and_the_thread_never_empties(large
         assert SAID in shown and "A second look" in shown  # …and meanwhile nothing vanished
         assert await settle(pilot, lambda: app.workspace.complete, tries=400)
         assert "A second look" in app.workspace.thread_markdown("3A090")
+
+
+def test_a_read_of_the_rest_that_is_stopped_ends_its_process_and_gives_nothing(large):
+    reader = rest.Reader(large.root)
+    reader.stop()
+    assert reader.result() is None
+    assert reader.process.poll() is not None  # the child is gone
+
+
+async def test_quitting_does_not_wait_for_the_discussion_to_be_read(large, monkeypatch):
+    import subprocess
+    import sys
+
+    def slow(self, root):  # a reader that would take half a minute
+        self.stopped = False
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(30)"], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+
+    monkeypatch.setattr(rest.Reader, "__init__", slow)
+    app = CuratorApp(large.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        ws = app.workspace
+        assert await settle(pilot, lambda: ws.reader is not None, tries=400)
+        reader = ws.reader
+        await pilot.press("q")
+    assert reader.stopped and reader.process.poll() is not None  # stopped, not awaited

@@ -11,6 +11,7 @@ comments without their bodies (`with_bodies` reads those of the few a person loo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import subprocess
@@ -58,24 +59,46 @@ def light(root: Path) -> ControlList:
     )
 
 
+class Reader:
+    """`light(root)` read by a process of its own, started at once; `result` waits for it and
+    `stop` ends it (a UI that quits, or reads again, does not wait for a read it no longer
+    needs)."""
+
+    def __init__(self, root: Path) -> None:
+        # the child imports this very curator, however the parent found it
+        here = str(Path(__file__).resolve().parents[2])
+        path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
+        self.stopped = False
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "curator.store.rest", str(root)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+
+    def result(self) -> tuple[ControlList, Signature] | None:
+        """What the child read and the signature it read at; None if it was stopped."""
+        out, err = self.process.communicate()
+        if self.stopped:
+            return None
+        if self.process.returncode != 0:
+            said = err.decode("utf-8", "replace").strip().splitlines()
+            last = said[-1] if said else f"exit status {self.process.returncode}"
+            raise CuratorError(f"reading the discussion failed: {last}")
+        return pickle.loads(out)  # our own child's output
+
+    def stop(self) -> None:
+        self.stopped = True
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+
+
 def read_apart(root: Path) -> tuple[ControlList, Signature]:
     """`light(root)` from a process of its own, and the list's signature taken before it read."""
-    # the child imports this very curator, however the parent found it
-    here = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
-    done = subprocess.run(
-        [sys.executable, "-m", "curator.store.rest", str(root)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        env={**os.environ, "PYTHONPATH": path},
-        timeout=3600,
-    )
-    if done.returncode != 0:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise CuratorError(
-            f"reading the discussion failed: {said[-1] if said else done.returncode}"
-        )
-    return pickle.loads(done.stdout)  # our own child's output
+    found = Reader(root).result()
+    assert found is not None  # nobody else can stop this reader
+    return found
 
 
 def with_bodies(root: Path, said: Sequence[Said]) -> list[Said]:

@@ -46,7 +46,12 @@ class CuratorApp(App):
         self.read_rest()
 
     def on_unmount(self) -> None:
+        self.workspace.stop_reading()
         logging.disable(logging.NOTSET)
+
+    async def action_quit(self) -> None:
+        self.workspace.stop_reading()  # the worker waiting on it would hold the exit up
+        self.exit()
 
     @property
     def main(self) -> MainScreen:

@@ -67,6 +67,7 @@ class Workspace:
     complete: bool = field(init=False, default=True)  # False: discussion not read yet
     light: bool = field(init=False, default=False)  # comments held without their bodies
     read_at: int = field(init=False, default=0)  # ns: when a read in part began
+    reader: rest.Reader | None = field(init=False, default=None)  # the rest being read
     generation: int = field(init=False, default=0)  # bumped on every reload
     drafts: dict[str, Draft] = field(default_factory=dict)
     filter: Filter = field(default_factory=Filter)
@@ -102,7 +103,16 @@ class Workspace:
     def read_rest(self) -> tuple[ControlList, tuple[int, int, int]] | None:
         """The rest of a list loaded in part, and the signature it was read at (a process of
         its own does the reading; safe in a worker thread)."""
-        return None if self.complete else rest.read_apart(self.root)
+        if self.complete:
+            return None
+        self.stop_reading()  # a read begun before a reload is of no use any more
+        self.reader = reader = rest.Reader(self.root)
+        return reader.result()
+
+    def stop_reading(self) -> None:
+        """End a read of the rest that is under way (quitting does not wait for it)."""
+        if self.reader is not None:
+            self.reader.stop()
 
     def take_rest(self, found: tuple[ControlList, tuple[int, int, int]], generation: int) -> str:
         """Add the rest read by `read_rest`: "taken"; "outdated" if the workspace was reloaded
