@@ -495,6 +495,6 @@ weighed_catalogues = st.lists(
 )
 def test_the_verdict_at_once_is_the_verdict_of_a_full_weighing(exprs, catalogue, partners):
     labelled = tuple((f"a.{n}", criteria.parse(str(e))) for n, e in enumerate(exprs))
-    table = Columns([catalogue[k] for k in sorted(catalogue)])
+    table = Columns.of(catalogue)
     expected = weigh(labelled, catalogue, partners, "3A090").verdict
     assert verdict(labelled, table, partners) == expected

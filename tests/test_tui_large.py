@@ -46,7 +46,7 @@ def test_a_large_list_is_first_read_without_its_discussion(large):
 
 def test_the_rest_comes_without_bodies_and_with_every_problem(large):
     (large.root / "discussion" / "3A090" / "broken.toml").write_text("= nope\n")
-    said, _ = rest.read_apart(large.root)
+    said, _ = rest.Reader(large.root).result()
     full = load(large.root)
     assert [c.body for c in said.comments] == [""]
     assert [c.body for c in said.public_comments] == [""]
@@ -75,20 +75,20 @@ def test_a_file_changed_while_the_rest_was_read_makes_it_read_again(large):
     control = large.root / "controls" / "3A090.toml"
     control.write_text(control.read_text().replace("proposed", "draft"))
     os.utime(control, ns=(ws.read_at + 1, ws.read_at + 1))  # after the controls were read
-    assert ws.take_rest(rest.read_apart(large.root), ws.generation) == "stale"
+    assert ws.take_rest(rest.Reader(large.root).result(), ws.generation) == "stale"
     assert not ws.complete
 
 
 def test_a_rest_read_before_a_reload_is_not_used(large):
     ws = Workspace(large.root, "industry-1")
     generation = ws.generation
-    found = rest.read_apart(large.root)
+    found = rest.Reader(large.root).result()
     ws.reload()
     assert ws.take_rest(found, generation) == "outdated"
 
 
 def test_a_comment_whose_file_went_away_keeps_what_was_known(large):
-    said, _ = rest.read_apart(large.root)
+    said, _ = rest.Reader(large.root).result()
     (large.root / said.comments[0].file).unlink()
     assert rest.with_bodies(large.root, said.comments) == list(said.comments)
 

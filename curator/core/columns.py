@@ -7,7 +7,8 @@ three values as `criteria.evaluate` gives item by item.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -15,11 +16,29 @@ from curator.core.criteria import All, Atom, Expr
 from curator.core.model import CatalogueItem
 
 Kleene = tuple[np.ndarray, np.ndarray]  # (is_true, is_false)
-NOTHING_SWEPT = np.empty(0)
+
+
+@dataclass(frozen=True)
+class Swept:
+    """The constants on `param` swept over `thresholds` as `sweep.sweep` describes (`reference`:
+    the constant they replace; `scaled`: the others scale with it). No param: none swept."""
+
+    param: str = ""
+    thresholds: np.ndarray = field(default_factory=lambda: np.empty(0))
+    reference: float = 0.0
+    scaled: bool = False
+
+
+AS_WRITTEN = Swept()
 
 
 class Columns:
     """The catalogue's figures as columns, read once per parameter."""
+
+    @classmethod
+    def of(cls, catalogue: Mapping[str, CatalogueItem]) -> Columns:
+        """The whole catalogue, in id order."""
+        return cls([catalogue[k] for k in sorted(catalogue)])
 
     def __init__(self, items: Sequence[CatalogueItem]) -> None:
         self.items = items
@@ -53,40 +72,30 @@ def fits(value: object, flag: bool) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def evaluate(
-    expr: Expr,
-    table: Columns,
-    param: str,
-    thresholds: np.ndarray,
-    reference: float,
-    scaled: bool,
-) -> Kleene:
-    """`expr` for every item, with the constants on `param` ("" for none) swept over
-    `thresholds` as `sweep.sweep` describes (`reference` the constant they replace)."""
+def evaluate(expr: Expr, table: Columns, swept: Swept = AS_WRITTEN) -> Kleene:
+    """`expr` for every item, its constants as written or as `swept`."""
     if isinstance(expr, Atom):
-        return _compare(expr, table, param, thresholds, reference, scaled)
-    parts = [evaluate(t, table, param, thresholds, reference, scaled) for t in expr.terms]
+        return _compare(expr, table, swept)
+    parts = [evaluate(t, table, swept) for t in expr.terms]
     return all_of(parts) if isinstance(expr, All) else any_of(parts)
 
 
-def _compare(
-    atom: Atom,
-    table: Columns,
-    param: str,
-    thresholds: np.ndarray,
-    reference: float,
-    scaled: bool,
-) -> Kleene:
+def judged(expressions: Sequence[Expr], table: Columns, swept: Swept = AS_WRITTEN) -> Kleene:
+    """Whether any of `expressions` holds, for every item (one or more expressions)."""
+    return any_of([evaluate(e, table, swept) for e in expressions])
+
+
+def _compare(atom: Atom, table: Columns, swept: Swept) -> Kleene:
     flag = isinstance(atom.value, bool)
     values, known = table.column(atom.param, flag)
     values, known = values[np.newaxis, :], known[np.newaxis, :]
-    if atom.param == param and not flag:
-        if not scaled:
-            constant = thresholds
-        elif atom.value == reference:
-            constant = thresholds  # exact, with no rounding from c0·t/c0
+    if atom.param == swept.param and not flag:
+        if not swept.scaled:
+            constant = swept.thresholds
+        elif atom.value == swept.reference:
+            constant = swept.thresholds  # exact, with no rounding from c0·t/c0
         else:
-            constant = atom.value * thresholds / reference
+            constant = atom.value * swept.thresholds / swept.reference
         constant = constant[:, np.newaxis]
     else:
         constant = float(atom.value)
@@ -123,5 +132,4 @@ def captured(expressions: Sequence[Expr], table: Columns) -> np.ndarray:
     every constant as written)."""
     if not expressions:
         return np.zeros(len(table.items), dtype=bool)
-    parts = [evaluate(e, table, "", NOTHING_SWEPT, 0.0, False) for e in expressions]
-    return np.broadcast_to(any_of(parts)[0], (1, len(table.items)))[0]
+    return np.broadcast_to(judged(expressions, table)[0], (1, len(table.items)))[0]

@@ -101,7 +101,7 @@ class ListDiff:
 def diff_lists(old: ControlList, new: ControlList, source: str, target: str) -> ListDiff:
     """Every control that differs between `old` and `new`, judged against `new`'s catalogue."""
     catalogue = new.catalogue
-    table = catalogue_columns(catalogue)
+    table = Columns.of(catalogue)
     broken = _broken_controls(old) | _broken_controls(new)
     removed = {i: c for i, c in old.controls.items() if i not in new.controls and i not in broken}
     added = {i: c for i, c in new.controls.items() if i not in old.controls and i not in broken}
@@ -301,13 +301,9 @@ def captured_difference(
     when any of its paragraphs is True for it). `table`: the catalogue's columns in id order,
     shared by the controls of one diff."""
     if table is None:
-        table = catalogue_columns(catalogue)
+        table = Columns.of(catalogue)
     before, after = captured(old, table), captured(new, table)
     ids = [item.id for item in table.items]
     newly = tuple(ids[i] for i in np.flatnonzero(after & ~before))
     released = tuple(ids[i] for i in np.flatnonzero(before & ~after))
     return newly, released
-
-
-def catalogue_columns(catalogue: Mapping[str, CatalogueItem]) -> Columns:
-    return Columns([catalogue[k] for k in sorted(catalogue)])

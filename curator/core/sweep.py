@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from curator.core import criteria
-from curator.core.columns import Columns, any_of, evaluate, fits
+from curator.core.columns import Columns, Swept, fits, judged
 from curator.core.model import CatalogueItem
 from curator.core.problems import CuratorError
 from curator.core.weigh import Labelled, figure, in_scope
@@ -154,10 +154,8 @@ def sweep(
     thresholds = np.unique(np.append(found, reference))
 
     scaled = _scalable(constants, reference)
-    table = Columns(items)
-    is_true, is_false = any_of(
-        [evaluate(e, table, param, thresholds, reference, scaled) for _, e in expressions]
-    )
+    swept = Swept(param, thresholds, reference, scaled)
+    is_true, is_false = judged([e for _, e in expressions], Columns(items), swept)
     shape = (len(thresholds), len(items))
     is_true = np.broadcast_to(is_true, shape)
     is_false = np.broadcast_to(is_false, shape)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from curator.core import criteria
-from curator.core.columns import NOTHING_SWEPT, Columns, any_of, evaluate
+from curator.core.columns import Columns, judged
 from curator.core.criteria import All, Any, Atom, Expr, ExprError, Truth
 from curator.core.model import CatalogueItem, Control, Parameter
 from curator.core.problems import CuratorError
@@ -412,8 +412,7 @@ def verdict(expressions: Sequence[Labelled], table: Columns, partners: Sequence[
     used = {a.param for e in exprs for a in criteria.atoms(e)}
     if not table.measured_on(used).any():
         return NOTHING_TO_WEIGH
-    parts = [evaluate(e, table, "", NOTHING_SWEPT, 0.0, False) for e in exprs]
-    is_true, is_false = any_of(parts)
+    is_true, is_false = judged(exprs, table)
     concern = table.mark("of concern", lambda i: i.of_concern)
     foreign = table.mark(
         f"foreign to {','.join(partners)}", lambda i: is_foreign(i.origin, partners)

@@ -261,12 +261,11 @@ def tree_files(
     commit: str,
     folders: Sequence[str] | None = None,
     paths: Sequence[str] | None = None,
-    sized: bool = True,
 ) -> list[TreeFile]:
     """Every file under the list folder at `commit`, or only list.toml and `folders`, or only
     `paths` (files or folders inside the list), in one `git ls-tree`. Sizes make git look up
-    every blob; with `sized=False` they are -1 and the listing costs a sixth as much."""
-    args = ["ls-tree", "-r", "-z", "--full-tree", *(["-l"] * sized), commit]
+    every blob: name only the files to read when there are many."""
+    args = ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]
     if paths is not None:
         args += ["--", *(place.prefix + name for name in paths)]
     elif folders is not None:
@@ -282,10 +281,10 @@ def tree_files(
         if not record:
             continue
         meta, path = record.split("\t", 1)
-        mode, kind, blob, *size = meta.split()
+        mode, kind, blob, size = meta.split()
         if kind != "blob" or not path.startswith(place.prefix):
             continue  # submodules are not list files
-        files.append(TreeFile(path[len(place.prefix) :], mode, blob, int(size[0]) if size else -1))
+        files.append(TreeFile(path[len(place.prefix) :], mode, blob, int(size)))
     return files
 
 

@@ -94,13 +94,6 @@ class Reader:
             self.process.kill()
 
 
-def read_apart(root: Path) -> tuple[ControlList, Signature]:
-    """`light(root)` from a process of its own, and the list's signature taken before it read."""
-    found = Reader(root).result()
-    assert found is not None  # nobody else can stop this reader
-    return found
-
-
 def with_bodies(root: Path, said: Sequence[Said]) -> list[Said]:
     """The comments as their files hold them now, bodies included; one whose file cannot be
     read any more stays as it was."""

@@ -251,8 +251,7 @@ class Workspace:
 
     @cached_property
     def _table(self) -> Columns:
-        catalogue = self.loaded.catalogue
-        return Columns([catalogue[k] for k in sorted(catalogue)])
+        return Columns.of(self.loaded.catalogue)
 
     def verdict(self, control_id: str) -> str:
         """The weigh verdict of a control's own text, computed once per load (at once over
