@@ -102,29 +102,29 @@ def with_bodies(root: Path, said: Sequence[Said]) -> list[Said]:
 
 def comment_at(root: Path, rel: str, control: str) -> Comment | None:
     """The comment in file `rel` of the list, or None if it cannot be read."""
-    try:
-        raw = read_file(str(Path(root) / rel))
-    except OSError:
-        return None
-    result = reader.read("comment", rel, raw)
-    return None if result.data is None else records.comment_from(result.data, control, rel)
+    data = _data_at(Path(root), rel)
+    return None if data is None else records.comment_from(data, control, rel)
 
 
 def _in_full(root: Path, said: Said) -> Said:
-    kind = kind_of(said.file)
-    try:
-        raw = read_file(str(root / said.file))
-    except OSError:
-        return said
-    result = reader.read(kind or "", said.file, raw)
-    if result.data is None:
+    data = _data_at(root, said.file)
+    if data is None:
         return said
     if isinstance(said, Comment):
-        full = records.comment_from(result.data, said.control, said.file)
+        full = records.comment_from(data, said.control, said.file)
     else:
-        full = records.public_comment_from(result.data, said.file)
+        full = records.public_comment_from(data, said.file)
     # the same comment (a file edited since keeps its place until the next reload)
     return replace(said, body=full.body)
+
+
+def _data_at(root: Path, rel: str) -> dict | None:
+    """What the list file `rel` holds, or None if it cannot be read or is broken."""
+    try:
+        raw = read_file(str(root / rel))
+    except OSError:
+        return None
+    return reader.read(kind_of(rel) or "", rel, raw).data
 
 
 def _main(argv: Sequence[str]) -> int:
