@@ -49,15 +49,10 @@ def public_only(loaded: ControlList) -> ControlList:
 
 
 def public_view(
-    control: Control,
-    manifest: Manifest,
-    published: Collection[str] = (),
-    described: dict[str, str] | None = None,
+    control: Control, manifest: Manifest, published: Collection[str], described: dict[str, str]
 ) -> dict[str, Any]:
     """The published fields of one control; `published` names the ids a reader can follow;
     `described` remembers criteria already put in words for this manifest."""
-    if described is None:
-        described = {}
     area = manifest.areas.get(control.area)
     view: dict[str, Any] = {
         "id": control.id,
@@ -97,25 +92,20 @@ def published_views(loaded: ControlList) -> dict[str, dict[str, Any]]:
     return {c.id: public_view(c, loaded.manifest, ids, described) for c in controls}
 
 
-def plain_criteria(match: str, manifest: Manifest, described: dict[str, str] | None = None) -> str:
+def plain_criteria(match: str, manifest: Manifest, described: dict[str, str]) -> str:
     """The criteria in plain words; empty when there are none or they do not parse.
     `described`: the words already found for this manifest's criteria, by text.
 
     Publishing refuses a list whose controls have problems, so a parse failure here only
     happens for an earlier revision shown in the redline, where the text itself still shows.
     """
-    if not match:
-        return ""
-    if described is not None and match in described:
-        return described[match]
-    known = manifest.parameters
-    try:
-        words = criteria.describe(criteria.parse(match, known), known)
-    except criteria.ExprError:
-        words = ""
-    if described is not None:
-        described[match] = words
-    return words
+    if match and match not in described:
+        known = manifest.parameters
+        try:
+            described[match] = criteria.describe(criteria.parse(match, known), known)
+        except criteria.ExprError:
+            described[match] = ""
+    return described.get(match, "")
 
 
 def require_docket(manifest: Manifest) -> Docket:
