@@ -31,6 +31,7 @@ WORKTREE = "working tree"
 VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 LINK_MODE = "120000"
 MANY_PATHS = 2000  # paths named on one git command line at most
+LITERAL = {"GIT_LITERAL_PATHSPECS": "1"}  # file names given to git are names, not patterns
 
 
 # ---------------------------------------------------------------- running git
@@ -134,7 +135,7 @@ def dirty_paths(place: ListPlace, folders: Sequence[str] | None = None) -> list[
     out = run(
         place.top,
         *("status", "--porcelain", "-z", "--untracked-files=all", "--", *where),
-        env={"GIT_LITERAL_PATHSPECS": "1"},
+        env=LITERAL,
     )
     entries = out.stdout.decode("utf-8", "replace").split("\0")
     return sorted(e[3:] for e in entries if len(e) > 3)
@@ -272,10 +273,7 @@ def tree_files(
         args += ["--", *(place.prefix + name for name in ("list.toml", *folders))]
     elif place.prefix:
         args += ["--", place.prefix]
-    # file names are names, not patterns
-    out = run(place.top, *args, env={"GIT_LITERAL_PATHSPECS": "1"}).stdout.decode(
-        "utf-8", "replace"
-    )
+    out = run(place.top, *args, env=LITERAL).stdout.decode("utf-8", "replace")
     files = []
     for record in out.split("\0"):
         if not record:
@@ -472,9 +470,8 @@ def changed_files(
     """The list files that differ between two commits (list.toml and `folders`), and whether
     either side has a link among them (one `git diff-tree`, one `git ls-tree` listing no sizes)."""
     where = [place.prefix + name for name in ("list.toml", *folders)]
-    literal = {"GIT_LITERAL_PATHSPECS": "1"}
     out = run(
-        place.top, "diff-tree", "-r", "-z", "--no-renames", old, new, "--", *where, env=literal
+        place.top, "diff-tree", "-r", "-z", "--no-renames", old, new, "--", *where, env=LITERAL
     ).stdout.decode("utf-8", "replace")
     fields = out.split("\0")
     changed, links = [], False
@@ -483,7 +480,7 @@ def changed_files(
         links = links or LINK_MODE in (old_mode, new_mode)
         changed.append(path.removeprefix(place.prefix))
     # a link the same in both is in the new tree; a link on one side only is among the changes
-    listed = run(place.top, "ls-tree", "-r", "-z", "--full-tree", new, "--", *where, env=literal)
+    listed = run(place.top, "ls-tree", "-r", "-z", "--full-tree", new, "--", *where, env=LITERAL)
     listing = listed.stdout
     links = links or listing.startswith(b"120000 ") or b"\0120000 " in listing
     return changed, links
