@@ -24,7 +24,7 @@ from curator.core.model import Manifest, Member, PublicComment
 from curator.core.problems import CuratorError, Problem
 from curator.store import validate
 from curator.store.atomic import ChangedOnDisk, WriteFailed, digest, write_atomic, write_many
-from curator.store.read import CONFLICT, MAX_BYTES, read
+from curator.store.read import MAX_BYTES, conflict_marker, read
 from curator.store.write import render
 
 FOLDER = "public-comments"
@@ -34,7 +34,6 @@ KEPT_PROBLEMS = 1000  # a file of bad rows must not fill memory with messages
 # files that share one flush to disk: an fsync per file made a 50,000-row import ~7x slower
 BATCH = 2000
 NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what surrogateescape made of an invalid byte
-MARKER_RUNS = (b"<" * 7, b"=" * 7, b">" * 7, b"|" * 7)  # merge conflict markers (read.CONFLICT)
 
 
 @dataclass
@@ -272,8 +271,7 @@ def _sound(raw: bytes) -> bool:
     """Bytes the loader takes as they are: the checks of read() that a rendered text can fail."""
     if len(raw) > MAX_BYTES:
         return False
-    # the runs CONFLICT starts with, looked for first: `in` is 5x faster than the regex
-    return not any(run in raw for run in MARKER_RUNS) or CONFLICT.search(raw) is None
+    return conflict_marker(raw) is None
 
 
 def _bad_byte(fields: Sequence[str]) -> tuple[int, int] | None:

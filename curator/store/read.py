@@ -8,12 +8,21 @@ from typing import Any
 
 import tomli
 
+try:  # a compiled parser for the files tomli would accept; tomli stays the reference
+    import toml_rs
+except ImportError:  # pragma: no cover - toml-rs is a dependency
+    toml_rs = None
+
 from curator.core.problems import Problem
 from curator.store import validate
 from curator.store.tomltext import scan
 
 MAX_BYTES = 2 * 1024 * 1024
 CONFLICT = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})( |$)", re.MULTILINE)
+# toml-rs recurses on the machine stack (a nesting 10^4 deep crashes the process), so it is
+# given only texts that cannot nest deeper than tomli itself reads (about 450 levels); a level
+# takes a '[', a '{' or a '.', so fewer of them than this bounds the depth
+FAST_NESTING = 300
 KEY_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -48,7 +57,7 @@ def read(kind: str, file: str, raw: bytes) -> Read:
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         return broken("not-utf8", f"not valid UTF-8 (byte {err.start})", line)
-    marker = CONFLICT.search(raw)
+    marker = conflict_marker(raw)
     if marker:
         line = raw.count(b"\n", 0, marker.start()) + 1
         return broken(
@@ -59,7 +68,7 @@ def read(kind: str, file: str, raw: bytes) -> Read:
     if not text.strip():
         return broken("empty-file", "file is empty")
     try:
-        data = tomli.loads(text)
+        data = parse_toml(text)
     except tomli.TOMLDecodeError as err:
         message = getattr(err, "msg", str(err)).split(" (at ")[0]
         return broken("toml-syntax", f"not valid TOML: {message}", getattr(err, "lineno", None))
@@ -75,6 +84,34 @@ def read(kind: str, file: str, raw: bytes) -> Read:
         for path, code, message in issues
     )
     return Read(None, None, problems)
+
+
+def parse_toml(text: str) -> dict[str, Any]:
+    """What tomli makes of `text` (raising its errors, with their line numbers), five times
+    faster: toml-rs parses the texts it can, and tomli explains the ones it refuses. A test
+    holds the two equal on every file and on generated ones."""
+    if toml_rs is not None and suits_toml_rs(text):
+        try:
+            return toml_rs.loads(text, toml_version="1.1.0")
+        except Exception:  # any refusal is tomli's to explain (or to accept)
+            pass
+    return tomli.loads(text)
+
+
+def suits_toml_rs(text: str) -> bool:
+    """Texts toml-rs is given: not nested deep enough to crash it, no byte-order mark (which it
+    skips and TOML does not allow)."""
+    return text.count("[") + text.count("{") + text.count(
+        "."
+    ) < FAST_NESTING and not text.startswith("\ufeff")
+
+
+def conflict_marker(raw: bytes) -> re.Match[bytes] | None:
+    """The first merge conflict marker line in `raw`, if any."""
+    # the regular expression tries every line start; `in` (5x faster) rules nearly all out
+    if b"<<<<<<<" in raw or b"=======" in raw or b">>>>>>>" in raw or b"|||||||" in raw:
+        return CONFLICT.search(raw)
+    return None
 
 
 def locate(problem: Problem, text: str) -> Problem:
