@@ -15,7 +15,7 @@ import tomli
 from gitrepo import new_repo
 
 from curator.core.diff import diff_lists
-from curator.store import cache, git, validate
+from curator.store import cache, git, incremental, validate
 from curator.store.load import build, load
 from curator.store.schemas import KINDS
 from curator.store.source import DEFINITIONS, kind_of, walk
@@ -151,11 +151,11 @@ def test_a_new_tool_version_discards_the_cache(lst, trusting, monkeypatch):
 
 
 def definitions(root: Path, checked: bool = True):
-    return load(root, folders=DEFINITIONS, watch=None if checked else cache.Unchecked())
+    return load(root, folders=DEFINITIONS, watch=None if checked else incremental.Unchecked())
 
 
 def plain_definitions(root: Path, checked: bool = True):
-    return build(walk(root, DEFINITIONS), watch=None if checked else cache.Unchecked())
+    return build(walk(root, DEFINITIONS), watch=None if checked else incremental.Unchecked())
 
 
 @pytest.mark.parametrize("checked", [True, False])
@@ -328,9 +328,9 @@ def test_the_incremental_check_agrees_with_a_full_load(tmp_path, trusting):
     root = generated(tmp_path / "list")
     for name, mutate in _mutations(root):
         mutate()
-        found = cache.check(root)
+        found = incremental.check(root)
         assert (found.problems, found.files, found.broken) == plain(root), name
-        again = cache.check(root)  # the remembered answer
+        again = incremental.check(root)  # the remembered answer
         assert (again.problems, again.files, again.broken) == plain(root), name
 
 

@@ -7,6 +7,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from curator import __version__
 from curator.cli import common
@@ -82,4 +83,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
 
 
-__all__ = ["common", "main", "parser", "verb_of"]
+def run() -> NoReturn:
+    """The `curator` command: `main`, then out at once. Tearing down what a check of 10^5
+    files built, object by object, takes a tenth of a second the system does in one go."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (`curator log | head`): nothing to tell
+        pass
+    os._exit(code)
+
+
+__all__ = ["common", "main", "parser", "run", "verb_of"]

@@ -7,7 +7,7 @@ import sys
 
 from curator.cli.common import add_format, add_list, list_root, print_json, print_problems
 from curator.core.problems import CuratorError
-from curator.store import cache, identity
+from curator.store import cache, identity, incremental
 from curator.store.atomic import clean_stale_temps
 from curator.store.edit import create_control
 from curator.store.load import load
@@ -50,7 +50,7 @@ def register(verbs: argparse._SubParsersAction) -> None:
 
 def check(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded = cache.check(root)
+    loaded = incremental.check(root)
     if args.format == "json":
         print_json(
             {
@@ -73,7 +73,7 @@ def fmt(args: argparse.Namespace) -> int:
     root = list_root(args)
     if not args.check:
         clean_stale_temps(root)
-    loaded = cache.check(root)
+    loaded = incremental.check(root)
     changes = list(cache.unformatted(root, loaded.usable))
     for change in changes:
         if args.check:

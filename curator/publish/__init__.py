@@ -18,7 +18,7 @@ from curator.core.publication import Change
 from curator.publish.render import Against, Renderer, default_renderer
 from curator.store import git
 from curator.store.atomic import current_digest, write_atomic
-from curator.store.cache import Unchecked
+from curator.store.incremental import Unchecked
 from curator.store.source import DEFINITIONS
 
 MANIFEST = ".curator-publish"

@@ -31,14 +31,12 @@ import marshal
 import mmap
 import os
 import pickle
-import re
 import shutil
 import struct
 import time
 import zlib
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -48,17 +46,21 @@ import platformdirs
 from curator import __version__
 from curator.core.problems import Problem
 from curator.store import read as reader
-from curator.store import source, write
+from curator.store import write
 from curator.store.atomic import write_atomic
 from curator.store.read import Read
 from curator.store.schemas import schema_digest
-from curator.store.source import Entry, kind_of, read_file, walk, with_bytes
+from curator.store.source import Entry, kind_of, read_file, with_bytes
 
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"curator cache\n"
 RACY_NS = 2 * 10**9
 KEEP_LISTS = 64  # lists whose caches are kept; the least recently written go first
-FOLDERS = ("list", "controls", "catalogue", "discussion", "public-comments")
+# what was said about the list (10^5 files) is kept in BUCKETS sections a folder, by a hash of
+# the path, so that processes can share a check: each owns some buckets (store.incremental)
+SAID = ("discussion", "public-comments")
+BUCKETS = 4
+SECTIONS = ("list", "controls", "catalogue", *(f"{s}.{b}" for s in SAID for b in range(BUCKETS)))
 STAMP = struct.Struct("<QqqQ")  # size, mtime_ns, ctime_ns, inode; a git blob id follows
 ALL = "#controls"  # a check that went through every control depends on all of them
 NO_BLOB = bytes(20)
@@ -131,7 +133,17 @@ def folder() -> Path:
 
 STORE_CODE = tuple(
     f"store/{name}.py"
-    for name in ("read", "validate", "tomltext", "write", "schemas", "source", "load", "cache")
+    for name in (
+        "read",
+        "validate",
+        "tomltext",
+        "write",
+        "schemas",
+        "source",
+        "load",
+        "cache",
+        "incremental",
+    )
 )
 
 
@@ -153,9 +165,16 @@ def validity() -> list[str]:
 
 
 def folder_of(path: str) -> str:
-    """The section a list file belongs to: 'list' or its top folder."""
+    """The section a list file belongs to: 'list', its top folder, or one bucket of it."""
     slash = path.find("/")
-    return path[:slash] if slash > 0 else "list"
+    if slash <= 0:
+        return "list"
+    top = path[:slash]
+    return f"{top}.{bucket_of(path)}" if top in SAID else top
+
+
+def bucket_of(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8", "surrogateescape")) % BUCKETS
 
 
 def _stamp(entry: Entry) -> bytes:
@@ -177,6 +196,8 @@ class ListCache(ReadCache):
         self.sections: dict[str, Any] = {}  # name: decoded content
         self.dirty: set[str] = set()
         self.used: dict[str, set[Key]] = defaultdict(set)  # results looked up, per folder
+        self.owns: Callable[[str], bool] = _everything  # the sections this process may write
+        self.parallel = True  # parse many new files in a process per core
 
     @classmethod
     def of(cls, root: Path) -> ListCache | None:
@@ -318,7 +339,7 @@ class ListCache(ReadCache):
 
     def _parse_all(self, jobs: list[tuple[str, str, str, bytes]]) -> list[Read]:
         """Parse new files: in one process per core when there are many (a first run)."""
-        if len(jobs) < POOL_FROM or not _can_fork():
+        if len(jobs) < POOL_FROM or not self.parallel or not _can_fork():
             return [self.parse(*job) for job in jobs]
         import concurrent.futures
         import multiprocessing
@@ -345,7 +366,7 @@ class ListCache(ReadCache):
         whose stamp is the one recorded, with content known to be canonical, is not read."""
         canonical = self.canonical()
         stamps: dict[str, bytes] = {}
-        for name in FOLDERS:
+        for name in SECTIONS:
             stamps.update(self.stamps_of(name))
         top = str(self.root)
         for rel in paths:
@@ -376,7 +397,7 @@ class ListCache(ReadCache):
         found = self.sections[name]
         part, _, folder = name.partition("-")
         if part == "canonical":  # the contents some file still has
-            held = {seen[STAMP.size :] for f in FOLDERS for seen in self.stamps_of(f).values()}
+            held = {seen[STAMP.size :] for f in SECTIONS for seen in self.stamps_of(f).values()}
             return {(kind, blob) for kind, blob in found if blob in held}
         if part != "results":
             return found
@@ -399,7 +420,7 @@ class ListCache(ReadCache):
             if blob is None:
                 return None
             blobs[entry.path] = blob
-        return _state([e.path for e in entries], blobs)
+        return state_digest([e.path for e in entries], blobs)
 
     def built(self, name: str, state: bytes) -> Any:
         """The list `keep_built` kept under `name` from files in `state`, or None."""
@@ -420,6 +441,8 @@ class ListCache(ReadCache):
             return
         new = not self.where.exists()
         for name in sorted(self.dirty):
+            if not self.owns(name):
+                continue
             with gc_paused():
                 self._write(name, marshal.dumps(self._content(name)))
         self.dirty.clear()
@@ -430,6 +453,10 @@ class ListCache(ReadCache):
         data = b"".join([MAGIC, self._header(name), struct.pack("<I", zlib.crc32(body)), body])
         with contextlib.suppress(OSError):
             write_atomic(self.where / f"{name}.cache", data)
+
+
+def _everything(name: str) -> bool:
+    return True
 
 
 def _can_fork() -> bool:
@@ -479,306 +506,7 @@ def unformatted(root: Path, paths: Iterable[str]) -> Iterator[write.Reformat]:
         yield from files.unformatted(paths)
 
 
-# ---------------------------------------------------------------- the incremental check
-
-
-@dataclass(frozen=True)
-class Checked:
-    """What `curator check` reports: the problems, how many files, which could not be used."""
-
-    problems: tuple[Problem, ...]
-    files: int
-    broken: tuple[str, ...]
-    paths: tuple[str, ...]  # every file looked at
-
-    @property
-    def usable(self) -> list[str]:
-        """The list files that loaded cleanly (the ones `fmt` may rewrite), sorted."""
-        broken = set(self.broken)
-        return sorted(p for p in self.paths if kind_of(p) is not None and p not in broken)
-
-
-class Watch:
-    """For `load.build`: runs the cross-file checks of the files that need it, noting which
-    controls each looked at; answers the others with what they reported last time."""
-
-    def __init__(self, rerun: set[str], remembered: Mapping[str, bytes], found: Mapping) -> None:
-        self.rerun = rerun
-        self.remembered = remembered  # the files the last check saw
-        self.found = found  # path: (broken, problems, checked) for files that had problems
-        self.seen: dict[str, tuple[set[str], list[Problem]]] = {}
-
-    def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
-        if file in self.remembered and file not in self.rerun:
-            last = self.found.get(file)
-            return [Problem(*p) for p in last[2]] if last else []
-        seen: set[str] = set()
-        reported = list(run(lambda controls: _seen(controls, seen)))
-        self.seen[file] = (seen, reported)
-        return reported
-
-
-class Unchecked(Watch):
-    """For a list loaded in part (a diff's changed controls): cross-file checks would report
-    references to the files left out, so none is run; each file's own problems still are."""
-
-    def __init__(self) -> None:
-        super().__init__(set(), {}, {})
-
-    def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
-        return []
-
-
-def _seen(controls: Any, seen: set[str]) -> Any:
-    return _SeenIds(controls, seen) if isinstance(controls, Set) else _SeenMap(controls, seen)
-
-
-class _Noting:
-    """What a check is given of the controls, noting which ids it asked about (ALL: it went
-    through every one)."""
-
-    def __init__(self, inner: Any, seen: set[str]) -> None:
-        self.inner, self.seen = inner, seen
-
-    def __contains__(self, key: object) -> bool:
-        self.seen.add(str(key))
-        return key in self.inner
-
-    def __iter__(self) -> Iterator:
-        self.seen.add(ALL)
-        return iter(self.inner)
-
-    def __len__(self) -> int:
-        self.seen.add(ALL)
-        return len(self.inner)
-
-
-class _SeenMap(_Noting, Mapping):
-    """The controls by id."""
-
-    def __getitem__(self, key: Any) -> Any:
-        self.seen.add(str(key))
-        return self.inner[key]
-
-
-class _SeenIds(_Noting, Set):
-    """The control ids."""
-
-
-def check(root: Path) -> Checked:
-    """The problems `load(root)` finds, its file count and broken files — reusing what the
-    last check found for every file whose content, and whose controls, did not change."""
-    from curator.store.load import build, load
-
-    files = ListCache.of(root)
-    if files is None:
-        loaded = load(root)
-        paths = tuple(e.path for e in walk(Path(root), read=False))
-        return Checked(loaded.problems, loaded.files, tuple(sorted(loaded.broken)), paths)
-    with files, gc_paused():
-        return _IncrementalCheck(files, build).run()
-
-
-def _problem_tuple(p: Problem) -> tuple:
-    return (p.file, p.line, p.key, p.code, p.message)
-
-
-class _IncrementalCheck:
-    """One check. Its memory, per file: "checked-files" (path: blob id, then the control files
-    its checks looked at, each between NULs) and "checked-problems" (path: broken, problems,
-    the checks' problems — only for files that had any); "checked-summary" is the last result
-    with a digest of every file's path and content."""
-
-    def __init__(self, files: ListCache, build: Callable[..., Any]) -> None:
-        self.files = files
-        self.build = build
-
-    def run(self) -> Checked:
-        files = self.files
-        paths, items, blobs, unreadable = self._blobs()
-        state = None if unreadable else _state(paths, blobs)
-        summary = files._section("checked-summary", dict)
-        if state is not None and summary.get("state") == state:
-            return Checked(
-                tuple(Problem(*p) for p in summary["problems"]),
-                summary["files"],
-                tuple(summary["broken"]),
-                tuple(paths),
-            )
-        remembered = files._section("checked-files", dict)
-        found = files._section("checked-problems", dict)
-        rerun = self._rerun(paths, blobs, remembered)
-        chosen = [
-            _entry_of(p, items[p])
-            for p in paths
-            if p in rerun or p == "list.toml" or p.startswith("controls/")
-        ]
-        watch = Watch(rerun, remembered, found)
-        built = self.build(self._resolved(chosen, len(rerun) > MANY), watch=watch)
-        return self._record(paths, chosen, blobs, built, watch, state)
-
-    def _blobs(self) -> tuple[list[str], dict[str, Any], dict[str, bytes], bool]:
-        """Every file of the list in walk order, each as an entry or, when its stamp is the one
-        recorded, as (path on disk, stat) with its blob id taken from the stamp; the blob ids
-        of the files that can be read; whether any cannot. The loop is the whole cost of a
-        check when nothing changed: 10^5 files, one stat each, no objects it can avoid."""
-        files = self.files
-        trusted_before = time.time_ns() - RACY_NS
-        stamps: dict[str, bytes] = {}
-        for name in FOLDERS:
-            stamps.update(files.stamps_of(name))
-        pack, size, stat = STAMP.pack, STAMP.size, os.stat
-        paths: list[str] = []
-        items: dict[str, Any] = {}
-        blobs: dict[str, bytes] = {}
-        unreadable = False
-        for found in source.files(files.root, read=False):
-            if type(found) is tuple:
-                path, where = found
-                try:
-                    st = stat(where)
-                except OSError:
-                    found = source.walk_file(path, where)
-                else:
-                    seen = stamps.get(path)
-                    if seen is not None and seen.startswith(
-                        pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-                    ):
-                        paths.append(path)
-                        items[path] = (where, st)
-                        blobs[path] = seen[size:]
-                        continue
-                    found = source.stat_entry(path, where, st)
-            entry = found
-            if entry.problem is None and kind_of(entry.path) is not None:
-                entry = with_bytes(entry)
-                if entry.raw is not None:
-                    blobs[entry.path] = _blob(entry.raw)
-                    files.remember(entry, blobs[entry.path], trusted_before)
-            unreadable = unreadable or entry.problem is not None
-            paths.append(entry.path)
-            items[entry.path] = entry
-        return paths, items, blobs, unreadable
-
-    def _rerun(
-        self, paths: list[str], blobs: dict[str, bytes], remembered: dict[str, bytes]
-    ) -> set[str]:
-        """Files whose problems may differ from last time: new or changed, looked at a control
-        that changed, or every file when list.toml changed. Files never remembered (unreadable
-        ones, files of no known kind) are always among them."""
-        last_list = remembered.get("list.toml")
-        if last_list is None or last_list[:20] != blobs.get("list.toml"):
-            return set(paths)
-        rerun = {
-            p
-            for p in paths
-            if not (last := remembered.get(p)) or not last.startswith(blobs.get(p, NO_BLOB))
-        }
-        gone = remembered.keys() - blobs.keys()
-        controls = [p for p in rerun | gone if p.startswith("controls/")]
-        if controls:
-            names = b"|".join(re.escape(p.encode()) for p in [*controls, ALL])
-            looked_at = re.compile(b"\0(?:" + names + b")\0").search
-            rerun.update(
-                path for path, last in remembered.items() if len(last) > 21 and looked_at(last, 20)
-            )
-        return rerun & set(paths) | {"list.toml"}
-
-    def _resolved(self, chosen: list[Entry], many: bool) -> Iterator[Entry]:
-        """list.toml and the controls through the cache; a few other files parsed from disk,
-        so that their folders' results (10^8 bytes) need not be decoded, many through the
-        cache too (a first check leaves the cache warm for `load`)."""
-        files = self.files
-        cached = ("list", "controls", "catalogue", "discussion", "public-comments")[
-            : 5 if many else 2
-        ]
-        yield from files.resolve(e for e in chosen if folder_of(e.path) in cached)
-        for entry in chosen:
-            if folder_of(entry.path) in cached:
-                continue
-            kind = kind_of(entry.path)
-            if entry.problem is not None or kind is None:
-                yield entry
-                continue
-            entry = with_bytes(entry)
-            if entry.raw is None:
-                yield entry
-            else:
-                result = reader.read(kind, entry.path, entry.raw)
-                yield Entry(entry.path, entry.raw, None, entry.stamp, result)
-
-    def _record(
-        self,
-        paths: list[str],
-        chosen: list[Entry],
-        blobs: dict[str, bytes],
-        built: Any,
-        watch: Watch,
-        state: bytes | None,
-    ) -> Checked:
-        """The rebuilt files' problems with the remembered ones of the rest; remember them."""
-        files = self.files
-        remembered: dict[str, bytes] = files.sections["checked-files"]
-        found: dict[str, tuple] = files.sections["checked-problems"]
-        present = set(paths)
-        rebuilt = {e.path for e in chosen}
-        by_file: dict[str, list[Problem]] = defaultdict(list)
-        for p in built.problems:
-            by_file[p.file].append(p)
-        leaving = (remembered.keys() - present) | (rebuilt & remembered.keys())
-        old = {p: remembered.pop(p) for p in leaving}
-        old_found = {p: found.pop(p) for p in (found.keys() - present) | (rebuilt & found.keys())}
-        problems: list[Problem] = list(built.problems)
-        broken = set(built.broken)
-        for path, (was_broken, kept, _) in found.items():
-            if path not in rebuilt:
-                problems.extend(Problem(*p) for p in kept)
-                if was_broken:
-                    broken.add(path)
-        for path in rebuilt:
-            blob = blobs.get(path)
-            if blob is None:
-                continue  # unreadable, or of no known kind: looked at afresh every time
-            mine = by_file.get(path, [])
-            if path in watch.seen:
-                seen, reported = watch.seen[path]
-                lines = {(p.key, p.code, p.message): p.line for p in mine}
-                checked = tuple(
-                    (p.file, lines.get((p.key, p.code, p.message)), p.key, p.code, p.message)
-                    for p in reported
-                )
-                deps = sorted(d if d == ALL else f"controls/{d}.toml" for d in seen)
-            elif path in old and path not in watch.rerun:  # answered from memory
-                checked = old_found.get(path, (False, (), ()))[2]
-                deps = _deps(old[path])
-            else:
-                checked, deps = (), []
-            remembered[path] = blob + b"\0" + b"".join(d.encode() + b"\0" for d in deps)
-            if mine or checked or path in built.broken:
-                found[path] = (path in built.broken, tuple(map(_problem_tuple, mine)), checked)
-        from curator.store.load import _order
-
-        ordered = tuple(sorted(problems, key=_order))
-        result = Checked(ordered, len(paths), tuple(sorted(broken)), tuple(paths))
-        files.sections["checked-summary"] = {
-            "state": state,
-            "problems": [_problem_tuple(p) for p in ordered],
-            "files": result.files,
-            "broken": list(result.broken),
-        }
-        files.dirty.update(("checked-files", "checked-problems", "checked-summary"))
-        return result
-
-
-def _deps(record: bytes) -> list[str]:
-    return [d.decode() for d in record[21:].split(b"\0") if d]
-
-
-def _entry_of(path: str, item: Any) -> Entry:
-    return item if isinstance(item, Entry) else source.stat_entry(path, *item)
-
-
-def _state(paths: list[str], blobs: dict[str, bytes]) -> bytes:
+def state_digest(paths: list[str], blobs: dict[str, bytes]) -> bytes:
     """A digest of every file's path and content (a file with no blob id: 20 zeros)."""
     names = "\0".join(paths).encode("utf-8", "surrogateescape")
     contents = b"".join([blobs.get(p, NO_BLOB) for p in paths])

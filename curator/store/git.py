@@ -22,7 +22,8 @@ from pathlib import Path
 
 from curator.core.model import ControlList
 from curator.core.problems import CuratorError, Problem
-from curator.store.cache import ListCache, ReadCache, Unchecked, Watch, gc_paused
+from curator.store.cache import ListCache, ReadCache, gc_paused
+from curator.store.incremental import Unchecked, Watch
 from curator.store.load import build, load
 from curator.store.read import MAX_BYTES, Read
 from curator.store.source import DEFINITIONS, FOLDERS, Entry, kind_of

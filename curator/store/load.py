@@ -12,7 +12,7 @@ from curator.core import checks, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, SLUG_ID, TRACKING_NUMBER
 from curator.core.model import ControlList
 from curator.core.problems import Problem
-from curator.store import cache
+from curator.store import cache, incremental
 from curator.store import read as reader
 from curator.store.source import DEFINITIONS, FOLDERS, Entry, kind_of, walk
 
@@ -23,7 +23,7 @@ def load(
     root: Path,
     reader_fn=reader.read,
     folders: Sequence[str] = FOLDERS,
-    watch: cache.Watch | None = None,
+    watch: incremental.Watch | None = None,
 ) -> ControlList:
     """The list in folder `root` as it is on disk (list.toml and `folders`, by default all;
     `watch` as in `build`).
@@ -52,10 +52,10 @@ def load_about(root: Path, control_id: str) -> ControlList:
     control's discussion — not 10^5 comments on the others. No cross-file checks are run (a
     verb does its own; `check` reports the rest). An id that is not a control's reads no
     discussion (the verb then says the control is unknown)."""
-    loaded = load(root, folders=DEFINITIONS, watch=cache.Unchecked())
+    loaded = load(root, folders=DEFINITIONS, watch=incremental.Unchecked())
     if not CONTROL_ID.fullmatch(control_id) or control_id not in loaded.controls:
         return loaded
-    said = load(root, folders=(f"discussion/{control_id}",), watch=cache.Unchecked())
+    said = load(root, folders=(f"discussion/{control_id}",), watch=incremental.Unchecked())
     return replace(
         loaded,
         comments=said.comments,
@@ -64,17 +64,19 @@ def load_about(root: Path, control_id: str) -> ControlList:
     )
 
 
-def _kept_as(folders: Sequence[str], watch: cache.Watch | None) -> str | None:
+def _kept_as(folders: Sequence[str], watch: incremental.Watch | None) -> str | None:
     """The name a load's result is kept under, if it is kept: the definitions, checked or not
     (what the TUI's first screen and `publish` read); a whole list is too large to rewrite
     on every change."""
-    if tuple(folders) != DEFINITIONS or (watch is not None and type(watch) is not cache.Unchecked):
+    if tuple(folders) != DEFINITIONS or (
+        watch is not None and type(watch) is not incremental.Unchecked
+    ):
         return None
     return "definitions" if watch is None else "definitions-unchecked"
 
 
 def build(
-    entries: Iterable[Entry], reader_fn=reader.read, watch: cache.Watch | None = None
+    entries: Iterable[Entry], reader_fn=reader.read, watch: incremental.Watch | None = None
 ) -> ControlList:
     """The list from its files. `watch` (store.cache.check) runs the cross-file checks of the
     files that need it and answers the others from what the same checks found last time."""
@@ -198,7 +200,7 @@ def build(
     )
 
 
-def _checked(watch: cache.Watch | None, file: str, run) -> Iterable[Problem]:
+def _checked(watch: incremental.Watch | None, file: str, run) -> Iterable[Problem]:
     """`run(seen)`: one file's cross-file checks, where `seen` wraps what they are given of the
     controls (the id set or the records by id). A watch runs them only when that changed."""
     return run(_unwatched) if watch is None else watch.check(file, run)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import tomli
-
-try:  # a compiled parser for the files tomli would accept; tomli stays the reference
-    import toml_rs
-except ImportError:  # pragma: no cover - toml-rs is a dependency
-    toml_rs = None
 
 from curator.core.problems import Problem
 from curator.store import validate
@@ -90,12 +87,23 @@ def parse_toml(text: str) -> dict[str, Any]:
     """What tomli makes of `text` (raising its errors, with their line numbers), five times
     faster: toml-rs parses the texts it can, and tomli explains the ones it refuses. A test
     holds the two equal on every file and on generated ones."""
-    if toml_rs is not None and suits_toml_rs(text):
+    fast = _toml_rs()
+    if fast is not None and suits_toml_rs(text):
         try:
-            return toml_rs.loads(text, toml_version="1.1.0")
+            return fast(text, toml_version="1.1.0")
         except Exception:  # any refusal is tomli's to explain (or to accept)
             pass
     return tomli.loads(text)
+
+
+@cache
+def _toml_rs() -> Callable[..., dict[str, Any]] | None:
+    """toml-rs's parser, imported when first wanted (a check with nothing new parses nothing)."""
+    try:
+        import toml_rs
+    except ImportError:  # pragma: no cover - toml-rs is a dependency
+        return None
+    return toml_rs.loads
 
 
 def suits_toml_rs(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -72,11 +73,15 @@ def walk(root: Path, folders: Sequence[str] = FOLDERS, read: bool = True) -> Ite
 
 
 def files(
-    root: Path, folders: Sequence[str] = FOLDERS, read: bool = True
+    root: Path,
+    folders: Sequence[str] = FOLDERS,
+    read: bool = True,
+    listings: Listings | None = None,
 ) -> Iterator[Entry | tuple[str, str]]:
     """`walk` before it touches a file: (path in the list, path on disk) for a plain file, an
-    entry for a link (judged here, read if `read`). For callers that stat 10^5 files themselves.
-    A folder may be nested (`discussion/3A090`: one control's discussion)."""
+    entry for a link (judged here, read if `read`). For callers that stat 10^5 files themselves;
+    `listings` remembers what each folder held. A folder may be nested (`discussion/3A090`: one
+    control's discussion)."""
     root = root.resolve()
     top = root / "list.toml"
     if top.is_symlink():
@@ -96,37 +101,114 @@ def files(
             None,
         )
         if linked is not None:
-            yield _entry(root, linked, read)
+            keep = listings.keep if listings is not None else None
+            if keep is None or keep(linked.relative_to(root).as_posix()):
+                yield _entry(root, linked, read)
             continue
         if base.is_dir():
-            yield from _tree(root, f"{folder}/", str(base), read)
+            yield from _tree(root, f"{folder}/", str(base), read, listings)
 
 
-def _tree(root: Path, rel: str, here: str, read: bool) -> Iterator[Entry | tuple[str, str]]:
+class Listings:
+    """What the walk found in each folder — its .toml files and its subfolders, by name — kept
+    with the folder's stat stamp and reused while the stamp is unchanged: adding, removing or
+    renaming an entry moves a folder's mtime and ctime. A stamp less than `racy_ns` old is not
+    trusted (another change in the same clock tick would look the same), and a folder holding a
+    link is always listed afresh (links are judged on every walk). `keep` (a path in the list:
+    walk it?) limits the walk to some files, and the listings to those."""
+
+    def __init__(
+        self, known: dict[str, tuple], racy_ns: int, keep: Callable[[str], bool] | None = None
+    ) -> None:
+        self.known = known  # folder on disk: (mtime_ns, ctime_ns, inode, files, subfolders)
+        self.trusted_before = time.time_ns() - racy_ns
+        self.keep = keep
+        self.visited: set[str] = set()
+        self.changed = False
+
+    def listing(self, here: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """(files, subfolders) of `here` as last listed, if it cannot have changed since."""
+        self.visited.add(here)
+        seen = self.known.get(here)
+        if seen is None:
+            return None
+        try:
+            st = os.stat(here)
+        except OSError:
+            return None
+        if (st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != seen[:3]:
+            return None
+        return seen[3], seen[4]
+
+    def stamp(self, here: str) -> tuple[int, int, int] | None:
+        """Taken before listing `here`: a change while it is listed makes it stale, not lost."""
+        try:
+            st = os.stat(here)
+        except OSError:
+            return None
+        if max(st.st_mtime_ns, st.st_ctime_ns) >= self.trusted_before:
+            return None
+        return st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+    def remember(self, here: str, stamp: tuple | None, files: list[str], subs: list[str]) -> None:
+        self.changed = True
+        if stamp is None:
+            self.known.pop(here, None)
+        else:
+            self.known[here] = (*stamp, tuple(files), tuple(subs))
+
+    def walked(self) -> dict[str, tuple] | None:
+        """The listings of the folders this walk went through (a folder gone is forgotten), or
+        None when they are the ones it was given."""
+        if not self.changed and self.visited.issuperset(self.known):
+            return None
+        return {here: self.known[here] for here in self.visited if here in self.known}
+
+
+def _tree(
+    root: Path, rel: str, here: str, read: bool, listings: Listings | None = None
+) -> Iterator[Entry | tuple[str, str]]:
     """One folder in name order: linked subfolders (refused), its .toml files, then each
-    subfolder. One scandir per folder, no Path objects per file, and each entry's type from
-    the directory itself (d_type): a list has 10^5 files. Lazy, so that a caller can stop
-    after the first N files."""
+    subfolder. One scandir per folder (none when `listings` knows it unchanged), no Path
+    objects per file, and each entry's type from the directory itself (d_type): a list has
+    10^5 files. Lazy, so that a caller can stop after the first N files."""
+    known = listings.listing(here) if listings is not None else None
+    if known is not None:
+        names, subnames = known
+        for name in names:
+            yield rel + name, f"{here}/{name}"
+        for name in subnames:
+            yield from _tree(root, f"{rel}{name}/", f"{here}/{name}", read, listings)
+        return
+    stamp = listings.stamp(here) if listings is not None else None
     try:
         with os.scandir(here) as found:
             names = sorted(found, key=_name)
     except OSError:
         return
-    subfolders, files = [], []
+    keep = listings.keep if listings is not None else None
+    subfolders, files, linked = [], [], False
     for e in names:
         if e.is_symlink():
+            linked = True
             if _is_dir(e):
-                yield _entry(root, Path(e.path), read)
+                if keep is None or keep(rel + e.name):
+                    yield _entry(root, Path(e.path), read)
             elif e.name.endswith(".toml") and not e.name.startswith("."):
                 files.append(e)
         elif e.is_dir(follow_symlinks=False):
             subfolders.append(e)
         elif e.name.endswith(".toml") and not e.name.startswith("."):
             files.append(e)
+    if keep is not None:
+        files = [e for e in files if keep(rel + e.name)]
+    if listings is not None:
+        kept = None if linked else stamp
+        listings.remember(here, kept, [e.name for e in files], [e.name for e in subfolders])
     for e in files:
         yield _entry(root, Path(e.path), read) if e.is_symlink() else (rel + e.name, e.path)
     for e in subfolders:
-        yield from _tree(root, f"{rel}{e.name}/", e.path, read)
+        yield from _tree(root, f"{rel}{e.name}/", e.path, read, listings)
 
 
 _name = attrgetter("name")

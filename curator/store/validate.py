@@ -14,11 +14,6 @@ from curator.store.schemas import schema
 if TYPE_CHECKING:  # imported when a file fails: every check would pay for it otherwise
     import jsonschema
 
-try:  # the fast path; jsonschema alone gives the same answers, only slower
-    import jsonschema_rs
-except ImportError:  # pragma: no cover - jsonschema-rs is a dependency
-    jsonschema_rs = None
-
 Issue = tuple[tuple[str | int, ...], str, str]  # key path, code, message
 INT64 = (-(2**63), 2**63 - 1)
 
@@ -55,7 +50,12 @@ def iso_datetime(value: dt.datetime) -> str:
 
 @cache
 def _fast(kind: str) -> Any:
-    return jsonschema_rs.validator_for(schema(kind)) if jsonschema_rs else None
+    """The fast path, imported when first wanted; jsonschema alone gives the same answers."""
+    try:
+        import jsonschema_rs
+    except ImportError:  # pragma: no cover - jsonschema-rs is a dependency
+        return None
+    return jsonschema_rs.validator_for(schema(kind))
 
 
 @cache

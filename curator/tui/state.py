@@ -23,7 +23,7 @@ from curator.store import discussion as store_discussion
 from curator.store import git, identity, repo, rest
 from curator.store import public as store_public
 from curator.store import sync as store_sync
-from curator.store.cache import Unchecked
+from curator.store.incremental import Unchecked
 from curator.store.load import load
 from curator.store.source import DEFINITIONS, files, signature
 from curator.tui import text

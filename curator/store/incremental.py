@@ -1,0 +1,503 @@
+"""`curator check`, incremental and shared between processes.
+
+`check` is `load(root)`'s problems computed incrementally: it remembers, per file, the problems
+found and which controls its cross-file checks looked at (`Watch`), and re-runs the real
+`load.build` over list.toml, the controls and only the files whose content — or whose
+controls — changed.
+
+A large list is checked by a process per core (`Shard`). Every process reads the definitions
+(list.toml, the controls, the catalogue); the files of what was said (discussion, public
+comments: 10^5 of them) are dealt out by a hash of their path, the same hash that splits their
+cache sections into buckets, so each process reads, checks and remembers its own share and
+writes only its own cache files. This holds because a said file's problems depend on that file
+and the definitions alone (a test compares a shared check with a single one). A process that
+fails has its share checked again by the first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import re
+import signal
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from curator.core.problems import Problem
+from curator.store import cache, source
+from curator.store import read as reader
+from curator.store.cache import (
+    ALL,
+    MANY,
+    NO_BLOB,
+    SAID,
+    SECTIONS,
+    STAMP,
+    ListCache,
+    _blob,
+    bucket_of,
+    gc_paused,
+    state_digest,
+)
+from curator.store.source import Entry, kind_of, walk, with_bytes
+
+SHARED_FROM = 5000  # files in a list from which its check is shared between processes
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `curator check` reports: the problems, how many files, which could not be used."""
+
+    problems: tuple[Problem, ...]
+    files: int
+    broken: tuple[str, ...]
+    paths: tuple[str, ...]  # every file looked at
+
+    @property
+    def usable(self) -> list[str]:
+        """The list files that loaded cleanly (the ones `fmt` may rewrite), sorted."""
+        broken = set(self.broken)
+        return sorted(p for p in self.paths if kind_of(p) is not None and p not in broken)
+
+
+class Watch:
+    """For `load.build`: runs the cross-file checks of the files that need it, noting which
+    controls each looked at; answers the others with what they reported last time."""
+
+    def __init__(self, rerun: set[str], remembered: Mapping[str, bytes], found: Mapping) -> None:
+        self.rerun = rerun
+        self.remembered = remembered  # the files the last check saw
+        self.found = found  # path: (broken, problems, checked) for files that had problems
+        self.seen: dict[str, tuple[set[str], list[Problem]]] = {}
+
+    def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
+        if file in self.remembered and file not in self.rerun:
+            last = self.found.get(file)
+            return [Problem(*p) for p in last[2]] if last else []
+        seen: set[str] = set()
+        reported = list(run(lambda controls: _seen(controls, seen)))
+        self.seen[file] = (seen, reported)
+        return reported
+
+
+class Unchecked(Watch):
+    """For a list loaded in part (a diff's changed controls): cross-file checks would report
+    references to the files left out, so none is run; each file's own problems still are."""
+
+    def __init__(self) -> None:
+        super().__init__(set(), {}, {})
+
+    def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
+        return []
+
+
+def _seen(controls: Any, seen: set[str]) -> Any:
+    return _SeenIds(controls, seen) if isinstance(controls, Set) else _SeenMap(controls, seen)
+
+
+class _Noting:
+    """What a check is given of the controls, noting which ids it asked about (ALL: it went
+    through every one)."""
+
+    def __init__(self, inner: Any, seen: set[str]) -> None:
+        self.inner, self.seen = inner, seen
+
+    def __contains__(self, key: object) -> bool:
+        self.seen.add(str(key))
+        return key in self.inner
+
+    def __iter__(self) -> Iterator:
+        self.seen.add(ALL)
+        return iter(self.inner)
+
+    def __len__(self) -> int:
+        self.seen.add(ALL)
+        return len(self.inner)
+
+
+class _SeenMap(_Noting, Mapping):
+    """The controls by id."""
+
+    def __getitem__(self, key: Any) -> Any:
+        self.seen.add(str(key))
+        return self.inner[key]
+
+
+class _SeenIds(_Noting, Set):
+    """The control ids."""
+
+
+def check(root: Path, processes: int | None = None) -> Checked:
+    """The problems `load(root)` finds, its file count and broken files — reusing what the
+    last check found for every file whose content, and whose controls, did not change.
+    `processes`: how many share the check (by default one per core, up to the buckets, for a
+    list of SHARED_FROM files or more)."""
+    files = ListCache.of(root)
+    if files is None:
+        from curator.store.load import load
+
+        loaded = load(root)
+        paths = tuple(e.path for e in walk(Path(root), read=False))
+        return Checked(loaded.problems, loaded.files, tuple(sorted(loaded.broken)), paths)
+    count = processes or _processes(files)
+    if count == 1:
+        return _check_shard(files, Shard(0, 1))
+    cache.validity()  # worked out once, before the processes part
+    shards = [Shard(i, count) for i in range(count)]
+    return _merged(in_processes([lambda s=s: _check_shard(ListCache.of(root), s) for s in shards]))
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One process's share of a check: every definition file, and the said files (and their
+    cache buckets) whose bucket is `index` modulo `count`."""
+
+    index: int
+    count: int
+
+    def takes(self, path: str) -> bool:
+        return _top(path) not in SAID or bucket_of(path) % self.count == self.index
+
+    def reads(self, folder: str) -> bool:
+        """The cache sections (by list folder or bucket) this share reads."""
+        bucket = _bucket(folder)
+        return bucket is None or bucket % self.count == self.index
+
+    def owns(self, section: str) -> bool:
+        """The cache files this share writes: its buckets, its memory; the first, the rest."""
+        part, _, folder = section.partition("-")
+        if part == "checked":
+            return True  # named for the share (`memory`)
+        if part in ("stamps", "results") and _bucket(folder) is not None:
+            return self.reads(folder)
+        return self.index == 0
+
+    def memory(self, name: str) -> str:
+        """The name of one of the check's memory sections, for this share."""
+        return (
+            f"checked-{name}" if self.count == 1 else f"checked-{name}~{self.index}of{self.count}"
+        )
+
+
+def _processes(files: ListCache) -> int:
+    """One per core (at most one per bucket), unless the list is known to be small."""
+    cores = min(os.cpu_count() or 1, cache.BUCKETS)
+    known = files._section("size", int)
+    if cores < 2 or (known and known < SHARED_FROM) or not cache._can_fork():
+        return 1
+    return 1 << (cores.bit_length() - 1)  # a power of two, so shares hold whole buckets
+
+
+def _check_shard(files: ListCache | None, shard: Shard) -> Checked:
+    """One share's check, reporting its own files: the first share the definitions and its
+    said files, every other share its said files only (every share reads the definitions)."""
+    assert files is not None
+    files.owns = shard.owns
+    files.parallel = shard.count == 1  # the shares are the processes
+    from curator.store.load import build
+
+    with files, gc_paused():
+        checked = _IncrementalCheck(files, build, shard).run()
+    if shard.index == 0:
+        return checked
+    paths = tuple(p for p in checked.paths if _said(p))
+    own = set(paths)
+    return Checked(
+        tuple(p for p in checked.problems if p.file in own),
+        len(paths),
+        tuple(b for b in checked.broken if b in own),
+        paths,
+    )
+
+
+def _merged(parts: Sequence[Checked]) -> Checked:
+    """The shares' results as one."""
+    from curator.store.load import _order
+
+    problems = sorted((p for part in parts for p in part.problems), key=_order)
+    paths = tuple(p for part in parts for p in part.paths)
+    broken = sorted(b for part in parts for b in part.broken)
+    return Checked(tuple(problems), len(paths), tuple(broken), paths)
+
+
+def _bucket(folder: str) -> int | None:
+    """The bucket a cache section's folder name is, if it is one ('discussion.3': 3)."""
+    top, dot, bucket = folder.rpartition(".")
+    return int(bucket) if dot and top in SAID else None
+
+
+def _said(path: str) -> bool:
+    return _top(path) in SAID
+
+
+def _top(path: str) -> str:
+    """The list folder a path is in ('list.toml' for list.toml)."""
+    slash = path.find("/")
+    return path[:slash] if slash > 0 else path
+
+
+def in_processes(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
+    """What each job returns, the first run here and each other in a forked process (run here
+    too if its process fails or cannot be forked). Results come back pickled through a pipe."""
+    if len(jobs) < 2 or not cache._can_fork():
+        return [job() for job in jobs]
+    children: list[tuple[int, int]] = []  # pid, read end of its pipe
+    for job in jobs[1:]:
+        into, out = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child's coverage is not collected
+            os.close(into)
+            code = 1
+            try:
+                body = pickle.dumps(job(), pickle.HIGHEST_PROTOCOL)
+                with open(out, "wb") as sent:
+                    sent.write(body)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(out)
+        children.append((pid, into))
+    results: list[Any] = [None] * len(jobs)
+    bodies: list[bytes | None] = [None] * len(children)
+    done = False
+    try:
+        results[0] = jobs[0]()
+        for i, (_, into) in enumerate(children):
+            with open(into, "rb", closefd=False) as got:
+                bodies[i] = got.read()
+        done = True
+    finally:
+        for pid, into in children:
+            os.close(into)
+            if not done:  # this process is failing: its helpers' work is not wanted
+                _kill(pid)
+            _, status = os.waitpid(pid, 0)
+            if status != 0:
+                bodies[children.index((pid, into))] = None
+    for i, body in enumerate(bodies, start=1):
+        try:
+            results[i] = pickle.loads(body) if body else jobs[i]()
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            results[i] = jobs[i]()
+    return results
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+
+
+def _problem_tuple(p: Problem) -> tuple:
+    return (p.file, p.line, p.key, p.code, p.message)
+
+
+class _IncrementalCheck:
+    """One check (of one share). Its memory, per file: "checked-files" (path: blob id, then
+    the control files its checks looked at, each between NULs) and "checked-problems" (path:
+    broken, problems, the checks' problems — only for files that had any); "checked-summary"
+    is the last result with a digest of every file's path and content."""
+
+    def __init__(self, files: ListCache, build: Callable[..., Any], shard: Shard) -> None:
+        self.files = files
+        self.build = build
+        self.shard = shard
+
+    def run(self) -> Checked:
+        files = self.files
+        paths, items, blobs, unreadable = self._blobs()
+        state = None if unreadable else state_digest(paths, blobs)
+        summary = files._section(self.shard.memory("summary"), dict)
+        if state is not None and summary.get("state") == state:
+            return Checked(
+                tuple(Problem(*p) for p in summary["problems"]),
+                summary["files"],
+                tuple(summary["broken"]),
+                tuple(paths),
+            )
+        remembered = files._section(self.shard.memory("files"), dict)
+        found = files._section(self.shard.memory("problems"), dict)
+        rerun = self._rerun(paths, blobs, remembered)
+        chosen = [
+            _entry_of(p, items[p])
+            for p in paths
+            if p in rerun or p == "list.toml" or p.startswith("controls/")
+        ]
+        watch = Watch(rerun, remembered, found)
+        built = self.build(self._resolved(chosen, len(rerun) > MANY), watch=watch)
+        return self._record(paths, chosen, blobs, built, watch, state)
+
+    def _blobs(self) -> tuple[list[str], dict[str, Any], dict[str, bytes], bool]:
+        """Every file of the list in walk order, each as an entry or, when its stamp is the one
+        recorded, as (path on disk, stat) with its blob id taken from the stamp; the blob ids
+        of the files that can be read; whether any cannot. The loop is the whole cost of a
+        check when nothing changed: 10^5 files, one stat each, no objects it can avoid."""
+        files, shard = self.files, self.shard
+        trusted_before = time.time_ns() - cache.RACY_NS
+        stamps: dict[str, bytes] = {}
+        for name in SECTIONS:
+            if shard.reads(name):
+                stamps.update(files.stamps_of(name))
+        keep = shard.takes if shard.count > 1 else None
+        listings = source.Listings(
+            files._section(shard.memory("folders"), dict), cache.RACY_NS, keep
+        )
+        pack, size, stat = STAMP.pack, STAMP.size, os.stat
+        paths: list[str] = []
+        items: dict[str, Any] = {}
+        blobs: dict[str, bytes] = {}
+        unreadable = False
+        for found in source.files(files.root, read=False, listings=listings):
+            if type(found) is tuple:
+                path, where = found
+                try:
+                    st = stat(where)
+                except OSError:
+                    found = source.walk_file(path, where)
+                else:
+                    seen = stamps.get(path)
+                    if seen is not None and seen.startswith(
+                        pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                    ):
+                        paths.append(path)
+                        items[path] = (where, st)
+                        blobs[path] = seen[size:]
+                        continue
+                    found = source.stat_entry(path, where, st)
+            entry = found
+            if entry.problem is None and kind_of(entry.path) is not None:
+                entry = with_bytes(entry)
+                if entry.raw is not None:
+                    blobs[entry.path] = _blob(entry.raw)
+                    files.remember(entry, blobs[entry.path], trusted_before)
+            unreadable = unreadable or entry.problem is not None
+            paths.append(entry.path)
+            items[entry.path] = entry
+        walked = listings.walked()
+        if walked is not None:
+            files.sections[shard.memory("folders")] = walked
+            files.dirty.add(shard.memory("folders"))
+        return paths, items, blobs, unreadable
+
+    def _rerun(
+        self, paths: list[str], blobs: dict[str, bytes], remembered: dict[str, bytes]
+    ) -> set[str]:
+        """Files whose problems may differ from last time: new or changed, looked at a control
+        that changed, or every file when list.toml changed. Files never remembered (unreadable
+        ones, files of no known kind) are always among them."""
+        last_list = remembered.get("list.toml")
+        if last_list is None or last_list[:20] != blobs.get("list.toml"):
+            return set(paths)
+        rerun = {
+            p
+            for p in paths
+            if not (last := remembered.get(p)) or not last.startswith(blobs.get(p, NO_BLOB))
+        }
+        gone = remembered.keys() - blobs.keys()
+        controls = [p for p in rerun | gone if p.startswith("controls/")]
+        if controls:
+            names = b"|".join(re.escape(p.encode()) for p in [*controls, ALL])
+            looked_at = re.compile(b"\0(?:" + names + b")\0").search
+            rerun.update(
+                path for path, last in remembered.items() if len(last) > 21 and looked_at(last, 20)
+            )
+        return rerun & set(paths) | {"list.toml"}
+
+    def _resolved(self, chosen: list[Entry], many: bool) -> Iterator[Entry]:
+        """list.toml and the controls through the cache; a few other files parsed from disk,
+        so that their folders' results (10^8 bytes) need not be decoded, many through the
+        cache too (a first check leaves the cache warm for `load`)."""
+        files = self.files
+        cached = ("list", "controls", "catalogue", *SAID)[: 5 if many else 2]
+        yield from files.resolve(e for e in chosen if _top(e.path) in cached)
+        for entry in chosen:
+            if _top(entry.path) in cached:
+                continue
+            kind = kind_of(entry.path)
+            if entry.problem is not None or kind is None:
+                yield entry
+                continue
+            entry = with_bytes(entry)
+            if entry.raw is None:
+                yield entry
+            else:
+                result = reader.read(kind, entry.path, entry.raw)
+                yield Entry(entry.path, entry.raw, None, entry.stamp, result)
+
+    def _record(
+        self,
+        paths: list[str],
+        chosen: list[Entry],
+        blobs: dict[str, bytes],
+        built: Any,
+        watch: Watch,
+        state: bytes | None,
+    ) -> Checked:
+        """The rebuilt files' problems with the remembered ones of the rest; remember them."""
+        files = self.files
+        memory = self.shard.memory
+        remembered: dict[str, bytes] = files.sections[memory("files")]
+        found: dict[str, tuple] = files.sections[memory("problems")]
+        present = set(paths)
+        rebuilt = {e.path for e in chosen}
+        by_file: dict[str, list[Problem]] = defaultdict(list)
+        for p in built.problems:
+            by_file[p.file].append(p)
+        leaving = (remembered.keys() - present) | (rebuilt & remembered.keys())
+        old = {p: remembered.pop(p) for p in leaving}
+        old_found = {p: found.pop(p) for p in (found.keys() - present) | (rebuilt & found.keys())}
+        problems: list[Problem] = list(built.problems)
+        broken = set(built.broken)
+        for path, (was_broken, kept, _) in found.items():
+            if path not in rebuilt:
+                problems.extend(Problem(*p) for p in kept)
+                if was_broken:
+                    broken.add(path)
+        for path in rebuilt:
+            blob = blobs.get(path)
+            if blob is None:
+                continue  # unreadable, or of no known kind: looked at afresh every time
+            mine = by_file.get(path, [])
+            if path in watch.seen:
+                seen, reported = watch.seen[path]
+                lines = {(p.key, p.code, p.message): p.line for p in mine}
+                checked = tuple(
+                    (p.file, lines.get((p.key, p.code, p.message)), p.key, p.code, p.message)
+                    for p in reported
+                )
+                deps = sorted(d if d == ALL else f"controls/{d}.toml" for d in seen)
+            elif path in old and path not in watch.rerun:  # answered from memory
+                checked = old_found.get(path, (False, (), ()))[2]
+                deps = _deps(old[path])
+            else:
+                checked, deps = (), []
+            remembered[path] = blob + b"\0" + b"".join(d.encode() + b"\0" for d in deps)
+            if mine or checked or path in built.broken:
+                found[path] = (path in built.broken, tuple(map(_problem_tuple, mine)), checked)
+        from curator.store.load import _order
+
+        ordered = tuple(sorted(problems, key=_order))
+        result = Checked(ordered, len(paths), tuple(sorted(broken)), tuple(paths))
+        files.sections[memory("summary")] = {
+            "state": state,
+            "problems": [_problem_tuple(p) for p in ordered],
+            "files": result.files,
+            "broken": list(result.broken),
+        }
+        files.dirty.update((memory("files"), memory("problems"), memory("summary")))
+        if self.shard.index == 0:
+            files.sections["size"] = len(paths) * self.shard.count  # near enough
+            files.dirty.add("size")
+        return result
+
+
+def _deps(record: bytes) -> list[str]:
+    return [d.decode() for d in record[21:].split(b"\0") if d]
+
+
+def _entry_of(path: str, item: Any) -> Entry:
+    return item if isinstance(item, Entry) else source.stat_entry(path, *item)
