@@ -262,8 +262,8 @@ class ListCache(ReadCache):
         return self._section("canonical", set)
 
     # -- results ------------------------------------------------------------------------------
-    def known(self, kind: str, path: str, blob: str) -> Read | None:
-        folder = folder_of(path)
+    def known(self, kind: str, path: str, blob: str, folder: str | None = None) -> Read | None:
+        folder = folder or folder_of(path)
         record = self.results_of(folder).get((kind, path, blob))
         if record is None:
             return None
@@ -276,17 +276,19 @@ class ListCache(ReadCache):
         self.used[folder].add((kind, path, blob))
         return result
 
-    def keep(self, key: Key, result: Read) -> None:
-        folder = folder_of(key[1])
+    def keep(self, key: Key, result: Read, folder: str | None = None) -> None:
+        folder = folder or folder_of(key[1])
         problems = tuple((p.file, p.line, p.key, p.code, p.message) for p in result.problems)
         self.results_of(folder)[key] = (result.data, problems)
         self.used[folder].add(key)
         self.dirty.add(f"results-{folder}")
 
-    def remember(self, entry: Entry, blob: bytes, trusted_before: int) -> None:
+    def remember(
+        self, entry: Entry, blob: bytes, trusted_before: int, folder: str | None = None
+    ) -> None:
         """Record the stamp under which `entry` held `blob`, unless it is too recent to trust."""
         assert entry.stamp is not None
-        folder = folder_of(entry.path)
+        folder = folder or folder_of(entry.path)
         stamps = self.stamps_of(folder)
         _, mtime, ctime, _ = entry.stamp
         if max(mtime, ctime) < trusted_before:
@@ -295,70 +297,74 @@ class ListCache(ReadCache):
             return
         self.dirty.add(f"stamps-{folder}")
 
-    def stamped_blob(self, entry: Entry) -> bytes | None:
+    def stamped_blob(self, entry: Entry, folder: str | None = None) -> bytes | None:
         """The blob id `entry` holds, if its stamp is the one recorded."""
-        seen = self.stamps_of(folder_of(entry.path)).get(entry.path)
+        seen = self.stamps_of(folder or folder_of(entry.path)).get(entry.path)
         if seen is not None and seen[: STAMP.size] == _stamp(entry):
             return seen[STAMP.size :]
         return None
 
     def resolve(self, entries: Iterable[Entry]) -> list[Entry]:
         """Entries of a stat-only walk with their results: from the cache when the stamp is the
-        one recorded, else by reading the file (and parsing it only when its content is new;
-        many new files are parsed by a process per core)."""
+        one recorded (or the entry's blob id known), else by reading the file (and parsing it
+        only when its content is new; many new files are parsed by a process per core)."""
         trusted_before = time.time_ns() - RACY_NS
         found: list[Entry] = []
         unparsed: list[int] = []  # where in `found` a file waits for parsing
-        jobs: list[tuple[str, str, str, bytes]] = []  # kind, path, blob id, bytes
+        jobs: list[tuple[str, str, str, bytes, str]] = []  # kind, path, blob id, bytes, folder
         for entry in entries:
             kind = kind_of(entry.path)
             if entry.problem is not None or entry.stamp is None or kind is None:
                 found.append(entry)
                 continue
-            blob = self.stamped_blob(entry)
+            folder = folder_of(entry.path)
+            blob = entry.blob or self.stamped_blob(entry, folder)
             if blob is not None:
-                result = self.known(kind, entry.path, blob.hex())
+                result = self.known(kind, entry.path, blob.hex(), folder)
                 if result is not None:
                     found.append(Entry(entry.path, None, None, entry.stamp, result, entry.fetch))
                     continue
-            entry = with_bytes(entry)
-            if entry.raw is None:
-                found.append(entry)
-                continue
-            blob = _blob(entry.raw)
-            self.remember(entry, blob, trusted_before)
-            result = self.known(kind, entry.path, blob.hex())
+            if entry.raw is None or entry.blob is None:  # the bytes as they are now
+                entry = with_bytes(entry)
+                if entry.raw is None:
+                    found.append(entry)
+                    continue
+                blob = _blob(entry.raw)
+                self.remember(entry, blob, trusted_before, folder)
+                result = self.known(kind, entry.path, blob.hex(), folder)
             if result is None:
                 unparsed.append(len(found))
-                jobs.append((kind, entry.path, blob.hex(), entry.raw))
+                jobs.append((kind, entry.path, blob.hex(), entry.raw, folder))
             found.append(Entry(entry.path, entry.raw, None, entry.stamp, result))
         for where, result in zip(unparsed, self._parse_all(jobs), strict=True):
             entry = found[where]
             found[where] = Entry(entry.path, entry.raw, None, entry.stamp, result)
         return found
 
-    def _parse_all(self, jobs: list[tuple[str, str, str, bytes]]) -> list[Read]:
+    def _parse_all(self, jobs: list[tuple[str, str, str, bytes, str]]) -> list[Read]:
         """Parse new files: in one process per core when there are many (a first run)."""
         if len(jobs) < POOL_FROM or not self.parallel or not _can_fork():
-            return [self.parse(*job) for job in jobs]
-        import concurrent.futures
-        import multiprocessing
+            parsed = [reader.read(kind, path, raw) for kind, path, _, raw, _ in jobs]
+        else:
+            import concurrent.futures
+            import multiprocessing
 
-        chunks = [
-            [(kind, path, raw) for kind, path, _, raw in jobs[i : i + POOL_CHUNK]]
-            for i in range(0, len(jobs), POOL_CHUNK)
-        ]
-        context = multiprocessing.get_context("fork")
-        workers = min(os.cpu_count() or 1, len(chunks))
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            parsed = [found for chunk in pool.map(_read_chunk, chunks) for found in chunk]
-        results = []
-        for (kind, path, blob, _), (data, problems) in zip(jobs, parsed, strict=True):
-            result = Read(data, None, problems)
-            self.misses += 1
-            self.keep((kind, path, blob), result)
-            results.append(result)
-        return results
+            chunks = [
+                [(kind, path, raw) for kind, path, _, raw, _ in jobs[i : i + POOL_CHUNK]]
+                for i in range(0, len(jobs), POOL_CHUNK)
+            ]
+            context = multiprocessing.get_context("fork")
+            workers = min(os.cpu_count() or 1, len(chunks))
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+                parsed = [
+                    Read(data, None, problems)
+                    for chunk in pool.map(_read_chunk, chunks)
+                    for data, problems in chunk
+                ]
+        self.misses += len(jobs)
+        for (kind, path, blob, _, folder), result in zip(jobs, parsed, strict=True):
+            self.keep((kind, path, blob), result, folder)
+        return parsed
 
     # -- canonical form -----------------------------------------------------------------------
     def unformatted(self, paths: Iterable[str]) -> Iterator[write.Reformat]:

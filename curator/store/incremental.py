@@ -36,17 +36,20 @@ from curator.store.cache import (
     MANY,
     NO_BLOB,
     SAID,
-    SECTIONS,
     STAMP,
     ListCache,
     _blob,
     bucket_of,
     gc_paused,
-    state_digest,
 )
 from curator.store.source import Entry, kind_of, walk, with_bytes
 
-SHARED_FROM = 5000  # files in a list from which its check is shared between processes
+SHARED_FROM = 5000
+CONTROLS_KEPT = b"path: (blob id, control)"  # what "check-controls" holds (no list state)
+MEMORY = {"seen", "looked", "found", "said"}  # the parts of a check's memory
+NO_STAMP = bytes(
+    STAMP.size
+)  # a stamp too recent to trust: never the same as a file's  # files in a list from which its check is shared between processes
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,8 @@ class Shard:
         part, _, folder = section.partition("-")
         if part == "checked":
             return True  # named for the share (`memory`)
+        if section == "built-check-controls":
+            return self.index == self.count - 1  # see _IncrementalCheck.run
         if part in ("stamps", "results") and _bucket(folder) is not None:
             return self.reads(folder)
         return self.index == 0
@@ -297,10 +302,12 @@ def _problem_tuple(p: Problem) -> tuple:
 
 
 class _IncrementalCheck:
-    """One check (of one share). Its memory, per file: "checked-files" (path: blob id, then
-    the control files its checks looked at, each between NULs) and "checked-problems" (path:
-    broken, problems, the checks' problems — only for files that had any); "checked-summary"
-    is the last result with a digest of every file's path and content."""
+    """One check (of one share). Its memory ("checked-memory", one cache file so that its parts
+    cannot disagree: a damaged one is forgotten whole and every file checked again), per file:
+    the stat stamp and blob id it had ("seen"); the blob id and the control files its checks
+    looked at, each between NULs ("looked"); for files that had any, whether broken, its
+    problems and the checks' problems ("found"); and the last result ("said").
+    "built-check-controls" keeps the controls as built."""
 
     def __init__(self, files: ListCache, build: Callable[..., Any], shard: Shard) -> None:
         self.files = files
@@ -309,39 +316,60 @@ class _IncrementalCheck:
 
     def run(self) -> Checked:
         files = self.files
-        paths, items, blobs, unreadable = self._blobs()
-        state = None if unreadable else state_digest(paths, blobs)
-        summary = files._section(self.shard.memory("summary"), dict)
-        if state is not None and summary.get("state") == state:
+        memory = self._memory()
+        paths, items, blobs, changed = self._blobs(memory["seen"])
+        if not changed and len(paths) == len(memory["seen"]) and memory["said"]:
+            said = memory["said"]  # every file has the stamp it had: the same answer
             return Checked(
-                tuple(Problem(*p) for p in summary["problems"]),
-                summary["files"],
-                tuple(summary["broken"]),
+                tuple(Problem(*p) for p in said["problems"]),
+                said["files"],
+                tuple(said["broken"]),
                 tuple(paths),
             )
-        remembered = files._section(self.shard.memory("files"), dict)
-        found = files._section(self.shard.memory("problems"), dict)
-        rerun = self._rerun(paths, blobs, remembered)
+        rerun = self._rerun(paths, blobs, changed, memory)
+        # the controls as built last time, each with the blob id it was built from: those not
+        # changed and not to be checked again are not rebuilt (10^4 of them, a third of a second)
+        kept = files.built("check-controls", CONTROLS_KEPT) or {}
+        reused = {
+            p: control
+            for p, (blob, control) in kept.items()
+            if p not in rerun and blobs.get(p) == blob
+        }
         chosen = [
             _entry_of(p, items[p])
             for p in paths
-            if p in rerun or p == "list.toml" or p.startswith("controls/")
+            if p in rerun or p == "list.toml" or (p.startswith("controls/") and p not in reused)
         ]
-        watch = Watch(rerun, remembered, found)
-        built = self.build(self._resolved(chosen, len(rerun) > MANY), watch=watch)
-        return self._record(paths, chosen, blobs, built, watch, state)
+        watch = Watch(rerun, memory["looked"], memory["found"])
+        resolved = self._resolved(chosen, len(rerun) > MANY, controls=not reused)
+        given = {control.id: control for control in reused.values()}
+        built = self.build(resolved, watch=watch, controls=given)
+        rebuilt = len(built.controls) - len(reused)
+        if rebuilt > len(built.controls) // 100 and self.shard.index == self.shard.count - 1:
+            # kept again once 1% were rebuilt (rebuilding a few costs less than keeping them
+            # all), by the last share: the first has the rest of the list's memory to write
+            now = {c.file: (blobs[c.file], c) for c in built.controls.values() if c.file in blobs}
+            files.keep_built("check-controls", CONTROLS_KEPT, now)
+        return self._record(paths, chosen, blobs, changed, built, watch, memory)
 
-    def _blobs(self) -> tuple[list[str], dict[str, Any], dict[str, bytes], bool]:
-        """Every file of the list in walk order, each as an entry or, when its stamp is the one
-        recorded, as (path on disk, stat) with its blob id taken from the stamp; the blob ids
-        of the files that can be read; whether any cannot. The loop is the whole cost of a
-        check when nothing changed: 10^5 files, one stat each, no objects it can avoid."""
+    def _memory(self) -> dict[str, dict]:
+        name = self.shard.memory("memory")
+        kept = self.files._section(name, dict)
+        if set(kept) != MEMORY or not all(type(part) is dict for part in kept.values()):
+            kept = self.files.sections[name] = {part: {} for part in MEMORY}
+        return kept
+
+    def _blobs(
+        self, seen: dict[str, bytes]
+    ) -> tuple[list[str], dict[str, Any], dict[str, bytes], dict[str, bytes]]:
+        """Every file of the list (of this share) in walk order; each as an entry or, when its
+        stamp is the one recorded, as (path on disk, stat); the blob ids of the files that can
+        be read, from the stamp when it is the one the last check saw (`seen`) or the read
+        cache recorded, else read; and the stamps of the files whose stamp is not the one the
+        last check saw (racy ones as NO_STAMP). The loop is the whole cost of a check when
+        nothing changed: 10^5 files, one stat each, no objects it can avoid."""
         files, shard = self.files, self.shard
         trusted_before = time.time_ns() - cache.RACY_NS
-        stamps: dict[str, bytes] = {}
-        for name in SECTIONS:
-            if shard.reads(name):
-                stamps.update(files.stamps_of(name))
         keep = shard.takes if shard.count > 1 else None
         listings = source.Listings(
             files._section(shard.memory("folders"), dict), cache.RACY_NS, keep
@@ -350,7 +378,7 @@ class _IncrementalCheck:
         paths: list[str] = []
         items: dict[str, Any] = {}
         blobs: dict[str, bytes] = {}
-        unreadable = False
+        changed: dict[str, bytes] = {}
         for found in source.files(files.root, read=False, listings=listings):
             if type(found) is tuple:
                 path, where = found
@@ -359,60 +387,80 @@ class _IncrementalCheck:
                 except OSError:
                     found = source.walk_file(path, where)
                 else:
-                    seen = stamps.get(path)
-                    if seen is not None and seen.startswith(
-                        pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-                    ):
+                    stamp = pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                    last = seen.get(path)
+                    if last is not None and last.startswith(stamp):
                         paths.append(path)
                         items[path] = (where, st)
-                        blobs[path] = seen[size:]
+                        blobs[path] = last[size:]
                         continue
                     found = source.stat_entry(path, where, st)
+                    if found.stamp is not None:
+                        trusted = max(st.st_mtime_ns, st.st_ctime_ns) < trusted_before
+                        changed[path] = stamp if trusted else NO_STAMP
+                        kind = kind_of(path)
+                        blob = files.stamped_blob(found) if kind else None
+                        if kind is None or blob is not None:  # unread, or read by another verb
+                            paths.append(path)
+                            items[path] = (where, st)
+                            if blob is not None:
+                                blobs[path] = blob
+                            continue
             entry = found
             if entry.problem is None and kind_of(entry.path) is not None:
                 entry = with_bytes(entry)
                 if entry.raw is not None:
-                    blobs[entry.path] = _blob(entry.raw)
-                    files.remember(entry, blobs[entry.path], trusted_before)
-            unreadable = unreadable or entry.problem is not None
+                    blob = blobs[entry.path] = _blob(entry.raw)
+                    files.remember(entry, blob, trusted_before)
+                    entry = Entry(entry.path, entry.raw, None, entry.stamp, blob=blob)
+            if entry.problem is not None:
+                changed[entry.path] = NO_STAMP  # never the same as last time: looked at again
             paths.append(entry.path)
             items[entry.path] = entry
         walked = listings.walked()
         if walked is not None:
             files.sections[shard.memory("folders")] = walked
             files.dirty.add(shard.memory("folders"))
-        return paths, items, blobs, unreadable
+        return paths, items, blobs, changed
 
     def _rerun(
-        self, paths: list[str], blobs: dict[str, bytes], remembered: dict[str, bytes]
+        self,
+        paths: list[str],
+        blobs: dict[str, bytes],
+        changed: dict[str, bytes],
+        memory: dict[str, dict],
     ) -> set[str]:
         """Files whose problems may differ from last time: new or changed, looked at a control
         that changed, or every file when list.toml changed. Files never remembered (unreadable
         ones, files of no known kind) are always among them."""
-        last_list = remembered.get("list.toml")
-        if last_list is None or last_list[:20] != blobs.get("list.toml"):
+        seen, looked = memory["seen"], memory["looked"]
+        size = STAMP.size
+        last_list = seen.get("list.toml")
+        if last_list is None or last_list[size:] != blobs.get("list.toml"):
             return set(paths)
+        # only files whose stamp moved can hold other content: 10^5 others are not looked at
         rerun = {
             p
-            for p in paths
-            if not (last := remembered.get(p)) or not last.startswith(blobs.get(p, NO_BLOB))
+            for p in changed
+            if (last := seen.get(p)) is None or last[size:] != blobs.get(p) or p not in looked
         }
-        gone = remembered.keys() - blobs.keys()
+        present = set(paths)
+        gone = seen.keys() - present
         controls = [p for p in rerun | gone if p.startswith("controls/")]
         if controls:
             names = b"|".join(re.escape(p.encode()) for p in [*controls, ALL])
             looked_at = re.compile(b"\0(?:" + names + b")\0").search
             rerun.update(
-                path for path, last in remembered.items() if len(last) > 21 and looked_at(last, 20)
+                path for path, last in looked.items() if len(last) > 21 and looked_at(last, 20)
             )
-        return rerun & set(paths) | {"list.toml"}
+        return rerun & present | {"list.toml"}
 
-    def _resolved(self, chosen: list[Entry], many: bool) -> Iterator[Entry]:
-        """list.toml and the controls through the cache; a few other files parsed from disk,
-        so that their folders' results (10^8 bytes) need not be decoded, many through the
-        cache too (a first check leaves the cache warm for `load`)."""
+    def _resolved(self, chosen: list[Entry], many: bool, controls: bool) -> Iterator[Entry]:
+        """Files parsed from disk when few, so that their folders' results (10^8 bytes) need not
+        be decoded; through the cache when many (a first check leaves the cache warm for
+        `load`), and the controls when `controls` (all of them are rebuilt)."""
         files = self.files
-        cached = ("list", "controls", "catalogue", *SAID)[: 5 if many else 2]
+        cached = ("controls", "catalogue", *SAID) if many else ("controls",) if controls else ()
         yield from files.resolve(e for e in chosen if _top(e.path) in cached)
         for entry in chosen:
             if _top(entry.path) in cached:
@@ -433,20 +481,27 @@ class _IncrementalCheck:
         paths: list[str],
         chosen: list[Entry],
         blobs: dict[str, bytes],
+        changed: dict[str, bytes],
         built: Any,
         watch: Watch,
-        state: bytes | None,
+        memory: dict[str, dict],
     ) -> Checked:
         """The rebuilt files' problems with the remembered ones of the rest; remember them."""
-        files = self.files
-        memory = self.shard.memory
-        remembered: dict[str, bytes] = files.sections[memory("files")]
-        found: dict[str, tuple] = files.sections[memory("problems")]
+        seen, remembered, found = memory["seen"], memory["looked"], memory["found"]
         present = set(paths)
         rebuilt = {e.path for e in chosen}
         by_file: dict[str, list[Problem]] = defaultdict(list)
         for p in built.problems:
             by_file[p.file].append(p)
+        for path in seen.keys() - present:
+            del seen[path]
+        for path, stamp in changed.items():
+            if path in blobs:
+                seen[path] = stamp + blobs[path]
+            elif stamp != NO_STAMP:  # a file of no known kind: its stamp is enough
+                seen[path] = stamp + NO_BLOB
+            else:
+                seen.pop(path, None)  # unreadable: looked at every time
         leaving = (remembered.keys() - present) | (rebuilt & remembered.keys())
         old = {p: remembered.pop(p) for p in leaving}
         old_found = {p: found.pop(p) for p in (found.keys() - present) | (rebuilt & found.keys())}
@@ -463,13 +518,13 @@ class _IncrementalCheck:
                 continue  # unreadable, or of no known kind: looked at afresh every time
             mine = by_file.get(path, [])
             if path in watch.seen:
-                seen, reported = watch.seen[path]
+                looked, reported = watch.seen[path]
                 lines = {(p.key, p.code, p.message): p.line for p in mine}
                 checked = tuple(
                     (p.file, lines.get((p.key, p.code, p.message)), p.key, p.code, p.message)
                     for p in reported
                 )
-                deps = sorted(d if d == ALL else f"controls/{d}.toml" for d in seen)
+                deps = sorted(d if d == ALL else f"controls/{d}.toml" for d in looked)
             elif path in old and path not in watch.rerun:  # answered from memory
                 checked = old_found.get(path, (False, (), ()))[2]
                 deps = _deps(old[path])
@@ -482,16 +537,15 @@ class _IncrementalCheck:
 
         ordered = tuple(sorted(problems, key=_order))
         result = Checked(ordered, len(paths), tuple(sorted(broken)), tuple(paths))
-        files.sections[memory("summary")] = {
-            "state": state,
+        memory["said"] = {
             "problems": [_problem_tuple(p) for p in ordered],
             "files": result.files,
             "broken": list(result.broken),
         }
-        files.dirty.update((memory("files"), memory("problems"), memory("summary")))
+        self.files.dirty.add(self.shard.memory("memory"))
         if self.shard.index == 0:
-            files.sections["size"] = len(paths) * self.shard.count  # near enough
-            files.dirty.add("size")
+            self.files.sections["size"] = len(paths) * self.shard.count  # near enough
+            self.files.dirty.add("size")
         return result
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from curator.core import checks, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, SLUG_ID, TRACKING_NUMBER
-from curator.core.model import ControlList
+from curator.core.model import Control, ControlList
 from curator.core.problems import Problem
 from curator.store import cache, incremental
 from curator.store import read as reader
@@ -76,10 +76,15 @@ def _kept_as(folders: Sequence[str], watch: incremental.Watch | None) -> str | N
 
 
 def build(
-    entries: Iterable[Entry], reader_fn=reader.read, watch: incremental.Watch | None = None
+    entries: Iterable[Entry],
+    reader_fn=reader.read,
+    watch: incremental.Watch | None = None,
+    controls: Mapping[str, Control] | None = None,
 ) -> ControlList:
-    """The list from its files. `watch` (store.cache.check) runs the cross-file checks of the
-    files that need it and answers the others from what the same checks found last time."""
+    """The list from its files. `watch` (store.incremental) runs the cross-file checks of the
+    files that need it and answers the others from what the same checks found last time.
+    `controls`: controls as built and checked before, by id, none of whose files is among
+    `entries`: they are neither built nor checked again (a check of the others needs them)."""
     problems: list[Problem] = []
     broken: dict[str, list[Problem]] = defaultdict(list)
     sources: dict[str, Entry] = {}  # files read cleanly, to put line numbers on problems
@@ -113,8 +118,11 @@ def build(
             Problem("list.toml", None, "", "no-manifest", "no list.toml: this folder is not a list")
         )
 
-    controls = {}
+    given = dict(controls or {})
+    controls = dict(given)
     by_id: dict[str, list[str]] = defaultdict(list)
+    for control in given.values():
+        by_id[control.id].append(control.file)
     for path, data in good["control"]:
         by_id[data["id"]].append(path)
     for path, data in good["control"]:
@@ -123,7 +131,7 @@ def build(
             message = f"id '{data['id']}' does not match the file name '{stem}'"
             broken[path].append(Problem(path, None, "id", "id-mismatch", message))
             if len(by_id[data["id"]]) > 1:
-                others = ", ".join(p for p in by_id[data["id"]] if p != path)
+                others = ", ".join(sorted(p for p in by_id[data["id"]] if p != path))
                 broken[path].append(
                     Problem(
                         path,
@@ -158,7 +166,7 @@ def build(
 
     if manifest is not None:
         known = set(controls)
-        for control in controls.values():
+        for control in (c for c in controls.values() if c.id not in given):
             problems.extend(
                 _checked(
                     watch,

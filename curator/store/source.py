@@ -32,6 +32,7 @@ class Entry:
     result: Read | None = None  # what the read cache already knows of these bytes
     # reads the bytes when they were left unread (a stat-only walk, a cached git blob)
     fetch: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+    blob: bytes | None = None  # the git blob id of `raw`, when the reader worked it out
 
     def contents(self) -> bytes | None:
         """The bytes as read, or read now: a file the cache answered is opened only when a
