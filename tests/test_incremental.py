@@ -5,6 +5,7 @@ listings never hide a file added, removed or linked."""
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -62,6 +63,33 @@ def test_a_shared_check_agrees_with_a_full_load_through_every_mutation(
         mutate()
         assert said(incremental.check(root, processes)) == plain(root), name
         assert said(incremental.check(root, processes)) == plain(root), name  # remembered
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_switching_branches_gives_a_fresh_check(tmp_path, trusting, processes):
+    root = generated(tmp_path / "list")
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout.strip()
+
+    first = git("rev-parse", "--abbrev-ref", "HEAD")
+    git("checkout", "-q", "-b", "other")
+    control = sorted((root / "controls").glob("*.toml"))[0]
+    control.write_text(control.read_text().replace('status = "', 'related = ["9E999"]\nstatus = "'))
+    comment = sorted((root / "discussion").rglob("*.toml"))[0]
+    comment.write_text(comment.read_text().replace('author = "', 'author = "x'))
+    git("commit", "-q", "-am", "a control and a comment go wrong")
+    for branch in (first, "other", first, "other"):
+        git("checkout", "-q", branch)
+        found = incremental.check(root, processes)
+        assert said(found) == plain(root), branch
+        assert ("unknown-author" in {p.code for p in found.problems}) == (branch == "other")
 
 
 def test_a_shared_check_lists_every_file_once(tmp_path):

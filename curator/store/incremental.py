@@ -44,12 +44,10 @@ from curator.store.cache import (
 )
 from curator.store.source import Entry, kind_of, walk, with_bytes
 
-SHARED_FROM = 5000
+SHARED_FROM = 5000  # files in a list from which its check is shared between processes
 CONTROLS_KEPT = b"path: (blob id, control)"  # what "check-controls" holds (no list state)
 MEMORY = {"seen", "looked", "found", "said"}  # the parts of a check's memory
-NO_STAMP = bytes(
-    STAMP.size
-)  # a stamp too recent to trust: never the same as a file's  # files in a list from which its check is shared between processes
+NO_STAMP = bytes(STAMP.size)  # a stamp too recent to trust: never the same as a file's
 
 
 @dataclass(frozen=True)
