@@ -406,6 +406,19 @@ def test_a_list_copied_elsewhere_has_its_own_cache(tmp_path, cache_home):
     assert len(list((cache_home / "curator" / "lists").iterdir())) == 2
 
 
+def test_a_cache_of_another_format_is_removed_when_a_new_one_is_made(tmp_path, cache_home):
+    lists = cache_home / "curator" / "lists"
+    old = lists / "0123456789abcdef0123456789abcdef"  # as an older curator named them
+    old.mkdir(parents=True)
+    (old / "results-discussion.cache").write_bytes(b"x" * 1000)
+    kept = lists / f"fedcba9876543210fedcba9876543210.v{cache.FORMAT}"
+    kept.mkdir()
+    load(generated(tmp_path / "list", controls=10, comments=20, public_comments=10))
+    assert not old.exists()
+    assert kept.exists()
+    assert len(list(lists.iterdir())) == 2
+
+
 def test_a_diff_of_two_revisions_skips_unchanged_controls_and_says_the_same(tmp_path):
     root = generated(tmp_path / "list", controls=40, comments=60, public_comments=20)
     place = git.place_of(root)

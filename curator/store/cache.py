@@ -206,7 +206,7 @@ class ListCache(ReadCache):
             return None
         root = Path(root).resolve()
         name = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        return cls(root, folder() / name)
+        return cls(root, folder() / f"{name}.v{FORMAT}")
 
     def __enter__(self) -> ListCache:
         return self
@@ -483,10 +483,12 @@ def _read_chunk(jobs: list[tuple[str, str, bytes]]) -> list[tuple[Any, tuple[Pro
 
 
 def _forget_old(where: Path) -> None:
-    """Keep the caches of the KEEP_LISTS lists written most recently (lists come and go)."""
+    """Keep the caches of the KEEP_LISTS lists written most recently (lists come and go), and
+    none in another format (its files would never be read again: 10^8 bytes for a large list)."""
     with contextlib.suppress(OSError):
         found = sorted(where.iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in found[KEEP_LISTS:]:
+        current = [p for p in found if p.name.endswith(f".v{FORMAT}")]
+        for old in [p for p in found if p not in current] + current[KEEP_LISTS:]:
             shutil.rmtree(old, ignore_errors=True)
 
 
