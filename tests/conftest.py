@@ -218,3 +218,22 @@ def run_curator(
 @pytest.fixture
 def curator():
     return run_curator
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own (XDG_CACHE_HOME), not the user's."""
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.delenv("CURATOR_CACHE", raising=False)
+    return home
+
+
+@pytest.fixture
+def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust the stamps (and folder listings) of files written a moment ago, so that the stamp
+    path is what a test exercises (by default a file changed in the last two seconds is checked
+    by content)."""
+    from curator.store import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)

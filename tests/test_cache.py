@@ -24,18 +24,8 @@ GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 
 
 @pytest.fixture(autouse=True)
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "cache-home"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    monkeypatch.delenv("CURATOR_CACHE", raising=False)
-    return home
-
-
-@pytest.fixture
-def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Trust the stamps of files written a moment ago, so that the stamp path is what a test
-    exercises (by default a file changed in the last two seconds is checked by content)."""
-    monkeypatch.setattr(cache, "RACY_NS", 0)
+def own_cache(cache_home: Path) -> Path:
+    return cache_home
 
 
 def counted_load(root: Path):

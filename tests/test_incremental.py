@@ -17,17 +17,8 @@ from curator.store.incremental import Shard
 
 
 @pytest.fixture(autouse=True)
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "cache-home"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    monkeypatch.delenv("CURATOR_CACHE", raising=False)
-    return home
-
-
-@pytest.fixture
-def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Trust stamps and listings taken a moment ago, so that a test exercises them."""
-    monkeypatch.setattr(cache, "RACY_NS", 0)
+def own_cache(cache_home: Path) -> Path:
+    return cache_home
 
 
 def said(checked: incremental.Checked) -> tuple:
