@@ -163,11 +163,9 @@ def test_a_failing_first_share_stops_the_others(tmp_path):
         time.sleep(5)
         marker.write_text("the share ran to its end")
 
-    started = time.monotonic()
     with pytest.raises(ValueError):
         incremental.in_processes([first, slow])
-    assert not marker.exists()
-    assert time.monotonic() - started < 5
+    assert not marker.exists()  # killed, not waited for: it would have written it
 
 
 def test_a_small_list_is_checked_by_one_process_once_its_size_is_known(tmp_path):
