@@ -49,6 +49,22 @@ async def test_keys_typed_right_behind_slash_go_to_the_filter(lst):
         assert app.main.query_one("#filter").value == "quantum"
 
 
+async def test_keys_typed_right_behind_enter_in_the_filter_go_to_the_table(lst, curator):
+    # the mirror case: Enter hands the focus to the table, and "q" queued behind it must quit,
+    # not end up in the filter
+    curator("new", "4A906", "--title", "Quantum computers", "--area", "quantum",
+            "--list", str(lst.root), "--as", "chair")  # fmt: skip
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"quantum")
+        assert table(app).keys == ["4A906"]
+        for key, char in [("enter", None), ("q", "q")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot, lambda: not app.is_running)
+        assert not app.is_running
+        assert app.main.query_one("#filter").value == "quantum"
+
+
 async def test_status_filter(lst, curator):
     curator(
         "new",

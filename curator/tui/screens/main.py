@@ -12,6 +12,7 @@ from curator.tui import text
 from curator.tui.state import BROKEN, Workspace
 from curator.tui.widgets.control_table import ControlTable
 from curator.tui.widgets.discussion_pane import DiscussionPane
+from curator.tui.widgets.filter_input import FilterInput
 from curator.tui.widgets.history_pane import HistoryPane
 from curator.tui.widgets.panes import DetailPane
 from curator.tui.widgets.public_pane import PublicPane
@@ -30,7 +31,9 @@ class MainScreen(Screen):
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield Input(placeholder="/ filter by id, title, text", id="filter")
+                yield FilterInput(
+                    "controls", placeholder="/ filter by id, title, text", id="filter"
+                )
                 with Horizontal(id="filters"):
                     yield Select(
                         [(s, s) for s in STATUSES], prompt="any status", id="status-filter"
