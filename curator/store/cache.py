@@ -10,13 +10,10 @@ that keeps the size and the mtime is still seen. A stamp taken less than RACY_NS
 last changed is not trusted (a second write in the same clock tick would look the same): such a
 file is read again next time and known by its content, as git does with a racily clean index.
 
-`check` is `load(root)`'s problems computed incrementally: it remembers, per file, the problems
-found and which controls its cross-file checks looked at (`Watch`), and re-runs the real
-`load.build` over list.toml, the controls and only the files whose content — or whose
-controls — changed.
+`curator check`, which keeps its own memory here too, is in store.incremental.
 
-A list's cache is one folder holding one file per section (stamps, results and the check's
-memory, per list folder), each written atomically, so an edit rewrites the small sections and
+A list's cache is one folder holding one file per section (stamps and results per list folder,
+the said folders split in buckets; the check's memory), each written atomically, so an edit rewrites the small sections and
 not the 100 MB of parsed comments. Every file carries the tool version, the schema digest and a
 digest of the code that produced it, and a checksum: a file that is stale, unreadable or damaged
 is ignored and rebuilt, never fatal. CURATOR_CACHE=0 turns the cache off.
@@ -62,22 +59,21 @@ SAID = ("discussion", "public-comments")
 BUCKETS = 4
 SECTIONS = ("list", "controls", "catalogue", *(f"{s}.{b}" for s in SAID for b in range(BUCKETS)))
 STAMP = struct.Struct("<QqqQ")  # size, mtime_ns, ctime_ns, inode; a git blob id follows
-ALL = "#controls"  # a check that went through every control depends on all of them
 NO_BLOB = bytes(20)
 STALE_KEPT = 1000  # results no file points at that are kept at least (see _content)
 POOL_FROM = 4000  # new files from which parsing is spread over a process per core
 POOL_CHUNK = 1000
-MANY = 2000  # files to re-check above which their parsed contents are kept too
 
 Key = tuple[str, str, str]  # kind, path inside the list, git blob id (hex)
 
 
 def blob_id(raw: bytes) -> str:
     """The id git gives these bytes as a blob (SHA-1 object format)."""
-    return _blob(raw).hex()
+    return blob_digest(raw).hex()
 
 
-def _blob(raw: bytes) -> bytes:
+def blob_digest(raw: bytes) -> bytes:
+    """`blob_id` as the 20 bytes of the digest."""
     return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).digest()
 
 
@@ -329,7 +325,7 @@ class ListCache(ReadCache):
                 if entry.raw is None:
                     found.append(entry)
                     continue
-                blob = _blob(entry.raw)
+                blob = blob_digest(entry.raw)
                 self.remember(entry, blob, trusted_before, folder)
                 result = self.known(kind, entry.path, blob.hex(), folder)
             if result is None:
@@ -391,8 +387,8 @@ class ListCache(ReadCache):
             after = write.canonical_text(kind, before.decode("utf-8")).encode("utf-8")
             if after != before:
                 yield write.Reformat(rel, before, after)
-            elif (kind, _blob(before)) not in canonical:
-                canonical.add((kind, _blob(before)))
+            elif (kind, blob := blob_digest(before)) not in canonical:
+                canonical.add((kind, blob))
                 self.dirty.add("canonical")
 
     # -- writing ------------------------------------------------------------------------------
@@ -426,7 +422,7 @@ class ListCache(ReadCache):
             if blob is None:
                 return None
             blobs[entry.path] = blob
-        return state_digest([e.path for e in entries], blobs)
+        return _state([e.path for e in entries], blobs)
 
     def built(self, name: str, state: bytes) -> Any:
         """The list `keep_built` kept under `name` from files in `state`, or None."""
@@ -514,7 +510,7 @@ def unformatted(root: Path, paths: Iterable[str]) -> Iterator[write.Reformat]:
         yield from files.unformatted(paths)
 
 
-def state_digest(paths: list[str], blobs: dict[str, bytes]) -> bytes:
+def _state(paths: list[str], blobs: dict[str, bytes]) -> bytes:
     """A digest of every file's path and content (a file with no blob id: 20 zeros)."""
     names = "\0".join(paths).encode("utf-8", "surrogateescape")
     contents = b"".join([blobs.get(p, NO_BLOB) for p in paths])

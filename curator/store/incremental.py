@@ -32,18 +32,18 @@ from curator.core.problems import Problem
 from curator.store import cache, source
 from curator.store import read as reader
 from curator.store.cache import (
-    ALL,
-    MANY,
     NO_BLOB,
     SAID,
     STAMP,
     ListCache,
-    _blob,
+    blob_digest,
     bucket_of,
     gc_paused,
 )
 from curator.store.source import Entry, kind_of, walk, with_bytes
 
+ALL = "#controls"  # a check that went through every control depends on all of them
+MANY = 2000  # files to re-check above which their parsed contents are kept too
 SHARED_FROM = 5000  # files in a list from which its check is shared between processes
 CONTROLS_KEPT = b"path: (blob id, control)"  # what "check-controls" holds (no list state)
 MEMORY = {"seen", "looked", "found", "said"}  # the parts of a check's memory
@@ -162,7 +162,7 @@ class Shard:
     count: int
 
     def takes(self, path: str) -> bool:
-        return _top(path) not in SAID or bucket_of(path) % self.count == self.index
+        return not _said(path) or bucket_of(path) % self.count == self.index
 
     def reads(self, folder: str) -> bool:
         """The cache sections (by list folder or bucket) this share reads."""
@@ -408,7 +408,7 @@ class _IncrementalCheck:
             if entry.problem is None and kind_of(entry.path) is not None:
                 entry = with_bytes(entry)
                 if entry.raw is not None:
-                    blob = blobs[entry.path] = _blob(entry.raw)
+                    blob = blobs[entry.path] = blob_digest(entry.raw)
                     files.remember(entry, blob, trusted_before)
                     entry = Entry(entry.path, entry.raw, None, entry.stamp, blob=blob)
             if entry.problem is not None:
