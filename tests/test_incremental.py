@@ -153,6 +153,25 @@ def test_a_share_in_another_process_returns_its_result():
     assert incremental.in_processes([os.getpid, os.getpid])[1] != os.getpid()
 
 
+def test_a_share_that_sent_its_result_is_not_waited_for_while_it_exits():
+    helper = incremental.in_processes([os.getpid, os.getpid])[1]
+    assert helper in incremental._EXITING
+    assert os.waitpid(helper, 0)[0] == helper  # still this process's to collect
+    incremental._EXITING.remove(helper)
+
+
+def test_helpers_that_have_exited_are_collected_by_the_next_shared_run():
+    first = incremental.in_processes([os.getpid, os.getpid])[1]
+    os.waitid(os.P_PID, first, os.WEXITED | os.WNOWAIT)  # until it has exited, not collecting it
+    second = incremental.in_processes([os.getpid, os.getpid])[1]
+    assert first not in incremental._EXITING
+    assert second in incremental._EXITING
+    with pytest.raises(ChildProcessError):
+        os.waitpid(first, os.WNOHANG)
+    os.waitpid(second, 0)
+    incremental._EXITING.remove(second)
+
+
 def test_a_failing_first_share_stops_the_others(tmp_path):
     marker = tmp_path / "finished"
 

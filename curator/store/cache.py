@@ -284,19 +284,27 @@ class ListCache(ReadCache):
     ) -> None:
         """Record the stamp under which `entry` held `blob`, unless it is too recent to trust."""
         assert entry.stamp is not None
-        folder = folder or folder_of(entry.path)
-        stamps = self.stamps_of(folder)
         _, mtime, ctime, _ = entry.stamp
-        if max(mtime, ctime) < trusted_before:
-            stamps[entry.path] = _stamp(entry) + blob
-        elif stamps.pop(entry.path, None) is None:
+        trusted = max(mtime, ctime) < trusted_before
+        self.note(entry.path, folder or folder_of(entry.path), _stamp(entry), blob, trusted)
+
+    def note(self, path: str, folder: str, stamp: bytes, blob: bytes, trusted: bool) -> None:
+        """`remember` for a packed stamp (STAMP) and the file's section."""
+        stamps = self.stamps_of(folder)
+        if trusted:
+            stamps[path] = stamp + blob
+        elif stamps.pop(path, None) is None:
             return
         self.dirty.add(f"stamps-{folder}")
 
     def stamped_blob(self, entry: Entry, folder: str | None = None) -> bytes | None:
         """The blob id `entry` holds, if its stamp is the one recorded."""
-        seen = self.stamps_of(folder or folder_of(entry.path)).get(entry.path)
-        if seen is not None and seen[: STAMP.size] == _stamp(entry):
+        return self.stamped(entry.path, folder or folder_of(entry.path), _stamp(entry))
+
+    def stamped(self, path: str, folder: str, stamp: bytes) -> bytes | None:
+        """`stamped_blob` for a packed stamp (STAMP) and the file's section."""
+        seen = self.stamps_of(folder).get(path)
+        if seen is not None and seen.startswith(stamp):
             return seen[STAMP.size :]
         return None
 
@@ -401,8 +409,8 @@ class ListCache(ReadCache):
         if part == "canonical":  # the contents some file still has
             held = {seen[STAMP.size :] for f in SECTIONS for seen in self.stamps_of(f).values()}
             return {(kind, blob) for kind, blob in found if blob in held}
-        if part != "results":
-            return found
+        if part != "results" or len(self.used[folder]) == len(found):
+            return found  # (every result used by this run, as after a first check)
         live = set(self.used[folder])
         for path, seen in self.stamps_of(folder).items():
             kind = kind_of(path)

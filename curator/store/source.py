@@ -229,7 +229,7 @@ def with_bytes(entry: Entry) -> Entry:
     try:
         return Entry(entry.path, entry.fetch(), stamp=entry.stamp)
     except OSError as err:
-        return _unreadable(entry.path, err)
+        return unreadable(entry.path, err)
 
 
 def read_file(path: str, size: int = 65536) -> bytes:
@@ -245,6 +245,8 @@ def read_file(path: str, size: int = 65536) -> bytes:
                 break
             chunks.append(chunk)
             total += len(chunk)
+            if len(chunk) < want:  # a plain file reads short only at its end
+                break
             want = min(65536, MAX_BYTES + 1 - total)
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
@@ -256,7 +258,7 @@ def walk_file(rel: str, path: str, read: bool = False) -> Entry:
     try:
         return stat_entry(rel, path, os.stat(path), read)
     except OSError as err:
-        return _unreadable(rel, err)
+        return unreadable(rel, err)
 
 
 def stat_entry(rel: str, path: str, st: os.stat_result, read: bool = False) -> Entry:
@@ -264,13 +266,17 @@ def stat_entry(rel: str, path: str, st: os.stat_result, read: bool = False) -> E
     if st.st_size > MAX_BYTES:
         message = f"file is {st.st_size:,} bytes; the limit is {MAX_BYTES:,}"
         return Entry(rel, None, Problem(rel, None, "", "file-too-large", message))
-    stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    stamp = stamp_of(st)
     if not read:
         return Entry(rel, None, stamp=stamp, fetch=partial(read_file, path, st.st_size))
     return Entry(rel, read_file(path, st.st_size), stamp=stamp)
 
 
-def _unreadable(rel: str, err: OSError) -> Entry:
+def stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def unreadable(rel: str, err: OSError) -> Entry:
     return Entry(rel, None, Problem(rel, None, "", "unreadable", f"cannot read: {err.strerror}"))
 
 
