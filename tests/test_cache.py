@@ -7,6 +7,7 @@ import copy
 import importlib.util
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -416,3 +417,24 @@ def test_a_diff_of_two_revisions_skips_unchanged_controls_and_says_the_same(tmp_
         whole = [git.load_revision(place, rev, git.ReadCache()) for rev in (old, new)]
         expected = diff_lists(*whole, old, new).as_json()
         assert diff_lists(*git.load_differing(place, old, new), old, new).as_json() == expected
+
+
+PAUSE = """
+import gc, sys
+from curator.store import cache
+if sys.argv[1] == "short-lived":
+    cache.set_aside_after_pauses()
+with cache.gc_paused():
+    built = [[i] for i in range(10_000)]
+print(gc.get_freeze_count())
+"""
+
+
+def test_a_short_lived_process_sets_aside_what_a_pause_built():
+    ran = subprocess.run([sys.executable, "-c", PAUSE, "short-lived"], capture_output=True)
+    assert int(ran.stdout) >= 10_000
+
+
+def test_a_long_lived_process_leaves_the_collector_alone():
+    ran = subprocess.run([sys.executable, "-c", PAUSE, "tui"], capture_output=True)
+    assert int(ran.stdout) == 0

@@ -64,3 +64,12 @@ def test_the_verb_is_found_past_the_list_option():
     assert verb_of(["--list=lists/x", "check"]) == "check"
     assert verb_of(["--version"]) is None
     assert verb_of([]) is None
+
+
+def test_every_verb_but_the_tui_is_a_short_lived_process():
+    from curator.cli import short_lived
+
+    assert short_lived(["--list", "lists/x", "check"])
+    assert short_lived(["publish", "--out", "x"])
+    assert not short_lived(["--list", "lists/x", "tui"])
+    assert not short_lived([])  # no verb: the TUI

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -9,12 +10,14 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import jsonschema
 import pytest
 from conftest import CONTROL_3A090, ListDir, make_list, run_curator
 from markdown_it import MarkdownIt
 
 from curator import publish
+from curator.core.problems import CuratorError
 from curator.publish import render
 from curator.store.load import load
 
@@ -559,3 +562,21 @@ def test_a_working_tree_with_uncommitted_changes_says_so(repo, tmp_path):
     revision = json.loads((tmp_path / "out/list.json").read_text())["revision"]
     assert revision == git(repo.root, "rev-parse", "HEAD") + " with uncommitted changes"
     assert "uncommitted changes" in run.err
+
+
+def test_a_list_json_off_its_schema_is_refused_with_where_and_why():
+    with pytest.raises(CuratorError, match="at the document: 'list' is a required property"):
+        render.check_published({"docket": {}})
+
+
+def test_templates_read_a_view_key_as_an_attribute_and_stay_strict_about_a_missing_one():
+    views = render.Renderer().html
+    template = views.from_string("{{ c.id }} {{ c.title | length }}")
+    assert template.render(c={"id": "3A090", "title": "chips"}) == "3A090 5"
+    with pytest.raises(jinja2.UndefinedError):
+        views.from_string("{{ c.missing }}").render(c={"id": "3A090"})
+
+
+def test_templates_still_read_attributes_of_what_is_not_a_view():
+    views = render.Renderer().html
+    assert views.from_string("{{ d.year }}").render(d=dt.date(2026, 3, 31)) == "2026"

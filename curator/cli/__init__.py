@@ -37,6 +37,11 @@ def verb_of(argv: Sequence[str]) -> str | None:
     return None
 
 
+def short_lived(argv: Sequence[str]) -> bool:
+    """Whether the command answers and ends (every verb but the TUI, which is the default)."""
+    return verb_of(argv) not in (None, "tui")
+
+
 def modules(verb: str | None = None) -> list:
     """The modules that register `verb` (all of them if it is None or unknown)."""
     names = [name for name, verbs in VERBS.items() if verb in verbs] or list(VERBS)
@@ -86,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run() -> NoReturn:
     """The `curator` command: `main`, then out at once. Tearing down what a check of 10^5
     files built, object by object, takes a tenth of a second the system does in one go."""
+    if short_lived(sys.argv[1:]):
+        from curator.store.cache import set_aside_after_pauses
+
+        set_aside_after_pauses()
     code = main()
     try:
         sys.stdout.flush()

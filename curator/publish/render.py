@@ -13,15 +13,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from curator.core.problems import CuratorError
 from curator.core.publication import KINDS, Change
+
+if TYPE_CHECKING:  # imported to explain a refusal: every publication would pay for it
+    import jsonschema
 
 try:  # the fast yes/no; jsonschema explains a no
     import jsonschema_rs
@@ -98,6 +100,16 @@ def markdown_text(value: Any) -> str:
     return MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(), str(value))
 
 
+class _Views(Environment):
+    """Templates see the public views, which are plain dicts: `control.id` looks the key up
+    first, rather than after a failed attribute lookup (an exception each, 10^5 a page)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 class Renderer:
     """One Jinja environment per output kind and one Markdown parser, built once and reused."""
 
@@ -108,7 +120,7 @@ class Renderer:
         self.md.validateLink = allowed_link
         self.parsed: dict[str, list[Any]] = {}
         loader = PackageLoader("curator.publish", "templates")
-        self.html = Environment(
+        self.html = _Views(
             loader=loader,
             autoescape=True,
             undefined=StrictUndefined,
@@ -117,7 +129,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         # Markdown is not HTML: entities would litter the notice, so escape it as Markdown
-        self.text = Environment(
+        self.text = _Views(
             loader=loader,
             autoescape=False,
             finalize=markdown_text,
@@ -256,18 +268,26 @@ def published_schema_text() -> str:
 
 
 @cache
-def _validators() -> tuple[Any, jsonschema.Draft202012Validator]:
+def _fast_validator() -> Any:
     schema = json.loads(published_schema_text())
-    fast = jsonschema_rs.validator_for(schema) if jsonschema_rs else None
-    return fast, jsonschema.Draft202012Validator(schema)
+    return jsonschema_rs.validator_for(schema) if jsonschema_rs else None
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(json.loads(published_schema_text()))
 
 
 def check_published(document: Mapping[str, Any]) -> None:
     """list.json must match the schema shipped beside it; a mismatch is refused, not written."""
-    fast, slow = _validators()
-    if fast.is_valid(document) if fast is not None else slow.is_valid(document):
+    fast = _fast_validator()
+    if fast.is_valid(document) if fast is not None else _validator().is_valid(document):
         return
-    error = jsonschema.exceptions.best_match(slow.iter_errors(document))
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(document))
     where = "/".join(str(p) for p in error.absolute_path) or "the document"
     raise CuratorError(f"list.json would not match its schema at {where}: {error.message}")
 

@@ -505,7 +505,22 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was:
+            if _set_aside:
+                gc.freeze()
             gc.enable()
+
+
+_set_aside = False  # see set_aside_after_pauses
+
+
+def set_aside_after_pauses() -> None:
+    """For a process that ends once its work is done (the `curator` command, not the TUI):
+    what was built during a pause is set aside from the collector when the pause ends, rather
+    than gone through by the next collection (a tenth of a second for 10^6 objects) to find
+    nothing. It is still freed when no longer used; only a cycle among such objects would
+    stay until the process ends."""
+    global _set_aside
+    _set_aside = True
 
 
 def unformatted(root: Path, paths: Iterable[str]) -> Iterator[write.Reformat]:
