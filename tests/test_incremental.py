@@ -117,6 +117,16 @@ def test_the_shares_split_what_was_said_and_all_read_the_definitions():
     assert {s.index for path in said_files for s in shares if s.takes(path)} == {0, 1}
 
 
+def test_each_file_is_checked_across_files_and_reported_by_one_share():
+    shares = [Shard(i, 2) for i in range(2)]
+    files = ["list.toml", *(f"controls/3A0{n:02}.toml" for n in range(20))]
+    files += [f"discussion/3A090/2026-01-0{d}T000000Z-chair.toml" for d in range(1, 10)]
+    for path in files:
+        assert [s.reports(path) for s in shares].count(True) == 1
+    controls = [p for p in files if p.startswith("controls/")]
+    assert {s.index for path in controls for s in shares if s.reports(path)} == {0, 1}
+
+
 def test_a_share_writes_only_its_own_cache_files(tmp_path, cache_home, trusting):
     root = generated(tmp_path / "list")
     incremental._check_shard(cache.ListCache.of(root), Shard(1, 2))
@@ -126,9 +136,17 @@ def test_a_share_writes_only_its_own_cache_files(tmp_path, cache_home, trusting)
         section = name.removesuffix(".cache")
         assert Shard(1, 2).owns(section), name
         assert section.partition("-")[2] not in ("list", "controls", "catalogue"), name
-    assert {"stamps-discussion.1.cache", "stamps-public-comments.3.cache"} <= written
-    assert not written & {"stamps-discussion.0.cache", "stamps-controls.cache", "size.cache"}
+    assert not written & {"stamps-controls.cache", "results-controls.cache", "size.cache"}
     assert "built-check-controls.cache" in written  # kept by the last share
+    assert "checked-memory~1of2.cache" in written
+
+
+def test_a_check_keeps_nothing_of_what_was_said_in_the_read_cache(tmp_path, cache_home, trusting):
+    root = generated(tmp_path / "list")
+    incremental.check(root, processes=2)
+    written = set(cache_files(cache_home))
+    assert {"results-controls.cache", "stamps-controls.cache"} <= written
+    assert not {name for name in written if name.partition("-")[2].startswith(cache.SAID)}
 
 
 def test_a_share_whose_process_fails_is_done_again_by_the_first():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -95,3 +96,19 @@ def test_fast_and_explaining_validators_agree(instance):
     slow = jsonschema.Draft202012Validator(schema("control")).is_valid(instance)
     assert fast == slow
     assert (validate.validate("control", instance) == []) == fast
+
+
+@pytest.mark.parametrize(
+    ("moment", "written"),
+    [
+        (dt.datetime(2026, 3, 31, 17, 0, tzinfo=dt.UTC), "2026-03-31T17:00:00Z"),
+        (dt.datetime(2026, 3, 31, 17, 0, 0, 250000, tzinfo=dt.UTC), "2026-03-31T17:00:00.250000Z"),
+        (
+            dt.datetime(2026, 3, 31, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+            "2026-03-31T17:00:00-05:00",
+        ),
+        (dt.datetime(2026, 3, 31, 17, 0), "2026-03-31T17:00:00"),
+    ],
+)
+def test_a_moment_is_written_in_iso_8601_with_utc_as_z(moment, written):
+    assert validate.iso_datetime(moment) == written

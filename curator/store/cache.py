@@ -13,8 +13,8 @@ file is read again next time and known by its content, as git does with a racily
 `curator check`, which keeps its own memory here too, is in store.incremental.
 
 A list's cache is one folder holding one file per section (stamps and results per list folder,
-the said folders split in buckets; the check's memory), each written atomically, so an edit rewrites the small sections and
-not the 100 MB of parsed comments. Every file carries the tool version, the schema digest and a
+the said folders split in buckets; the check's memory), each written atomically, so an edit
+rewrites the small sections and not the 100 MB of parsed comments. Every file carries the tool version, the schema digest and a
 digest of the code that produced it, and a checksum: a file that is stale, unreadable or damaged
 is ignored and rebuilt, never fatal. CURATOR_CACHE=0 turns the cache off.
 """
@@ -54,7 +54,8 @@ MAGIC = b"curator cache\n"
 RACY_NS = 2 * 10**9
 KEEP_LISTS = 64  # lists whose caches are kept; the least recently written go first
 # what was said about the list (10^5 files) is kept in BUCKETS sections a folder, by a hash of
-# the path, so that processes can share a check: each owns some buckets (store.incremental)
+# the path, so that one change rewrites a quarter of it; the same hash deals the files out
+# between the processes of a check (store.incremental)
 SAID = ("discussion", "public-comments")
 BUCKETS = 4
 SECTIONS = ("list", "controls", "catalogue", *(f"{s}.{b}" for s in SAID for b in range(BUCKETS)))

@@ -5,17 +5,20 @@ found and which controls its cross-file checks looked at (`Watch`), and re-runs 
 `load.build` over list.toml, the controls and only the files whose content — or whose
 controls — changed.
 
-A large list is checked by a process per core (`Shard`). Every process reads the definitions
-(list.toml, the controls, the catalogue); the files of what was said (discussion, public
-comments: 10^5 of them) are dealt out by a hash of their path, the same hash that splits their
-cache sections into buckets, so each process reads, checks and remembers its own share and
-writes only its own cache files. This holds because a said file's problems depend on that file
-and the definitions alone (a test compares a shared check with a single one). A process that
-fails has its share checked again by the first.
+A large list is checked by a process per core (`Shard`). Every process reads and builds the
+definitions (list.toml, the controls, the catalogue); the files of what was said (discussion,
+public comments: 10^5 of them) are dealt out by a hash of their path, the same hash that splits
+their cache sections into buckets, so each process reads, checks and remembers its own share.
+The definitions' cross-file checks (10^4 controls' criteria) are dealt out by the same hash, and
+each file's problems are reported by one process. This holds because a said file's problems
+depend on that file and the definitions alone (a test compares a shared check with a single
+one). Each process writes only its own cache files. A process that fails has its share checked
+again by the first.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import pickle
@@ -71,13 +74,22 @@ class Watch:
     """For `load.build`: runs the cross-file checks of the files that need it, noting which
     controls each looked at; answers the others with what they reported last time."""
 
-    def __init__(self, rerun: set[str], remembered: Mapping[str, bytes], found: Mapping) -> None:
+    def __init__(
+        self,
+        rerun: set[str],
+        remembered: Mapping[str, bytes],
+        found: Mapping,
+        others: Set[str] = frozenset(),
+    ) -> None:
         self.rerun = rerun
         self.remembered = remembered  # the files the last check saw
         self.found = found  # path: (broken, problems, checked) for files that had problems
+        self.others = others  # files another share checks and reports
         self.seen: dict[str, tuple[set[str], list[Problem]]] = {}
 
     def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
+        if file in self.others:
+            return []
         if file in self.remembered and file not in self.rerun:
             last = self.found.get(file)
             return [Problem(*p) for p in last[2]] if last else []
@@ -160,29 +172,26 @@ def check(root: Path, processes: int | None = None) -> Checked:
 
 @dataclass(frozen=True)
 class Shard:
-    """One process's share of a check: every definition file, and the said files (and their
-    cache buckets) whose bucket is `index` modulo `count`."""
+    """One process's share of a check: it reads every definition file and the said files (and
+    their cache buckets) whose bucket is `index` modulo `count`; it runs the cross-file checks
+    of, and reports, the files of either kind whose bucket that is."""
 
     index: int
     count: int
 
     def takes(self, path: str) -> bool:
-        return not _said(path) or bucket_of(path) % self.count == self.index
+        return not _said(path) or self.reports(path)
 
-    def reads(self, folder: str) -> bool:
-        """The cache sections (by list folder or bucket) this share reads."""
-        bucket = _bucket(folder)
-        return bucket is None or bucket % self.count == self.index
+    def reports(self, path: str) -> bool:
+        return self.count == 1 or bucket_of(path) % self.count == self.index
 
     def owns(self, section: str) -> bool:
-        """The cache files this share writes: its buckets, its memory; the first, the rest."""
-        part, _, folder = section.partition("-")
-        if part == "checked":
+        """The cache files this share writes: its memory; the first, the rest. (A check keeps
+        nothing of what was said in the read cache: see _IncrementalCheck._resolved.)"""
+        if section.startswith("checked-"):
             return True  # named for the share (`memory`)
         if section == "built-check-controls":
             return self.index == self.count - 1  # see _IncrementalCheck.run
-        if part in ("stamps", "results") and _bucket(folder) is not None:
-            return self.reads(folder)
         return self.index == 0
 
     def memory(self, name: str) -> str:
@@ -202,8 +211,7 @@ def _processes(files: ListCache) -> int:
 
 
 def _check_shard(files: ListCache | None, shard: Shard) -> Checked:
-    """One share's check, reporting its own files: the first share the definitions and its
-    said files, every other share its said files only (every share reads the definitions)."""
+    """One share's check, reporting its own files (`Shard.reports`)."""
     assert files is not None
     files.owns = shard.owns
     files.parallel = shard.count == 1  # the shares are the processes
@@ -211,14 +219,19 @@ def _check_shard(files: ListCache | None, shard: Shard) -> Checked:
 
     with files, gc_paused():
         checked = _IncrementalCheck(files, build, shard).run()
-    if shard.index == 0:
+    if shard.count == 1:
         return checked
-    paths = tuple(p for p in checked.paths if _said(p))
-    own = set(paths)
+    # every share finds the definitions' own problems (it builds them all): one reports them.
+    # The walk gives the definitions first (source.FOLDERS), then this share's said files.
+    said_from = bisect.bisect_left(checked.paths, True, key=_said)
+    paths = (
+        *(p for p in checked.paths[:said_from] if shard.reports(p)),
+        *checked.paths[said_from:],
+    )
     return Checked(
-        tuple(p for p in checked.problems if p.file in own),
+        tuple(p for p in checked.problems if shard.reports(p.file)),
         len(paths),
-        tuple(b for b in checked.broken if b in own),
+        tuple(b for b in checked.broken if shard.reports(b)),
         paths,
     )
 
@@ -231,12 +244,6 @@ def _merged(parts: Sequence[Checked]) -> Checked:
     paths = tuple(p for part in parts for p in part.paths)
     broken = sorted(b for part in parts for b in part.broken)
     return Checked(tuple(problems), len(paths), tuple(broken), paths)
-
-
-def _bucket(folder: str) -> int | None:
-    """The bucket a cache section's folder name is, if it is one ('discussion.3': 3)."""
-    top, dot, bucket = folder.rpartition(".")
-    return int(bucket) if dot and top in SAID else None
 
 
 def _said(path: str) -> bool:
@@ -365,7 +372,9 @@ class _IncrementalCheck:
             for p in paths
             if p in rerun or p == "list.toml" or (p.startswith("controls/") and p not in reused)
         ]
-        watch = Watch(rerun, memory["looked"], memory["found"])
+        # the definitions' cross-file checks are shared out too (10^4 controls' criteria)
+        others = {p for p in paths if not _said(p) and not self.shard.reports(p)}
+        watch = Watch(rerun, memory["looked"], memory["found"], others)
         resolved = self._resolved(chosen, len(rerun) > MANY, controls=not reused)
         given = {control.id: control for control in reused.values()}
         built = self.build(resolved, watch=watch, controls=given)
@@ -463,7 +472,8 @@ class _IncrementalCheck:
         except OSError as err:
             return source.unreadable(path, err), None, NO_STAMP
         blob = blob_digest(raw)
-        self.files.note(path, folder, stamp, blob, trusted)
+        if not _said(path):  # the read cache's stamps go with its results (see _resolved)
+            self.files.note(path, folder, stamp, blob, trusted)
         return Entry(path, raw, None, source.stamp_of(st), blob=blob), blob, remembered
 
     def _rerun(
@@ -499,11 +509,14 @@ class _IncrementalCheck:
         return rerun & present | {"list.toml"}
 
     def _resolved(self, chosen: list[Entry], many: bool, controls: bool) -> Iterator[Entry]:
-        """Files parsed from disk when few, so that their folders' results (10^8 bytes) need not
-        be decoded; through the cache when many (a first check leaves the cache warm for
-        `load`), and the controls when `controls` (all of them are rebuilt)."""
+        """Files parsed from disk when few, so that their folders' results need not be decoded;
+        the definitions through the read cache when many (a first check leaves them ready for
+        the TUI's first screen and `publish`), and the controls when `controls` (all of them
+        are rebuilt). What was said is never kept here: the check remembers what it found, and
+        keeping 10^5 parsed comments cost a first check a tenth of its time for a `load` that
+        may never come (the verbs that read them keep them)."""
         files = self.files
-        cached = ("controls", "catalogue", *SAID) if many else ("controls",) if controls else ()
+        cached = ("controls", "catalogue") if many else ("controls",) if controls else ()
         yield from files.resolve(e for e in chosen if _top(e.path) in cached)
         for entry in chosen:
             if _top(entry.path) in cached:

@@ -233,21 +233,22 @@ def _stem(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".toml")
 
 
+# what a file of each kind is named: a pattern for its stem and what to say when it is not
+NAMES = {
+    "control": (CONTROL_ID, "a control file is named <CONTROL-ID>.toml, e.g. 3A090.toml"),
+    "item": (
+        SLUG_ID,
+        "a catalogue file is named <item-id>.toml in lower case, e.g. nvidia-h100.toml",
+    ),
+    "comment": (STAMP, "a comment file is named <UTC-stamp>-<member>.toml"),
+    "public-comment": (TRACKING_NUMBER, "a public comment file is named <tracking-number>.toml"),
+}
+
+
 def _name_problem(kind: str, path: str) -> Problem | None:
     parts = path.split("/")
     stem = _stem(path)
-    rule = {
-        "control": (CONTROL_ID, "a control file is named <CONTROL-ID>.toml, e.g. 3A090.toml"),
-        "item": (
-            SLUG_ID,
-            "a catalogue file is named <item-id>.toml in lower case, e.g. nvidia-h100.toml",
-        ),
-        "comment": (STAMP, "a comment file is named <UTC-stamp>-<member>.toml"),
-        "public-comment": (
-            TRACKING_NUMBER,
-            "a public comment file is named <tracking-number>.toml",
-        ),
-    }.get(kind)
+    rule = NAMES.get(kind)
     if rule and not rule[0].match(stem):
         return Problem(
             path, None, "", "bad-file-name", f"'{parts[-1]}' is not a valid file name: {rule[1]}"

@@ -43,9 +43,9 @@ _AS_IS = frozenset({str, bool, type(None)})  # not numbers: int and float have o
 
 
 def iso_datetime(value: dt.datetime) -> str:
-    if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0):
-        return value.replace(tzinfo=None).isoformat() + "Z"
-    return value.isoformat()
+    """ISO 8601, with UTC written as "Z" (an offset of zero is written "+00:00" otherwise)."""
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 @cache
