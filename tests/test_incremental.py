@@ -136,17 +136,21 @@ def test_a_share_writes_only_its_own_cache_files(tmp_path, cache_home, trusting)
         section = name.removesuffix(".cache")
         assert Shard(1, 2).owns(section), name
         assert section.partition("-")[2] not in ("list", "controls", "catalogue"), name
-    assert not written & {"stamps-controls.cache", "results-controls.cache", "size.cache"}
+    assert {"stamps-discussion.1.cache", "stamps-public-comments.3.cache"} <= written
+    assert not written & {"stamps-discussion.0.cache", "stamps-controls.cache", "size.cache"}
     assert "built-check-controls.cache" in written  # kept by the last share
     assert "checked-memory~1of2.cache" in written
 
 
-def test_a_check_keeps_nothing_of_what_was_said_in_the_read_cache(tmp_path, cache_home, trusting):
+def test_a_check_keeps_the_stamps_of_what_was_said_but_not_its_parsed_content(
+    tmp_path, cache_home, trusting
+):
     root = generated(tmp_path / "list")
     incremental.check(root, processes=2)
     written = set(cache_files(cache_home))
     assert {"results-controls.cache", "stamps-controls.cache"} <= written
-    assert not {name for name in written if name.partition("-")[2].startswith(cache.SAID)}
+    assert {f"stamps-{folder}.cache" for folder in cache.SECTIONS} <= written
+    assert not {n for n in written if n.startswith("results-") and n[8:].startswith(cache.SAID)}
 
 
 def test_a_share_whose_process_fails_is_done_again_by_the_first():
@@ -279,3 +283,15 @@ def test_a_listing_is_reused_while_its_folder_is_unchanged(tmp_path):
     (folder / "a.toml").write_text("changed content: a folder's stamp does not move")
     assert list(source._tree(tmp_path, "", str(folder), False, again)) == walked
     assert again.walked() is None  # nothing new to keep
+
+
+def test_fmt_check_after_a_shared_check_opens_no_unchanged_file(tmp_path, trusting, monkeypatch):
+    root = generated(tmp_path / "list")
+    usable = incremental.check(root, processes=2).usable
+    assert list(cache.unformatted(root, usable)) == []  # learns which contents are canonical
+
+    def opened(path: str, size: int = 0) -> bytes:
+        raise AssertionError(f"{path} was opened")
+
+    monkeypatch.setattr(cache, "read_file", opened)
+    assert list(cache.unformatted(root, usable)) == []

@@ -185,13 +185,20 @@ class Shard:
     def reports(self, path: str) -> bool:
         return self.count == 1 or bucket_of(path) % self.count == self.index
 
+    def reads(self, folder: str) -> bool:
+        """The cache sections (by list folder or bucket) this share reads."""
+        bucket = _bucket(folder)
+        return bucket is None or bucket % self.count == self.index
+
     def owns(self, section: str) -> bool:
-        """The cache files this share writes: its memory; the first, the rest. (A check keeps
-        nothing of what was said in the read cache: see _IncrementalCheck._resolved.)"""
-        if section.startswith("checked-"):
+        """The cache files this share writes: its buckets, its memory; the first, the rest."""
+        part, _, folder = section.partition("-")
+        if part == "checked":
             return True  # named for the share (`memory`)
         if section == "built-check-controls":
             return self.index == self.count - 1  # see _IncrementalCheck.run
+        if part in ("stamps", "results") and _bucket(folder) is not None:
+            return self.reads(folder)
         return self.index == 0
 
     def memory(self, name: str) -> str:
@@ -244,6 +251,12 @@ def _merged(parts: Sequence[Checked]) -> Checked:
     paths = tuple(p for part in parts for p in part.paths)
     broken = sorted(b for part in parts for b in part.broken)
     return Checked(tuple(problems), len(paths), tuple(broken), paths)
+
+
+def _bucket(folder: str) -> int | None:
+    """The bucket a cache section's folder name is, if it is one ('discussion.3': 3)."""
+    top, dot, bucket = folder.rpartition(".")
+    return int(bucket) if dot and top in SAID else None
 
 
 def _said(path: str) -> bool:
@@ -472,8 +485,7 @@ class _IncrementalCheck:
         except OSError as err:
             return source.unreadable(path, err), None, NO_STAMP
         blob = blob_digest(raw)
-        if not _said(path):  # the read cache's stamps go with its results (see _resolved)
-            self.files.note(path, folder, stamp, blob, trusted)
+        self.files.note(path, folder, stamp, blob, trusted)
         return Entry(path, raw, None, source.stamp_of(st), blob=blob), blob, remembered
 
     def _rerun(
@@ -512,9 +524,10 @@ class _IncrementalCheck:
         """Files parsed from disk when few, so that their folders' results need not be decoded;
         the definitions through the read cache when many (a first check leaves them ready for
         the TUI's first screen and `publish`), and the controls when `controls` (all of them
-        are rebuilt). What was said is never kept here: the check remembers what it found, and
-        keeping 10^5 parsed comments cost a first check a tenth of its time for a `load` that
-        may never come (the verbs that read them keep them)."""
+        are rebuilt). What was said is parsed here and not kept (only its files' stamps and blob
+        ids are, for `fmt --check` and `load`): the check remembers what it found, and keeping
+        10^5 parsed comments cost a first check a tenth of its time for a `load` that may never
+        come (the verbs that read them keep them)."""
         files = self.files
         cached = ("controls", "catalogue") if many else ("controls",) if controls else ()
         yield from files.resolve(e for e in chosen if _top(e.path) in cached)
