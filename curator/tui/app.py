@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from pathlib import Path
@@ -29,6 +30,10 @@ class CuratorApp(App):
     def __init__(self, root: Path, member: str | None = None) -> None:
         super().__init__()
         self.workspace = Workspace(root, member)
+        # what exists now lives as long as the app (the modules, the list as first read): set
+        # aside from the collector, which would otherwise go through it all again and again
+        # while the first screen is drawn and every keystroke is answered
+        gc.freeze()
         self.next_poll = 0.0
 
     def on_mount(self) -> None:
