@@ -419,6 +419,27 @@ def test_a_diff_of_two_revisions_skips_unchanged_controls_and_says_the_same(tmp_
         assert diff_lists(*git.load_differing(place, old, new), old, new).as_json() == expected
 
 
+def test_a_diff_says_the_same_whether_it_parses_its_few_controls_or_looks_them_up(
+    tmp_path, trusting
+):
+    root = generated(tmp_path / "list", controls=40, comments=60, public_comments=20)
+    place = git.place_of(root)
+    expected = diff_lists(*git.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
+    load(root)  # the controls' results, in the cache: a few of them are parsed, not looked up
+    files = cache.ListCache.of(root)
+    assert not files.worth_looking_up("controls/3A090.toml", 1)
+    assert files.worth_looking_up("controls/3A090.toml", 40)
+    again = diff_lists(*git.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
+    assert again.as_json() == expected.as_json()
+
+
+def test_results_decoded_already_are_always_worth_looking_up(lst, trusting):
+    load(lst.root)
+    files = cache.ListCache.of(lst.root)
+    assert files.results_of("controls") is not None
+    assert files.worth_looking_up("controls/3A090.toml", 1)
+
+
 PAUSE = """
 import gc, sys
 from curator.store import cache

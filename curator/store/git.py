@@ -15,6 +15,7 @@ import posixpath
 import re
 import subprocess
 import threading
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from curator.core.model import ControlList
 from curator.core.problems import CuratorError, Problem
+from curator.store import read as reader
 from curator.store.cache import ListCache, ReadCache, gc_paused
 from curator.store.incremental import Unchecked, Watch
 from curator.store.load import build, load
@@ -343,16 +345,26 @@ def entries_at(
             targets[f.path] = _link_target(f, link_text.get(f.blob), by_path)
         known: dict[str, Read] = {}
         wanted: set[str] = set()
+        parsed_here: list[str] = []  # few files of a folder whose results are many
+        per_folder = Counter(p.partition("/")[0] for p in targets)
         for path, target in targets.items():
             if not isinstance(target, TreeFile) or target.size > MAX_BYTES:
                 continue
             kind = kind_of(path)
-            result = cache.known(kind, path, target.blob) if kind else None
+            if kind and not cache.worth_looking_up(path, per_folder[path.partition("/")[0]]):
+                parsed_here.append(path)
+                result = None
+            else:
+                result = cache.known(kind, path, target.blob) if kind else None
             if result is None:
                 wanted.add(target.blob)
             else:
                 known[path] = result
         contents = blobs.read(sorted(wanted))
+    for path in parsed_here:
+        raw = contents.get(targets[path].blob)
+        if raw is not None:
+            known[path] = reader.read(kind_of(path), path, raw)
     return [_entry(place.top, f.path, targets[f.path], contents, known) for f in chosen]
 
 
@@ -368,8 +380,9 @@ def _entry(
     if target.size > MAX_BYTES:
         message = f"file is {target.size:,} bytes; the limit is {MAX_BYTES:,}"
         return Entry(path, None, Problem(path, None, "", "file-too-large", message))
-    if path in known:  # the bytes are fetched only if a problem needs a line number
-        return Entry(path, None, result=known[path], fetch=partial(_blob, top, target.blob))
+    if path in known:  # bytes not read are fetched only if a problem needs a line number
+        raw = contents.get(target.blob)
+        return Entry(path, raw, result=known[path], fetch=partial(_blob, top, target.blob))
     raw = contents.get(target.blob)
     if raw is None:
         return Entry(path, None, Problem(path, None, "", "unreadable", "cannot read it from git"))
