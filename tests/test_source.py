@@ -1,5 +1,7 @@
 """Reading one list file: what `source.read_file` returns whatever its size was when stat'ed."""
 
+import pytest
+
 from curator.store.read import MAX_BYTES
 from curator.store.source import read_file
 
@@ -10,20 +12,13 @@ def test_a_file_is_read_whole(tmp_path):
     assert read_file(str(path), path.stat().st_size) == path.read_bytes()
 
 
-def test_a_file_that_grew_since_its_stat_is_read_whole(tmp_path):
+@pytest.mark.parametrize(("stated", "now"), [(100, 200_000), (5000, 10)], ids=["grew", "shrank"])
+def test_a_file_whose_size_changed_since_its_stat_is_read_as_it_is_now(tmp_path, stated, now):
     path = tmp_path / "a.toml"
-    path.write_bytes(b"x" * 100)
-    stated = path.stat().st_size
-    path.write_bytes(b"y" * 200_000)
-    assert read_file(str(path), stated) == b"y" * 200_000
-
-
-def test_a_file_that_shrank_since_its_stat_is_read_as_it_is_now(tmp_path):
-    path = tmp_path / "a.toml"
-    path.write_bytes(b"x" * 5000)
-    stated = path.stat().st_size
-    path.write_bytes(b"y" * 10)
-    assert read_file(str(path), stated) == b"y" * 10
+    path.write_bytes(b"x" * stated)
+    size = path.stat().st_size
+    path.write_bytes(b"y" * now)
+    assert read_file(str(path), size) == b"y" * now
 
 
 def test_an_empty_file_is_read_as_no_bytes(tmp_path):
