@@ -323,10 +323,12 @@ def entries_at(
     folders: Sequence[str] = FOLDERS,
     files: list[TreeFile] | None = None,
     leave_out: Set[str] = frozenset(),
+    shared: BlobReader | None = None,
 ) -> list[Entry]:
     """The list's files at `commit` as `Entry` values, in the folder walk's order (list.toml
     and `folders`, but not the paths in `leave_out`). A file whose blob the cache already
-    knows is not read at all: its entry carries the known result."""
+    knows is not read at all: its entry carries the known result. `shared`: a `cat-file`
+    process to use (one is started otherwise)."""
     if files is None:
         files = tree_files_of(place, commit, folders)
     if not any(f.path == "list.toml" for f in files):
@@ -337,7 +339,7 @@ def entries_at(
         (f for f in files if _wanted(f.path, folders) and f.path not in leave_out),
         key=lambda f: _walk_order(f.path),
     )
-    with BlobReader(place.top) as blobs:
+    with contextlib.nullcontext(shared) if shared is not None else BlobReader(place.top) as blobs:
         links = [f for f in chosen if f.mode == LINK_MODE]
         link_text = blobs.read([f.blob for f in links])
         targets: dict[str, TreeFile | Problem] = {f.path: f for f in chosen}
@@ -463,10 +465,10 @@ def load_differing(
         same = set()
     disk = ListCache.of(place.root)
     cache = disk if disk is not None else SHARED_CACHE
-    with disk or contextlib.nullcontext(), gc_paused():
+    with disk or contextlib.nullcontext(), gc_paused(), BlobReader(place.top) as blobs:
         sides = tuple(
             build(
-                entries_at(place, commit, name, cache, folders, files, same),
+                entries_at(place, commit, name, cache, folders, files, same, blobs),
                 cache.read,
                 watch=Unchecked(),
             )
