@@ -268,16 +268,20 @@ def published_schema_text() -> str:
 
 
 @cache
+def _published_schema() -> dict[str, Any]:
+    return json.loads(published_schema_text())
+
+
+@cache
 def _fast_validator() -> Any:
-    schema = json.loads(published_schema_text())
-    return jsonschema_rs.validator_for(schema) if jsonschema_rs else None
+    return jsonschema_rs.validator_for(_published_schema()) if jsonschema_rs else None
 
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
     import jsonschema
 
-    return jsonschema.Draft202012Validator(json.loads(published_schema_text()))
+    return jsonschema.Draft202012Validator(_published_schema())
 
 
 def check_published(document: Mapping[str, Any]) -> None:

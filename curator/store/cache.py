@@ -14,9 +14,10 @@ file is read again next time and known by its content, as git does with a racily
 
 A list's cache is one folder holding one file per section (stamps and results per list folder,
 the said folders split in buckets; the check's memory), each written atomically, so an edit
-rewrites the small sections and not the 100 MB of parsed comments. Every file carries the tool version, the schema digest and a
-digest of the code that produced it, and a checksum: a file that is stale, unreadable or damaged
-is ignored and rebuilt, never fatal. CURATOR_CACHE=0 turns the cache off.
+rewrites the small sections and not the 100 MB of parsed comments. Every file carries the tool
+version, the schema digest and a digest of the code that produced it, and a checksum: a file
+that is stale, unreadable or damaged is ignored and rebuilt, never fatal. CURATOR_CACHE=0 turns
+the cache off.
 """
 
 from __future__ import annotations

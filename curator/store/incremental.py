@@ -228,9 +228,8 @@ def _check_shard(files: ListCache | None, shard: Shard) -> Checked:
         checked = _IncrementalCheck(files, build, shard).run()
     if shard.count == 1:
         return checked
-    # every share finds the definitions' own problems (it builds them all): one reports them.
-    # The walk gives the definitions first (source.FOLDERS), then this share's said files.
-    said_from = bisect.bisect_left(checked.paths, True, key=_said)
+    # every share finds the definitions' own problems (it builds them all): one reports them
+    said_from = _said_from(checked.paths)
     paths = (
         *(p for p in checked.paths[:said_from] if shard.reports(p)),
         *checked.paths[said_from:],
@@ -259,6 +258,12 @@ def _bucket(folder: str) -> int | None:
     return int(bucket) if dot and top in SAID else None
 
 
+def _said_from(paths: Sequence[str]) -> int:
+    """Where the said files begin among `paths` in walk order (source.FOLDERS: the definitions
+    come first): found by bisection, not by looking at 10^5 paths."""
+    return bisect.bisect_left(paths, True, key=_said)
+
+
 def _said(path: str) -> bool:
     return _top(path) in SAID
 
@@ -274,7 +279,7 @@ def in_processes(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
     too if its process fails or cannot be forked). Results come back pickled through a pipe."""
     if len(jobs) < 2 or not cache._can_fork():
         return [job() for job in jobs]
-    _collect(_EXITING, os.WNOHANG)
+    _collect_exited()
     children: list[tuple[int, int]] = []  # pid, read end of its pipe
     for job in jobs[1:]:
         into, out = os.pipe()
@@ -326,15 +331,15 @@ def in_processes(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
 _EXITING: list[int] = []
 
 
-def _collect(pids: list[int], options: int = 0) -> None:
-    """Collect the helpers among `pids` that have exited (all of them, waiting, with options 0)."""
-    for pid in list(pids):
+def _collect_exited() -> None:
+    """Collect the helpers in _EXITING that have exited since."""
+    for pid in list(_EXITING):
         try:
-            done, _ = os.waitpid(pid, options)
+            done, _ = os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             done = pid  # collected already
         if done:
-            pids.remove(pid)
+            _EXITING.remove(pid)
 
 
 def _kill(pid: int) -> None:
@@ -386,7 +391,7 @@ class _IncrementalCheck:
             if p in rerun or p == "list.toml" or (p.startswith("controls/") and p not in reused)
         ]
         # the definitions' cross-file checks are shared out too (10^4 controls' criteria)
-        others = {p for p in paths if not _said(p) and not self.shard.reports(p)}
+        others = {p for p in paths[: _said_from(paths)] if not self.shard.reports(p)}
         watch = Watch(rerun, memory["looked"], memory["found"], others)
         resolved = self._resolved(chosen, len(rerun) > MANY, controls=not reused)
         given = {control.id: control for control in reused.values()}
