@@ -19,7 +19,7 @@ from curator.core.diff import diff_lists
 from curator.store import cache, git, incremental, validate
 from curator.store.load import build, load
 from curator.store.schemas import KINDS
-from curator.store.source import DEFINITIONS, kind_of, walk
+from curator.store.source import DEFINITIONS, Entry, kind_of, walk
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 
@@ -311,6 +311,12 @@ def _mutations(root: Path) -> list[tuple[str, callable]]:
                 'author = "chair"\nat = 2031-01-01T00:00:00Z\nbody = "Late."\n'
             ),
         ),
+        (
+            "new comment, badly named",
+            lambda: (root / "discussion" / target / "late-note.toml").write_text(
+                'author = "chair"\nat = 2031-01-02T00:00:00Z\nbody = "Later."\n'
+            ),
+        ),
         ("public comment removed", lambda: public[3].unlink()),
     ]
 
@@ -376,6 +382,35 @@ def test_jsonschema_rs_and_jsonschema_agree_on_every_file_and_its_breakages(tmp_
             assert fast == slow, (entry.path, instance)
             seen[kind] += 1
     assert all(seen.values())
+
+
+def test_a_build_reads_what_was_said_after_the_definitions_and_may_keep_only_its_problems(
+    tmp_path,
+):
+    root = generated(tmp_path / "list")
+    for _, mutate in _mutations(root):
+        mutate()  # problems of every kind, in definitions and in what was said
+    whole = build(walk(root))
+    fetched: list[str] = []
+
+    def unread(entry: Entry) -> Entry:
+        if entry.raw is None:
+            return entry
+
+        def fetch(raw: bytes = entry.raw, path: str = entry.path) -> bytes:
+            fetched.append(path)
+            return raw
+
+        return Entry(entry.path, None, stamp=entry.stamp, fetch=fetch)
+
+    given = [unread(e) for e in reversed(list(walk(root)))]  # what was said first
+    lean = build(given, keep_said=False)
+    assert (lean.problems, lean.broken, lean.files) == (whole.problems, whole.broken, whole.files)
+    assert lean.controls == whole.controls and lean.manifest == whole.manifest
+    assert lean.comments == () and lean.public_comments == ()
+    said = [kind_of(p) in ("comment", "public-comment") for p in fetched]
+    assert said == sorted(said) and any(said)  # every definition read before anything said
+    assert len(fetched) == len(set(fetched))
 
 
 # ---------------------------------------------------------------- loading through the cache

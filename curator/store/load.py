@@ -10,12 +10,13 @@ from pathlib import Path
 
 from curator.core import checks, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, SLUG_ID, TRACKING_NUMBER
-from curator.core.model import Control, ControlList
+from curator.core.model import Comment, Control, ControlList, PublicComment
 from curator.core.problems import Problem
 from curator.store import cache, incremental
 from curator.store import read as reader
-from curator.store.source import DEFINITIONS, FOLDERS, Entry, kind_of, walk
+from curator.store.source import DEFINITIONS, FOLDERS, Entry, kind_of, walk, with_bytes
 
+SAID_KINDS = ("comment", "public-comment")  # the kinds of file read after the definitions
 STAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{6}Z(\.[0-9]+)?-[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -80,34 +81,32 @@ def build(
     reader_fn=reader.read,
     watch: incremental.Watch | None = None,
     controls: Mapping[str, Control] | None = None,
+    keep_said: bool = True,
 ) -> ControlList:
     """The list from its files. `watch` (store.incremental) runs the cross-file checks of the
     files that need it and answers the others from what the same checks found last time.
     `controls`: controls as built and checked before, by id, none of whose files is among
-    `entries`: they are neither built nor checked again (a check of the others needs them)."""
+    `entries`: they are neither built nor checked again (a check of the others needs them).
+
+    What was said (10^5 comments) is read after the definitions, a file at a time: an entry
+    left unread (`Entry.fetch`) is read, parsed and checked, and its bytes and data let go
+    before the next. `keep_said=False` (a check) keeps its problems and not its records."""
     problems: list[Problem] = []
     broken: dict[str, list[Problem]] = defaultdict(list)
     sources: dict[str, Entry] = {}  # files read cleanly, to put line numbers on problems
     good: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    said: list[tuple[Entry, str]] = []
     files = 0
     for entry in entries:
         kind = kind_of(entry.path)
         files += 1
-        if entry.problem is not None:
-            broken[entry.path].append(entry.problem)
+        if kind in SAID_KINDS:
+            said.append((entry, kind))
             continue
-        if kind is None:
-            continue
-        name_problem = _name_problem(kind, entry.path)
-        if name_problem:
-            broken[entry.path].append(name_problem)
-            continue
-        result = entry.result or reader_fn(kind, entry.path, entry.raw)
-        if result.data is None:
-            broken[entry.path].extend(result.problems)
-            continue
-        sources[entry.path] = entry
-        good[kind].append((entry.path, result.data))
+        usable = _usable(entry, kind, reader_fn, broken)
+        if usable is not None:
+            sources[entry.path] = usable[0]
+            good[kind].append((entry.path, usable[1]))
 
     manifest = None
     for path, data in good["list"]:
@@ -153,17 +152,6 @@ def build(
             continue
         catalogue[stem] = records.item_from(data, path)
 
-    comments = []
-    for path, data in good["comment"]:
-        comments.append(records.comment_from(data, path.split("/")[1], path))
-    public = []
-    for path, data in good["public-comment"]:
-        if data["tracking_number"] != _stem(path):
-            message = f"tracking number '{data['tracking_number']}' does not match the file name"
-            broken[path].append(Problem(path, None, "tracking_number", "id-mismatch", message))
-            continue
-        public.append(records.public_comment_from(data, path))
-
     if manifest is not None:
         known = set(controls)
         for control in (c for c in controls.values() if c.id not in given):
@@ -178,20 +166,42 @@ def build(
             problems.extend(
                 _checked(watch, item.file, lambda seen, i=item: checks.check_item(i, manifest))
             )
-        for comment in comments:
-            problems.extend(
-                _checked(
-                    watch,
-                    comment.file,
-                    lambda seen, c=comment: checks.check_comment(c, manifest, seen(controls)),
+
+    comments: list[Comment] = []
+    public: list[PublicComment] = []
+    for entry, kind in said:
+        usable = _usable(entry, kind, reader_fn, broken)
+        if usable is None:
+            continue
+        entry, data = usable
+        path = entry.path
+        if kind == "comment":
+            comment = records.comment_from(data, path.split("/")[1], path)
+            if keep_said:
+                comments.append(comment)
+            if manifest is None:
+                continue
+            found = _checked(
+                watch,
+                path,
+                lambda seen, c=comment: checks.check_comment(c, manifest, seen(controls)),
+            )
+        else:
+            if data["tracking_number"] != _stem(path):
+                message = (
+                    f"tracking number '{data['tracking_number']}' does not match the file name"
                 )
+                mismatch = Problem(path, None, "tracking_number", "id-mismatch", message)
+                broken[path].append(_locate(mismatch, entry))
+                continue
+            pc = records.public_comment_from(data, path)
+            if keep_said:
+                public.append(pc)
+            found = _checked(
+                watch, path, lambda seen, c=pc: checks.check_public_comment(c, seen(controls))
             )
-    for pc in public:
-        problems.extend(
-            _checked(
-                watch, pc.file, lambda seen, c=pc: checks.check_public_comment(c, seen(controls))
-            )
-        )
+        # located now, while the file's bytes are at hand
+        problems.extend(_locate(p, entry) for p in found)
 
     for path, found in broken.items():
         problems.extend(_locate(p, sources.get(path)) for p in found)
@@ -206,6 +216,32 @@ def build(
         files=files,
         broken={path: tuple(found) for path, found in broken.items()},
     )
+
+
+def _usable(
+    entry: Entry, kind: str | None, reader_fn, broken: dict[str, list[Problem]]
+) -> tuple[Entry, dict] | None:
+    """One file as read (its entry with its bytes, when it had to read them) and its data; or
+    None, with why it cannot be used in `broken` (a file of no known kind: nothing)."""
+    if entry.problem is not None:
+        broken[entry.path].append(entry.problem)
+        return None
+    if kind is None:
+        return None
+    name_problem = _name_problem(kind, entry.path)
+    if name_problem:
+        broken[entry.path].append(name_problem)
+        return None
+    if entry.result is None and entry.raw is None:
+        entry = with_bytes(entry)
+        if entry.problem is not None:
+            broken[entry.path].append(entry.problem)
+            return None
+    result = entry.result or reader_fn(kind, entry.path, entry.raw)
+    if result.data is None:
+        broken[entry.path].extend(result.problems)
+        return None
+    return entry, result.data
 
 
 def _checked(watch: incremental.Watch | None, file: str, run) -> Iterable[Problem]:
