@@ -580,21 +580,23 @@ class _IncrementalCheck:
             blob = blobs.get(path)
             if blob is None:
                 continue  # unreadable, or of no known kind: looked at afresh every time
-            mine = by_file.get(path, [])
+            mine = by_file.get(path, ())
+            checked: tuple = ()
+            deps: list[str] = []
             if path in watch.seen:
                 looked, reported = watch.seen[path]
-                lines = {(p.key, p.code, p.message): p.line for p in mine}
-                checked = tuple(
-                    (p.file, lines.get((p.key, p.code, p.message)), p.key, p.code, p.message)
-                    for p in reported
-                )
-                deps = sorted(d if d == ALL else f"controls/{d}.toml" for d in looked)
+                if reported:  # the common case, none, builds nothing (10^5 files)
+                    lines = {(p.key, p.code, p.message): p.line for p in mine}
+                    checked = tuple(
+                        (p.file, lines.get((p.key, p.code, p.message)), p.key, p.code, p.message)
+                        for p in reported
+                    )
+                deps = [d if d == ALL else f"controls/{d}.toml" for d in looked]
+                deps.sort()
             elif path in old and path not in watch.rerun:  # answered from memory
                 checked = old_found.get(path, (False, (), ()))[2]
                 deps = _deps(old[path])
-            else:
-                checked, deps = (), []
-            remembered[path] = blob + b"\0" + b"".join(d.encode() + b"\0" for d in deps)
+            remembered[path] = blob + (("\0" + "\0".join(deps) if deps else "") + "\0").encode()
             if mine or checked or path in built.broken:
                 found[path] = (path in built.broken, tuple(map(_problem_tuple, mine)), checked)
         from curator.store.load import _order

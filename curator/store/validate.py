@@ -39,7 +39,8 @@ def json_view(value: Any) -> Any:
     return value
 
 
-_AS_IS = frozenset({str, bool, type(None)})  # not numbers: int and float have odd values
+# passed through as they are (odd numbers too: `bad_numbers` judges them in the view)
+_AS_IS = frozenset({str, bool, int, float, type(None)})
 
 
 def iso_datetime(value: dt.datetime) -> str:
