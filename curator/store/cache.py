@@ -273,7 +273,7 @@ class ListCache(ReadCache):
             return None
         try:
             data, problems = record
-            result = Read(data, None, tuple(Problem(*p) for p in problems))
+            result = Read(data, tuple(Problem(*p) for p in problems))
         except (TypeError, ValueError):
             return None
         self.hits += 1
@@ -383,7 +383,7 @@ class ListCache(ReadCache):
             workers = min(os.cpu_count() or 1, len(chunks))
             with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
                 parsed = [
-                    Read(data, None, problems)
+                    Read(data, problems)
                     for chunk in pool.map(_read_chunk, chunks)
                     for data, problems in chunk
                 ]

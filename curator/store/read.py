@@ -26,7 +26,6 @@ KEY_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 @dataclass(frozen=True)
 class Read:
     data: dict[str, Any] | None  # the JSON view; None when the file cannot be used
-    raw: dict[str, Any] | None  # the TOML data with native dates (for rewriting)
     problems: tuple[Problem, ...]
 
 
@@ -43,7 +42,7 @@ def key_path(text: str) -> tuple[str | int, ...]:
 
 def read(kind: str, file: str, raw: bytes) -> Read:
     def broken(code: str, message: str, line: int | None = None) -> Read:
-        return Read(None, None, (Problem(file, line, "", code, message),))
+        return Read(None, (Problem(file, line, "", code, message),))
 
     if len(raw) > MAX_BYTES:
         return broken("file-too-large", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")
@@ -74,13 +73,13 @@ def read(kind: str, file: str, raw: bytes) -> Read:
     view = validate.json_view(data)
     issues = validate.validate(kind, view)
     if not issues:
-        return Read(view, data, ())
+        return Read(view, ())
     layout = scan(text)
     problems = tuple(
         Problem(file, layout.line_of(path) or 1, key_text(path), code, message)
         for path, code, message in issues
     )
-    return Read(None, None, problems)
+    return Read(None, problems)
 
 
 def parse_toml(text: str) -> dict[str, Any]:
