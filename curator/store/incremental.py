@@ -393,16 +393,22 @@ class _IncrementalCheck:
         # the definitions' cross-file checks are shared out too (10^4 controls' criteria)
         others = {p for p in paths[: _said_from(paths)] if not self.shard.reports(p)}
         watch = Watch(rerun, memory["looked"], memory["found"], others)
+        rebuilt = {e.path for e in chosen}
+        # the entries (and 10^5 files' bytes) are held by `build` alone, which lets each go
+        # once read (a first check's share: 85 MB less held at once)
         resolved = self._resolved(chosen, len(rerun) > MANY, controls=not reused)
+        del items, chosen
         given = {control.id: control for control in reused.values()}
         built = self.build(resolved, watch=watch, controls=given, keep_said=False)
-        rebuilt = len(built.controls) - len(reused)
-        if rebuilt > len(built.controls) // 100 and self.shard.index == self.shard.count - 1:
+        if (
+            len(built.controls) - len(reused) > len(built.controls) // 100
+            and self.shard.index == self.shard.count - 1
+        ):
             # kept again once 1% were rebuilt (rebuilding a few costs less than keeping them
             # all), by the last share: the first has the rest of the list's memory to write
             now = {c.file: (blobs[c.file], c) for c in built.controls.values() if c.file in blobs}
             files.keep_built("check-controls", CONTROLS_KEPT, now)
-        return self._record(paths, chosen, blobs, changed, built, watch, memory)
+        return self._record(paths, rebuilt, blobs, changed, built, watch, memory)
 
     def _memory(self) -> dict[str, dict]:
         name = self.shard.memory("memory")
@@ -543,7 +549,7 @@ class _IncrementalCheck:
     def _record(
         self,
         paths: list[str],
-        chosen: list[Entry],
+        rebuilt: set[str],
         blobs: dict[str, bytes],
         changed: dict[str, bytes],
         built: Any,
@@ -553,7 +559,6 @@ class _IncrementalCheck:
         """The rebuilt files' problems with the remembered ones of the rest; remember them."""
         seen, remembered, found = memory["seen"], memory["looked"], memory["found"]
         present = set(paths)
-        rebuilt = {e.path for e in chosen}
         by_file: dict[str, list[Problem]] = defaultdict(list)
         for p in built.problems:
             by_file[p.file].append(p)

@@ -95,7 +95,7 @@ def build(
     broken: dict[str, list[Problem]] = defaultdict(list)
     sources: dict[str, Entry] = {}  # files read cleanly, to put line numbers on problems
     good: dict[str, list[tuple[str, dict]]] = defaultdict(list)
-    said: list[tuple[Entry, str]] = []
+    said: list[tuple[Entry, str] | None] = []
     files = 0
     for entry in entries:
         kind = kind_of(entry.path)
@@ -169,7 +169,8 @@ def build(
 
     comments: list[Comment] = []
     public: list[PublicComment] = []
-    for entry, kind in said:
+    for i, (entry, kind) in enumerate(said):
+        said[i] = None  # each file's bytes let go once it is read, not all 10^5 held to the end
         usable = _usable(entry, kind, reader_fn, broken)
         if usable is None:
             continue
