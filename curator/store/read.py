@@ -61,7 +61,7 @@ def read(kind: str, file: str, raw: bytes) -> Read:
             "unresolved merge conflict markers: resolve the conflict, then run `curator check`",
             line,
         )
-    if not text.strip():
+    if not text or text.isspace():  # (strip would copy the text)
         return broken("empty-file", "file is empty")
     try:
         data = parse_toml(text)
