@@ -234,6 +234,6 @@ def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
     """Trust the stamps (and folder listings) of files written a moment ago, so that the stamp
     path is what a test exercises (by default a file changed in the last two seconds is checked
     by content)."""
-    from curator.store import cache
+    from curator.store import source
 
-    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setattr(source, "RACY_NS", 0)

@@ -266,7 +266,7 @@ def test_a_folder_changed_a_moment_ago_is_listed_afresh(tmp_path):
     folder = tmp_path / "folder"
     folder.mkdir()
     (folder / "a.toml").write_text("")
-    listings = source.Listings({}, cache.RACY_NS)
+    listings = source.Listings({}, source.trust_line())
     assert [p for p, _ in source._tree(tmp_path, "", str(folder), False, listings)] == ["a.toml"]
     assert listings.known == {}  # too recent to trust: not kept
 
@@ -276,10 +276,10 @@ def test_a_listing_is_reused_while_its_folder_is_unchanged(tmp_path):
     (folder / "sub").mkdir(parents=True)
     (folder / "a.toml").write_text("")
     (folder / "sub" / "b.toml").write_text("")
-    first = source.Listings({}, -(10**12))  # trusts every stamp
+    first = source.Listings({}, time.time_ns() + 10**12)  # trusts every stamp
     walked = list(source._tree(tmp_path, "", str(folder), False, first))
     assert [p for p, _ in walked] == ["a.toml", "sub/b.toml"]
-    again = source.Listings(first.walked(), -(10**12))
+    again = source.Listings(first.walked(), time.time_ns() + 10**12)
     (folder / "a.toml").write_text("changed content: a folder's stamp does not move")
     assert list(source._tree(tmp_path, "", str(folder), False, again)) == walked
     assert again.walked() is None  # nothing new to keep

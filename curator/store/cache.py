@@ -6,9 +6,10 @@ come from the working tree or from a git revision, so a branch switch or a diff 
 under the user cache dir (XDG_CACHE_HOME honoured), and also remembers the stat stamp each
 working-tree file had when it was read — size, mtime_ns, ctime_ns, inode — so an unchanged file
 is not even opened. ctime cannot be set back by a program (os.utime sets it to now), so an edit
-that keeps the size and the mtime is still seen. A stamp taken less than RACY_NS after the file
-last changed is not trusted (a second write in the same clock tick would look the same): such a
-file is read again next time and known by its content, as git does with a racily clean index.
+that keeps the size and the mtime is still seen. A stamp taken less than source.RACY_NS after the
+file last changed is not trusted (a second write in the same clock tick would look the same):
+such a file is read again next time and known by its content, as git does with a racily clean
+index.
 
 `curator check`, which keeps its own memory here too, is in store.incremental.
 
@@ -31,7 +32,6 @@ import os
 import pickle
 import shutil
 import struct
-import time
 import zlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -48,11 +48,10 @@ from curator.store import write
 from curator.store.atomic import write_atomic
 from curator.store.read import Read
 from curator.store.schemas import schema_digest
-from curator.store.source import Entry, kind_of, read_file, with_bytes
+from curator.store.source import Entry, kind_of, read_file, trust_line, trusted, with_bytes
 
 FORMAT = 5
 MAGIC = b"curator cache\n"
-RACY_NS = 2 * 10**9
 KEEP_LISTS = 64  # lists whose caches are kept; the least recently written go first
 # what was said about the list (10^5 files) is kept in BUCKETS sections a folder, by a hash of
 # the path, so that one change rewrites a quarter of it; the same hash deals the files out
@@ -301,14 +300,13 @@ class ListCache(ReadCache):
         self.used[folder].add(key)
         self.dirty.add(f"results-{folder}")
 
-    def remember(
-        self, entry: Entry, blob: bytes, trusted_before: int, folder: str | None = None
-    ) -> None:
-        """Record the stamp under which `entry` held `blob`, unless it is too recent to trust."""
+    def remember(self, entry: Entry, blob: bytes, line: int, folder: str | None = None) -> None:
+        """Record the stamp under which `entry` held `blob`, unless it is too recent to trust
+        (`line`: a `source.trust_line()`)."""
         assert entry.stamp is not None
         _, mtime, ctime, _ = entry.stamp
-        trusted = max(mtime, ctime) < trusted_before
-        self.note(entry.path, folder or folder_of(entry.path), _stamp(entry), blob, trusted)
+        folder = folder or folder_of(entry.path)
+        self.note(entry.path, folder, _stamp(entry), blob, trusted(mtime, ctime, line))
 
     def note(self, path: str, folder: str, stamp: bytes, blob: bytes, trusted: bool) -> None:
         """`remember` for a packed stamp (STAMP) and the file's section."""
@@ -334,7 +332,7 @@ class ListCache(ReadCache):
         """Entries of a stat-only walk with their results: from the cache when the stamp is the
         one recorded (or the entry's blob id known), else by reading the file (and parsing it
         only when its content is new; many new files are parsed by a process per core)."""
-        trusted_before = time.time_ns() - RACY_NS
+        line = trust_line()
         found: list[Entry] = []
         unparsed: list[int] = []  # where in `found` a file waits for parsing
         jobs: list[tuple[str, str, str, bytes, str]] = []  # kind, path, blob id, bytes, folder
@@ -356,7 +354,7 @@ class ListCache(ReadCache):
                     found.append(entry)
                     continue
                 blob = blob_digest(entry.raw)
-                self.remember(entry, blob, trusted_before, folder)
+                self.remember(entry, blob, line, folder)
                 result = self.known(kind, entry.path, blob.hex(), folder)
             if result is None:
                 unparsed.append(len(found))

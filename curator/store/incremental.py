@@ -24,7 +24,6 @@ import os
 import pickle
 import re
 import signal
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -428,11 +427,9 @@ class _IncrementalCheck:
         last check saw (racy ones as NO_STAMP). The loop is the whole cost of a check when
         nothing changed: 10^5 files, one stat each, no objects it can avoid."""
         files, shard = self.files, self.shard
-        trusted_before = time.time_ns() - cache.RACY_NS
+        line = source.trust_line()
         keep = shard.takes if shard.count > 1 else None
-        listings = source.Listings(
-            files._section(shard.memory("folders"), dict), cache.RACY_NS, keep
-        )
+        listings = source.Listings(files._section(shard.memory("folders"), dict), line, keep)
         pack, size, stat = STAMP.pack, STAMP.size, os.stat
         paths: list[str] = []
         items: dict[str, Any] = {}
@@ -453,7 +450,7 @@ class _IncrementalCheck:
                         items[path] = (where, st)
                         blobs[path] = last[size:]
                         continue
-                    item, blob, changed[path] = self._fresh(path, where, st, stamp, trusted_before)
+                    item, blob, changed[path] = self._fresh(path, where, st, stamp, line)
                     paths.append(path)
                     items[path] = item
                     if blob is not None:
@@ -464,7 +461,7 @@ class _IncrementalCheck:
                 entry = with_bytes(entry)
                 if entry.raw is not None:
                     blob = blobs[entry.path] = blob_digest(entry.raw)
-                    files.remember(entry, blob, trusted_before)
+                    files.remember(entry, blob, line)
                     entry = Entry(entry.path, entry.raw, None, entry.stamp, blob=blob)
             if entry.problem is not None:
                 changed[entry.path] = NO_STAMP  # never the same as last time: looked at again
@@ -477,7 +474,7 @@ class _IncrementalCheck:
         return paths, items, blobs, changed
 
     def _fresh(
-        self, path: str, where: str, st: os.stat_result, stamp: bytes, trusted_before: int
+        self, path: str, where: str, st: os.stat_result, stamp: bytes, line: int
     ) -> tuple[Any, bytes | None, bytes]:
         """A plain file whose stamp is not the one the last check saw: its item for `_blobs`,
         its blob id (read, unless the read cache knows it by its stamp; None for a file of no
@@ -486,7 +483,7 @@ class _IncrementalCheck:
         check's share took 6.4 s against 5.6 s)."""
         if st.st_size > reader.MAX_BYTES:
             return source.stat_entry(path, where, st), None, NO_STAMP  # a problem, every time
-        trusted = max(st.st_mtime_ns, st.st_ctime_ns) < trusted_before
+        trusted = source.trusted(st.st_mtime_ns, st.st_ctime_ns, line)
         remembered = stamp if trusted else NO_STAMP
         if kind_of(path) is None:
             return (where, st), None, remembered

@@ -19,6 +19,19 @@ DEFINITIONS = ("controls", "catalogue")
 # the list without the public's comments: what the committee's own verbs (comment, ballot,
 # status…) read — a docket can hold 10^4 of them
 DELIBERATION = ("controls", "catalogue", "discussion")
+# a stat stamp taken less than this after its file (or folder) last changed is not trusted: a
+# second change in the same clock tick would leave the same stamp (git's racily clean entries)
+RACY_NS = 2 * 10**9
+
+
+def trust_line() -> int:
+    """The instant (ns) before which a file must have last changed for its stamp to be trusted."""
+    return time.time_ns() - RACY_NS
+
+
+def trusted(mtime_ns: int, ctime_ns: int, line: int) -> bool:
+    """Whether a stamp with these times can be trusted, `line` being a `trust_line()`."""
+    return max(mtime_ns, ctime_ns) < line
 
 
 @dataclass(frozen=True)
@@ -113,16 +126,15 @@ def files(
 class Listings:
     """What the walk found in each folder — its .toml files and its subfolders, by name — kept
     with the folder's stat stamp and reused while the stamp is unchanged: adding, removing or
-    renaming an entry moves a folder's mtime and ctime. A stamp less than `racy_ns` old is not
-    trusted (another change in the same clock tick would look the same), and a folder holding a
-    link is always listed afresh (links are judged on every walk). `keep` (a path in the list:
+    renaming an entry moves a folder's mtime and ctime. A stamp that is not `trusted` before
+    `line` (a `trust_line()`) is not kept, and a folder holding a link is always listed afresh (links are judged on every walk). `keep` (a path in the list:
     walk it?) limits the walk to some files, and the listings to those."""
 
     def __init__(
-        self, known: dict[str, tuple], racy_ns: int, keep: Callable[[str], bool] | None = None
+        self, known: dict[str, tuple], line: int, keep: Callable[[str], bool] | None = None
     ) -> None:
         self.known = known  # folder on disk: (mtime_ns, ctime_ns, inode, files, subfolders)
-        self.trusted_before = time.time_ns() - racy_ns
+        self.line = line
         self.keep = keep
         self.visited: set[str] = set()
         self.changed = False
@@ -147,7 +159,7 @@ class Listings:
             st = os.stat(here)
         except OSError:
             return None
-        if max(st.st_mtime_ns, st.st_ctime_ns) >= self.trusted_before:
+        if not trusted(st.st_mtime_ns, st.st_ctime_ns, self.line):
             return None
         return st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
