@@ -211,6 +211,11 @@ def naive_round_trip(root: Path, paths: Sequence[str]) -> int:
     return changed
 
 
+def per_round(b: Bench) -> int:
+    """Warm checks of each kind in a round of `checks` (enough for `runs` in all)."""
+    return -(-b.runs // b.naive_runs)
+
+
 def checks(b: Bench) -> None:
     root, paths = b.root, list_files(b.root)
 
@@ -218,26 +223,32 @@ def checks(b: Bench) -> None:
         shutil.rmtree(b.work / "cold", ignore_errors=True)
 
     cold_env = {"XDG_CACHE_HOME": str(b.work / "cold")}
-    # the naive check and the cold one taken in turns, so that both meet the same spells of a
-    # shared machine's slowness (seen here: one process's share of a check 5.4 s, then 7.6 s)
-    b.say(f"{len(paths)} files; naive check and cold check in turns ({b.naive_runs} runs)…")
-    naive_runs, cold_runs = [], []
-    for _ in range(b.naive_runs):
-        naive_runs.append(timed(lambda: naive_check(root, paths)))
-        fresh_cache()
-        cold_runs.append(command(["check", "--list", str(root)], cold_env))
-    naive, cold = median(naive_runs), median(cold_runs)
     env = {"XDG_CACHE_HOME": str(b.work / "warm")}
-    command(["check", "--list", str(root)], env)
-    b.say("check, warm…")
-    warm = repeat(b.runs, lambda: command(["check", "--list", str(root)], env))
-    b.say("check, warm, 100 files changed…")
+    check = ["check", "--list", str(root)]
+    # taken in rounds — the naive check, then the cold, warm and 100-changed ones — so that each
+    # figure and its baseline meet the same spells of a shared machine's slowness (seen here: one
+    # process's share of a check took 5.4 s, and minutes later 7.6 s)
+    each = per_round(b)
+    b.say(
+        f"{len(paths)} files; check in {b.naive_runs} rounds (naive, cold, {each} + {each} warm)…"
+    )
+    naive_runs, cold_runs, warm_runs, changed_runs = [], [], [], []
     edits = Edits(root, paths)
     try:
-        changed = repeat(b.runs, lambda: command(["check", "--list", str(root)], env), edits.next)
+        for _ in range(b.naive_runs):
+            naive_runs.append(timed(lambda: naive_check(root, paths)))
+            fresh_cache()
+            cold_runs.append(command(check, cold_env))
+            command(check, env)  # settles the last round's edits (no longer too recent to trust)
+            warm_runs += [command(check, env) for _ in range(each)]
+            for _ in range(each):
+                edits.next()
+                changed_runs.append(command(check, env))
     finally:
         edits.restore()
-    command(["check", "--list", str(root)], env)
+    command(check, env)
+    naive, cold = median(naive_runs), median(cold_runs)
+    warm, changed = median(warm_runs), median(changed_runs)
     b.figures += [
         Figure(
             "`curator check`, cold (no cache)",
@@ -789,8 +800,12 @@ def report(b: Bench, started: dt.datetime, loads: tuple[str, str], stats: str) -
         f"Measured {started:%Y-%m-%d %H:%M} UTC by `python benchmarks/run.py {b.root}` on a list made",
         "by `python benchmarks/generate.py OUT --controls 10000 --comments 100000 --public-comments 50000",
         f"--items 1000 --seed 1` ({stats}). Medians of {b.runs} runs ({b.naive_runs} for the slow",
-        "baselines); each curator figure is a fresh `python -m curator` process, so interpreter start-up",
-        "and imports are included. Ratios and targets are on wall-clock time; CPU time is shown too.",
+        "baselines); the checks are taken in rounds with the naive one (each round: naive, cold,",
+        f"then {per_round(b)} warm and {per_round(b)} with 100 files "
+        "changed), so that each ratio's two sides meet the same",
+        "spells of a shared machine's slowness. Each curator figure is a fresh `python -m curator`",
+        "process, so interpreter start-up and imports are included. Ratios and targets are on",
+        "wall-clock time; CPU time is shown too.",
         "",
         "## Machine",
         "",
