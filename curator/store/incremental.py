@@ -367,7 +367,8 @@ class _IncrementalCheck:
     def run(self) -> Checked:
         files = self.files
         memory = self._memory()
-        paths, items, blobs, changed = self._blobs(memory["seen"])
+        line = source.trust_line()
+        paths, items, blobs, changed = self._blobs(memory["seen"], line)
         if not changed and len(paths) == len(memory["seen"]) and memory["said"]:
             said = memory["said"]  # every file has the stamp it had: the same answer
             return Checked(
@@ -377,6 +378,10 @@ class _IncrementalCheck:
                 tuple(paths),
             )
         rerun = self._rerun(paths, blobs, changed, memory)
+        for path in rerun - items.keys():  # said, its stamp unmoved: the walk kept nothing of it
+            items[path], blob, changed[path] = self._again(path, line)
+            if blob is not None:
+                blobs[path] = blob
         # the controls as built last time, each with the blob id it was built from: those not
         # changed and not to be checked again are not rebuilt (10^4 of them, a third of a second)
         kept = files.built("check-controls", CONTROLS_KEPT) or {}
@@ -418,16 +423,17 @@ class _IncrementalCheck:
         return kept
 
     def _blobs(
-        self, seen: dict[str, bytes]
+        self, seen: dict[str, bytes], line: int
     ) -> tuple[list[str], dict[str, Any], dict[str, bytes], dict[str, bytes]]:
         """Every file of the list (of this share) in walk order; each as an entry or, when its
-        stamp is the one recorded, as (path on disk, stat); the blob ids of the files that can
+        stamp is the one recorded, as (path on disk, stat) — except what was said with the
+        stamp it had, of which nothing is kept (`_again`); the blob ids of the files that can
         be read, from the stamp when it is the one the last check saw (`seen`) or the read
         cache recorded, else read; and the stamps of the files whose stamp is not the one the
-        last check saw (racy ones as NO_STAMP). The loop is the whole cost of a check when
-        nothing changed: 10^5 files, one stat each, no objects it can avoid."""
+        last check saw (racy ones as NO_STAMP; `line`: see source.trusted). The loop is the
+        whole cost of a check when nothing changed: 10^5 files, one stat each, no objects it
+        can avoid."""
         files, shard = self.files, self.shard
-        line = source.trust_line()
         keep = shard.takes if shard.count > 1 else None
         listings = source.Listings(files._section(shard.memory("folders"), dict), line, keep)
         pack, size, stat = STAMP.pack, STAMP.size, os.stat
@@ -435,6 +441,7 @@ class _IncrementalCheck:
         items: dict[str, Any] = {}
         blobs: dict[str, bytes] = {}
         changed: dict[str, bytes] = {}
+        defining = True  # the definitions come first in walk order, what was said after them
         for found in source.files(files.root, read=False, listings=listings):
             if type(found) is tuple:
                 path, where = found
@@ -447,8 +454,11 @@ class _IncrementalCheck:
                     last = seen.get(path)
                     if last is not None and last.startswith(stamp):
                         paths.append(path)
-                        items[path] = (where, st)
-                        blobs[path] = last[size:]
+                        if defining and _said(path):
+                            defining = False
+                        if defining:
+                            items[path] = (where, st)
+                            blobs[path] = last[size:]
                         continue
                     item, blob, changed[path] = self._fresh(path, where, st, stamp, line)
                     paths.append(path)
@@ -472,6 +482,17 @@ class _IncrementalCheck:
             files.sections[shard.memory("folders")] = walked
             files.dirty.add(shard.memory("folders"))
         return paths, items, blobs, changed
+
+    def _again(self, path: str, line: int) -> tuple[Any, bytes | None, bytes]:
+        """A said file whose stamp had not moved, to be checked again (a control its checks
+        looked at changed): stat'ed and read afresh, as a changed one is (`_fresh`)."""
+        where = f"{self.files.root}/{path}"
+        try:
+            st = os.stat(where)
+        except OSError:
+            return source.walk_file(path, where), None, NO_STAMP
+        stamp = STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        return self._fresh(path, where, st, stamp, line)
 
     def _fresh(
         self, path: str, where: str, st: os.stat_result, stamp: bytes, line: int
