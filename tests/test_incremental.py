@@ -153,6 +153,21 @@ def test_a_check_keeps_the_stamps_of_what_was_said_but_not_its_parsed_content(
     assert not {n for n in written if n.startswith("results-") and n[8:].startswith(cache.SAID)}
 
 
+def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_file_again(
+    tmp_path, trusting
+):
+    root = generated(tmp_path / "list")
+    incremental.check(root, processes=1)
+    with cache.ListCache.of(root) as files:  # damaged inside, under a valid checksum
+        files._section("checked-memory", dict)["looked"] = b"not what was looked at"
+        files.dirty.add("checked-memory")
+    discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
+    (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
+    found = incremental.check(root, processes=1)
+    assert said(found) == plain(root)
+    assert any(p.code == "orphan-discussion" for p in found.problems)
+
+
 def test_a_share_whose_process_fails_is_done_again_by_the_first():
     parent = os.getpid()
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import marshal
 import os
 import pickle
 import re
@@ -355,8 +356,9 @@ class _IncrementalCheck:
     """One check (of one share). Its memory ("checked-memory", one cache file so that its parts
     cannot disagree: a damaged one is forgotten whole and every file checked again), per file:
     the stat stamp and blob id it had ("seen"); the blob id and the control files its checks
-    looked at, each between NULs ("looked"); for files that had any, whether broken, its
-    problems and the checks' problems ("found"); and the last result ("said").
+    looked at, each between NULs ("looked", kept encoded: decoded only when something changed);
+    for files that had any, whether broken, its problems and the checks' problems ("found"); and
+    the last result ("said").
     "built-check-controls" keeps the controls as built."""
 
     def __init__(self, files: ListCache, build: Callable[..., Any], shard: Shard) -> None:
@@ -377,6 +379,7 @@ class _IncrementalCheck:
                 tuple(said["broken"]),
                 tuple(paths),
             )
+        self._decode_looked(memory)
         rerun = self._rerun(paths, blobs, changed, memory)
         for path in rerun - items.keys():  # said, its stamp unmoved: the walk kept nothing of it
             items[path], blob, changed[path] = self._again(path, line)
@@ -415,12 +418,28 @@ class _IncrementalCheck:
             files.keep_built("check-controls", CONTROLS_KEPT, now)
         return self._record(paths, rebuilt, blobs, changed, built, watch, memory)
 
-    def _memory(self) -> dict[str, dict]:
+    def _memory(self) -> dict[str, Any]:
         name = self.shard.memory("memory")
         kept = self.files._section(name, dict)
-        if set(kept) != MEMORY or not all(type(part) is dict for part in kept.values()):
+        if set(kept) != MEMORY or not all(
+            type(value) is (bytes if part == "looked" else dict) for part, value in kept.items()
+        ):
             kept = self.files.sections[name] = {part: {} for part in MEMORY}
         return kept
+
+    def _decode_looked(self, memory: dict[str, Any]) -> None:
+        """What each file's checks looked at, decoded once something changed (10^5 records: a
+        twentieth of a second a check with nothing new does without)."""
+        if type(memory["looked"]) is dict:
+            return  # a new memory
+        try:
+            looked = marshal.loads(memory["looked"])
+        except (ValueError, EOFError, TypeError):
+            looked = None
+        if type(looked) is dict:
+            memory["looked"] = looked
+        else:  # damaged: the memory is forgotten whole, and every file checked again
+            memory.update({part: {} for part in MEMORY})
 
     def _blobs(
         self, seen: dict[str, bytes], line: int
@@ -632,6 +651,7 @@ class _IncrementalCheck:
             "files": result.files,
             "broken": list(result.broken),
         }
+        memory["looked"] = marshal.dumps(remembered)
         self.files.dirty.add(self.shard.memory("memory"))
         if self.shard.index == 0:
             self.files.sections["size"] = len(paths) * self.shard.count  # near enough
