@@ -14,10 +14,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import make_list
 from public_csv import COLUMNS, DOCKET, ROWS, Row, as_bytes, write_csv, write_generated
 
 from curator.core import public
 from curator.core.model import PublicComment
+from curator.store import atomic
 from curator.store import public as files
 from curator.store.load import load
 
@@ -588,6 +590,41 @@ def test_a_large_export_streams_in_bounded_memory(lst, tmp_path):
     assert done.created == 800
     assert peak < 50 * 1024 * 1024
     assert peak < size  # never the whole file in memory
+
+
+def contents(root: Path) -> dict[str, bytes]:
+    folder = root / FOLDER
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_an_import_of_many_batches_writes_what_an_import_of_one_writes(tmp_path, monkeypatch):
+    source = write_generated(tmp_path / "bulk.csv", 60)
+    one = files.import_csv(make_list(tmp_path / "one").root, source)
+    monkeypatch.setattr(files, "BATCH", 7)  # nine batches, from the second on written by a helper
+    many = files.import_csv(make_list(tmp_path / "many").root, source)
+    assert (many.created, many.problems) == (one.created, one.problems) == (60, [])
+    assert contents(tmp_path / "many") == contents(tmp_path / "one")
+    again = files.import_csv(tmp_path / "many", source)  # nothing new: every file left alone
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 60)
+
+
+PARENT = os.getpid()
+
+
+def dies_in_a_helper(batch):
+    """write_many, except in another process, which it ends."""
+    if os.getpid() != PARENT:
+        os._exit(1)
+    return atomic.write_many(batch)
+
+
+def test_batches_a_dead_helper_was_given_are_written_here(tmp_path, monkeypatch):
+    source = write_generated(tmp_path / "bulk.csv", 30)
+    monkeypatch.setattr(files, "BATCH", 7)
+    monkeypatch.setattr(files, "write_many", dies_in_a_helper)
+    done = files.import_csv(make_list(tmp_path / "list").root, source)
+    assert (done.created, done.problems) == (30, [])
+    assert len(contents(tmp_path / "list")) == 30
 
 
 def test_imported_keeps_the_committees_fields():

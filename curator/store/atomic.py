@@ -25,6 +25,9 @@ class ChangedOnDisk(CuratorError):
         super().__init__(f"{path}: changed on disk since it was read; not overwritten")
         self.path = path
 
+    def __reduce__(self) -> tuple:  # sent back by the process that wrote (store.public)
+        return ChangedOnDisk, (self.path,)
+
 
 class WriteFailed(CuratorError, OSError):
     """The system refused the write (disk full, read-only, permissions): the file is as it was.
@@ -37,6 +40,9 @@ class WriteFailed(CuratorError, OSError):
         super().__init__(f"{path}: cannot write: {self.reason}; the file was left as it was")
         self.path = path
         self.errno, self.strerror, self.filename = err.errno, err.strerror, str(path)
+
+    def __reduce__(self) -> tuple:
+        return WriteFailed, (self.path, OSError(self.errno, self.reason))
 
 
 def digest(raw: bytes | None) -> str | None:
