@@ -48,7 +48,15 @@ from curator.store import write
 from curator.store.atomic import write_atomic
 from curator.store.read import Read
 from curator.store.schemas import schema_digest
-from curator.store.source import Entry, kind_of, read_file, trust_line, trusted, with_bytes
+from curator.store.source import (
+    Entry,
+    kind_of,
+    read_file,
+    stamp_of,
+    trust_line,
+    trusted,
+    with_bytes,
+)
 
 FORMAT = 5
 MAGIC = b"curator cache\n"
@@ -183,6 +191,11 @@ def bucket_of(path: str) -> int:
 def _stamp(entry: Entry) -> bytes:
     assert entry.stamp is not None
     return STAMP.pack(*entry.stamp)
+
+
+def packed_stamp(st: os.stat_result) -> bytes:
+    """A stat result's stamp as kept (STAMP)."""
+    return STAMP.pack(*stamp_of(st))
 
 
 class ListCache(ReadCache):
@@ -408,8 +421,7 @@ class ListCache(ReadCache):
             if known is not None and (kind, known[STAMP.size :]) in canonical:
                 with contextlib.suppress(OSError):
                     st = os.stat(where)
-                    stamp = STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-                    if known.startswith(stamp):
+                    if known.startswith(packed_stamp(st)):
                         continue
             before = read_file(where)
             after = write.canonical_text(kind, before.decode("utf-8")).encode("utf-8")

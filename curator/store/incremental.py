@@ -469,6 +469,7 @@ class _IncrementalCheck:
                 except OSError:
                     found = source.walk_file(path, where)
                 else:
+                    # cache.packed_stamp, written out: 10^5 calls
                     stamp = pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
                     last = seen.get(path)
                     if last is not None and last.startswith(stamp):
@@ -510,8 +511,7 @@ class _IncrementalCheck:
             st = os.stat(where)
         except OSError:
             return source.walk_file(path, where), None, NO_STAMP
-        stamp = STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        return self._fresh(path, where, st, stamp, line)
+        return self._fresh(path, where, st, cache.packed_stamp(st), line)
 
     def _fresh(
         self, path: str, where: str, st: os.stat_result, stamp: bytes, line: int
