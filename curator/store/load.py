@@ -10,7 +10,7 @@ from pathlib import Path
 
 from curator.core import checks, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, SLUG_ID, TRACKING_NUMBER
-from curator.core.model import Comment, Control, ControlList, PublicComment
+from curator.core.model import Comment, Control, ControlList, Manifest, PublicComment
 from curator.core.problems import Problem
 from curator.store import cache, incremental
 from curator.store import read as reader
@@ -171,38 +171,14 @@ def build(
     public: list[PublicComment] = []
     for i, (entry, kind) in enumerate(said):
         said[i] = None  # each file's bytes let go once it is read, not all 10^5 held to the end
-        usable = _usable(entry, kind, reader_fn, broken)
-        if usable is None:
+        made = said_record(entry, kind, reader_fn, broken)
+        if made is None:
             continue
-        entry, data = usable
-        path = entry.path
-        if kind == "comment":
-            comment = records.comment_from(data, path.split("/")[1], path)
-            if keep_said:
-                comments.append(comment)
-            if manifest is None:
-                continue
-            found = _checked(
-                watch,
-                path,
-                lambda seen, c=comment: checks.check_comment(c, manifest, seen(controls)),
-            )
-        else:
-            if data["tracking_number"] != _stem(path):
-                message = (
-                    f"tracking number '{data['tracking_number']}' does not match the file name"
-                )
-                mismatch = Problem(path, None, "tracking_number", "id-mismatch", message)
-                broken[path].append(_locate(mismatch, entry))
-                continue
-            pc = records.public_comment_from(data, path)
-            if keep_said:
-                public.append(pc)
-            found = _checked(
-                watch, path, lambda seen, c=pc: checks.check_public_comment(c, seen(controls))
-            )
+        entry, record = made
+        if keep_said:
+            (comments if kind == "comment" else public).append(record)
         # located now, while the file's bytes are at hand
-        problems.extend(_locate(p, entry) for p in found)
+        problems.extend(_locate(p, entry) for p in said_checks(record, manifest, controls, watch))
 
     for path, found in broken.items():
         problems.extend(_locate(p, sources.get(path)) for p in found)
@@ -216,6 +192,45 @@ def build(
         problems=tuple(sorted(problems, key=_order)),
         files=files,
         broken={path: tuple(found) for path, found in broken.items()},
+    )
+
+
+def said_record(
+    entry: Entry, kind: str | None, reader_fn, broken: dict[str, list[Problem]]
+) -> tuple[Entry, Comment | PublicComment] | None:
+    """One file of what was said, read into its record (its entry with its bytes, when it had
+    to read them); or None, with why it cannot be used in `broken`. Its cross-file checks are
+    `said_checks`, which need the definitions."""
+    usable = _usable(entry, kind, reader_fn, broken)
+    if usable is None:
+        return None
+    entry, data = usable
+    path = entry.path
+    if kind == "comment":
+        return entry, records.comment_from(data, path.split("/")[1], path)
+    if data["tracking_number"] != _stem(path):
+        message = f"tracking number '{data['tracking_number']}' does not match the file name"
+        mismatch = Problem(path, None, "tracking_number", "id-mismatch", message)
+        broken[path].append(_locate(mismatch, entry))
+        return None
+    return entry, records.public_comment_from(data, path)
+
+
+def said_checks(
+    record: Comment | PublicComment,
+    manifest: Manifest | None,
+    controls: Mapping[str, Control],
+    watch: incremental.Watch | None,
+) -> Iterable[Problem]:
+    """One said file's cross-file checks against the definitions (not located yet)."""
+    if isinstance(record, PublicComment):
+        return _checked(
+            watch, record.file, lambda seen: checks.check_public_comment(record, seen(controls))
+        )
+    if manifest is None:
+        return ()
+    return _checked(
+        watch, record.file, lambda seen: checks.check_comment(record, manifest, seen(controls))
     )
 
 
