@@ -177,3 +177,16 @@ def test_write_many_whose_items_fail_midway_writes_nothing_and_leaves_no_temp(tm
     with pytest.raises(RuntimeError):
         write_many(items())
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("durable", [True, False])
+def test_a_write_is_flushed_to_disk_unless_it_may_be_lost(tmp_path, monkeypatch, durable):
+    flushed: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (flushed.append(fd), real(fd)))
+    path = tmp_path / "f.cache"
+    path.write_bytes(b"old")
+    write_atomic(path, b"new", durable=durable)
+    assert path.read_bytes() == b"new"
+    assert os.listdir(tmp_path) == ["f.cache"]  # renamed into place: no temp file left
+    assert bool(flushed) == durable

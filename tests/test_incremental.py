@@ -1,6 +1,7 @@
-"""A check shared between processes says what a single check says, each process writes only its
-own cache files, a process that fails costs time and never answers, and the remembered folder
-listings never hide a file added, removed or linked."""
+"""A check shared between processes says what a single check says, each process writes only the
+cache files of the buckets it took, a process that fails costs time and never answers, a bucket
+remembered against other definitions is checked whole, and the remembered folder listings never
+hide a file added, removed or linked."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import pytest
 from test_cache import _mutations, generated, plain, same_size_edit
 
 from curator.store import cache, incremental, source
-from curator.store.incremental import Shard
 
 
 @pytest.fixture(autouse=True)
@@ -92,12 +92,13 @@ def test_a_shared_check_lists_every_file_once(tmp_path):
     assert shared.usable == single.usable
 
 
-def test_a_shared_check_sees_an_edit_keeping_size_and_mtime_in_either_share(tmp_path, trusting):
+def test_a_shared_check_sees_an_edit_keeping_size_and_mtime_in_any_bucket(tmp_path, trusting):
     root = generated(tmp_path / "list")
     incremental.check(root, 2)
     comments = sorted((root / "discussion").rglob("*.toml"), key=lambda p: p.name)
-    for share in (0, 1):
-        path = next(p for p in comments if Shard(share, 2).takes(str(p.relative_to(root))))
+    by_bucket = {cache.bucket_of(str(p.relative_to(root))): p for p in comments}
+    assert len(by_bucket) > 4
+    for path in list(by_bucket.values())[:4]:
         text = path.read_text()
         author = text.split('author = "')[1].split('"')[0]
         same_size_edit(path, f'author = "{author}"', f'author = "{"x" * len(author)}"')
@@ -106,40 +107,85 @@ def test_a_shared_check_sees_an_edit_keeping_size_and_mtime_in_either_share(tmp_
         assert said(found) == plain(root)
 
 
-def test_the_shares_split_what_was_said_and_all_read_the_definitions():
-    shares = [Shard(i, 2) for i in range(2)]
-    for path in ("list.toml", "controls/3A090.toml", "catalogue/nvidia-h100.toml"):
-        assert all(s.takes(path) for s in shares)
-    said_files = [f"discussion/3A090/2026-01-0{d}T000000Z-chair.toml" for d in range(1, 10)]
-    said_files += [f"public-comments/BIS-2026-0001/abc-{n}.toml" for n in range(20)]
-    for path in said_files:
-        assert [s.takes(path) for s in shares].count(True) == 1
-    assert {s.index for path in said_files for s in shares if s.takes(path)} == {0, 1}
-
-
-def test_each_file_is_checked_across_files_and_reported_by_one_share():
-    shares = [Shard(i, 2) for i in range(2)]
-    files = ["list.toml", *(f"controls/3A0{n:02}.toml" for n in range(20))]
-    files += [f"discussion/3A090/2026-01-0{d}T000000Z-chair.toml" for d in range(1, 10)]
-    for path in files:
-        assert [s.reports(path) for s in shares].count(True) == 1
-    controls = [p for p in files if p.startswith("controls/")]
-    assert {s.index for path in controls for s in shares if s.reports(path)} == {0, 1}
-
-
-def test_a_share_writes_only_its_own_cache_files(tmp_path, cache_home, trusting):
+def test_every_said_file_is_in_one_bucket_and_every_bucket_remembered(tmp_path, cache_home):
     root = generated(tmp_path / "list")
-    incremental._check_shard(cache.ListCache.of(root), Shard(1, 2))
+    incremental.check(root, 2)
     written = set(cache_files(cache_home))
-    assert written, "the share wrote nothing"
-    for name in written:
-        section = name.removesuffix(".cache")
-        assert Shard(1, 2).owns(section), name
-        assert section.partition("-")[2] not in ("list", "controls", "catalogue"), name
-    assert {"stamps-discussion.1.cache", "stamps-public-comments.3.cache"} <= written
-    assert not written & {"stamps-discussion.0.cache", "stamps-controls.cache", "size.cache"}
-    assert "built-check-controls.cache" in written  # kept by the last share
-    assert "checked-memory~1of2.cache" in written
+    assert {f"checked-said.{b}.cache" for b in range(cache.BUCKETS)} <= written
+    assert {"checked-definitions.cache", "built-check-controls.cache", "size.cache"} <= written
+    with cache.ListCache.of(root) as files:
+        seen = [
+            set(files._section(f"checked-said.{b}", dict)["seen"]) for b in range(cache.BUCKETS)
+        ]
+    said_files = {
+        str(p.relative_to(root)) for folder in cache.SAID for p in (root / folder).rglob("*.toml")
+    }
+    assert sum(len(s) for s in seen) == len(said_files) == len(set().union(*seen))
+    assert set().union(*seen) == said_files
+
+
+def test_a_process_writes_the_cache_files_of_the_buckets_it_took_and_the_first_the_rest(
+    tmp_path,
+):
+    root = generated(tmp_path / "list")
+    files = cache.ListCache.of(root)
+    said_part = incremental._Said(
+        files, 0, source.Listings({}, 0), incremental._Buckets(), lambda: None
+    )
+    said_part.buckets.close()
+    said_part.taken = {3}
+    for section in ("stamps-discussion.3", "stamps-public-comments.3", "checked-said.3"):
+        assert said_part.owns(section) and said_part.owns_or_first(section), section
+    for section in ("stamps-discussion.4", "checked-said.13", "results-public-comments.30"):
+        assert not said_part.owns(section) and not said_part.owns_or_first(section), section
+    for section in ("stamps-controls", "checked-definitions", "built-check-controls", "size"):
+        assert not said_part.owns(section) and said_part.owns_or_first(section), section
+
+
+def test_buckets_walked_before_the_definitions_are_known_are_checked_once_they_come(
+    tmp_path, trusting
+):
+    root = generated(tmp_path / "list")
+    incremental.check(root, 1)
+    (root / "controls" / next(p.name for p in sorted((root / "discussion").iterdir()))).with_suffix(
+        ".toml"
+    ).unlink()  # its comments become orphans
+    files = cache.ListCache.of(root)
+    listings = source.Listings({}, 0)
+    definitions, defined = incremental._Definitions(files, 0, listings, lead=True).run()
+    asked: list[str] = []
+
+    def not_yet() -> None:
+        asked.append("now")
+        return None
+
+    def come() -> incremental.Defined:
+        asked.append("wait")
+        return defined
+
+    said_part = incremental._Said(files, 0, listings, incremental._Buckets(), not_yet)
+    parts = said_part.run(come)
+    said_part.buckets.close()
+    assert asked == ["now"] * cache.BUCKETS + ["wait"]
+    found = incremental._merged([definitions, *parts.values()])
+    assert said(found) == plain(root)
+    assert any(p.code == "orphan-discussion" for p in found.problems)
+
+
+def test_a_bucket_remembered_against_other_definitions_is_checked_whole(
+    tmp_path, cache_home, trusting
+):
+    root = generated(tmp_path / "list")
+    incremental.check(root, 2)
+    memories = {p: p.read_bytes() for p in cache_home.rglob("checked-said.*.cache")}
+    discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
+    (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
+    assert any(p.code == "orphan-discussion" for p in incremental.check(root, 2).problems)
+    for path, body in memories.items():  # as if the buckets had not been written since
+        path.write_bytes(body)
+    found = incremental.check(root, 2)
+    assert said(found) == plain(root)
+    assert any(p.code == "orphan-discussion" for p in found.problems)
 
 
 def test_a_check_keeps_the_stamps_of_what_was_said_but_not_its_parsed_content(
@@ -159,8 +205,9 @@ def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_fi
     root = generated(tmp_path / "list")
     incremental.check(root, processes=1)
     with cache.ListCache.of(root) as files:  # damaged inside, under a valid checksum
-        files._section("checked-memory", dict)["looked"] = b"not what was looked at"
-        files.dirty.add("checked-memory")
+        for b in range(cache.BUCKETS):
+            files._section(f"checked-said.{b}", dict)["looked"] = b"not what was looked at"
+            files.dirty.add(f"checked-said.{b}")
     discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
     (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
     found = incremental.check(root, processes=1)
@@ -168,60 +215,69 @@ def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_fi
     assert any(p.code == "orphan-discussion" for p in found.problems)
 
 
-def test_a_share_whose_process_fails_is_done_again_by_the_first():
+def _drain_helpers() -> None:
+    for pid in incremental._EXITING:
+        os.waitpid(pid, 0)
+    incremental._EXITING.clear()
+
+
+@pytest.mark.parametrize("when", ["at once", "after a bucket"])
+def test_the_buckets_of_a_helper_that_dies_are_checked_by_the_first(
+    tmp_path, cache_home, trusting, monkeypatch, when
+):
+    root = generated(tmp_path / "list")
     parent = os.getpid()
+    finish = incremental._Bucket.finish
 
-    def dies_elsewhere() -> str:
-        if os.getpid() != parent:
+    def dies_in_a_helper(bucket, defined):
+        if os.getpid() != parent and (when == "at once" or bucket.number % 2):
             os._exit(3)
-        return "done here"
+        return finish(bucket, defined)
 
-    def unpicklable() -> object:
-        return (lambda: None) if os.getpid() != parent else "done here too"
-
-    assert incremental.in_processes([lambda: 1, dies_elsewhere, unpicklable]) == [
-        1,
-        "done here",
-        "done here too",
-    ]
+    monkeypatch.setattr(incremental._Bucket, "finish", dies_in_a_helper)
+    found = incremental.check(root, 2)
+    assert said(found) == plain(root)
+    assert len(set(found.paths)) == len(found.paths) == found.files
+    monkeypatch.setattr(incremental._Bucket, "finish", finish)
+    assert said(incremental.check(root, 2)) == plain(root)  # and remembered
 
 
-def test_a_share_in_another_process_returns_its_result():
-    assert incremental.in_processes([os.getpid, os.getpid])[1] != os.getpid()
-
-
-def test_a_share_that_sent_its_result_is_not_waited_for_while_it_exits():
-    helper = incremental.in_processes([os.getpid, os.getpid])[1]
-    assert helper in incremental._EXITING
+def test_a_helper_that_sent_its_result_is_not_waited_for_while_it_exits(tmp_path):
+    root = generated(tmp_path / "list")
+    _drain_helpers()
+    incremental.check(root, 2)
+    [helper] = incremental._EXITING
     assert os.waitpid(helper, 0)[0] == helper  # still this process's to collect
-    incremental._EXITING.remove(helper)
+    incremental._EXITING.clear()
 
 
-def test_helpers_that_have_exited_are_collected_by_the_next_shared_run():
-    first = incremental.in_processes([os.getpid, os.getpid])[1]
+def test_helpers_that_have_exited_are_collected_by_the_next_shared_check(tmp_path):
+    root = generated(tmp_path / "list")
+    _drain_helpers()
+    incremental.check(root, 2)
+    [first] = incremental._EXITING
     os.waitid(os.P_PID, first, os.WEXITED | os.WNOWAIT)  # until it has exited, not collecting it
-    second = incremental.in_processes([os.getpid, os.getpid])[1]
-    assert first not in incremental._EXITING
-    assert second in incremental._EXITING
+    incremental.check(root, 2)
+    [second] = incremental._EXITING
+    assert second != first
     with pytest.raises(ChildProcessError):
         os.waitpid(first, os.WNOHANG)
-    os.waitpid(second, 0)
-    incremental._EXITING.remove(second)
+    _drain_helpers()
 
 
-def test_a_failing_first_share_stops_the_others(tmp_path):
-    marker = tmp_path / "finished"
+def test_a_failing_first_process_stops_its_helpers(tmp_path, monkeypatch):
+    root = generated(tmp_path / "list")
+    _drain_helpers()
 
-    def first() -> None:
+    def broken(self):
         raise ValueError("broken")
 
-    def slow() -> None:
-        time.sleep(5)
-        marker.write_text("the share ran to its end")
-
+    monkeypatch.setattr(incremental._Definitions, "run", broken)
     with pytest.raises(ValueError):
-        incremental.in_processes([first, slow])
-    assert not marker.exists()  # killed, not waited for: it would have written it
+        incremental.check(root, 2)
+    assert incremental._EXITING == []
+    with pytest.raises(ChildProcessError):  # stopped and collected: no process left behind
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_a_small_list_is_checked_by_one_process_once_its_size_is_known(tmp_path):

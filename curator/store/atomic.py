@@ -56,26 +56,31 @@ def current_digest(path: Path) -> str | None:
         return None
 
 
-def write_atomic(path: Path, data: bytes, expected: str | None = "any") -> None:
+def write_atomic(
+    path: Path, data: bytes, expected: str | None = "any", durable: bool = True
+) -> None:
     """Write `data` to `path` atomically: temp file in the same folder, fsync, rename.
 
     `expected` is the digest the file had when read (None: it must not exist yet); a file that
     no longer has it is left alone and ChangedOnDisk is raised. "any" skips the check.
     A refusal by the system (disk full, read-only) raises WriteFailed; the temp file is removed
     either way, and one a killed process left in the folder is removed before writing.
+    `durable=False` leaves out the flushes to disk, for a file that may be lost in a crash
+    (the read cache: it checks its files' checksums and makes them again); still atomic.
     """
     try:
-        _write(path, data, expected)
+        _write(path, data, expected, durable)
     except OSError as err:
         raise WriteFailed(path, err) from err
 
 
-def _write(path: Path, data: bytes, expected: str | None) -> None:
+def _write(path: Path, data: bytes, expected: str | None, durable: bool) -> None:
     _prepare(path.parent)
-    temp = _temp_file(path, data, new=expected is None, sync=True)
+    temp = _temp_file(path, data, new=expected is None, sync=durable)
     try:
         _place(temp, path, expected)
-        _fsync_dir(path.parent)
+        if durable:
+            _fsync_dir(path.parent)
     except BaseException:
         _remove(temp)
         raise

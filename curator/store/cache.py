@@ -58,14 +58,14 @@ from curator.store.source import (
     with_bytes,
 )
 
-FORMAT = 5
+FORMAT = 6
 MAGIC = b"curator cache\n"
 KEEP_LISTS = 64  # lists whose caches are kept; the least recently written go first
 # what was said about the list (10^5 files) is kept in BUCKETS sections a folder, by a hash of
-# the path, so that one change rewrites a quarter of it; the same hash deals the files out
-# between the processes of a check (store.incremental)
+# the path, so that one change rewrites a small part of it; the processes of a check take the
+# buckets one at a time (store.incremental), so there are enough of them to even out their work
 SAID = ("discussion", "public-comments")
-BUCKETS = 4
+BUCKETS = 32
 SECTIONS = ("list", "controls", "catalogue", *(f"{s}.{b}" for s in SAID for b in range(BUCKETS)))
 STAMP = struct.Struct("<QqqQ")  # size, mtime_ns, ctime_ns, inode; a git blob id follows
 NO_BLOB = bytes(20)
@@ -472,10 +472,11 @@ class ListCache(ReadCache):
             return None
         return found[1] if type(found) is tuple and found[0] == state else None
 
-    def keep_built(self, name: str, state: bytes, value: Any) -> None:
+    def keep_built(self, name: str, state: bytes, value: Any) -> bool:
         """Keep a list as built from files in `state`: the next load of the same files is one
-        unpickling (the model of 10^4 controls: a tenth of a second; building it: a half)."""
-        self._write(f"built-{name}", pickle.dumps((state, value), pickle.HIGHEST_PROTOCOL))
+        unpickling (the model of 10^4 controls: a tenth of a second; building it: a half).
+        Whether it was written."""
+        return self._write(f"built-{name}", pickle.dumps((state, value), pickle.HIGHEST_PROTOCOL))
 
     def save(self) -> None:
         """Write the sections that learnt something; a cache that cannot be written is skipped."""
@@ -491,10 +492,15 @@ class ListCache(ReadCache):
         if new:
             _forget_old(self.where.parent)
 
-    def _write(self, name: str, body: bytes) -> None:
+    def _write(self, name: str, body: bytes) -> bool:
         data = b"".join([MAGIC, self._header(name), struct.pack("<I", zlib.crc32(body)), body])
-        with contextlib.suppress(OSError):
-            write_atomic(self.where / f"{name}.cache", data)
+        try:
+            # not flushed to disk: a file cut short by a crash fails its checksum, and is made
+            # again (a first check writes a hundred of them: a tenth of a second of flushes)
+            write_atomic(self.where / f"{name}.cache", data, durable=False)
+        except OSError:
+            return False
+        return True
 
 
 def _everything(name: str) -> bool:

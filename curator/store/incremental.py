@@ -1,40 +1,47 @@
 """`curator check`, incremental and shared between processes.
 
 `check` is `load(root)`'s problems computed incrementally: it remembers, per file, the problems
-found and which controls its cross-file checks looked at (`Watch`), and re-runs the real
-`load.build` over list.toml, the controls and only the files whose content — or whose
-controls — changed.
+found and which controls its cross-file checks looked at (`Watch`), and checks again only the
+files whose content — or whose controls — changed.
 
-A large list is checked by a process per core (`Shard`). Every process reads and builds the
-definitions (list.toml, the controls, the catalogue); the files of what was said (discussion,
-public comments: 10^5 of them) are dealt out by a hash of their path, the same hash that splits
-their cache sections into buckets, so each process reads, checks and remembers its own share.
-The definitions' cross-file checks (10^4 controls' criteria) are dealt out by the same hash, and
-each file's problems are reported by one process. This holds because a said file's problems
-depend on that file and the definitions alone (a test compares a shared check with a single
-one). Each process writes only its own cache files. A process that fails has its share checked
-again by the first.
+A check has two parts. The definitions (list.toml, the controls, the catalogue) are read, built
+and checked by the first process, through `load.build` (`_Definitions`). What was said
+(discussion and public comments: 10^5 files) is split into `cache.BUCKETS` buckets by a hash of
+the path; each bucket has its own memory and cache files and is checked whole by one process
+(`_Bucket`). The processes, one per core, take buckets from a pipe until none is left, so that
+one slowed down by a shared machine takes fewer. A said file is read, parsed, validated and made
+into its record without the definitions (`load.said_record`), so the other processes start on
+their buckets at once while the first builds the definitions; its cross-file checks
+(`load.said_checks`) wait until the first sends what they need (`Defined`: the manifest, and the
+controls as built, kept in the cache as "check-controls"). A bucket remembers the definitions it
+was checked against (a digest of list.toml's and the controls' blob ids), so that a control that
+changed sends back exactly the files that looked at it, and a bucket checked against anything
+else is checked whole. A process that fails has its buckets checked again by the first.
 """
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import marshal
 import os
 import pickle
 import re
+import select
 import signal
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from curator.core.model import Control, Manifest
 from curator.core.problems import Problem
 from curator.store import cache, source
+from curator.store import load as loading
 from curator.store import read as reader
 from curator.store.cache import (
+    BUCKETS,
     NO_BLOB,
     SAID,
     STAMP,
@@ -44,14 +51,23 @@ from curator.store.cache import (
     folder_of,
     gc_paused,
 )
-from curator.store.source import Entry, kind_of, walk, with_bytes
+from curator.store.source import DEFINITIONS, Entry, kind_of, with_bytes
 
 ALL = "#controls"  # a check that went through every control depends on all of them
-MANY = 2000  # files to re-check above which their parsed contents are kept too
+MANY = 2000  # definitions to re-check above which the catalogue goes through the read cache too
 SHARED_FROM = 5000  # files in a list from which its check is shared between processes
 CONTROLS_KEPT = b"path: (blob id, control)"  # what "check-controls" holds (no list state)
-MEMORY = {"seen", "looked", "found", "said"}  # the parts of a check's memory
+DEFINED = "checked-definitions"  # the definitions' memory
+SAID_MEMORY = "checked-said"  # one bucket's memory: "checked-said.<bucket>"
+LISTINGS = "checked-folders"  # what the walk found in each folder (source.Listings)
+# the parts of a memory: per file, the stamp and blob id it had ("seen"); the blob id and the
+# control files its checks looked at, each between NULs ("looked", kept encoded: decoded only
+# when something changed); for files that had any, whether broken and its problems ("found");
+# the last result ("said"); and the definitions it was checked against ("state")
+MEMORY = {"seen": dict, "looked": bytes, "found": dict, "said": dict, "state": bytes}
 NO_STAMP = bytes(STAMP.size)  # a stamp too recent to trust: never the same as a file's
+
+Definitions = tuple[Manifest | None, Mapping[str, Control]]
 
 
 @dataclass(frozen=True)
@@ -150,181 +166,263 @@ class _SeenIds(_Noting, Set):
 def check(root: Path, processes: int | None = None) -> Checked:
     """The problems `load(root)` finds, its file count and broken files — reusing what the
     last check found for every file whose content, and whose controls, did not change.
-    `processes`: how many share the check (by default one per core, up to the buckets, for a
-    list of SHARED_FROM files or more)."""
+    `processes`: how many share the check (by default one per core for a list of
+    SHARED_FROM files or more)."""
     files = ListCache.of(root)
     if files is None:
-        from curator.store.load import load
-
-        loaded = load(root)
-        paths = tuple(e.path for e in walk(Path(root), read=False))
+        loaded = loading.load(root)
+        paths = tuple(e.path for e in source.walk(Path(root), read=False))
         return Checked(loaded.problems, loaded.files, tuple(sorted(loaded.broken)), paths)
     count = processes or _processes(files)
     # paused to the end, merging included: the first collection after 10^6 new objects goes
     # through all of them (a sixth of a second) and finds nothing to collect
     with gc_paused():
-        if count == 1:
-            return _check_shard(files, Shard(0, 1))
-        cache.validity()  # worked out once, before the processes part
-        shards = [Shard(i, count) for i in range(count)]
-        jobs = [lambda s=s: _check_shard(ListCache.of(root), s) for s in shards]
-        return _merged(in_processes(jobs))
-
-
-@dataclass(frozen=True)
-class Shard:
-    """One process's share of a check: it reads every definition file and the said files (and
-    their cache buckets) whose bucket is `index` modulo `count`; it runs the cross-file checks
-    of, and reports, the files of either kind whose bucket that is."""
-
-    index: int
-    count: int
-
-    def takes(self, path: str) -> bool:
-        return not _said(path) or self.reports(path)
-
-    def reports(self, path: str) -> bool:
-        return self.count == 1 or bucket_of(path) % self.count == self.index
-
-    def reads(self, folder: str) -> bool:
-        """The cache sections (by list folder or bucket) this share reads."""
-        bucket = _bucket(folder)
-        return bucket is None or bucket % self.count == self.index
-
-    def owns(self, section: str) -> bool:
-        """The cache files this share writes: its buckets, its memory; the first, the rest."""
-        part, _, folder = section.partition("-")
-        if part == "checked":
-            return True  # named for the share (`memory`)
-        if section == "built-check-controls":
-            return self.index == self.count - 1  # see _IncrementalCheck.run
-        if part in ("stamps", "results") and _bucket(folder) is not None:
-            return self.reads(folder)
-        return self.index == 0
-
-    def memory(self, name: str) -> str:
-        """The name of one of the check's memory sections, for this share."""
-        return (
-            f"checked-{name}" if self.count == 1 else f"checked-{name}~{self.index}of{self.count}"
-        )
+        return _Run(files, count).run()
 
 
 def _processes(files: ListCache) -> int:
     """One per core (at most one per bucket), unless the list is known to be small."""
-    cores = min(os.cpu_count() or 1, cache.BUCKETS)
+    cores = min(os.cpu_count() or 1, BUCKETS)
     known = files._section("size", int)
     if cores < 2 or (known and known < SHARED_FROM) or not cache._can_fork():
         return 1
-    return 1 << (cores.bit_length() - 1)  # a power of two, so shares hold whole buckets
+    return cores
 
 
-def _check_shard(files: ListCache | None, shard: Shard) -> Checked:
-    """One share's check, reporting its own files (`Shard.reports`)."""
-    assert files is not None
-    files.owns = shard.owns
-    files.parallel = shard.count == 1  # the shares are the processes
-    from curator.store.load import build
+class Defined:
+    """What the checks of what was said need of the definitions: the manifest and the controls
+    (`definitions`, worked out when first asked for: a check with nothing new to check never
+    builds them), and whether they changed since a bucket was checked: `state` is a digest of
+    list.toml's and every control's blob id now, `before` the one of the last check of the
+    definitions, `changed` the files (list.toml, controls) that differ between the two."""
 
-    with files, gc_paused():
-        checked = _IncrementalCheck(files, build, shard).run()
-    if shard.count == 1:
-        return checked
-    # every share finds the definitions' own problems (it builds them all): one reports them
-    said_from = _said_from(checked.paths)
-    paths = (
-        *(p for p in checked.paths[:said_from] if shard.reports(p)),
-        *checked.paths[said_from:],
-    )
-    return Checked(
-        tuple(p for p in checked.problems if shard.reports(p.file)),
-        len(paths),
-        tuple(b for b in checked.broken if shard.reports(b)),
-        paths,
-    )
+    def __init__(
+        self,
+        state: bytes,
+        before: bytes | None,
+        changed: frozenset[str],
+        get: Callable[[], Definitions],
+    ) -> None:
+        self.state, self.before, self.changed = state, before, changed
+        self._get: Callable[[], Definitions] = get
+        self._got: Definitions | None = None
+
+    def definitions(self) -> Definitions:
+        if self._got is None:
+            self._got = self._get()
+        return self._got
 
 
-def _merged(parts: Sequence[Checked]) -> Checked:
-    """The shares' results as one."""
-    from curator.store.load import _order
+class _Run:
+    """One check: the definitions here, then buckets taken from a pipe here and in a helper
+    process per other core, started first."""
 
-    problems = sorted((p for part in parts for p in part.problems), key=_order)
+    def __init__(self, files: ListCache, count: int) -> None:
+        self.files = files
+        self.count = count
+
+    def run(self) -> Checked:
+        files = self.files
+        cache.validity()  # worked out once, before the processes part
+        buckets = _Buckets()
+        helpers: list[_Helper] = []
+        senders: list[threading.Thread] = []
+        done = False
+        try:
+            if self.count > 1 and cache._can_fork():
+                _collect_exited()
+                for _ in range(self.count - 1):
+                    helpers.append(_Helper.start(files.root, buckets, helpers))
+            files.parallel = not helpers  # (parsing in a pool of processes of its own)
+            line = source.trust_line()
+            listings = source.Listings(files._section(LISTINGS, dict), line)
+            with files:
+                definitions = _Definitions(files, line, listings, lead=True)
+                checked, defined = definitions.run()
+                if helpers:
+                    message = pickle.dumps(definitions.message(defined), pickle.HIGHEST_PROTOCOL)
+                    senders = [_send(helper.sends, message) for helper in helpers]
+                said = _Said(files, line, listings, buckets, lambda: defined)
+                files.owns = said.owns_or_first
+                parts = said.run()
+                walked = listings.walked()
+                if walked is not None:
+                    files.sections[LISTINGS] = walked
+                    files.dirty.add(LISTINGS)
+                files.save()  # while the helpers write theirs
+                for helper in helpers:
+                    parts.update(helper.answer())
+                # the buckets of a helper that failed
+                parts.update(said.check([b for b in range(BUCKETS) if b not in parts]))
+                merged = _merged([checked, *parts.values()])
+                files.sections["size"] = merged.files
+                files.dirty.add("size")
+            done = True
+        finally:
+            buckets.close()
+            for helper in helpers:
+                helper.end(done, sent=bool(senders))
+            for sender in senders:
+                sender.join()
+        return merged
+
+
+def _merged(parts: Iterable[Checked]) -> Checked:
+    """The parts' results as one."""
+    parts = list(parts)
+    problems = sorted((p for part in parts for p in part.problems), key=loading._order)
     paths = tuple(p for part in parts for p in part.paths)
     broken = sorted(b for part in parts for b in part.broken)
     return Checked(tuple(problems), len(paths), tuple(broken), paths)
 
 
-def _bucket(folder: str) -> int | None:
-    """The bucket a cache section's folder name is, if it is one ('discussion.3': 3)."""
-    top, dot, bucket = folder.rpartition(".")
-    return int(bucket) if dot and top in SAID else None
+class _Buckets:
+    """The buckets not taken yet, a byte each in a pipe: a process reads one at a time, and
+    the pipe gives each to one reader."""
+
+    def __init__(self) -> None:
+        self.fd, into = os.pipe()
+        try:
+            os.write(into, bytes(range(BUCKETS)))  # fewer than PIPE_BUF bytes: one write
+        finally:
+            os.close(into)
+
+    def take(self) -> int | None:
+        got = os.read(self.fd, 1)
+        return got[0] if got else None
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
-def _said_from(paths: Sequence[str]) -> int:
-    """Where the said files begin among `paths` in walk order (source.FOLDERS: the definitions
-    come first): found by bisection, not by looking at 10^5 paths."""
-    return bisect.bisect_left(paths, True, key=_said)
+@dataclass(frozen=True)
+class _Helper:
+    """A process taking buckets too: it is sent `Defined` (pickled) through `sends` and
+    answers its buckets' results (pickled) through `answers`."""
 
+    pid: int
+    sends: int
+    answers: int
 
-def _said(path: str) -> bool:
-    return _top(path) in SAID
-
-
-def _top(path: str) -> str:
-    """The list folder a path is in ('list.toml' for list.toml)."""
-    slash = path.find("/")
-    return path[:slash] if slash > 0 else path
-
-
-def in_processes(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
-    """What each job returns, the first run here and each other in a forked process (run here
-    too if its process fails or cannot be forked). Results come back pickled through a pipe."""
-    if len(jobs) < 2 or not cache._can_fork():
-        return [job() for job in jobs]
-    _collect_exited()
-    children: list[tuple[int, int]] = []  # pid, read end of its pipe
-    for job in jobs[1:]:
-        into, out = os.pipe()
+    @classmethod
+    def start(cls, root: Path, buckets: _Buckets, others: list[_Helper]) -> _Helper:
+        sends_out, sends = os.pipe()
+        answers, answers_in = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
-            os.close(into)
             code = 1
             try:
-                body = pickle.dumps(job(), pickle.HIGHEST_PROTOCOL)
-                with open(out, "wb") as sent:
-                    sent.write(body)
+                os.close(sends)
+                os.close(answers)
+                for other in others:
+                    os.close(other.sends)
+                    os.close(other.answers)
+                body = pickle.dumps(_help(root, buckets, sends_out), pickle.HIGHEST_PROTOCOL)
+                with open(answers_in, "wb") as out:
+                    out.write(body)
                 code = 0
             finally:
                 os._exit(code)
-        os.close(out)
-        children.append((pid, into))
-    results: list[Any] = [None] * len(jobs)
-    bodies: list[bytes | None] = [None] * len(children)
-    done = False
-    try:
-        results[0] = jobs[0]()
-        for i, (_, into) in enumerate(children):
-            with open(into, "rb", closefd=False) as got:
-                bodies[i] = got.read()
-        done = True
-    finally:
-        for i, (pid, into) in enumerate(children):
-            os.close(into)
-            if done and bodies[i]:
-                # sent whole (a cut one does not unpickle and is done again): not waited for
-                # while it exits, which frees its memory (10^8 bytes: a sixth of a second)
-                _EXITING.append(pid)
-                continue
-            if not done:  # this process is failing: its helpers' work is not wanted
-                _kill(pid)
-            _, status = os.waitpid(pid, 0)
-            if status != 0:
-                bodies[i] = None
-    for i, body in enumerate(bodies, start=1):
+        os.close(sends_out)
+        os.close(answers_in)
+        return cls(pid, sends, answers)
+
+    def answer(self) -> dict[int, Checked]:
+        """The buckets it checked; none when it failed (or sent what does not unpickle)."""
+        with open(self.answers, "rb", closefd=False) as got:
+            body = got.read()
         try:
-            results[i] = pickle.loads(body) if body else jobs[i]()
+            found = pickle.loads(body) if body else {}
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            results[i] = jobs[i]()
-    return results
+            found = {}
+        return found if type(found) is dict else {}
+
+    def end(self, done: bool, sent: bool) -> None:
+        """Close its pipes (`sends` is its sender's once `sent`); stop it if this check is
+        failing. One that is exiting is not waited for (it frees 10^8 bytes of memory: a sixth
+        of a second): `_collect_exited`."""
+        os.close(self.answers)
+        if not sent:
+            os.close(self.sends)
+        if not done:
+            _kill(self.pid)
+            os.waitpid(self.pid, 0)
+        else:
+            _EXITING.append(self.pid)
+
+
+def _help(root: Path, buckets: _Buckets, sends: int) -> dict[int, Checked]:
+    """A helper's work: buckets, their cross-file checks once `Defined` has come."""
+    files = ListCache.of(root)
+    assert files is not None
+    files.parallel = False
+    line = source.trust_line()
+    listings = source.Listings(files._section(LISTINGS, dict), line)
+    received = _Received(sends, files, line)
+    said = _Said(files, line, listings, buckets, received.now)
+    files.owns = said.owns
+    with files:
+        parts = said.run(received.wait)
+    received.wait()  # read whole even if unused: the first process's sender waits for that
+    return parts
+
+
+def _send(fd: int, message: bytes) -> threading.Thread:
+    """Write `message` to a helper from a thread (it reads it between two buckets; a message
+    larger than a pipe holds would hold this process up until then)."""
+
+    def write() -> None:
+        with contextlib.suppress(OSError), open(fd, "wb") as out:
+            out.write(message)  # (a helper that died: a broken pipe, nothing to do)
+
+    sender = threading.Thread(target=write, daemon=True)
+    sender.start()
+    return sender
+
+
+class _Received:
+    """In a helper: `Defined` as sent by the first process (`now`: None until it has come)."""
+
+    def __init__(self, fd: int, files: ListCache, line: int) -> None:
+        self.fd, self.files, self.line = fd, files, line
+        self.defined: Defined | None = None
+
+    def now(self) -> Defined | None:
+        if self.defined is None and self.fd >= 0 and select.select([self.fd], [], [], 0)[0]:
+            return self.wait()
+        return self.defined
+
+    def wait(self) -> Defined:
+        if self.defined is None:
+            with open(self.fd, "rb") as got:
+                body = got.read()
+            self.fd = -1
+            state, before, changed, shipped = pickle.loads(body)  # a first process gone: fails
+            own = _Definitions(self.files, self.line, None, lead=False).definitions
+            get = own if shipped is None else lambda: _from_kept(self.files, *shipped, own)
+            self.defined = Defined(state, before, changed, get)
+        return self.defined
+
+
+def _from_kept(
+    files: ListCache,
+    manifest: Manifest | None,
+    wanted: dict[str, bytes],
+    rebuilt: dict[str, Control],
+    otherwise: Callable[[], Definitions],
+) -> Definitions:
+    """The definitions the first process built: the controls it kept ("check-controls"),
+    those it built anew since (`rebuilt`). Built here (`otherwise`) when what is kept is not
+    what it checked against (`wanted`: path: blob id)."""
+    kept = files.built("check-controls", CONTROLS_KEPT) or {}
+    controls: dict[str, Control] = {}
+    for path, blob in wanted.items():
+        found = kept.get(path)
+        if found is None or found[0] != blob:
+            return otherwise()
+        controls[found[1].id] = found[1]
+    controls.update((control.id, control) for control in rebuilt.values())
+    return manifest, controls
 
 
 # helpers that sent their result, collected by the next call once exited (or by the system
@@ -352,259 +450,314 @@ def _problem_tuple(p: Problem) -> tuple:
     return (p.file, p.line, p.key, p.code, p.message)
 
 
-class _IncrementalCheck:
-    """One check (of one share). Its memory ("checked-memory", one cache file so that its parts
-    cannot disagree: a damaged one is forgotten whole and every file checked again), per file:
-    the stat stamp and blob id it had ("seen"); the blob id and the control files its checks
-    looked at, each between NULs ("looked", kept encoded: decoded only when something changed);
-    for files that had any, whether broken, its problems and the checks' problems ("found"); and
-    the last result ("said").
-    "built-check-controls" keeps the controls as built."""
+def _memory(files: ListCache, name: str) -> dict[str, Any]:
+    """A memory section (one cache file, so that its parts cannot disagree); a missing or
+    damaged one starts empty, and every file is checked again."""
+    kept = files._section(name, dict)
+    if set(kept) != MEMORY.keys() or not all(
+        type(value) is MEMORY[part] or (part == "looked" and type(value) is dict)
+        for part, value in kept.items()
+    ):
+        kept = files.sections[name] = _forgotten()
+    return kept
 
-    def __init__(self, files: ListCache, build: Callable[..., Any], shard: Shard) -> None:
-        self.files = files
-        self.build = build
-        self.shard = shard
 
-    def run(self) -> Checked:
-        files = self.files
-        memory = self._memory()
-        line = source.trust_line()
-        paths, items, blobs, changed = self._blobs(memory["seen"], line)
-        if not changed and len(paths) == len(memory["seen"]) and memory["said"]:
+def _forgotten() -> dict[str, Any]:
+    return {"seen": {}, "looked": {}, "found": {}, "said": {}, "state": b""}
+
+
+def _decode_looked(memory: dict[str, Any]) -> None:
+    """What each file's checks looked at, decoded once something changed (10^5 records: a
+    twentieth of a second a check with nothing new does without)."""
+    if type(memory["looked"]) is dict:
+        return  # a new memory
+    try:
+        looked = marshal.loads(memory["looked"])
+    except (ValueError, EOFError, TypeError):
+        looked = None
+    if type(looked) is dict:
+        memory["looked"] = looked
+    else:  # damaged: the memory is forgotten whole, and every file checked again
+        memory.update(_forgotten())
+
+
+def _looking_at(looked: Mapping[str, bytes], changed: Iterable[str]) -> set[str]:
+    """The files whose checks looked at one of the control files `changed` (or at all)."""
+    controls = [p for p in changed if p.startswith("controls/")]
+    if not controls:
+        return set()
+    names = b"|".join(re.escape(p.encode()) for p in [*controls, ALL])
+    search = re.compile(b"\0(?:" + names + b")\0").search
+    return {path for path, last in looked.items() if len(last) > 21 and search(last, 20)}
+
+
+def _remember_looked(
+    looked: dict[str, bytes], path: str, blob: bytes, watch: Watch, old: bytes | None
+) -> None:
+    """What `path`'s checks looked at, as they ran now (`watch`) or, answered from memory,
+    as they did last time (`old`)."""
+    if path in watch.seen:
+        deps = [d if d == ALL else f"controls/{d}.toml" for d in watch.seen[path][0]]
+        deps.sort()
+        looked[path] = blob + (("\0" + "\0".join(deps) if deps else "") + "\0").encode()
+    elif old is not None:
+        looked[path] = blob + old[20:]
+    else:
+        looked[path] = blob + b"\0"
+
+
+def _fresh(
+    files: ListCache,
+    path: str,
+    where: str,
+    st: os.stat_result,
+    stamp: bytes,
+    line: int,
+    kind: str | None,
+    folder: str,
+) -> tuple[Any, bytes | None, bytes]:
+    """A plain file whose stamp is not the one the last check saw: its item (an entry with its
+    bytes, or (path on disk, stat) when they need not be read now), its blob id (read, unless
+    the read cache knows it by its stamp; None for a file of no known kind or one that cannot
+    be read) and the stamp to remember it by. Files are read here, in the walk: reading each
+    only as `build` parses it measured slower (a first check's share took 6.4 s against 5.6).
+    `kind` and `folder`: the file's (kind_of, folder_of)."""
+    if st.st_size > reader.MAX_BYTES:
+        return source.stat_entry(path, where, st), None, NO_STAMP  # a problem, every time
+    trusted = source.trusted(st.st_mtime_ns, st.st_ctime_ns, line)
+    remembered = stamp if trusted else NO_STAMP
+    if kind is None:
+        return (where, st), None, remembered
+    blob = files.stamped(path, folder, stamp)  # read by another verb
+    if blob is not None:
+        return (where, st), blob, remembered
+    try:
+        raw = source.read_file(where, st.st_size)
+    except OSError as err:
+        return source.unreadable(path, err), None, NO_STAMP
+    blob = blob_digest(raw)
+    files.note(path, folder, stamp, blob, trusted)
+    return Entry(path, raw, None, source.stamp_of(st), blob=blob), blob, remembered
+
+
+def _linked(files: ListCache, entry: Entry, line: int) -> tuple[Entry, bytes | None]:
+    """An entry the walk made itself (a link, judged; a file it could not stat), read."""
+    if entry.problem is None and kind_of(entry.path) is not None:
+        entry = with_bytes(entry)
+        if entry.raw is not None:
+            blob = blob_digest(entry.raw)
+            files.remember(entry, blob, line)
+            return Entry(entry.path, entry.raw, None, entry.stamp, blob=blob), blob
+    return entry, None
+
+
+def _entry_of(path: str, item: Any) -> Entry:
+    return item if isinstance(item, Entry) else source.stat_entry(path, *item)
+
+
+def _top(path: str) -> str:
+    """The list folder a path is in ('list.toml' for list.toml)."""
+    slash = path.find("/")
+    return path[:slash] if slash > 0 else path
+
+
+def _definitions_state(paths: Iterable[str], blobs: Mapping[str, bytes]) -> bytes:
+    """What the said files' checks depend on, as a digest: list.toml's and the controls' ids."""
+    return cache._state(
+        [p for p in paths if p == "list.toml" or p.startswith("controls/")], dict(blobs)
+    )
+
+
+class _Definitions:
+    """The definitions' part of a check (list.toml, the controls, the catalogue): walked,
+    built through `load.build` — reusing the controls built last time ("check-controls") —
+    checked, and remembered ("checked-definitions"). By the first process (`lead`), which keeps
+    what it built; a helper builds them itself only when the first could not say how to get
+    them (`definitions`)."""
+
+    def __init__(
+        self, files: ListCache, line: int, listings: source.Listings | None, lead: bool
+    ) -> None:
+        self.files, self.line, self.listings, self.lead = files, line, listings, lead
+        self.memory = _memory(files, DEFINED)
+        self.built: Definitions | None = None
+        self.shipped: tuple | None = None  # for the helpers: see `message`
+        self.walked = False
+
+    def run(self) -> tuple[Checked, Defined]:
+        """Its problems, and what the said files' checks need of it."""
+        self._walk()
+        memory = self.memory
+        before = memory["state"] or None
+        if (
+            not self.changed
+            and len(self.paths) == len(memory["seen"])
+            and memory["said"]
+            and before == self.state
+        ):
             said = memory["said"]  # every file has the stamp it had: the same answer
-            return Checked(
+            checked = Checked(
                 tuple(Problem(*p) for p in said["problems"]),
                 said["files"],
                 tuple(said["broken"]),
-                tuple(paths),
+                tuple(self.paths),
             )
-        self._decode_looked(memory)
-        rerun = self._rerun(paths, blobs, changed, memory)
-        for path in rerun - items.keys():  # said, its stamp unmoved: the walk kept nothing of it
-            items[path], blob, changed[path] = self._again(path, line)
-            if blob is not None:
-                blobs[path] = blob
-        # the controls as built last time, each with the blob id it was built from: those not
-        # changed and not to be checked again are not rebuilt (10^4 of them, a third of a second)
-        kept = files.built("check-controls", CONTROLS_KEPT) or {}
-        reused = {
-            p: control
-            for p, (blob, control) in kept.items()
-            if p not in rerun and blobs.get(p) == blob
-        }
-        chosen = [
-            _entry_of(p, items[p])
-            for p in paths
-            if p in rerun or p == "list.toml" or (p.startswith("controls/") and p not in reused)
-        ]
-        # the definitions' cross-file checks are shared out too (10^4 controls' criteria)
-        others = {p for p in paths[: _said_from(paths)] if not self.shard.reports(p)}
-        watch = Watch(rerun, memory["looked"], memory["found"], others)
-        rebuilt = {e.path for e in chosen}
-        # the entries (and 10^5 files' bytes) are held by `build` alone, which lets each go
-        # once read (a first check's share: 85 MB less held at once)
-        resolved = self._resolved(chosen, len(rerun) > MANY, controls=not reused)
-        del items, chosen
-        given = {control.id: control for control in reused.values()}
-        built = self.build(resolved, watch=watch, controls=given, keep_said=False)
-        if (
-            len(built.controls) - len(reused) > len(built.controls) // 100
-            and self.shard.index == self.shard.count - 1
-        ):
-            # kept again once 1% were rebuilt (rebuilding a few costs less than keeping them
-            # all), by the last share: the first has the rest of the list's memory to write
-            now = {c.file: (blobs[c.file], c) for c in built.controls.values() if c.file in blobs}
-            files.keep_built("check-controls", CONTROLS_KEPT, now)
-        return self._record(paths, rebuilt, blobs, changed, built, watch, memory)
+            return checked, Defined(self.state, before, frozenset(), self.definitions)
+        changed = self._changed()
+        checked = self._check()
+        return checked, Defined(self.state, before, changed, self.definitions)
 
-    def _memory(self) -> dict[str, Any]:
-        name = self.shard.memory("memory")
-        kept = self.files._section(name, dict)
-        if set(kept) != MEMORY or not all(
-            type(value) is (bytes if part == "looked" else dict) for part, value in kept.items()
-        ):
-            kept = self.files.sections[name] = {part: {} for part in MEMORY}
-        return kept
+    def definitions(self) -> Definitions:
+        """The manifest and the controls, built (and checked, and remembered) if not yet."""
+        if self.built is None:
+            if not self.walked:
+                self._walk()
+            self._check()
+        assert self.built is not None
+        return self.built
 
-    def _decode_looked(self, memory: dict[str, Any]) -> None:
-        """What each file's checks looked at, decoded once something changed (10^5 records: a
-        twentieth of a second a check with nothing new does without)."""
-        if type(memory["looked"]) is dict:
-            return  # a new memory
-        try:
-            looked = marshal.loads(memory["looked"])
-        except (ValueError, EOFError, TypeError):
-            looked = None
-        if type(looked) is dict:
-            memory["looked"] = looked
-        else:  # damaged: the memory is forgotten whole, and every file checked again
-            memory.update({part: {} for part in MEMORY})
+    def message(self, defined: Defined) -> tuple:
+        """`defined` for a helper: its state, and the definitions as built here (the manifest,
+        the controls kept in "check-controls" by blob id, those built since) or, when they were
+        not built, None."""
+        return (defined.state, defined.before, defined.changed, self.shipped)
+
+    def _walk(self) -> None:
+        self.paths, self.items, self.blobs, self.changed = self._blobs(self.memory["seen"])
+        self.state = _definitions_state(self.paths, self.blobs)
+        self.walked = True
+
+    def _changed(self) -> frozenset[str]:
+        """list.toml and the control files new, changed or gone since the last check."""
+        seen, size = self.memory["seen"], STAMP.size
+        present = set(self.paths)
+        return frozenset(
+            p
+            for p in present | seen.keys()
+            if (p == "list.toml" or p.startswith("controls/"))
+            and (
+                p not in present
+                or (last := seen.get(p)) is None
+                or last[size:] != self.blobs.get(p)
+            )
+        )
 
     def _blobs(
-        self, seen: dict[str, bytes], line: int
+        self, seen: dict[str, bytes]
     ) -> tuple[list[str], dict[str, Any], dict[str, bytes], dict[str, bytes]]:
-        """Every file of the list (of this share) in walk order; each as an entry or, when its
-        stamp is the one recorded, as (path on disk, stat) — except what was said with the
-        stamp it had, of which nothing is kept (`_again`); the blob ids of the files that can
-        be read, from the stamp when it is the one the last check saw (`seen`) or the read
-        cache recorded, else read; and the stamps of the files whose stamp is not the one the
-        last check saw (racy ones as NO_STAMP; `line`: see source.trusted). The loop is the
-        whole cost of a check when nothing changed: 10^5 files, one stat each, no objects it
-        can avoid."""
-        files, shard = self.files, self.shard
-        keep = shard.takes if shard.count > 1 else None
-        listings = source.Listings(files._section(shard.memory("folders"), dict), line, keep)
-        pack, size, stat = STAMP.pack, STAMP.size, os.stat
+        """The definitions in walk order; each as an entry or, when its stamp is the one
+        recorded, as (path on disk, stat); the blob ids of the files that can be read, from
+        the stamp when it is the one the last check saw (`seen`) or the read cache recorded,
+        else read; and the stamps of the files whose stamp is not the one the last check saw
+        (racy ones as NO_STAMP)."""
+        files, line = self.files, self.line
+        pack, size = STAMP.pack, STAMP.size
         paths: list[str] = []
         items: dict[str, Any] = {}
         blobs: dict[str, bytes] = {}
         changed: dict[str, bytes] = {}
-        defining = True  # the definitions come first in walk order, what was said after them
-        for found in source.files(files.root, read=False, listings=listings):
+        for found in source.files(files.root, DEFINITIONS, read=False, listings=self.listings):
             if type(found) is tuple:
                 path, where = found
                 try:
-                    st = stat(where)
+                    st = os.stat(where)
                 except OSError:
                     found = source.walk_file(path, where)
                 else:
-                    # cache.packed_stamp, written out: 10^5 calls
                     stamp = pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
                     last = seen.get(path)
-                    if last is not None and last.startswith(stamp):
-                        paths.append(path)
-                        if defining and _said(path):
-                            defining = False
-                        if defining:
-                            items[path] = (where, st)
-                            blobs[path] = last[size:]
-                        continue
-                    item, blob, changed[path] = self._fresh(path, where, st, stamp, line)
                     paths.append(path)
-                    items[path] = item
+                    if last is not None and last.startswith(stamp):
+                        items[path] = (where, st)
+                        blobs[path] = last[size:]
+                        continue
+                    items[path], blob, changed[path] = _fresh(
+                        files, path, where, st, stamp, line, kind_of(path), folder_of(path)
+                    )
                     if blob is not None:
                         blobs[path] = blob
                     continue
-            entry = found
-            if entry.problem is None and kind_of(entry.path) is not None:
-                entry = with_bytes(entry)
-                if entry.raw is not None:
-                    blob = blobs[entry.path] = blob_digest(entry.raw)
-                    files.remember(entry, blob, line)
-                    entry = Entry(entry.path, entry.raw, None, entry.stamp, blob=blob)
+            entry, blob = _linked(files, found, line)
+            if blob is not None:
+                blobs[entry.path] = blob
             if entry.problem is not None:
                 changed[entry.path] = NO_STAMP  # never the same as last time: looked at again
             paths.append(entry.path)
             items[entry.path] = entry
-        walked = listings.walked()
-        if walked is not None:
-            files.sections[shard.memory("folders")] = walked
-            files.dirty.add(shard.memory("folders"))
         return paths, items, blobs, changed
 
-    def _again(self, path: str, line: int) -> tuple[Any, bytes | None, bytes]:
-        """A said file whose stamp had not moved, to be checked again (a control its checks
-        looked at changed): stat'ed and read afresh, as a changed one is (`_fresh`)."""
-        where = f"{self.files.root}/{path}"
-        try:
-            st = os.stat(where)
-        except OSError:
-            return source.walk_file(path, where), None, NO_STAMP
-        return self._fresh(path, where, st, cache.packed_stamp(st), line)
-
-    def _fresh(
-        self, path: str, where: str, st: os.stat_result, stamp: bytes, line: int
-    ) -> tuple[Any, bytes | None, bytes]:
-        """A plain file whose stamp is not the one the last check saw: its item for `_blobs`,
-        its blob id (read, unless the read cache knows it by its stamp; None for a file of no
-        known kind or one that cannot be read) and the stamp to remember it by. Files are read
-        here, in the walk: reading each only as `build` parses it measured slower (a first
-        check's share took 6.4 s against 5.6 s)."""
-        if st.st_size > reader.MAX_BYTES:
-            return source.stat_entry(path, where, st), None, NO_STAMP  # a problem, every time
-        trusted = source.trusted(st.st_mtime_ns, st.st_ctime_ns, line)
-        remembered = stamp if trusted else NO_STAMP
-        if kind_of(path) is None:
-            return (where, st), None, remembered
-        folder = folder_of(path)
-        blob = self.files.stamped(path, folder, stamp)  # read by another verb
-        if blob is not None:
-            return (where, st), blob, remembered
-        try:
-            raw = source.read_file(where, st.st_size)
-        except OSError as err:
-            return source.unreadable(path, err), None, NO_STAMP
-        blob = blob_digest(raw)
-        self.files.note(path, folder, stamp, blob, trusted)
-        return Entry(path, raw, None, source.stamp_of(st), blob=blob), blob, remembered
-
-    def _rerun(
-        self,
-        paths: list[str],
-        blobs: dict[str, bytes],
-        changed: dict[str, bytes],
-        memory: dict[str, dict],
-    ) -> set[str]:
+    def _rerun(self) -> set[str]:
         """Files whose problems may differ from last time: new or changed, looked at a control
         that changed, or every file when list.toml changed. Files never remembered (unreadable
         ones, files of no known kind) are always among them."""
-        seen, looked = memory["seen"], memory["looked"]
+        seen, looked, blobs = self.memory["seen"], self.memory["looked"], self.blobs
         size = STAMP.size
         last_list = seen.get("list.toml")
         if last_list is None or last_list[size:] != blobs.get("list.toml"):
-            return set(paths)
-        # only files whose stamp moved can hold other content: 10^5 others are not looked at
+            return set(self.paths)
         rerun = {
             p
-            for p in changed
+            for p in self.changed
             if (last := seen.get(p)) is None or last[size:] != blobs.get(p) or p not in looked
         }
-        present = set(paths)
-        gone = seen.keys() - present
-        controls = [p for p in rerun | gone if p.startswith("controls/")]
-        if controls:
-            names = b"|".join(re.escape(p.encode()) for p in [*controls, ALL])
-            looked_at = re.compile(b"\0(?:" + names + b")\0").search
-            rerun.update(
-                path for path, last in looked.items() if len(last) > 21 and looked_at(last, 20)
-            )
+        present = set(self.paths)
+        rerun |= _looking_at(looked, rerun | (seen.keys() - present))
         return rerun & present | {"list.toml"}
 
-    def _resolved(self, chosen: list[Entry], many: bool, controls: bool) -> Iterator[Entry]:
-        """Files parsed from disk (by `build`) when few, so that their folders' results need not
-        be decoded; the definitions through the read cache when many (a first check leaves them
-        ready for the TUI's first screen and `publish`), and the controls when `controls` (all
-        of them are rebuilt). What was said is parsed by `build` a file at a time, and neither
-        its data nor its records are kept (only its files' stamps and blob ids are, for `fmt
-        --check` and `load`): the check remembers what it found, and keeping 10^5 parsed
-        comments cost a first check a tenth of its time for a `load` that may never come (the
-        verbs that read them keep them)."""
-        cached = ("controls", "catalogue") if many else ("controls",) if controls else ()
-        yield from self.files.resolve(e for e in chosen if _top(e.path) in cached)
-        yield from (e for e in chosen if _top(e.path) not in cached)
+    def _check(self) -> Checked:
+        """Build the definitions (the controls not changed and not to be checked again are
+        the ones built last time: 10^4 of them, a third of a second) and check those that
+        need it; remember."""
+        files, memory = self.files, self.memory
+        _decode_looked(memory)
+        rerun = self._rerun()
+        kept = files.built("check-controls", CONTROLS_KEPT) or {}
+        reused = {
+            p: control
+            for p, (blob, control) in kept.items()
+            if p not in rerun and self.blobs.get(p) == blob
+        }
+        chosen = [
+            _entry_of(p, self.items[p])
+            for p in self.paths
+            if p in rerun or p == "list.toml" or (p.startswith("controls/") and p not in reused)
+        ]
+        watch = Watch(rerun, memory["looked"], memory["found"])
+        given = {control.id: control for control in reused.values()}
+        # through the read cache when many are new (a first check leaves them ready for the
+        # TUI's first screen and `publish`); when few, parsed here, so that their folders'
+        # results need not be decoded
+        many = len(rerun) > MANY
+        cached = ("controls", "catalogue") if many else () if reused else ("controls",)
+        resolved = [
+            *files.resolve(e for e in chosen if _top(e.path) in cached),
+            *(e for e in chosen if _top(e.path) not in cached),
+        ]
+        built = loading.build(resolved, watch=watch, controls=given, keep_said=False)
+        self.built = (built.manifest, built.controls)
+        anew = {c.file: c for c in built.controls.values() if c.id not in given}
+        wanted = {p: self.blobs[p] for p in reused}
+        # kept again once 1% were rebuilt (rebuilding a few costs less than keeping them all)
+        if self.lead and len(anew) > len(built.controls) // 100:
+            now = {c.file: (self.blobs[c.file], c) for c in built.controls.values()}
+            if files.keep_built("check-controls", CONTROLS_KEPT, now):
+                wanted, anew = {p: blob for p, (blob, _) in now.items()}, {}
+        self.shipped = (built.manifest, wanted, anew)
+        return self._record({e.path for e in chosen}, built, watch)
 
-    def _record(
-        self,
-        paths: list[str],
-        rebuilt: set[str],
-        blobs: dict[str, bytes],
-        changed: dict[str, bytes],
-        built: Any,
-        watch: Watch,
-        memory: dict[str, dict],
-    ) -> Checked:
+    def _record(self, rebuilt: set[str], built: Any, watch: Watch) -> Checked:
         """The rebuilt files' problems with the remembered ones of the rest; remember them."""
+        memory = self.memory
         seen, remembered, found = memory["seen"], memory["looked"], memory["found"]
-        present = set(paths)
+        present = set(self.paths)
         by_file: dict[str, list[Problem]] = defaultdict(list)
         for p in built.problems:
             by_file[p.file].append(p)
         for path in seen.keys() - present:
             del seen[path]
-        for path, stamp in changed.items():
-            if path in blobs:
-                seen[path] = stamp + blobs[path]
+        for path, stamp in self.changed.items():
+            if path in self.blobs:
+                seen[path] = stamp + self.blobs[path]
             elif stamp != NO_STAMP:  # a file of no known kind: its stamp is enough
                 seen[path] = stamp + NO_BLOB
             else:
@@ -620,48 +773,244 @@ class _IncrementalCheck:
                 if was_broken:
                     broken.add(path)
         for path in rebuilt:
-            blob = blobs.get(path)
+            blob = self.blobs.get(path)
             if blob is None:
                 continue  # unreadable, or of no known kind: looked at afresh every time
             mine = by_file.get(path, ())
             checked: tuple = ()
-            deps: list[str] = []
             if path in watch.seen:
-                looked, reported = watch.seen[path]
-                if reported:  # the common case, none, builds nothing (10^5 files)
+                reported = watch.seen[path][1]
+                if reported:
                     lines = {(p.key, p.code, p.message): p.line for p in mine}
                     checked = tuple(
                         (p.file, lines.get((p.key, p.code, p.message)), p.key, p.code, p.message)
                         for p in reported
                     )
-                deps = [d if d == ALL else f"controls/{d}.toml" for d in looked]
-                deps.sort()
             elif path in old and path not in watch.rerun:  # answered from memory
                 checked = old_found.get(path, (False, (), ()))[2]
-                deps = _deps(old[path])
-            remembered[path] = blob + (("\0" + "\0".join(deps) if deps else "") + "\0").encode()
+            _remember_looked(
+                remembered, path, blob, watch, old.get(path) if path not in watch.rerun else None
+            )
             if mine or checked or path in built.broken:
                 found[path] = (path in built.broken, tuple(map(_problem_tuple, mine)), checked)
-        from curator.store.load import _order
-
-        ordered = tuple(sorted(problems, key=_order))
-        result = Checked(ordered, len(paths), tuple(sorted(broken)), tuple(paths))
+        ordered = tuple(sorted(problems, key=loading._order))
+        result = Checked(ordered, len(self.paths), tuple(sorted(broken)), tuple(self.paths))
         memory["said"] = {
             "problems": [_problem_tuple(p) for p in ordered],
             "files": result.files,
             "broken": list(result.broken),
         }
+        memory["state"] = self.state
         memory["looked"] = marshal.dumps(remembered)
-        self.files.dirty.add(self.shard.memory("memory"))
-        if self.shard.index == 0:
-            self.files.sections["size"] = len(paths) * self.shard.count  # near enough
-            self.files.dirty.add("size")
+        self.files.dirty.add(DEFINED)
         return result
 
 
-def _deps(record: bytes) -> list[str]:
-    return [d.decode() for d in record[21:].split(b"\0") if d]
+class _Said:
+    """What was said, bucket by bucket: each bucket this process takes is walked and read at
+    once (`_Bucket.walk`), and checked across files once the definitions are known (`defined`:
+    None until then)."""
+
+    def __init__(
+        self,
+        files: ListCache,
+        line: int,
+        listings: source.Listings,
+        buckets: _Buckets,
+        defined: Callable[[], Defined | None],
+    ) -> None:
+        self.files, self.line, self.buckets, self.defined = files, line, buckets, defined
+        self.items: dict[int, list[Any]] = defaultdict(list)
+        for found in source.files(files.root, SAID, read=False, listings=listings):
+            path = found[0] if type(found) is tuple else found.path
+            if path != "list.toml":
+                self.items[bucket_of(path)].append(found)
+        self.taken: set[int] = set()
+
+    def owns(self, section: str) -> bool:
+        """The cache files this process writes: those of the buckets it took."""
+        return _section_bucket(section) in self.taken
+
+    def owns_or_first(self, section: str) -> bool:
+        """The first process's: the rest too."""
+        bucket = _section_bucket(section)
+        return bucket is None or bucket in self.taken
+
+    def run(self, wait: Callable[[], Defined] | None = None) -> dict[int, Checked]:
+        """Buckets until none is left, each checked as soon as the definitions are known:
+        until then, kept walked (`wait`: for them to come, once out of buckets)."""
+        parts: dict[int, Checked] = {}
+        waiting: list[_Bucket] = []
+        while (number := self.buckets.take()) is not None:
+            waiting.append(self._walked(number))
+            defined = self.defined()
+            if defined is not None:
+                parts.update((b.number, b.finish(defined)) for b in waiting)
+                waiting.clear()
+        if waiting:
+            assert wait is not None
+            defined = wait()
+            parts.update((b.number, b.finish(defined)) for b in waiting)
+        return parts
+
+    def check(self, numbers: Iterable[int]) -> dict[int, Checked]:
+        """These buckets, here and now (the definitions known)."""
+        parts = {}
+        for number in numbers:
+            defined = self.defined()
+            assert defined is not None
+            parts[number] = self._walked(number).finish(defined)
+        return parts
+
+    def _walked(self, number: int) -> _Bucket:
+        self.taken.add(number)
+        bucket = _Bucket(self.files, number, self.items.get(number, []), self.line)
+        bucket.walk()
+        return bucket
 
 
-def _entry_of(path: str, item: Any) -> Entry:
-    return item if isinstance(item, Entry) else source.stat_entry(path, *item)
+def _section_bucket(section: str) -> int | None:
+    """The bucket a cache section is of ('stamps-discussion.3', 'checked-said.3': 3), if any."""
+    head, dot, number = section.rpartition(".")
+    if dot and number.isdigit() and (head.endswith(SAID) or head == SAID_MEMORY):
+        return int(number)
+    return None
+
+
+class _Bucket:
+    """The said files of one bucket, with their memory ("checked-said.<number>")."""
+
+    def __init__(self, files: ListCache, number: int, items: list[Any], line: int) -> None:
+        self.files, self.number, self.items, self.line = files, number, items, line
+        self.name = f"{SAID_MEMORY}.{number}"
+        self.memory = _memory(files, self.name)
+        self.folders = {top: f"{top}.{number}" for top in SAID}  # its cache sections
+        self.paths: list[str] = []
+        self.fresh: dict[str, bytes] = {}  # path: stamp to remember, for each file read
+        self.blobs: dict[str, bytes] = {}  # of the files read
+        self.made: dict[str, tuple[Entry, Any]] = {}  # path: (entry, record) of those usable
+        self.broken: dict[str, list[Problem]] = defaultdict(list)
+
+    def walk(self) -> None:
+        """Stat every file; read and make into its record each whose stamp is not the one
+        remembered (what needs no definitions). The loop is the whole cost of a check when
+        nothing changed: 10^5 files, one stat each, no objects it can avoid."""
+        seen, files, line = self.memory["seen"], self.files, self.line
+        pack, stat = STAMP.pack, os.stat
+        paths = self.paths
+        for found in self.items:
+            if type(found) is tuple:
+                path, where = found
+                try:
+                    st = stat(where)
+                except OSError:
+                    found = source.walk_file(path, where)
+                else:
+                    # cache.packed_stamp, written out: 10^5 calls
+                    stamp = pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                    last = seen.get(path)
+                    paths.append(path)
+                    if last is None or not last.startswith(stamp):
+                        self._stated(path, where, st, stamp)
+                    continue
+            entry, blob = _linked(files, found, line)
+            paths.append(entry.path)
+            self._read(entry.path, entry, blob, NO_STAMP, kind_of(entry.path))  # every time
+
+    def _stated(self, path: str, where: str, st: os.stat_result, stamp: bytes) -> None:
+        """A file whose stamp is not the one remembered: read."""
+        kind = kind_of(path)
+        folder = self.folders[_top(path)]
+        fresh = _fresh(self.files, path, where, st, stamp, self.line, kind, folder)
+        self._read(path, *fresh, kind)
+
+    def _read(
+        self, path: str, item: Any, blob: bytes | None, stamp: bytes, kind: str | None
+    ) -> None:
+        self.fresh[path] = stamp
+        if blob is not None:
+            self.blobs[path] = blob
+        made = loading.said_record(_entry_of(path, item), kind, reader.read, self.broken)
+        if made is not None:
+            self.made[path] = made
+
+    def _again(self, path: str) -> None:
+        """A file whose stamp had not moved, to be checked again (a control its checks looked
+        at changed): stat'ed and read afresh, as a changed one is."""
+        where = f"{self.files.root}/{path}"
+        try:
+            st = os.stat(where)
+        except OSError:
+            self._read(path, source.walk_file(path, where), None, NO_STAMP, kind_of(path))
+            return
+        self._stated(path, where, st, cache.packed_stamp(st))
+
+    def finish(self, defined: Defined) -> Checked:
+        """The bucket's problems: those of the files read and of the files whose checks looked
+        at definitions that changed, checked now; the others' as remembered. Remembered."""
+        memory = self.memory
+        said = memory["said"]
+        if (
+            not self.fresh
+            and len(self.paths) == len(memory["seen"])
+            and said
+            and memory["state"] == defined.state
+        ):  # every file has the stamp it had, and the definitions are the same: the same answer
+            return Checked(
+                tuple(Problem(*p) for p in said["problems"]),
+                said["files"],
+                tuple(said["broken"]),
+                tuple(self.paths),
+            )
+        _decode_looked(memory)
+        seen, looked, found, against = (memory[p] for p in ("seen", "looked", "found", "state"))
+        present = set(self.paths)
+        rerun = set(self.fresh)
+        if against != defined.state:
+            if against and against == defined.before and "list.toml" not in defined.changed:
+                rerun |= _looking_at(looked, defined.changed) & present
+            else:  # checked against other definitions (or never): every file again
+                rerun = present
+        for path in rerun - self.fresh.keys():
+            self._again(path)
+        watch = Watch(rerun, {}, {})
+        cross: dict[str, list[Problem]] = {}
+        if self.made:
+            manifest, controls = defined.definitions()
+            for path, (entry, record) in self.made.items():
+                reported = loading.said_checks(record, manifest, controls, watch)
+                if reported:
+                    cross[path] = [loading._locate(p, entry) for p in reported]
+        self.made.clear()  # (and the bytes of the files with them)
+        for path in seen.keys() - present:
+            del seen[path]
+        for path in (looked.keys() | found.keys()) - present:
+            looked.pop(path, None)
+            found.pop(path, None)
+        for path, stamp in self.fresh.items():
+            if path in self.blobs:
+                seen[path] = stamp + self.blobs[path]
+            elif stamp != NO_STAMP:  # a file of no known kind: its stamp is enough
+                seen[path] = stamp + NO_BLOB
+            else:
+                seen.pop(path, None)  # unreadable: looked at every time
+        for path in rerun:
+            blob = self.blobs.get(path)
+            if blob is not None:
+                _remember_looked(looked, path, blob, watch, None)
+            else:
+                looked.pop(path, None)
+            mine = [*self.broken.get(path, ()), *cross.get(path, ())]
+            if mine:
+                found[path] = (path in self.broken, tuple(map(_problem_tuple, mine)))
+            else:
+                found.pop(path, None)
+        problems = [p for _, kept in found.values() for p in kept]
+        broken = sorted(path for path, (was_broken, _) in found.items() if was_broken)
+        memory["said"] = {"problems": problems, "files": len(self.paths), "broken": broken}
+        memory["state"] = defined.state
+        memory["looked"] = marshal.dumps(looked)
+        self.files.dirty.add(self.name)
+        return Checked(
+            tuple(Problem(*p) for p in problems), len(self.paths), tuple(broken), tuple(self.paths)
+        )

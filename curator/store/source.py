@@ -115,9 +115,7 @@ def files(
             None,
         )
         if linked is not None:
-            keep = listings.keep if listings is not None else None
-            if keep is None or keep(linked.relative_to(root).as_posix()):
-                yield _entry(root, linked, read)
+            yield _entry(root, linked, read)
             continue
         if base.is_dir():
             yield from _tree(root, f"{folder}/", str(base), read, listings)
@@ -127,15 +125,12 @@ class Listings:
     """What the walk found in each folder — its .toml files and its subfolders, by name — kept
     with the folder's stat stamp and reused while the stamp is unchanged: adding, removing or
     renaming an entry moves a folder's mtime and ctime. A stamp that is not `trusted` before
-    `line` (a `trust_line()`) is not kept, and a folder holding a link is always listed afresh (links are judged on every walk). `keep` (a path in the list:
-    walk it?) limits the walk to some files, and the listings to those."""
+    `line` (a `trust_line()`) is not kept, and a folder holding a link is always listed afresh
+    (links are judged on every walk)."""
 
-    def __init__(
-        self, known: dict[str, tuple], line: int, keep: Callable[[str], bool] | None = None
-    ) -> None:
+    def __init__(self, known: dict[str, tuple], line: int) -> None:
         self.known = known  # folder on disk: (mtime_ns, ctime_ns, inode, files, subfolders)
         self.line = line
-        self.keep = keep
         self.visited: set[str] = set()
         self.changed = False
 
@@ -199,22 +194,18 @@ def _tree(
             names = sorted(found, key=_name)
     except OSError:
         return
-    keep = listings.keep if listings is not None else None
     subfolders, files, linked = [], [], False
     for e in names:
         if e.is_symlink():
             linked = True
             if _is_dir(e):
-                if keep is None or keep(rel + e.name):
-                    yield _entry(root, Path(e.path), read)
+                yield _entry(root, Path(e.path), read)
             elif e.name.endswith(".toml") and not e.name.startswith("."):
                 files.append(e)
         elif e.is_dir(follow_symlinks=False):
             subfolders.append(e)
         elif e.name.endswith(".toml") and not e.name.startswith("."):
             files.append(e)
-    if keep is not None:
-        files = [e for e in files if keep(rel + e.name)]
     if listings is not None:
         kept = None if linked else stamp
         listings.remember(here, kept, [e.name for e in files], [e.name for e in subfolders])
