@@ -166,7 +166,7 @@ def test_buckets_walked_before_the_definitions_are_known_are_checked_once_they_c
     said_part = incremental._Said(files, 0, listings, incremental._Buckets(), not_yet)
     parts = said_part.run(come)
     said_part.buckets.close()
-    assert asked == ["now"] * cache.BUCKETS + ["wait"]
+    assert asked == ["now"] * (cache.BUCKETS + 1) + ["wait"]  # asked before each bucket
     found = incremental._merged([definitions, *parts.values()])
     assert said(found) == plain(root)
     assert any(p.code == "orphan-discussion" for p in found.problems)

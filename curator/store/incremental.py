@@ -841,8 +841,13 @@ class _Said:
         until then, kept walked (`wait`: for them to come, once out of buckets)."""
         parts: dict[int, Checked] = {}
         waiting: list[_Bucket] = []
+        defined = self.defined()
         while (number := self.buckets.take()) is not None:
-            waiting.append(self._walked(number))
+            bucket = self._walked(number, defined)
+            if defined is not None:
+                parts[number] = bucket.finish(defined)
+                continue
+            waiting.append(bucket)
             defined = self.defined()
             if defined is not None:
                 parts.update((b.number, b.finish(defined)) for b in waiting)
@@ -855,16 +860,13 @@ class _Said:
 
     def check(self, numbers: Iterable[int]) -> dict[int, Checked]:
         """These buckets, here and now (the definitions known)."""
-        parts = {}
-        for number in numbers:
-            defined = self.defined()
-            assert defined is not None
-            parts[number] = self._walked(number).finish(defined)
-        return parts
+        defined = self.defined()
+        assert defined is not None
+        return {n: self._walked(n, defined).finish(defined) for n in numbers}
 
-    def _walked(self, number: int) -> _Bucket:
+    def _walked(self, number: int, defined: Defined | None) -> _Bucket:
         self.taken.add(number)
-        bucket = _Bucket(self.files, number, self.items.get(number, []), self.line)
+        bucket = _Bucket(self.files, number, self.items.get(number, []), self.line, defined)
         bucket.walk()
         return bucket
 
@@ -880,16 +882,26 @@ def _section_bucket(section: str) -> int | None:
 class _Bucket:
     """The said files of one bucket, with their memory ("checked-said.<number>")."""
 
-    def __init__(self, files: ListCache, number: int, items: list[Any], line: int) -> None:
+    def __init__(
+        self,
+        files: ListCache,
+        number: int,
+        items: list[Any],
+        line: int,
+        defined: Defined | None,
+    ) -> None:
         self.files, self.number, self.items, self.line = files, number, items, line
+        self.defined = defined  # None until known: each file's checks wait until then
         self.name = f"{SAID_MEMORY}.{number}"
         self.memory = _memory(files, self.name)
         self.folders = {top: f"{top}.{number}" for top in SAID}  # its cache sections
         self.paths: list[str] = []
         self.fresh: dict[str, bytes] = {}  # path: stamp to remember, for each file read
         self.blobs: dict[str, bytes] = {}  # of the files read
-        self.made: dict[str, tuple[Entry, Any]] = {}  # path: (entry, record) of those usable
+        self.made: dict[str, tuple[Entry, Any]] = {}  # path: (entry, record), not checked yet
         self.broken: dict[str, list[Problem]] = defaultdict(list)
+        self.watch = Watch(set(), {}, {})  # runs every check it is given, noting what it saw
+        self.cross: dict[str, list[Problem]] = {}  # the checks' problems, located
 
     def walk(self) -> None:
         """Stat every file; read and make into its record each whose stamp is not the one
@@ -931,8 +943,20 @@ class _Bucket:
         if blob is not None:
             self.blobs[path] = blob
         made = loading.said_record(_entry_of(path, item), kind, reader.read, self.broken)
-        if made is not None:
-            self.made[path] = made
+        if made is None:
+            pass
+        elif self.defined is None:
+            self.made[path] = made  # (its bytes with it: located when a check finds something)
+        else:
+            self._check(path, *made)
+
+    def _check(self, path: str, entry: Entry, record: Any) -> None:
+        """A file's cross-file checks (the definitions known), its problems located."""
+        assert self.defined is not None
+        manifest, controls = self.defined.definitions()
+        reported = loading.said_checks(record, manifest, controls, self.watch)
+        if reported:
+            self.cross[path] = [loading._locate(p, entry) for p in reported]
 
     def _again(self, path: str) -> None:
         """A file whose stamp had not moved, to be checked again (a control its checks looked
@@ -971,17 +995,13 @@ class _Bucket:
                 rerun |= _looking_at(looked, defined.changed) & present
             else:  # checked against other definitions (or never): every file again
                 rerun = present
+        self.defined = defined
+        for path, made in self.made.items():
+            self._check(path, *made)
+        self.made.clear()  # (and the bytes of the files with them)
         for path in rerun - self.fresh.keys():
             self._again(path)
-        watch = Watch(rerun, {}, {})
-        cross: dict[str, list[Problem]] = {}
-        if self.made:
-            manifest, controls = defined.definitions()
-            for path, (entry, record) in self.made.items():
-                reported = loading.said_checks(record, manifest, controls, watch)
-                if reported:
-                    cross[path] = [loading._locate(p, entry) for p in reported]
-        self.made.clear()  # (and the bytes of the files with them)
+        cross = self.cross
         for path in seen.keys() - present:
             del seen[path]
         for path in (looked.keys() | found.keys()) - present:
@@ -997,7 +1017,7 @@ class _Bucket:
         for path in rerun:
             blob = self.blobs.get(path)
             if blob is not None:
-                _remember_looked(looked, path, blob, watch, None)
+                _remember_looked(looked, path, blob, self.watch, None)
             else:
                 looked.pop(path, None)
             mine = [*self.broken.get(path, ()), *cross.get(path, ())]
