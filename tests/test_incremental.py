@@ -6,6 +6,7 @@ hide a file added, removed or linked."""
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import time
 from pathlib import Path
@@ -366,3 +367,46 @@ def test_fmt_check_after_a_shared_check_opens_no_unchanged_file(tmp_path, trusti
 
     monkeypatch.setattr(cache, "read_file", opened)
     assert list(cache.unformatted(root, usable)) == []
+
+
+def test_a_walk_adopted_from_another_process_is_kept_as_if_made_here(tmp_path):
+    folder = tmp_path / "folder"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.toml").write_text("")
+    (folder / "sub" / "b.toml").write_text("")
+    there = source.Listings({}, time.time_ns() + 10**12)
+    walked = list(source._tree(tmp_path, "", str(folder), False, there))
+    here = source.Listings({}, time.time_ns() + 10**12)
+    here.adopt(there.part())
+    assert here.walked() == there.walked() and here.walked()
+    assert list(source._tree(tmp_path, "", str(folder), False, here)) == walked
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_the_first_process_takes_the_said_files_as_its_helper_listed_them_or_lists_them(
+    tmp_path, trusting, monkeypatch, told
+):
+    root = generated(tmp_path / "list")
+    listed = incremental._Helper.listed
+    used: list[bool] = []
+
+    def waited(helper):
+        if told:
+            select.select([helper.lists], [], [], 10)  # until the helper has told
+        else:
+            os.close(helper.lists)
+            helper.lists = os.open(os.devnull, os.O_RDONLY)  # as if not told yet
+        found = listed(helper)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(incremental._Helper, "listed", waited)
+    folder = sorted(p for p in (root / "discussion").iterdir() if p.is_dir())[0]
+    assert said(incremental.check(root, 2)) == plain(root)
+    next_tick(folder)
+    new = folder / "2031-01-01T000000Z-stranger.toml"
+    new.write_text('author = "stranger"\nat = 2031-01-01T00:00:00Z\nbody = "Late."\n')
+    found = incremental.check(root, 2)  # with the listings the first check kept
+    assert str(new.relative_to(root)) in found.paths
+    assert said(found) == plain(root)
+    assert used == [told, told]

@@ -242,7 +242,8 @@ class _Run:
                 if helpers:
                     message = pickle.dumps(definitions.message(defined), pickle.HIGHEST_PROTOCOL)
                     senders = [_send(helper.sends, message) for helper in helpers]
-                said = _Said(files, line, listings, buckets, lambda: defined)
+                listed = helpers[0].listed() if helpers else None
+                said = _Said(files, line, listings, buckets, lambda: defined, listed)
                 files.owns = said.owns_or_first
                 parts = said.run()
                 walked = listings.walked()
@@ -295,37 +296,61 @@ class _Buckets:
         os.close(self.fd)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Helper:
-    """A process taking buckets too: it is sent `Defined` (pickled) through `sends` and
-    answers its buckets' results (pickled) through `answers`."""
+    """A process taking buckets too: it tells what it found in the said folders through
+    `lists` (marshalled), is sent `Defined` (pickled) through `sends`, and answers its buckets'
+    results (pickled) through `answers`."""
 
     pid: int
     sends: int
     answers: int
+    lists: int
 
     @classmethod
     def start(cls, root: Path, buckets: _Buckets, others: list[_Helper]) -> _Helper:
         sends_out, sends = os.pipe()
         answers, answers_in = os.pipe()
+        lists, lists_in = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             code = 1
             try:
-                os.close(sends)
-                os.close(answers)
+                for fd in (sends, answers, lists):
+                    os.close(fd)
                 for other in others:
-                    os.close(other.sends)
-                    os.close(other.answers)
-                body = pickle.dumps(_help(root, buckets, sends_out), pickle.HIGHEST_PROTOCOL)
+                    other.close_ends()
+                found = _help(root, buckets, sends_out, lists_in)
+                body = pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
                 with open(answers_in, "wb") as out:
                     out.write(body)
                 code = 0
             finally:
                 os._exit(code)
-        os.close(sends_out)
-        os.close(answers_in)
-        return cls(pid, sends, answers)
+        for fd in (sends_out, answers_in, lists_in):
+            os.close(fd)
+        return cls(pid, sends, answers, lists)
+
+    def close_ends(self) -> None:
+        for fd in (self.sends, self.answers, self.lists):
+            if fd >= 0:
+                os.close(fd)
+
+    def listed(self) -> tuple[Any, Any] | None:
+        """What it found in the said folders, if it has told already (a first check: it lists
+        them while the definitions are built here); else None, not waited for."""
+        fd, self.lists = self.lists, -1
+        try:
+            if select.select([fd], [], [], 0)[0]:
+                with open(fd, "rb", closefd=False) as got:
+                    found = marshal.loads(got.read())  # (not sent whole: raises)
+                if type(found) is tuple and len(found) == 2:
+                    return found
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        finally:
+            os.close(fd)  # not read: its sender stops at a broken pipe
+        return None
 
     def answer(self) -> dict[int, Checked]:
         """The buckets it checked; none when it failed (or sent what does not unpickle)."""
@@ -342,6 +367,8 @@ class _Helper:
         failing. One that is exiting is not waited for (it frees 10^8 bytes of memory: a sixth
         of a second): `_collect_exited`."""
         os.close(self.answers)
+        if self.lists >= 0:
+            os.close(self.lists)
         if not sent:
             os.close(self.sends)
         if not done:
@@ -351,8 +378,9 @@ class _Helper:
             _EXITING.append(self.pid)
 
 
-def _help(root: Path, buckets: _Buckets, sends: int) -> dict[int, Checked]:
-    """A helper's work: buckets, their cross-file checks once `Defined` has come."""
+def _help(root: Path, buckets: _Buckets, sends: int, lists: int) -> dict[int, Checked]:
+    """A helper's work: the said folders listed (and told, so that the first process need not
+    list them again), buckets, their cross-file checks once `Defined` has come."""
     files = ListCache.of(root)
     assert files is not None
     files.parallel = False
@@ -360,10 +388,12 @@ def _help(root: Path, buckets: _Buckets, sends: int) -> dict[int, Checked]:
     listings = source.Listings(files._section(LISTINGS, dict), line)
     received = _Received(sends, files, line)
     said = _Said(files, line, listings, buckets, received.now)
+    teller = _send(lists, marshal.dumps(said.listed(listings)))
     files.owns = said.owns
     with files:
         parts = said.run(received.wait)
     received.wait()  # read whole even if unused: the first process's sender waits for that
+    teller.join()
     return parts
 
 
@@ -818,14 +848,28 @@ class _Said:
         listings: source.Listings,
         buckets: _Buckets,
         defined: Callable[[], Defined | None],
+        listed: tuple[Any, Any] | None = None,
     ) -> None:
         self.files, self.line, self.buckets, self.defined = files, line, buckets, defined
+        # per bucket, its files: a plain file by its path, a link as the walk judged it
         self.items: dict[int, list[Any]] = defaultdict(list)
-        for found in source.files(files.root, SAID, read=False, listings=listings):
-            path = found[0] if type(found) is tuple else found.path
-            if path != "list.toml":
-                self.items[bucket_of(path)].append(found)
+        if listed is not None and listed[0] is not None:  # (another process's walk)
+            self.items.update(listed[0])
+            listings.adopt(listed[1])
+        else:
+            for found in source.files(files.root, SAID, read=False, listings=listings):
+                if type(found) is tuple:
+                    if found[0] != "list.toml":
+                        self.items[bucket_of(found[0])].append(found[0])
+                elif found.path != "list.toml":
+                    self.items[bucket_of(found.path)].append(found)
         self.taken: set[int] = set()
+
+    def listed(self, listings: source.Listings) -> tuple[Any, Any]:
+        """What this process found in the said folders, for another (marshalled; the files
+        without their listings when a link is among them)."""
+        plain = all(type(f) is str for items in self.items.values() for f in items)
+        return (dict(self.items) if plain else None), listings.part()
 
     def owns(self, section: str) -> bool:
         """The cache files this process writes: those of the buckets it took."""
@@ -909,10 +953,11 @@ class _Bucket:
         nothing changed: 10^5 files, one stat each, no objects it can avoid."""
         seen, files, line = self.memory["seen"], self.files, self.line
         pack, stat = STAMP.pack, os.stat
-        paths = self.paths
+        paths, top = self.paths, str(files.root)
         for found in self.items:
-            if type(found) is tuple:
-                path, where = found
+            if type(found) is str:
+                path = found
+                where = f"{top}/{path}"
                 try:
                     st = stat(where)
                 except OSError:

@@ -165,6 +165,23 @@ class Listings:
         else:
             self.known[here] = (*stamp, tuple(files), tuple(subs))
 
+    def part(self) -> tuple[list[str], dict[str, tuple], bool]:
+        """What this walk found, for another process to `adopt`: the folders it went through,
+        the listings of those it can trust, whether any was listed afresh."""
+        visited = sorted(self.visited)
+        return visited, {h: self.known[h] for h in visited if h in self.known}, self.changed
+
+    def adopt(self, part: tuple[list[str], dict[str, tuple], bool]) -> None:
+        """Another process's walk of some folders (`part`), as if this one had made it."""
+        visited, known, changed = part
+        self.visited.update(visited)
+        for here in visited:
+            if here in known:
+                self.known[here] = known[here]
+            else:
+                self.known.pop(here, None)
+        self.changed |= changed
+
     def walked(self) -> dict[str, tuple] | None:
         """The listings of the folders this walk went through (a folder gone is forgotten), or
         None when they are the ones it was given."""
