@@ -245,12 +245,13 @@ class _Run:
                 listed = helpers[0].listed() if helpers else None
                 said = _Said(files, line, listings, buckets, lambda: defined, listed)
                 files.owns = said.owns_or_first
-                parts = said.run()
                 walked = listings.walked()
                 if walked is not None:
                     files.sections[LISTINGS] = walked
                     files.dirty.add(LISTINGS)
-                files.save()  # while the helpers write theirs
+                files.save()  # the definitions' cache files, while the helpers take buckets
+                parts = said.run()
+                files.save()  # its buckets', while the helpers write theirs
                 for helper in helpers:
                     parts.update(helper.answer())
                 # the buckets of a helper that failed
