@@ -236,13 +236,17 @@ class _Run:
             files.parallel = not helpers  # (parsing in a pool of processes of its own)
             line = source.trust_line()
             listings = source.Listings(files._section(LISTINGS, dict), line)
+            kept_listings = bool(listings.known)
             with files:
                 definitions = _Definitions(files, line, listings, lead=True)
                 checked, defined = definitions.run()
                 if helpers:
                     message = pickle.dumps(definitions.message(defined), pickle.HIGHEST_PROTOCOL)
                     senders = [_send(helper.sends, message) for helper in helpers]
-                listed = helpers[0].listed() if helpers else None
+                # a helper tells what it found in the said folders when no listing was kept (a
+                # first check: it lists them while the definitions are built here); else each
+                # process lists them from what was kept, at once
+                listed = helpers[0].listed() if helpers and not kept_listings else None
                 said = _Said(files, line, listings, buckets, lambda: defined, listed)
                 files.owns = said.owns_or_first
                 walked = listings.walked()
@@ -338,19 +342,17 @@ class _Helper:
                 os.close(fd)
 
     def listed(self) -> tuple[Any, Any] | None:
-        """What it found in the said folders, if it has told already (a first check: it lists
-        them while the definitions are built here); else None, not waited for."""
+        """What it found in the said folders; None when it failed before it told."""
         fd, self.lists = self.lists, -1
         try:
-            if select.select([fd], [], [], 0)[0]:
-                with open(fd, "rb", closefd=False) as got:
-                    found = marshal.loads(got.read())  # (not sent whole: raises)
-                if type(found) is tuple and len(found) == 2:
-                    return found
+            with open(fd, "rb", closefd=False) as got:
+                found = marshal.loads(got.read())  # (not sent whole: raises)
+            if type(found) is tuple and len(found) == 2:
+                return found
         except (OSError, ValueError, EOFError, TypeError):
             pass
         finally:
-            os.close(fd)  # not read: its sender stops at a broken pipe
+            os.close(fd)
         return None
 
     def answer(self) -> dict[int, Checked]:
@@ -388,13 +390,17 @@ def _help(root: Path, buckets: _Buckets, sends: int, lists: int) -> dict[int, Ch
     line = source.trust_line()
     listings = source.Listings(files._section(LISTINGS, dict), line)
     received = _Received(sends, files, line)
+    told = not listings.known  # (see _Run.run)
     said = _Said(files, line, listings, buckets, received.now)
-    teller = _send(lists, marshal.dumps(said.listed(listings)))
+    teller = _send(lists, marshal.dumps(said.listed(listings))) if told else None
+    if teller is None:
+        os.close(lists)
     files.owns = said.owns
     with files:
         parts = said.run(received.wait)
     received.wait()  # read whole even if unused: the first process's sender waits for that
-    teller.join()
+    if teller is not None:
+        teller.join()
     return parts
 
 
