@@ -90,22 +90,13 @@ class Watch:
     """For `load.build`: runs the cross-file checks of the files that need it, noting which
     controls each looked at; answers the others with what they reported last time."""
 
-    def __init__(
-        self,
-        rerun: set[str],
-        remembered: Mapping[str, bytes],
-        found: Mapping,
-        others: Set[str] = frozenset(),
-    ) -> None:
+    def __init__(self, rerun: set[str], remembered: Mapping[str, bytes], found: Mapping) -> None:
         self.rerun = rerun
         self.remembered = remembered  # the files the last check saw
         self.found = found  # path: (broken, problems, checked) for files that had problems
-        self.others = others  # files another share checks and reports
         self.seen: dict[str, tuple[tuple[str, ...], tuple[Problem, ...]]] = {}
 
     def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
-        if file in self.others:
-            return []
         if file in self.remembered and file not in self.rerun:
             last = self.found.get(file)
             return [Problem(*p) for p in last[2]] if last else []
@@ -543,6 +534,22 @@ def _remember_looked(
         looked[path] = blob + b"\0"
 
 
+def _remember_seen(
+    seen: dict[str, bytes], present: Set[str], stamps: Mapping[str, bytes], blobs: Mapping
+) -> None:
+    """Remember the stamp and blob id of each file read (`stamps`: path: the stamp to remember
+    it by); forget the files gone."""
+    for path in seen.keys() - present:
+        del seen[path]
+    for path, stamp in stamps.items():
+        if path in blobs:
+            seen[path] = stamp + blobs[path]
+        elif stamp != NO_STAMP:  # a file of no known kind: its stamp is enough
+            seen[path] = stamp + NO_BLOB
+        else:
+            seen.pop(path, None)  # unreadable: looked at every time
+
+
 def _fresh(
     files: ListCache,
     path: str,
@@ -575,6 +582,15 @@ def _fresh(
     blob = blob_digest(raw)
     files.note(path, folder, stamp, blob, trusted)
     return Entry(path, raw, None, source.stamp_of(st), blob=blob), blob, remembered
+
+
+def _stat_entry(path: str, where: str) -> tuple[str, str, os.stat_result, bytes] | Entry:
+    """A plain file stat'ed, with its stamp packed; its entry when it cannot be."""
+    try:
+        st = os.stat(where)
+    except OSError:
+        return source.walk_file(path, where)
+    return path, where, st, cache.packed_stamp(st)
 
 
 def _linked(files: ListCache, entry: Entry, line: int) -> tuple[Entry, bytes | None]:
@@ -688,33 +704,28 @@ class _Definitions:
         else read; and the stamps of the files whose stamp is not the one the last check saw
         (racy ones as NO_STAMP)."""
         files, line = self.files, self.line
-        pack, size = STAMP.pack, STAMP.size
         paths: list[str] = []
         items: dict[str, Any] = {}
         blobs: dict[str, bytes] = {}
         changed: dict[str, bytes] = {}
         for found in source.files(files.root, DEFINITIONS, read=False, listings=self.listings):
-            if type(found) is tuple:
-                path, where = found
-                try:
-                    st = os.stat(where)
-                except OSError:
-                    found = source.walk_file(path, where)
+            entry = found if type(found) is not tuple else _stat_entry(*found)
+            if type(entry) is not Entry:  # stat'ed: (path, path on disk, stat, stamp)
+                path, where, st, stamp = entry
+                paths.append(path)
+                last = seen.get(path)
+                if last is not None and last.startswith(stamp):
+                    items[path], blobs[path] = (where, st), last[STAMP.size :]
                 else:
-                    stamp = pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-                    last = seen.get(path)
-                    paths.append(path)
-                    if last is not None and last.startswith(stamp):
-                        items[path] = (where, st)
-                        blobs[path] = last[size:]
-                        continue
-                    items[path], blob, changed[path] = _fresh(
-                        files, path, where, st, stamp, line, kind_of(path), folder_of(path)
+                    kind, folder = kind_of(path), folder_of(path)
+                    item, blob, changed[path] = _fresh(
+                        files, path, where, st, stamp, line, kind, folder
                     )
+                    items[path] = item
                     if blob is not None:
                         blobs[path] = blob
-                    continue
-            entry, blob = _linked(files, found, line)
+                continue
+            entry, blob = _linked(files, entry, line)
             if blob is not None:
                 blobs[entry.path] = blob
             if entry.problem is not None:
@@ -790,15 +801,7 @@ class _Definitions:
         by_file: dict[str, list[Problem]] = defaultdict(list)
         for p in built.problems:
             by_file[p.file].append(p)
-        for path in seen.keys() - present:
-            del seen[path]
-        for path, stamp in self.changed.items():
-            if path in self.blobs:
-                seen[path] = stamp + self.blobs[path]
-            elif stamp != NO_STAMP:  # a file of no known kind: its stamp is enough
-                seen[path] = stamp + NO_BLOB
-            else:
-                seen.pop(path, None)  # unreadable: looked at every time
+        _remember_seen(seen, present, self.changed, self.blobs)
         leaving = (remembered.keys() - present) | (rebuilt & remembered.keys())
         old = {p: remembered.pop(p) for p in leaving}
         old_found = {p: found.pop(p) for p in (found.keys() - present) | (rebuilt & found.keys())}
@@ -1054,18 +1057,10 @@ class _Bucket:
         for path in rerun - self.fresh.keys():
             self._again(path)
         cross = self.cross
-        for path in seen.keys() - present:
-            del seen[path]
+        _remember_seen(seen, present, self.fresh, self.blobs)
         for path in (looked.keys() | found.keys()) - present:
             looked.pop(path, None)
             found.pop(path, None)
-        for path, stamp in self.fresh.items():
-            if path in self.blobs:
-                seen[path] = stamp + self.blobs[path]
-            elif stamp != NO_STAMP:  # a file of no known kind: its stamp is enough
-                seen[path] = stamp + NO_BLOB
-            else:
-                seen.pop(path, None)  # unreadable: looked at every time
         for path in rerun:
             blob = self.blobs.get(path)
             if blob is not None:
