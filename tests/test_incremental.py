@@ -6,6 +6,7 @@ hide a file added, removed or linked."""
 from __future__ import annotations
 
 import os
+import pickle
 import subprocess
 import time
 from pathlib import Path
@@ -27,6 +28,12 @@ def said(checked: incremental.Checked) -> tuple:
 
 def cache_files(home: Path) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in home.rglob("*.cache")}
+
+
+def listed(folder: Path, listings: source.Listings) -> list[str]:
+    """The files the walk finds in `folder` (paths inside it)."""
+    found = source._folder(folder.parent, "", str(folder), False, listings)
+    return [rel + name for rel, _, names in found for name in names]
 
 
 def next_tick(folder: Path) -> None:
@@ -195,7 +202,8 @@ def test_a_check_keeps_the_stamps_of_what_was_said_but_not_its_parsed_content(
     incremental.check(root, processes=2)
     written = set(cache_files(cache_home))
     assert {"results-controls.cache", "stamps-controls.cache"} <= written
-    assert {f"stamps-{folder}.cache" for folder in cache.SECTIONS} <= written
+    files = [p.relative_to(root).as_posix() for p in root.rglob("*.toml") if ".git" not in p.parts]
+    assert {f"stamps-{cache.folder_of(path)}.cache" for path in files} <= written
     assert not {n for n in written if n.startswith("results-") and n[8:].startswith(cache.SAID)}
 
 
@@ -338,7 +346,7 @@ def test_a_folder_changed_a_moment_ago_is_listed_afresh(tmp_path):
     folder.mkdir()
     (folder / "a.toml").write_text("")
     listings = source.Listings({}, source.trust_line())
-    assert [p for p, _ in source._tree(tmp_path, "", str(folder), False, listings)] == ["a.toml"]
+    assert listed(folder, listings) == ["a.toml"]
     assert listings.known == {}  # too recent to trust: not kept
 
 
@@ -348,11 +356,11 @@ def test_a_listing_is_reused_while_its_folder_is_unchanged(tmp_path):
     (folder / "a.toml").write_text("")
     (folder / "sub" / "b.toml").write_text("")
     first = source.Listings({}, time.time_ns() + 10**12)  # trusts every stamp
-    walked = list(source._tree(tmp_path, "", str(folder), False, first))
-    assert [p for p, _ in walked] == ["a.toml", "sub/b.toml"]
+    walked = listed(folder, first)
+    assert walked == ["a.toml", "sub/b.toml"]
     again = source.Listings(first.walked(), time.time_ns() + 10**12)
     (folder / "a.toml").write_text("changed content: a folder's stamp does not move")
-    assert list(source._tree(tmp_path, "", str(folder), False, again)) == walked
+    assert listed(folder, again) == walked
     assert again.walked() is None  # nothing new to keep
 
 
@@ -374,11 +382,11 @@ def test_a_walk_adopted_from_another_process_is_kept_as_if_made_here(tmp_path):
     (folder / "a.toml").write_text("")
     (folder / "sub" / "b.toml").write_text("")
     there = source.Listings({}, time.time_ns() + 10**12)
-    walked = list(source._tree(tmp_path, "", str(folder), False, there))
+    walked = listed(folder, there)
     here = source.Listings({}, time.time_ns() + 10**12)
     here.adopt(there.part())
     assert here.walked() == there.walked() and here.walked()
-    assert list(source._tree(tmp_path, "", str(folder), False, here)) == walked
+    assert listed(folder, here) == walked
 
 
 @pytest.mark.parametrize("told", [True, False])
@@ -407,3 +415,11 @@ def test_the_first_process_takes_the_said_files_as_its_helper_listed_them_or_lis
     assert str(new.relative_to(root)) in found.paths
     assert said(found) == plain(root)
     assert used == [told]  # the second lists from the listings kept, in each process
+
+
+@pytest.mark.parametrize("paths", [(), ("list.toml",), ("a.toml", "discussion/3A090/b c.toml")])
+def test_a_result_sent_between_processes_is_the_same_result(paths):
+    from curator.core.problems import Problem
+
+    sent = incremental.Checked((Problem("a.toml", 2, "k", "c", "m"),), len(paths), ("x",), paths)
+    assert pickle.loads(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL)) == sent

@@ -58,14 +58,14 @@ from curator.store.source import (
     with_bytes,
 )
 
-FORMAT = 6
+FORMAT = 7
 MAGIC = b"curator cache\n"
 KEEP_LISTS = 64  # lists whose caches are kept; the least recently written go first
 # what was said about the list (10^5 files) is kept in BUCKETS sections a folder, by a hash of
 # the path, so that one change rewrites a small part of it; the processes of a check take the
 # buckets one at a time (store.incremental), so there are enough of them to even out their work
 SAID = ("discussion", "public-comments")
-BUCKETS = 32
+BUCKETS = 64
 SECTIONS = ("list", "controls", "catalogue", *(f"{s}.{b}" for s in SAID for b in range(BUCKETS)))
 STAMP = struct.Struct("<QqqQ")  # size, mtime_ns, ctime_ns, inode; a git blob id follows
 NO_BLOB = bytes(20)

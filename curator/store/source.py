@@ -96,12 +96,34 @@ def files(
     entry for a link (judged here, read if `read`). For callers that stat 10^5 files themselves;
     `listings` remembers what each folder held. A folder may be nested (`discussion/3A090`: one
     control's discussion)."""
+    for found in batches(root, folders, read, listings):
+        if type(found) is tuple:
+            rel, here, names = found
+            for name in names:
+                yield rel + name, f"{here}/{name}"
+        else:
+            yield found
+
+
+# plain files of one folder, in name order: (path of the folder in the list with a trailing
+# slash, or "" for list.toml's; its path on disk; the files' names)
+Batch = tuple[str, str, Sequence[str]]
+
+
+def batches(
+    root: Path,
+    folders: Sequence[str] = FOLDERS,
+    read: bool = True,
+    listings: Listings | None = None,
+) -> Iterator[Entry | Batch]:
+    """`files`, a folder's plain files at a time (no objects per file: a caller that wants
+    only paths makes them)."""
     root = root.resolve()
     top = root / "list.toml"
     if top.is_symlink():
         yield _entry(root, top, read)
     elif top.exists():
-        yield ("list.toml", str(top))
+        yield ("", str(root), ("list.toml",))
     for folder in folders:
         base = root / folder
         parts = folder.split("/")
@@ -118,7 +140,7 @@ def files(
             yield _entry(root, linked, read)
             continue
         if base.is_dir():
-            yield from _tree(root, f"{folder}/", str(base), read, listings)
+            yield from _folder(root, f"{folder}/", str(base), read, listings)
 
 
 class Listings:
@@ -190,9 +212,9 @@ class Listings:
         return {here: self.known[here] for here in self.visited if here in self.known}
 
 
-def _tree(
+def _folder(
     root: Path, rel: str, here: str, read: bool, listings: Listings | None = None
-) -> Iterator[Entry | tuple[str, str]]:
+) -> Iterator[Entry | Batch]:
     """One folder in name order: linked subfolders (refused), its .toml files, then each
     subfolder. One scandir per folder (none when `listings` knows it unchanged), no Path
     objects per file, and each entry's type from the directory itself (d_type): a list has
@@ -200,19 +222,19 @@ def _tree(
     known = listings.listing(here) if listings is not None else None
     if known is not None:
         names, subnames = known
-        for name in names:
-            yield rel + name, f"{here}/{name}"
+        if names:
+            yield rel, here, names
         for name in subnames:
-            yield from _tree(root, f"{rel}{name}/", f"{here}/{name}", read, listings)
+            yield from _folder(root, f"{rel}{name}/", f"{here}/{name}", read, listings)
         return
     stamp = listings.stamp(here) if listings is not None else None
     try:
         with os.scandir(here) as found:
-            names = sorted(found, key=_name)
+            entries = sorted(found, key=_name)
     except OSError:
         return
     subfolders, files, linked = [], [], False
-    for e in names:
+    for e in entries:
         if e.is_symlink():
             linked = True
             if _is_dir(e):
@@ -226,10 +248,19 @@ def _tree(
     if listings is not None:
         kept = None if linked else stamp
         listings.remember(here, kept, [e.name for e in files], [e.name for e in subfolders])
+    plain: list[str] = []
     for e in files:
-        yield _entry(root, Path(e.path), read) if e.is_symlink() else (rel + e.name, e.path)
+        if e.is_symlink():  # judged where it stands, between the plain files around it
+            if plain:
+                yield rel, here, plain
+                plain = []
+            yield _entry(root, Path(e.path), read)
+        else:
+            plain.append(e.name)
+    if plain:
+        yield rel, here, plain
     for e in subfolders:
-        yield from _tree(root, f"{rel}{e.name}/", e.path, read, listings)
+        yield from _folder(root, f"{rel}{e.name}/", e.path, read, listings)
 
 
 _name = attrgetter("name")
