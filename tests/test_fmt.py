@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
+
 from curator.store.write import canonical_text
 
 MESSY = """\
@@ -86,3 +88,17 @@ def test_fmt_writes_maps_of_tables_sorted_without_empty_parent(lst):
     out = canonical_text("list", lst.read("list.toml"))
     assert "[areas]" not in out
     assert out.index("[areas.advanced-computing]") < out.index("[areas.quantum]")
+
+
+@pytest.mark.parametrize("marker", ["<<<<<<< ours", "=======", ">>>>>>> theirs", "||||||| base"])
+def test_a_text_line_that_looks_like_a_conflict_marker_is_written_so_as_not_to_read_as_one(
+    marker,
+):
+    from curator.store.read import conflict_marker
+
+    text = f"{marker} is what the vendor's datasheet shows.\n{marker}\nand more " + "x" * 90
+    source = f'id = "3A090"\ntitle = "t"\n[[items]]\nlabel = "a"\ntext = """\n{text}"""\n'
+    assert conflict_marker(source.encode()) is not None  # as a person might type it
+    written = canonical_text("control", source)
+    assert conflict_marker(written.encode()) is None  # as curator writes it
+    assert tomllib.loads(written)["items"][0]["text"] == text

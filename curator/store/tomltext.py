@@ -327,6 +327,11 @@ _ESCAPES = {ord("\\"): "\\\\", ord("\r"): "\\r"} | {
 }
 
 
+# a line of a multi-line string that would read as a merge conflict marker (read.CONFLICT): its
+# first character is written as an escape, so that the file is not taken for a broken merge
+_MARKER_LINE = re.compile(r"^(?=(?:<{7}|={7}|>{7}|\|{7})(?: |$))(.)", re.MULTILINE)
+
+
 def _string(text: str) -> str:
     if "\n" not in text and len(text) <= WIDTH:
         if text.isprintable() and '"' not in text and "\\" not in text:
@@ -339,4 +344,6 @@ def _string(text: str) -> str:
     # an odd number of backslashes before it says
     if escaped.endswith('"') and (len(head) - len(head.rstrip("\\"))) % 2 == 0:
         escaped = head + '\\"'
+    if any(mark in escaped for mark in ("<<<<<<<", "=======", ">>>>>>>", "|||||||")):
+        escaped = _MARKER_LINE.sub(lambda m: f"\\u{ord(m[1]):04X}", escaped)
     return f'"""\n{escaped}"""'
