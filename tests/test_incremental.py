@@ -423,3 +423,22 @@ def test_a_result_sent_between_processes_is_the_same_result(paths):
 
     sent = incremental.Checked((Problem("a.toml", 2, "k", "c", "m"),), len(paths), ("x",), paths)
     assert pickle.loads(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL)) == sent
+
+
+def test_a_helper_that_cannot_have_the_controls_kept_builds_them_itself(
+    tmp_path, trusting, monkeypatch
+):
+    root = generated(tmp_path / "list")
+    parent = os.getpid()
+    built = cache.ListCache.built
+
+    def lost_in_a_helper(files, name, state):
+        return None if os.getpid() != parent else built(files, name, state)
+
+    monkeypatch.setattr(cache.ListCache, "built", lost_in_a_helper)
+    assert said(incremental.check(root, 2)) == plain(root)  # (cold: each bucket asks)
+    discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
+    (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
+    found = incremental.check(root, 2)
+    assert said(found) == plain(root)
+    assert any(p.code == "orphan-discussion" for p in found.problems)
