@@ -10,13 +10,13 @@ for each step, next to the same naive baseline as `run.py` (tomllib + jsonschema
 measured in the same run. Each is the least of a few runs: this is a floor, and the machine is
 shared.
 
-From those it works out the floor of a cold check shared between P processes: every process
-needs the definitions built and checked (the said files' checks look at them; D below), the said
-files (discussion and public comments) are dealt out (S / P), plus the interpreter's start-up.
-The floor is what no arrangement of the same Python work can beat. A check that is of use the
-next time also walks the folders to find the files (each process, W) and leaves each file's stamp
-and blob id behind for the warm check (M / P); `curator check` adds its read cache and the
-plumbing between the steps on top.
+From those it works out the floor of a cold check shared between P processes as `curator check`
+shares it: the definitions are built and checked once (D, by the first process, while the others
+start on what was said), the said files are dealt out (S), and a check that is of use the next
+time also walks the folders once (W) and leaves each file's stamp and blob id behind for the warm
+check (M): start-up + (D + S + W + M) / P, nothing done twice. The floor is what no arrangement
+of the same Python work can beat; `curator check` adds its read cache and the plumbing between
+the steps on top.
 """
 
 from __future__ import annotations
@@ -149,26 +149,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = start_up()
 
     per_file = said_cpu / max(len(said), 1) * 1e6
-    floor = started + definitions_cpu + said_cpu / args.processes
-    shared = started + (definitions_cpu + said_cpu) / args.processes
-    useful = floor + walk_cpu + memory_cpu / args.processes
+    p = args.processes
+    floor = started + (definitions_cpu + said_cpu) / p
+    useful = started + (definitions_cpu + said_cpu + walk_cpu + memory_cpu) / p
     rows = [
         ("naive check (tomllib + jsonschema, every file), least", f"{naive:.2f} s"),
         ("definitions built and checked (D)", f"{definitions_cpu:.2f} s CPU"),
         ("said files, least work each (S)", f"{said_cpu:.2f} s CPU ({per_file:.1f} µs a file)"),
         ("interpreter start-up and imports", f"{started:.2f} s"),
         (
-            f"floor on {args.processes} processes: start-up + D + S / {args.processes}",
+            f"floor on {p} processes: start-up + (D + S) / {p}",
             f"{floor:.2f} s = {floor / naive:.3f} × naive",
         ),
-        (
-            f"floor if D were shared too: start-up + (D + S) / {args.processes}",
-            f"{shared:.2f} s = {shared / naive:.3f} × naive",
-        ),
-        ("the walk, each process (W)", f"{walk_cpu:.2f} s CPU"),
+        ("the walk of the folders, once (W)", f"{walk_cpu:.2f} s CPU"),
         ("every file's stamp remembered, for a warm check (M)", f"{memory_cpu:.2f} s CPU"),
         (
-            f"floor of a check that walks and remembers: floor + W + M / {args.processes}",
+            f"floor of a check that walks and remembers: start-up + (D + S + W + M) / {p}",
             f"{useful:.2f} s = {useful / naive:.3f} × naive",
         ),
         (f"target: {TARGET} × naive", f"{TARGET * naive:.2f} s"),
