@@ -442,3 +442,15 @@ def test_a_helper_that_cannot_have_the_controls_kept_builds_them_itself(
     found = incremental.check(root, 2)
     assert said(found) == plain(root)
     assert any(p.code == "orphan-discussion" for p in found.problems)
+
+
+def test_a_check_that_cannot_start_a_helper_is_done_by_one_process(tmp_path, monkeypatch):
+    root = generated(tmp_path / "list")
+    before = len(os.listdir("/proc/self/fd"))
+
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    assert said(incremental.check(root, 2)) == plain(root)
+    assert len(os.listdir("/proc/self/fd")) == before  # no pipe left open

@@ -234,7 +234,10 @@ class _Run:
             if self.count > 1 and cache._can_fork():
                 _collect_exited()
                 for _ in range(self.count - 1):
-                    helpers.append(_Helper.start(files.root, buckets, helpers))
+                    try:
+                        helpers.append(_Helper.start(files.root, buckets, helpers))
+                    except OSError:  # no process to be had (a limit): fewer share the check
+                        break
             files.parallel = not helpers  # (parsing in a pool of processes of its own)
             line = source.trust_line()
             listings = source.Listings(files._section(LISTINGS, dict), line)
@@ -319,7 +322,12 @@ class _Helper:
         sends_out, sends = os.pipe()
         answers, answers_in = os.pipe()
         lists, lists_in = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (sends_out, sends, answers, answers_in, lists, lists_in):
+                os.close(fd)
+            raise
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             code = 1
             try:
