@@ -415,8 +415,8 @@ def _help(root: Path, buckets: _Buckets, sends: int, lists: int) -> dict[int, Ch
 
 
 def _send(fd: int, message: bytes) -> threading.Thread:
-    """Write `message` to a helper from a thread (it reads it between two buckets; a message
-    larger than a pipe holds would hold this process up until then)."""
+    """Write `message` to another process of the check from a thread (that process reads it
+    when it gets to it; a message larger than a pipe holds would hold this one up until then)."""
 
     def write() -> None:
         with contextlib.suppress(OSError), open(fd, "wb") as out:
@@ -445,7 +445,10 @@ class _Received:
                 body = got.read()
             self.fd = -1
             state, before, changed, shipped = pickle.loads(body)  # a first process gone: fails
-            own = _Definitions(self.files, self.line, None, lead=False).definitions
+
+            def own() -> Definitions:  # (its memory decoded only if wanted)
+                return _Definitions(self.files, self.line, None, lead=False).definitions()
+
             get = own if shipped is None else lambda: _from_kept(self.files, *shipped, own)
             self.defined = Defined(state, before, changed, get)
         return self.defined
@@ -633,11 +636,10 @@ def _top(path: str) -> str:
     return path[:slash] if slash > 0 else path
 
 
-def _definitions_state(paths: Iterable[str], blobs: Mapping[str, bytes]) -> bytes:
-    """What the said files' checks depend on, as a digest: list.toml's and the controls' ids."""
-    return cache._state(
-        [p for p in paths if p == "list.toml" or p.startswith("controls/")], dict(blobs)
-    )
+def _definitions_state(paths: Iterable[str], blobs: dict[str, bytes]) -> bytes:
+    """What the said files' checks depend on, as a digest: list.toml's and the controls' blob
+    ids."""
+    return cache._state([p for p in paths if p == "list.toml" or p.startswith("controls/")], blobs)
 
 
 class _Definitions:
@@ -1027,8 +1029,8 @@ class _Bucket:
             self.blobs[path] = blob
         made = loading.said_record(_entry_of(path, item), kind, reader.read, self.broken)
         if made is None:
-            pass
-        elif self.defined is None:
+            return
+        if self.defined is None:
             self.made[path] = made  # (its bytes with it: located when a check finds something)
         else:
             self._check(path, *made)
