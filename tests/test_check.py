@@ -7,6 +7,7 @@ import json
 import pytest
 
 from curator.store.load import load
+from curator.store.read import conflict_marker
 
 BAD_FILES = {
     "malformed-toml": ("controls/3A091.toml", 'id = "3A091"\ntitle = "x\n', "toml-syntax", 2),
@@ -208,3 +209,26 @@ def test_usage_error_exits_two(curator, tmp_path):
     assert run.code == 2
     assert "no such folder" in run.err
     assert curator("check", "--bogus").code == 2
+
+
+@pytest.mark.parametrize("marker", ["<<<<<<< HEAD", "=======", ">>>>>>> theirs", "||||||| base"])
+@pytest.mark.parametrize("where", ["first line", "later line"])
+def test_each_conflict_marker_is_found_on_any_line(marker, where):
+    text = f'id = "3A091"\n{marker}\ntitle = "a"\n' if where == "later line" else f"{marker}\n"
+    found = conflict_marker(text.encode())
+    assert found is not None
+    assert found.start() == (0 if where == "first line" else len('id = "3A091"\n'))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a = "x <<<<<<< y"\n',  # not at a line's start
+        'a = """\n <<<<<<< indented"""\n',
+        "a = 1\n====== six\n",
+        'a = """\n>>>>>>>x"""\n',  # no space or end of line after the seven
+        "a = 1\r=======\n",  # a lone carriage return does not start a line
+    ],
+)
+def test_what_only_looks_like_a_conflict_marker_is_not_one(text):
+    assert conflict_marker(text.encode()) is None

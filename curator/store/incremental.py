@@ -160,6 +160,11 @@ class _SeenMap(_Noting, Mapping):
         self.seen.add(str(key))
         return self.inner[key]
 
+    def get(self, key: Any, default: Any = None) -> Any:
+        # (Mapping's own goes through __getitem__ and a KeyError: 10^5 said files ask once)
+        self.seen.add(str(key))
+        return self.inner.get(key, default)
+
 
 class _SeenIds(_Noting, Set):
     """The control ids."""
