@@ -194,3 +194,12 @@ def test_a_diff_reads_the_changed_controls_as_a_full_load_does(tmp_path, monkeyp
     assert old.controls["3A090"] == full_old.controls["3A090"]
     assert "3A091" not in new.controls  # the same in both: not read
     assert new.catalogue == full_new.catalogue
+
+
+def test_git_commands_run_together_answer_in_order_and_a_failure_says_which(tmp_path):
+    top = new_repo(tmp_path / "repo").top
+    head, listed = gitstore.run_together(top, ["rev-parse", "HEAD"], ["ls-files"])
+    assert head.stdout.decode().strip() == gitstore.resolve(top, "HEAD")
+    assert b"list.toml" in listed.stdout
+    with pytest.raises(CuratorError, match="git cat-file: "):
+        gitstore.run_together(top, ["rev-parse", "HEAD"], ["cat-file", "-p", "0" * 40])

@@ -7,7 +7,15 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from curator.cli.common import add_as, add_format, add_list, inert, list_root, print_json
+from curator.cli.common import (
+    add_as,
+    add_format,
+    add_list,
+    inert,
+    list_root,
+    preload,
+    print_json,
+)
 from curator.core import scope
 from curator.core.diff import (
     ADDED,
@@ -125,6 +133,7 @@ def diff(args: argparse.Namespace) -> int:
     if len(args.revisions) > 2:
         raise CuratorError("diff takes at most two revisions: A [B]", 2)
     root = list_root(args)
+    preload("curator.core.columns")  # judging the catalogue takes numpy: imported meanwhile
     place = git.place_of(root)
     if not git.has_commits(place.top):
         raise CuratorError("the repository has no commits yet: nothing to compare with", 2)

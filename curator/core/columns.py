@@ -133,3 +133,14 @@ def captured(expressions: Sequence[Expr], table: Columns) -> np.ndarray:
     if not expressions:
         return np.zeros(len(table.items), dtype=bool)
     return np.broadcast_to(judged(expressions, table)[0], (1, len(table.items)))[0]
+
+
+def captured_apart(
+    old: Sequence[Expr], new: Sequence[Expr], table: Columns
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ids of the items only `new` captures, and of those only `old` captures."""
+    before, after = captured(old, table), captured(new, table)
+    ids = [item.id for item in table.items]
+    newly = tuple(ids[i] for i in np.flatnonzero(after & ~before))
+    released = tuple(ids[i] for i in np.flatnonzero(before & ~after))
+    return newly, released

@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from curator.core import criteria, scope
-from curator.core.columns import Columns, captured
 from curator.core.criteria import Expr, ExprError
 from curator.core.model import CatalogueItem, Control, ControlList
 from curator.core.records import control_to
+
+if TYPE_CHECKING:  # numpy, imported by the first diff that judges the catalogue
+    from curator.core.columns import Columns
 
 ADDED = "added"
 REMOVED = "removed"
@@ -100,8 +100,10 @@ class ListDiff:
 
 def diff_lists(old: ControlList, new: ControlList, source: str, target: str) -> ListDiff:
     """Every control that differs between `old` and `new`, judged against `new`'s catalogue."""
+    from curator.core import columns  # (numpy: 0.07 s to import; `curator diff` preloads it)
+
     catalogue = new.catalogue
-    table = Columns.of(catalogue)
+    table = columns.Columns.of(catalogue)
     broken = _broken_controls(old) | _broken_controls(new)
     removed = {i: c for i, c in old.controls.items() if i not in new.controls and i not in broken}
     added = {i: c for i, c in new.controls.items() if i not in old.controls and i not in broken}
@@ -300,10 +302,8 @@ def captured_difference(
     """Catalogue items captured only by `new`, and only by `old` (a control captures an item
     when any of its paragraphs is True for it). `table`: the catalogue's columns in id order,
     shared by the controls of one diff."""
+    from curator.core import columns
+
     if table is None:
-        table = Columns.of(catalogue)
-    before, after = captured(old, table), captured(new, table)
-    ids = [item.id for item in table.items]
-    newly = tuple(ids[i] for i in np.flatnonzero(after & ~before))
-    released = tuple(ids[i] for i in np.flatnonzero(before & ~after))
-    return newly, released
+        table = columns.Columns.of(catalogue)
+    return columns.captured_apart(old, new, table)
