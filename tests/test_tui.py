@@ -390,14 +390,26 @@ async def test_only_the_tab_in_view_follows_the_selection_and_the_others_catch_u
             "--list", str(lst.root), "--as", "chair")  # fmt: skip
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
         weigh = app.main.query_one("#weigh-pane")
-        await pilot.press("down")
+        assert await settle(pilot, lambda: weigh.control_id == "3A090")
+        await pilot.press("d", "down")
         await pilot.pause()
         assert app.main.selected == "4A906"
-        assert weigh.control_id is None  # hidden: not weighed on every cursor move
-        app.action_tab("weigh")
+        assert weigh.control_id == "3A090"  # hidden: not weighed on every cursor move
+        await app.action_tab("weigh")
         await settle(pilot, lambda: weigh.control_id == "4A906")
         assert weigh.control_id == "4A906"
+
+
+async def test_a_tab_never_shown_has_no_pane_made(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.main.query(".control-pane")  # the first screen lays out the table only
+        await pilot.press("y")
+        await pilot.pause()
+        assert [p.id for p in app.main.query(".control-pane")] == ["history-pane"]
 
 
 async def test_a_long_docket_shows_its_first_comments_and_says_how_many_more(

@@ -29,11 +29,16 @@ class CuratorApp(App):
 
     def __init__(self, root: Path, member: str | None = None) -> None:
         super().__init__()
-        self.workspace = Workspace(root, member)
-        # what exists now lives as long as the app (the modules, the list as first read): set
-        # aside from the collector, which would otherwise go through it all again and again
-        # while the first screen is drawn and every keystroke is answered
-        gc.freeze()
+        # what exists once the list is first read lives as long as the app (the modules, the
+        # list): set aside from the collector, which would otherwise go through it all again
+        # and again while the first screen is drawn and every keystroke is answered — and
+        # first once the read's pause ends, to find nothing (a tenth of a second)
+        gc.disable()
+        try:
+            self.workspace = Workspace(root, member)
+            gc.freeze()
+        finally:
+            gc.enable()
         self.next_poll = 0.0
 
     def on_mount(self) -> None:
@@ -121,8 +126,8 @@ class CuratorApp(App):
         self.count_uncommitted()
         self.read_rest()
 
-    def action_tab(self, tab: str) -> None:
-        self.main.query_one("#tabs").active = tab
+    async def action_tab(self, tab: str) -> None:
+        await self.main.show_tab(tab)
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
@@ -208,8 +213,8 @@ class CuratorApp(App):
             self.call_from_thread(self.notify, outcome, title="Synced")
         self.call_from_thread(self.action_reload)
 
-    def action_compose(self) -> None:
-        self.action_tab("discussion")
+    async def action_compose(self) -> None:
+        await self.action_tab("discussion")
         self.main.set_focus(self.main.query_one("#c-body"))
 
     def goto(self, control_id: str) -> None:

@@ -19,6 +19,14 @@ from curator.tui.widgets.public_pane import PublicPane
 from curator.tui.widgets.weigh_pane import WeighPane
 
 COLUMNS = [("id", 9), ("title", 0), ("status", 12), ("area", 14), ("balance", 12)]
+# the tabs whose pane is made when the tab is first shown (by id: title, pane): made with the
+# first screen, their forms, tables and charts took a fifth of a second to lay out and style
+LATER_PANES = {
+    "discussion": ("Discussion", DiscussionPane),
+    "weigh": ("Weigh", WeighPane),
+    "history": ("History", HistoryPane),
+    "public": ("Public", PublicPane),
+}
 
 
 class MainScreen(Screen):
@@ -43,14 +51,8 @@ class MainScreen(Screen):
             with TabbedContent(id="tabs", initial="detail"):
                 with TabPane("Detail", id="detail"):
                     yield DetailPane(id="detail-pane")
-                with TabPane("Discussion", id="discussion"):
-                    yield DiscussionPane(self.workspace, id="discussion-pane")
-                with TabPane("Weigh", id="weigh"):
-                    yield WeighPane(self.workspace, id="weigh-pane")
-                with TabPane("History", id="history"):
-                    yield HistoryPane(self.workspace, id="history-pane")
-                with TabPane("Public", id="public"):
-                    yield PublicPane(self.workspace, id="public-pane")
+                for tab, (title, _) in LATER_PANES.items():
+                    yield TabPane(title, id=tab)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -132,5 +134,19 @@ class MainScreen(Screen):
             if tab.id == active:
                 pane_widget.show_control(None if key is None or key.startswith(BROKEN) else key)
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def show_tab(self, tab: str) -> None:
+        """Bring `tab` into view, its pane made first if it was never shown."""
+        await self.pane_made(tab)
+        self.query_one("#tabs", TabbedContent).active = tab
+
+    async def pane_made(self, tab: str) -> None:
+        if tab not in LATER_PANES:
+            return
+        holder = self.query_one(f"#{tab}", TabPane)
+        if not holder.children:
+            pane = LATER_PANES[tab][1]
+            await holder.mount(pane(self.workspace, id=f"{tab}-pane"))
+
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        await self.pane_made(event.pane.id or "")
         self.show_selected()
