@@ -130,6 +130,8 @@ class Unchecked(Watch):
 
 
 def _seen(controls: Any, seen: set[str]) -> Any:
+    if type(controls) is dict:  # (the controls by id, for 10^5 said files: no ABC check)
+        return _SeenMap(controls, seen)
     return _SeenIds(controls, seen) if isinstance(controls, Set) else _SeenMap(controls, seen)
 
 
@@ -1102,8 +1104,9 @@ class _Bucket:
                 _remember_looked(looked, path, blob, self.watch, None)
             else:
                 looked.pop(path, None)
-            mine = [*self.broken.get(path, ()), *cross.get(path, ())]
-            if mine:
+            own, checked = self.broken.get(path), cross.get(path)
+            if own or checked:
+                mine = [*(own or ()), *(checked or ())]
                 found[path] = (path in self.broken, tuple(map(_problem_tuple, mine)))
             else:
                 found.pop(path, None)

@@ -44,35 +44,39 @@ def key_path(text: str) -> tuple[str | int, ...]:
 
 
 def read(kind: str, file: str, raw: bytes) -> Read:
-    def broken(code: str, message: str, line: int | None = None) -> Read:
-        return Read(None, (Problem(file, line, "", code, message),))
-
     if len(raw) > MAX_BYTES:
-        return broken("file-too-large", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")
+        return _broken(
+            file, "file-too-large", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}"
+        )
     if b"\x00" in raw:
-        return broken("nul-byte", "file contains a NUL byte", raw.count(b"\n", 0, raw.index(0)) + 1)
+        return _broken(
+            file, "nul-byte", "file contains a NUL byte", raw.count(b"\n", 0, raw.index(0)) + 1
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
-        return broken("not-utf8", f"not valid UTF-8 (byte {err.start})", line)
+        return _broken(file, "not-utf8", f"not valid UTF-8 (byte {err.start})", line)
     marker = conflict_marker(raw)
     if marker:
         line = raw.count(b"\n", 0, marker.start()) + 1
-        return broken(
+        return _broken(
+            file,
             "conflict-markers",
             "unresolved merge conflict markers: resolve the conflict, then run `curator check`",
             line,
         )
     if not text or text.isspace():  # (strip would copy the text)
-        return broken("empty-file", "file is empty")
+        return _broken(file, "empty-file", "file is empty")
     try:
         data = parse_toml(text)
     except tomli.TOMLDecodeError as err:
         message = getattr(err, "msg", str(err)).split(" (at ")[0]
-        return broken("toml-syntax", f"not valid TOML: {message}", getattr(err, "lineno", None))
+        return _broken(
+            file, "toml-syntax", f"not valid TOML: {message}", getattr(err, "lineno", None)
+        )
     except RecursionError:
-        return broken("toml-syntax", "not valid TOML: nested too deeply")
+        return _broken(file, "toml-syntax", "not valid TOML: nested too deeply")
     view = validate.json_view(data)
     issues = validate.validate(kind, view)
     if not issues:
@@ -83,6 +87,10 @@ def read(kind: str, file: str, raw: bytes) -> Read:
         for path, code, message in issues
     )
     return Read(None, problems)
+
+
+def _broken(file: str, code: str, message: str, line: int | None = None) -> Read:
+    return Read(None, (Problem(file, line, "", code, message),))
 
 
 def parse_toml(text: str) -> dict[str, Any]:
