@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from curator.core.criteria import All, Any, Atom, ExprError, describe, evaluate, parse
+from curator.core.criteria import (
+    All,
+    Any,
+    Atom,
+    Expr,
+    ExprError,
+    _parsed,
+    _Quick,
+    describe,
+    evaluate,
+    parse,
+)
 from curator.core.model import Parameter
 
 PARAMS = {
@@ -95,3 +108,126 @@ def test_plain_language():
         "total processing performance ≥ 4,800 TPP, or (designed for datacenters: yes, "
         "and C-NOT error ≤ 10^-4 probability)"
     )
+
+
+# ---------------------------------------------------------------- the quick path
+
+
+def _exact(expr: Expr) -> tuple:
+    """Equality that tells True from 1.0 (Atom's own does not)."""
+    if isinstance(expr, Atom):
+        return (expr.param, expr.op, expr.value, type(expr.value))
+    return (type(expr).__name__, tuple(_exact(t) for t in expr.terms))
+
+
+PLAIN = [
+    "tpp >= 4800",
+    "  tpp>=4800 ",
+    "tpp >= 4800 or (tpp >= 1600 and performance_density >= 5.92)",
+    "1600 <= tpp < 4800",
+    "datacenter == true and tpp > 0.5",
+    "false == datacenter or -3 < cnot_error",
+    "(tpp >= 1 and (tpp < 9 or (datacenter == false))) and cnot_error <= +0.01",
+    "tpp >= 1 and tpp >= 2 and (tpp >= 3 and tpp >= 4) or tpp == 0",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN)
+@pytest.mark.parametrize("declared", [PARAMS, None])
+def test_plain_texts_take_the_quick_path_to_the_same_expression(text, declared):
+    quick = _Quick(text, declared).expr()
+    assert quick is not None
+    assert _exact(quick) == _exact(_parsed(text, declared))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tpp >= 1e4",  # an exponent
+        "tpp >= 05",  # a leading zero (Python refuses it)
+        "tpp >= 4800or tpp < 1",  # a number run into a word
+        "tpp >= 0x1f",
+        "tpp >= 1_000",
+        "(tpp) >= 5",
+        "tpp >= --5",
+        "not tpp >= 5",
+        "tpp >= True",
+        "tpp >= wattage",  # another parameter, not a number
+        "datacenter >= true",  # refused: the slow path says why, at its column
+        "unknown_thing >= 5",
+        "tpp >= 5 # comment",
+        "tpp >= 5 )",
+        "tpp >= 6000 and",  # ends where a comparison is expected
+        "tpp >= -",
+        "(tpp >= 5",
+        "or tpp >= 5",
+        "()",
+    ],
+)
+def test_what_is_not_written_the_plain_way_is_left_to_python(text):
+    assert _Quick(text, PARAMS).expr() is None
+
+
+def mostly(usual: list[str], odd: list[str]) -> st.SearchStrategy[str]:
+    """One of `usual` three times in four, else one of `odd`: texts the quick path accepts, with
+    now and then a piece it must leave to Python."""
+    return st.sampled_from([*usual * (3 * len(odd)), *odd * len(usual)])
+
+
+NAMES = mostly(
+    ["tpp", "performance_density", "cnot_error"],
+    ["datacenter", "wattage", "match", "_x1", "true", "false", "not", "None", "True", "if"],
+)
+NUMBERS = mostly(
+    ["0", "5", "4800", "5.92", "0.5", "123456789012345678901234567890"],
+    ["05", "1e5", "1_000", "0x1f", "00.5", "5.", ".5", "1" * 400, "4800or", "1.2.3", "tpp"],
+)
+SIGNS = mostly(["", "", "", "-", "+", "- "], ["--", "-+", "~"])
+OPS = mostly([">=", ">", "<=", "<", "=="], ["=", "!=", "=>", "<>"])
+GAPS = st.sampled_from(["", " ", " ", "  ", "\t"])
+
+
+@st.composite
+def comparison(draw) -> str:
+    name, op, gap = draw(NAMES), draw(OPS), draw(GAPS)
+    number = draw(SIGNS) + draw(NUMBERS)
+    shape = draw(st.sampled_from(["name first", "name first", "number first", "range"]))
+    if shape == "name first":
+        return f"{name}{gap}{op}{gap}{number}"
+    if shape == "number first":
+        return f"{number}{gap}{op}{gap}{name}"
+    return f"{number}{gap}{op}{gap}{name}{gap}{draw(OPS)}{gap}{draw(SIGNS)}{draw(NUMBERS)}"
+
+
+def joined(inner):
+    word = mostly(["and", "or"], ["&", "and not", "or or"])
+    return st.one_of(
+        st.tuples(inner, word, inner).map(lambda t: f"{t[0]} {t[1]} {t[2]}"),
+        inner.map(lambda t: f"({t})"),
+        inner.map(lambda t: f"( {t} )"),
+        inner.map(lambda t: f"{t} and"),
+        inner.map(lambda t: f"or ({t}"),
+    )
+
+
+TEXTS = st.recursive(comparison(), joined, max_leaves=6)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXTS, declared=st.sampled_from([PARAMS, None]))
+def test_the_quick_path_reads_every_text_as_python_does(text, declared):
+    quick = _Quick(text, declared).expr()
+    if quick is None:
+        return  # read the whole way
+    try:
+        slow = _parsed(text, declared)
+    except ExprError as err:
+        pytest.fail(f"the quick path accepted {text!r}, which Python refuses: {err}")
+    assert _exact(quick) == _exact(slow)
+
+
+@pytest.mark.parametrize("number", ["5", "5e0"])  # the quick path, and Python's
+def test_more_than_400_comparisons_are_refused(number):
+    with pytest.raises(ExprError, match="more than 400 comparisons"):
+        parse(" or ".join([f"a>{number}"] * 401))
+    assert parse(" or ".join([f"a>{number}"] * 400))
