@@ -220,47 +220,89 @@ def _folder(
     objects per file, and each entry's type from the directory itself (d_type): a list has
     10^5 files. Lazy, so that a caller can stop after the first N files."""
     known = listings.listing(here) if listings is not None else None
-    if known is not None:
-        names, subnames = known
-        if names:
-            yield rel, here, names
-        for name in subnames:
-            yield from _folder(root, f"{rel}{name}/", f"{here}/{name}", read, listings)
-        return
-    stamp = listings.stamp(here) if listings is not None else None
-    try:
-        with os.scandir(here) as found:
-            entries = sorted(found, key=_name)
-    except OSError:
-        return
-    subfolders, files, linked = [], [], False
+    if known is None:
+        stamp = listings.stamp(here) if listings is not None else None
+        try:
+            with os.scandir(here) as found:
+                entries = list(found)
+        except OSError:
+            return
+        known = _plain_listing(entries)
+        if known is None:
+            yield from _linked_folder(root, rel, here, entries, read, listings)
+            return
+        if listings is not None:
+            listings.remember(here, stamp, *known)
+    names, subnames = known
+    if names:
+        yield rel, here, names
+    for name in subnames:
+        yield from _folder(root, f"{rel}{name}/", f"{here}/{name}", read, listings)
+
+
+def _linked_folder(
+    root: Path,
+    rel: str,
+    here: str,
+    entries: list[os.DirEntry],
+    read: bool,
+    listings: Listings | None,
+) -> Iterator[Entry | Batch]:
+    """`_folder` for a folder holding a link, listed afresh every time: linked subfolders
+    refused, each linked file judged where it stands between the plain files around it."""
+    entries.sort(key=_name)
+    subfolders, files = [], []
     for e in entries:
         if e.is_symlink():
-            linked = True
             if _is_dir(e):
                 yield _entry(root, Path(e.path), read)
-            elif e.name.endswith(".toml") and not e.name.startswith("."):
+            elif _listed(e.name):
                 files.append(e)
         elif e.is_dir(follow_symlinks=False):
             subfolders.append(e)
-        elif e.name.endswith(".toml") and not e.name.startswith("."):
+        elif _listed(e.name):
             files.append(e)
     if listings is not None:
-        kept = None if linked else stamp
-        listings.remember(here, kept, [e.name for e in files], [e.name for e in subfolders])
-    plain: list[str] = []
+        listings.remember(here, None, [e.name for e in files], [e.name for e in subfolders])
+    names = []
     for e in files:
-        if e.is_symlink():  # judged where it stands, between the plain files around it
-            if plain:
-                yield rel, here, plain
-                plain = []
+        if e.is_symlink():
+            if names:
+                yield rel, here, names
+                names = []
             yield _entry(root, Path(e.path), read)
         else:
-            plain.append(e.name)
-    if plain:
-        yield rel, here, plain
+            names.append(e.name)
+    if names:
+        yield rel, here, names
     for e in subfolders:
         yield from _folder(root, f"{rel}{e.name}/", e.path, read, listings)
+
+
+def _plain_listing(entries: list[os.DirEntry]) -> tuple[list[str], list[str]] | None:
+    """The .toml files' and the subfolders' names, each sorted; None when a link is among the
+    entries. The loop every folder of a list goes through: a regular file costs one look at
+    its type (from the directory itself, d_type)."""
+    names: list[str] = []
+    subnames: list[str] = []
+    for e in entries:
+        if e.is_file(follow_symlinks=False):
+            if _listed(e.name):
+                names.append(e.name)
+        elif e.is_dir(follow_symlinks=False):
+            subnames.append(e.name)
+        elif e.is_symlink():
+            return None
+        elif _listed(e.name):  # neither a file, a folder nor a link: read as a file would be
+            names.append(e.name)
+    names.sort()
+    subnames.sort()
+    return names, subnames
+
+
+def _listed(name: str) -> bool:
+    """A file name the walk yields: a .toml file, not hidden."""
+    return name.endswith(".toml") and not name.startswith(".")
 
 
 _name = attrgetter("name")
