@@ -113,6 +113,15 @@ def test_unknown_revision_on_the_command_line_exits_2(tmp_path):
     assert "Traceback" not in done.err
 
 
+@pytest.mark.parametrize("revisions", [("HEAD", "no-such-tag"), ("no-such-tag", "HEAD")])
+def test_unknown_revision_of_two_is_named(tmp_path, revisions):
+    repo = new_repo(tmp_path / "repo")
+    done = repo.curator("diff", *revisions, "--list", LIST_DIR)
+    assert done.code == 2
+    assert "unknown revision 'no-such-tag'" in done.err
+    assert "Traceback" not in done.err
+
+
 def test_option_shaped_revision_is_refused(tmp_path):
     repo = new_repo(tmp_path / "repo")
     with pytest.raises(CuratorError) as caught:

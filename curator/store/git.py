@@ -149,6 +149,18 @@ def is_shallow(top: Path) -> bool:
     return text(top, "rev-parse", "--is-shallow-repository") == "true"
 
 
+def resolve_all(top: Path, *revisions: str) -> list[str]:
+    """`resolve` for several revisions, asked of git at once."""
+    if any(not r or r.startswith("-") for r in revisions):
+        return [resolve(top, r) for r in revisions]  # (the refusal)
+    asked = [["rev-parse", "--verify", "--quiet", f"{r}^{{commit}}"] for r in revisions]
+    try:
+        found = run_together(top, *asked)
+    except CuratorError:  # one is unknown: each asked alone, for the message
+        return [resolve(top, r) for r in revisions]
+    return [done.stdout.decode().strip() for done in found]
+
+
 def resolve(top: Path, revision: str) -> str:
     """The commit id of `revision`; unknown revisions are a usage error (exit 2)."""
     if not revision or revision.startswith("-"):
@@ -497,47 +509,49 @@ def load_differing(
     is the same blob in both — a file that did not change cannot change a diff, and a release
     diff touches a few controls of thousands. Being partial, the lists carry each file's own
     problems but no cross-file ones (a reference to a control left out is not an error)."""
-    old_commit, new_commit = resolve(place.top, source), resolve(place.top, target)
-    changed, links = changed_files(place, old_commit, new_commit, folders)
-    controls = [p for p in changed if p.startswith("controls/")]
-    if links or len(controls) > MANY_PATHS:
-        # a link may point anywhere, and a command line has its limits: list everything
-        old_files = tree_files_of(place, old_commit, folders)
-        new_files = tree_files_of(place, new_commit, folders)
-        before = {f.path: (f.blob, f.mode) for f in old_files}
-        same = {
-            f.path
-            for f in new_files
-            if f.path.startswith("controls/")
-            and f.mode != LINK_MODE
-            and before.get(f.path) == (f.blob, f.mode)
-        }
-    else:  # sizes (git looks every blob up for them) only for the files to read
-        paths = ["list.toml", *(name for name in folders if name != "controls"), *controls]
-        old_files, new_files = (
-            _tree_files(place, listed.stdout)
-            for listed in run_together(
-                place.top,
-                _ls_tree(place, old_commit, paths=paths),
-                _ls_tree(place, new_commit, paths=paths),
-                env=LITERAL,
+    old_commit, new_commit = resolve_all(place.top, source, target)
+    # the process that reads the blobs, started now: it is ready when they are wanted
+    with BlobReader(place.top) as blobs:
+        changed, links = changed_files(place, old_commit, new_commit, folders)
+        controls = [p for p in changed if p.startswith("controls/")]
+        if links or len(controls) > MANY_PATHS:
+            # a link may point anywhere, and a command line has its limits: list everything
+            old_files = tree_files_of(place, old_commit, folders)
+            new_files = tree_files_of(place, new_commit, folders)
+            before = {f.path: (f.blob, f.mode) for f in old_files}
+            same = {
+                f.path
+                for f in new_files
+                if f.path.startswith("controls/")
+                and f.mode != LINK_MODE
+                and before.get(f.path) == (f.blob, f.mode)
+            }
+        else:  # sizes (git looks every blob up for them) only for the files to read
+            paths = ["list.toml", *(name for name in folders if name != "controls"), *controls]
+            old_files, new_files = (
+                _tree_files(place, listed.stdout)
+                for listed in run_together(
+                    place.top,
+                    _ls_tree(place, old_commit, paths=paths),
+                    _ls_tree(place, new_commit, paths=paths),
+                    env=LITERAL,
+                )
             )
-        )
-        same = set()
-    disk = ListCache.of(place.root)
-    cache = disk if disk is not None else SHARED_CACHE
-    with disk or contextlib.nullcontext(), gc_paused(), BlobReader(place.top) as blobs:
-        sides = tuple(
-            build(
-                entries_at(place, commit, name, cache, folders, files, same, blobs),
-                cache.read,
-                watch=Unchecked(),
+            same = set()
+        disk = ListCache.of(place.root)
+        cache = disk if disk is not None else SHARED_CACHE
+        with disk or contextlib.nullcontext(), gc_paused():
+            sides = tuple(
+                build(
+                    entries_at(place, commit, name, cache, folders, files, same, blobs),
+                    cache.read,
+                    watch=Unchecked(),
+                )
+                for commit, name, files in (
+                    (old_commit, source, old_files),
+                    (new_commit, target, new_files),
+                )
             )
-            for commit, name, files in (
-                (old_commit, source, old_files),
-                (new_commit, target, new_files),
-            )
-        )
     return sides
 
 
