@@ -412,6 +412,16 @@ async def test_a_tab_never_shown_has_no_pane_made(lst):
         assert [p.id for p in app.main.query(".control-pane")] == ["history-pane"]
 
 
+async def test_tabs_switched_in_a_hurry_make_each_pane_once(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w", "w", "p", "w", "c")  # "c": the discussion's composer
+        await pilot.pause()
+        made = sorted(p.id for p in app.main.query(".control-pane"))
+        assert made == ["discussion-pane", "public-pane", "weigh-pane"]
+        assert app.focused is not None and app.focused.id == "c-body"
+
+
 async def test_a_long_docket_shows_its_first_comments_and_says_how_many_more(
     lst, curator, tmp_path, monkeypatch
 ):
