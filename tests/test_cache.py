@@ -494,3 +494,38 @@ def test_a_short_lived_process_sets_aside_what_a_pause_built():
 def test_a_long_lived_process_leaves_the_collector_alone():
     ran = subprocess.run([sys.executable, "-c", PAUSE, "tui"], capture_output=True)
     assert int(ran.stdout) == 0
+
+
+def release_definitions(repo, revision: str):
+    place = git.place_of(repo.root)
+    return git.load_revision(place, revision, folders=DEFINITIONS, watch=incremental.Unchecked())
+
+
+def test_a_revisions_definitions_are_kept_as_built_and_equal_a_fresh_read(tmp_path, monkeypatch):
+    repo = new_repo(tmp_path / "repo")
+    first = release_definitions(repo, "HEAD")
+    fresh = git.load_revision(
+        git.place_of(repo.root),
+        "HEAD",
+        cache.ReadCache(),
+        folders=DEFINITIONS,
+        watch=incremental.Unchecked(),
+    )
+    assert first == fresh
+
+    def no_building(*args, **kwargs):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(git, "build", no_building)
+    assert release_definitions(repo, "HEAD") == first  # one unpickling
+
+
+def test_a_revision_with_other_files_is_not_answered_with_another_kept_one(tmp_path):
+    repo = new_repo(tmp_path / "repo")
+    release_definitions(repo, "HEAD")
+    repo.edit("controls/3A090.toml", "advanced computing", "advanced COMPUTING")
+    repo.commit("Retitle 3A090")
+    newer = release_definitions(repo, "HEAD")
+    assert newer.controls["3A090"].title == "Integrated circuits for advanced COMPUTING"
+    older = release_definitions(repo, "HEAD~1")
+    assert older.controls["3A090"].title == "Integrated circuits for advanced computing"

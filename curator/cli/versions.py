@@ -29,6 +29,7 @@ from curator.core.diff import (
 from curator.core.model import ControlList
 from curator.core.problems import CuratorError
 from curator.store import git, repo
+from curator.store.incremental import Unchecked
 from curator.store.load import load
 from curator.store.merge import merge_driver
 from curator.store.source import DEFINITIONS
@@ -145,7 +146,8 @@ def diff(args: argparse.Namespace) -> int:
     else:
         new = git.load_side(place, root, target, DEFINITIONS)
         source = args.revisions[0] if args.revisions else _default_source(place, new)
-        old = git.load_revision(place, source, folders=DEFINITIONS)
+        # compared with, not checked (as `publish` reads the release: the same kept list)
+        old = git.load_revision(place, source, folders=DEFINITIONS, watch=Unchecked())
     result = diff_lists(old, new, source, target or git.WORKTREE)
     if args.format == "json":
         for control_id in result.not_compared:  # the text output lists them itself

@@ -10,6 +10,7 @@ the working tree, parses only the files that changed, and a known blob is not ev
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import posixpath
 import re
@@ -26,7 +27,7 @@ from curator.core.problems import CuratorError, Problem
 from curator.store import read as reader
 from curator.store.cache import ListCache, ReadCache, gc_paused
 from curator.store.incremental import Unchecked, Watch
-from curator.store.load import build, load
+from curator.store.load import build, kept_as, load
 from curator.store.read import MAX_BYTES, Read
 from curator.store.source import DEFINITIONS, FOLDERS, Entry, kind_of
 
@@ -499,7 +500,23 @@ def load_revision(
         entries = entries_at(place, commit, revision, SHARED_CACHE, folders)
         return build(entries, SHARED_CACHE.read, watch)
     with disk, gc_paused():
-        return build(entries_at(place, commit, revision, disk, folders), disk.read, watch)
+        files = tree_files_of(place, commit, folders)
+        # a revision's definitions as built are kept whole too (the release `publish` and
+        # `diff` compare with, again and again): by the tree's files, one unpickling
+        kept = kept_as(folders, watch)
+        state = _tree_state(files) if kept else b""
+        if kept and (found := disk.built(f"revision-{kept}", state)) is not None:
+            return found
+        loaded = build(entries_at(place, commit, revision, disk, folders, files), disk.read, watch)
+        if kept:
+            disk.keep_built(f"revision-{kept}", state, loaded)
+        return loaded
+
+
+def _tree_state(files: Sequence[TreeFile]) -> bytes:
+    """A digest of a tree's files: each one's path, mode and blob id."""
+    listed = "\0".join(f"{f.mode} {f.blob} {f.path}" for f in files)
+    return hashlib.sha1(listed.encode("utf-8", "surrogateescape"), usedforsecurity=False).digest()
 
 
 def load_differing(

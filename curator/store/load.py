@@ -38,7 +38,7 @@ def load(
     with files, cache.gc_paused():
         entries = list(walk(root, folders, read=False))
         # the definitions as built are kept whole: unchanged, they are one unpickling
-        kept = _kept_as(folders, watch)
+        kept = kept_as(folders, watch)
         state = files.state_of(entries) if kept else None
         if kept and state is not None and (found := files.built(kept, state)) is not None:
             return found
@@ -65,7 +65,7 @@ def load_about(root: Path, control_id: str) -> ControlList:
     )
 
 
-def _kept_as(folders: Sequence[str], watch: incremental.Watch | None) -> str | None:
+def kept_as(folders: Sequence[str], watch: incremental.Watch | None) -> str | None:
     """The name a load's result is kept under, if it is kept: the definitions, checked or not
     (what the TUI's first screen and `publish` read); a whole list is too large to rewrite
     on every change."""
