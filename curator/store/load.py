@@ -205,15 +205,34 @@ def said_record(
     if usable is None:
         return None
     entry, data = usable
-    path = entry.path
+    record = _said(entry.path, kind, data, broken, entry)
+    return None if record is None else (entry, record)
+
+
+def said_from_bytes(
+    path: str, kind: str, raw: bytes, broken: dict[str, list[Problem]]
+) -> Comment | PublicComment | None:
+    """`said_record` for a plain file whose bytes were just read (a check's walk: 10^5 files,
+    no entry each)."""
+    if not _named_right(kind, path, broken):
+        return None
+    data = _data(path, kind, raw, None, reader.read, broken)
+    return None if data is None else _said(path, kind, data, broken, raw)
+
+
+def _said(
+    path: str, kind: str | None, data: dict, broken: dict[str, list[Problem]], source
+) -> Comment | PublicComment | None:
+    """A said file's record from its data; None when its tracking number is not its name's
+    (`source`, its entry or bytes, to locate that)."""
     if kind == "comment":
-        return entry, records.comment_from(data, path.split("/")[1], path)
+        return records.comment_from(data, path.split("/")[1], path)
     if data["tracking_number"] != _stem(path):
         message = f"tracking number '{data['tracking_number']}' does not match the file name"
         mismatch = Problem(path, None, "tracking_number", "id-mismatch", message)
-        broken[path].append(_locate(mismatch, entry))
+        broken[path].append(_locate(mismatch, source))
         return None
-    return entry, records.public_comment_from(data, path)
+    return records.public_comment_from(data, path)
 
 
 def said_checks(
@@ -242,22 +261,34 @@ def _usable(
     if entry.problem is not None:
         broken[entry.path].append(entry.problem)
         return None
-    if kind is None:
-        return None
-    name_problem = _name_problem(kind, entry.path)
-    if name_problem:
-        broken[entry.path].append(name_problem)
+    if kind is None or not _named_right(kind, entry.path, broken):
         return None
     if entry.result is None and entry.raw is None:
         entry = with_bytes(entry)
         if entry.problem is not None:
             broken[entry.path].append(entry.problem)
             return None
-    result = entry.result or reader_fn(kind, entry.path, entry.raw)
+    data = _data(entry.path, kind, entry.raw, entry.result, reader_fn, broken)
+    return None if data is None else (entry, data)
+
+
+def _named_right(kind: str, path: str, broken: dict[str, list[Problem]]) -> bool:
+    name_problem = _name_problem(kind, path)
+    if name_problem:
+        broken[path].append(name_problem)
+    return name_problem is None
+
+
+def _data(
+    path: str, kind: str, raw, result, reader_fn, broken: dict[str, list[Problem]]
+) -> dict | None:
+    """A file's data as read (`result`: what the read cache knew); None, with its problems in
+    `broken`, when it cannot be used."""
+    result = result or reader_fn(kind, path, raw)
     if result.data is None:
-        broken[entry.path].extend(result.problems)
+        broken[path].extend(result.problems)
         return None
-    return entry, result.data
+    return result.data
 
 
 def _checked(watch: incremental.Watch | None, file: str, run) -> Iterable[Problem]:
@@ -274,8 +305,10 @@ def _order(problem: Problem) -> tuple[str, int, str]:
     return (problem.file, problem.line or 0, problem.key)
 
 
-def _locate(problem: Problem, source: Entry | None) -> Problem:
-    raw = None if problem.line is not None or source is None else source.contents()
+def _locate(problem: Problem, source: Entry | bytes | None) -> Problem:
+    if problem.line is not None or source is None:
+        return problem
+    raw = source if type(source) is bytes else source.contents()
     if raw is None:
         return problem
     return reader.locate(problem, raw.decode("utf-8", "replace"))
