@@ -591,9 +591,8 @@ def _fresh(
 ) -> tuple[Any, bytes | None, bytes]:
     """A plain file whose stamp is not the one the last check saw: its item (its bytes, read
     here; or (path on disk, stat) when they need not be read now; or an entry saying why they
-    cannot be), its blob id (read, unless
-    the read cache knows it by its stamp; None for a file of no known kind or one that cannot
-    be read) and the stamp to remember it by. Files are read here, in the walk: reading each
+    cannot be), its blob id (read, unless the read cache knows it by its stamp; None for a file
+    of no known kind or one that cannot be read) and the stamp to remember it by. Files are read here, in the walk: reading each
     only as `build` parses it measured slower (a first check's share took 6.4 s against 5.6).
     `kind` and `folder`: the file's (kind_of, folder_of)."""
     if st.st_size > reader.MAX_BYTES:
@@ -992,7 +991,8 @@ class _Bucket:
         self.paths: list[str] = []
         self.fresh: dict[str, bytes] = {}  # path: stamp to remember, for each file read
         self.blobs: dict[str, bytes] = {}  # of the files read
-        self.made: dict[str, tuple[Entry | bytes, Any]] = {}  # path: (bytes, record), unchecked
+        # path: (its bytes, or its entry; its record), not checked yet
+        self.made: dict[str, tuple[Entry | bytes, Any]] = {}
         self.broken: dict[str, list[Problem]] = defaultdict(list)
         self.watch = Watch(set(), {}, {})  # runs every check it is given, noting what it saw
         self.cross: dict[str, list[Problem]] = {}  # the checks' problems, located

@@ -221,7 +221,11 @@ def said_from_bytes(
 
 
 def _said(
-    path: str, kind: str | None, data: dict, broken: dict[str, list[Problem]], source
+    path: str,
+    kind: str | None,
+    data: dict,
+    broken: dict[str, list[Problem]],
+    source: Entry | bytes,
 ) -> Comment | PublicComment | None:
     """A said file's record from its data; None when its tracking number is not its name's
     (`source`, its entry or bytes, to locate that)."""
@@ -273,6 +277,7 @@ def _usable(
 
 
 def _named_right(kind: str, path: str, broken: dict[str, list[Problem]]) -> bool:
+    """Whether the file is named as its kind's files are (else why not, in `broken`)."""
     name_problem = _name_problem(kind, path)
     if name_problem:
         broken[path].append(name_problem)
@@ -280,7 +285,12 @@ def _named_right(kind: str, path: str, broken: dict[str, list[Problem]]) -> bool
 
 
 def _data(
-    path: str, kind: str, raw, result, reader_fn, broken: dict[str, list[Problem]]
+    path: str,
+    kind: str,
+    raw: bytes | None,
+    result: reader.Read | None,
+    reader_fn,
+    broken: dict[str, list[Problem]],
 ) -> dict | None:
     """A file's data as read (`result`: what the read cache knew); None, with its problems in
     `broken`, when it cannot be used."""
