@@ -212,3 +212,27 @@ def test_git_commands_run_together_answer_in_order_and_a_failure_says_which(tmp_
     assert b"list.toml" in listed.stdout
     with pytest.raises(CuratorError, match="git cat-file: "):
         gitstore.run_together(top, ["rev-parse", "HEAD"], ["cat-file", "-p", "0" * 40])
+
+
+def test_a_diff_sees_controls_added_and_removed_and_a_file_too_large(tmp_path):
+    from curator.store.read import MAX_BYTES
+
+    repo = new_repo(tmp_path / "repo")
+    second = repo.root / "controls" / "3A090.toml"
+    gone = repo.root / "controls" / "3A091.toml"
+    gone.write_text(second.read_text().replace('id = "3A090"', 'id = "3A091"'))
+    repo.commit("a second control")
+    gone.unlink()
+    (repo.root / "controls" / "3A092.toml").write_text(
+        second.read_text().replace('id = "3A090"', 'id = "3A092"')
+    )
+    (repo.root / "controls" / "3A093.toml").write_text("# " + "x" * MAX_BYTES + "\n")
+    repo.commit("one control out, two in, one of them too large")
+    place = gitstore.place_of(repo.root)
+    old, new = gitstore.load_differing(place, "HEAD~1", "HEAD")
+    assert "3A091" in old.controls and "3A091" not in new.controls
+    assert "3A092" in new.controls and "3A092" not in old.controls
+    [too_large] = new.broken["controls/3A093.toml"]
+    full = gitstore.load_revision(place, "HEAD", ReadCache())
+    assert too_large == full.broken["controls/3A093.toml"][0]
+    assert too_large.code == "file-too-large"

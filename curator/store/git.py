@@ -264,8 +264,9 @@ class BlobReader:
         self.proc.stdout.close()
         self.proc.wait()
 
-    def read(self, names: Sequence[str]) -> dict[str, bytes | None]:
-        """Contents of each object name (`<blob id>` or `<rev>:<path>`); None when missing."""
+    def read(self, names: Sequence[str], limit: int | None = None) -> dict[str, bytes | int | None]:
+        """Contents of each object name (`<blob id>` or `<rev>:<path>`); None when missing;
+        the size of one larger than `limit` bytes, whose contents are skipped."""
         stdin, stdout = self.proc.stdin, self.proc.stdout
         assert stdin is not None and stdout is not None
         if any("\n" in name for name in names):
@@ -282,12 +283,26 @@ class BlobReader:
                 if len(header) != 3 or not header[2].isdigit():
                     found[name] = None  # "<name> missing" or "<name> ambiguous"
                     continue
-                body = stdout.read(int(header[2]))
+                size = int(header[2])
+                if limit is not None and size > limit:
+                    _skip(stdout, size + 1)
+                    found[name] = size if header[1] == b"blob" else None
+                    continue
+                body = stdout.read(size)
                 stdout.read(1)  # the newline after each object
                 found[name] = body if header[1] == b"blob" else None
         finally:
             writer.join()
         return found
+
+
+def _skip(pipe, count: int) -> None:
+    """Read `count` bytes of `pipe` and let them go, a megabyte at a time."""
+    while count > 0:
+        chunk = pipe.read(min(count, 1 << 20))
+        if not chunk:
+            return
+        count -= len(chunk)
 
 
 def _feed(pipe, data: bytes) -> None:
@@ -310,50 +325,35 @@ class TreeFile:
     path: str  # inside the list folder
     mode: str
     blob: str
-    size: int
+    size: int | None  # None: not listed (the blob reader refuses one too large to hold)
 
 
 def tree_files(
-    place: ListPlace,
-    commit: str,
-    folders: Sequence[str] | None = None,
-    paths: Sequence[str] | None = None,
+    place: ListPlace, commit: str, folders: Sequence[str] | None = None
 ) -> list[TreeFile]:
-    """Every file under the list folder at `commit`, or only list.toml and `folders`, or only
-    `paths` (files or folders inside the list), in one `git ls-tree`. Sizes make git look up
-    every blob: name only the files to read when there are many."""
-    listed = run(place.top, *_ls_tree(place, commit, folders, paths), env=LITERAL)
-    return _tree_files(place, listed.stdout)
-
-
-def _ls_tree(
-    place: ListPlace,
-    commit: str,
-    folders: Sequence[str] | None = None,
-    paths: Sequence[str] | None = None,
-) -> list[str]:
-    """The `git ls-tree` arguments of `tree_files`."""
+    """Every file under the list folder at `commit`, or only list.toml and `folders`, with
+    their sizes, in one `git ls-tree` (sizes make git look up every blob)."""
     args = ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]
-    if paths is not None:
-        args += ["--", *(place.prefix + name for name in paths)]
-    elif folders is not None:
+    if folders is not None:
         args += ["--", *(place.prefix + name for name in ("list.toml", *folders))]
     elif place.prefix:
         args += ["--", place.prefix]
-    return args
+    return _tree_files(place, run(place.top, *args, env=LITERAL).stdout)
 
 
 def _tree_files(place: ListPlace, listed: bytes) -> list[TreeFile]:
-    """`git ls-tree -l -z`'s output as the list's files."""
+    """`git ls-tree -z`'s output (with sizes, `-l`, or without) as the list's files."""
     files = []
     for record in listed.decode("utf-8", "replace").split("\0"):
         if not record:
             continue
         meta, path = record.split("\t", 1)
-        mode, kind, blob, size = meta.split()
+        mode, kind, blob, *size = meta.split()
         if kind != "blob" or not path.startswith(place.prefix):
             continue  # submodules are not list files
-        files.append(TreeFile(path[len(place.prefix) :], mode, blob, int(size)))
+        files.append(
+            TreeFile(path[len(place.prefix) :], mode, blob, int(size[0]) if size else None)
+        )
     return files
 
 
@@ -418,7 +418,7 @@ def entries_at(
         parsed_here: list[str] = []  # few files of a folder whose results are many
         per_folder = Counter(p.partition("/")[0] for p in targets)
         for path, target in targets.items():
-            if not isinstance(target, TreeFile) or target.size > MAX_BYTES:
+            if not isinstance(target, TreeFile) or (target.size or 0) > MAX_BYTES:
                 continue
             kind = kind_of(path)
             if kind and not cache.worth_looking_up(path, per_folder[path.partition("/")[0]]):
@@ -430,10 +430,10 @@ def entries_at(
                 wanted.add(target.blob)
             else:
                 known[path] = result
-        contents = blobs.read(sorted(wanted))
+        contents = blobs.read(sorted(wanted), limit=MAX_BYTES)
     for path in parsed_here:
         raw = contents.get(targets[path].blob)
-        if raw is not None:
+        if type(raw) is bytes:
             known[path] = reader.read(kind_of(path), path, raw)
     return [_entry(place.top, f.path, targets[f.path], contents, known) for f in chosen]
 
@@ -442,18 +442,18 @@ def _entry(
     top: Path,
     path: str,
     target: TreeFile | Problem,
-    contents: Mapping[str, bytes | None],
+    contents: Mapping[str, bytes | int | None],
     known: Mapping[str, Read],
 ) -> Entry:
     if isinstance(target, Problem):
         return Entry(path, None, target)
-    if target.size > MAX_BYTES:
-        message = f"file is {target.size:,} bytes; the limit is {MAX_BYTES:,}"
+    raw = contents.get(target.blob)
+    size = raw if type(raw) is int else target.size  # (the reader's word, when not listed)
+    if size is not None and size > MAX_BYTES:
+        message = f"file is {size:,} bytes; the limit is {MAX_BYTES:,}"
         return Entry(path, None, Problem(path, None, "", "file-too-large", message))
     if path in known:  # bytes not read are fetched only if a problem needs a line number
-        raw = contents.get(target.blob)
         return Entry(path, raw, result=known[path], fetch=partial(_blob, top, target.blob))
-    raw = contents.get(target.blob)
     if raw is None:
         return Entry(path, None, Problem(path, None, "", "unreadable", "cannot read it from git"))
     return Entry(path, raw)
@@ -529,7 +529,7 @@ def load_differing(
     old_commit, new_commit = resolve_all(place.top, source, target)
     # the process that reads the blobs, started now: it is ready when they are wanted
     with BlobReader(place.top) as blobs:
-        changed, links = changed_files(place, old_commit, new_commit, folders)
+        changed, listing, links = changed_files(place, old_commit, new_commit, folders)
         controls = [p for p in changed if p.startswith("controls/")]
         if links or len(controls) > MANY_PATHS:
             # a link may point anywhere, and a command line has its limits: list everything
@@ -543,17 +543,9 @@ def load_differing(
                 and f.mode != LINK_MODE
                 and before.get(f.path) == (f.blob, f.mode)
             }
-        else:  # sizes (git looks every blob up for them) only for the files to read
-            paths = ["list.toml", *(name for name in folders if name != "controls"), *controls]
-            old_files, new_files = (
-                _tree_files(place, listed.stdout)
-                for listed in run_together(
-                    place.top,
-                    _ls_tree(place, old_commit, paths=paths),
-                    _ls_tree(place, new_commit, paths=paths),
-                    env=LITERAL,
-                )
-            )
+        else:  # both sides from what git said already; no sizes (git looks every blob up for
+            # them): the blob reader refuses one too large
+            old_files, new_files = _sides(place, listing, changed, folders)
             same = set()
         disk = ListCache.of(place.root)
         cache = disk if disk is not None else SHARED_CACHE
@@ -574,9 +566,11 @@ def load_differing(
 
 def changed_files(
     place: ListPlace, old: str, new: str, folders: Sequence[str]
-) -> tuple[list[str], bool]:
-    """The list files that differ between two commits (list.toml and `folders`), and whether
-    either side has a link among them (one `git diff-tree`, one `git ls-tree` listing no sizes)."""
+) -> tuple[dict[str, tuple[str, str]], bytes, bool]:
+    """The list files that differ between two commits (list.toml and `folders`), each with its
+    mode and blob id in `old` (a blob id of zeros: not there); the listing of those in `new`
+    (`git ls-tree -z`, no sizes); and whether either side has a link among them. One `git
+    diff-tree` and one `git ls-tree`, run together."""
     where = [place.prefix + name for name in ("list.toml", *folders)]
     differ, listed = run_together(
         place.top,
@@ -585,15 +579,40 @@ def changed_files(
         env=LITERAL,
     )
     fields = differ.stdout.decode("utf-8", "replace").split("\0")
-    changed, links = [], False
+    changed: dict[str, tuple[str, str]] = {}
+    links = False
     for meta, path in zip(fields[0::2], fields[1::2], strict=False):
-        old_mode, new_mode = meta.lstrip(":").split(" ", 2)[:2]
+        old_mode, new_mode, old_blob = meta.lstrip(":").split(" ", 3)[:3]
         links = links or LINK_MODE in (old_mode, new_mode)
-        changed.append(path.removeprefix(place.prefix))
+        changed[path.removeprefix(place.prefix)] = (old_mode, old_blob)
     # a link the same in both is in the new tree; a link on one side only is among the changes
     listing = listed.stdout
     links = links or listing.startswith(b"120000 ") or b"\0120000 " in listing
-    return changed, links
+    return changed, listing, links
+
+
+def _sides(
+    place: ListPlace,
+    listing: bytes,
+    changed: Mapping[str, tuple[str, str]],
+    folders: Sequence[str],
+) -> tuple[list[TreeFile], list[TreeFile]]:
+    """The files a diff reads at each revision (list.toml, the folders read whole, the controls
+    that changed), from the newer tree's listing and each changed file's mode and blob id in the
+    older one."""
+    whole = tuple(f"{name}/" for name in folders if name != "controls")
+
+    def read(path: str) -> bool:
+        return path == "list.toml" or path.startswith(whole) or path in changed
+
+    new = [f for f in _tree_files(place, listing) if read(f.path)]
+    old = {f.path: f for f in new}
+    for path, (mode, blob) in changed.items():
+        if mode in ("000000", "160000"):  # not in the older tree, or not a file there
+            old.pop(path, None)
+        else:
+            old[path] = TreeFile(path, mode, blob, None)
+    return list(old.values()), new
 
 
 def load_side(
