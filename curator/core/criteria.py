@@ -214,11 +214,11 @@ class _Quick:
 
     def _joined(self, word: str) -> Expr | None:
         """Terms joined by `word` ("or": of "and"s; "and": of comparisons and parentheses)."""
-        part = self._joined if word == "or" else self._term
-        terms = [part("and")]
+        part = (lambda: self._joined("and")) if word == "or" else self._term
+        terms = [part()]
         while terms[-1] is not None and self.tokens[self.at] == word:
             self.at += 1
-            terms.append(part("and"))
+            terms.append(part())
         if None in terms:
             return None
         if len(terms) == 1:
@@ -226,7 +226,7 @@ class _Quick:
         kind = Any if word == "or" else All
         return kind(_flatten(tuple(terms), kind))
 
-    def _term(self, _: str) -> Expr | None:
+    def _term(self) -> Expr | None:
         if self.tokens[self.at] != "(":
             return self._comparison()
         self.depth += 1

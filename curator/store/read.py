@@ -69,7 +69,7 @@ def read(kind: str, file: str, raw: bytes) -> Read:
     if not text or text.isspace():  # (strip would copy the text)
         return _broken(file, "empty-file", "file is empty")
     try:
-        data = parse_toml(text)
+        data = parse_toml(text, raw)
     except tomli.TOMLDecodeError as err:
         message = getattr(err, "msg", str(err)).split(" (at ")[0]
         return _broken(
@@ -93,12 +93,13 @@ def _broken(file: str, code: str, message: str, line: int | None = None) -> Read
     return Read(None, (Problem(file, line, "", code, message),))
 
 
-def parse_toml(text: str) -> dict[str, Any]:
+def parse_toml(text: str, raw: bytes | None = None) -> dict[str, Any]:
     """What tomli makes of `text` (raising its errors, with their line numbers), five times
     faster: toml-rs parses the texts it can, and tomli explains the ones it refuses. A test
-    holds the two equal on every file and on generated ones."""
+    holds the two equal on every file and on generated ones. `raw`: `text`'s UTF-8 bytes,
+    when the caller has them."""
     fast = _toml_rs()
-    if fast is not None and suits_toml_rs(text):
+    if fast is not None and suits_toml_rs(text, raw):
         try:
             return fast(text, toml_version="1.1.0")
         except Exception:  # any refusal is tomli's to explain (or to accept)
@@ -116,15 +117,16 @@ def _toml_rs() -> Callable[..., dict[str, Any]] | None:
     return toml_rs.loads
 
 
-def suits_toml_rs(text: str) -> bool:
+def suits_toml_rs(text: str, raw: bytes | None = None) -> bool:
     """Texts toml-rs is given: not nested deep enough to crash it, no byte-order mark (which it
-    skips and TOML does not allow)."""
+    skips and TOML does not allow). `raw`: `text`'s UTF-8 bytes, if at hand."""
     if text.startswith("\ufeff"):
         return False
     if len(text) < FAST_NESTING:
         return True
     # what the three counts of '[', '{' and '.' add up to, in one pass rather than three
-    raw = text.encode("utf-8", "surrogatepass")
+    if raw is None:
+        raw = text.encode("utf-8", "surrogatepass")
     return len(raw) - len(raw.translate(None, NESTING)) < FAST_NESTING
 
 
