@@ -114,7 +114,9 @@ def test_a_shared_check_sees_an_edit_keeping_size_and_mtime_in_any_bucket(tmp_pa
         assert said(found) == plain(root)
 
 
-def test_every_said_file_is_in_one_bucket_and_every_bucket_remembered(tmp_path, cache_home):
+def test_every_said_file_is_in_one_bucket_and_every_bucket_remembered(
+    tmp_path, cache_home, trusting
+):
     root = generated(tmp_path / "list")
     incremental.check(root, 2)
     written = set(cache_files(cache_home))
@@ -195,16 +197,16 @@ def test_a_bucket_remembered_against_other_definitions_is_checked_whole(
     assert any(p.code == "orphan-discussion" for p in found.problems)
 
 
-def test_a_check_keeps_the_stamps_of_what_was_said_but_not_its_parsed_content(
+def test_a_check_keeps_the_definitions_in_the_read_cache_and_what_was_said_in_its_memory(
     tmp_path, cache_home, trusting
 ):
     root = generated(tmp_path / "list")
     incremental.check(root, processes=2)
     written = set(cache_files(cache_home))
-    assert {"results-controls.cache", "stamps-controls.cache"} <= written
-    files = [p.relative_to(root).as_posix() for p in root.rglob("*.toml") if ".git" not in p.parts]
-    assert {f"stamps-{cache.folder_of(path)}.cache" for path in files} <= written
-    assert not {n for n in written if n.startswith("results-") and n[8:].startswith(cache.SAID)}
+    assert {"results-controls.cache", "stamps-controls.cache", "stamps-list.cache"} <= written
+    # what was said is neither hashed nor kept parsed: its stamps are the buckets' memory
+    assert not {n for n in written if n.partition("-")[2].startswith(cache.SAID)}
+    assert {f"checked-said.{b}.cache" for b in range(cache.BUCKETS)} <= written
 
 
 def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_file_again(

@@ -58,7 +58,7 @@ from curator.store.source import (
     with_bytes,
 )
 
-FORMAT = 7
+FORMAT = 8
 MAGIC = b"curator cache\n"
 KEEP_LISTS = 64  # lists whose caches are kept; the least recently written go first
 # what was said about the list (10^5 files) is kept in BUCKETS sections a folder, by a hash of
@@ -411,25 +411,38 @@ class ListCache(ReadCache):
         stamps: dict[str, bytes] = {}
         for name in SECTIONS:
             stamps.update(self.stamps_of(name))
-        top = str(self.root)
+        top, line = str(self.root), trust_line()
         for rel in paths:
             kind = kind_of(rel)
             if kind is None:
                 continue
             where = os.path.join(top, rel)  # not a Path: 10^5 of them
             known = stamps.get(rel)
-            if known is not None and (kind, known[STAMP.size :]) in canonical:
-                with contextlib.suppress(OSError):
-                    st = os.stat(where)
-                    if known.startswith(packed_stamp(st)):
-                        continue
+            try:
+                st = os.stat(where)  # (before the bytes are read: a stamp never outlives them)
+            except OSError:
+                st = None
+            if (
+                st is not None
+                and known is not None
+                and (kind, known[STAMP.size :]) in canonical
+                and known.startswith(packed_stamp(st))
+            ):
+                continue
             before = read_file(where)
             after = write.canonical_text(kind, before.decode("utf-8")).encode("utf-8")
             if after != before:
                 yield write.Reformat(rel, before, after)
-            elif (kind, blob := blob_digest(before)) not in canonical:
+                continue
+            blob = blob_digest(before)
+            if (kind, blob) not in canonical:
                 canonical.add((kind, blob))
                 self.dirty.add("canonical")
+            if st is not None:  # known by its stamp next time (a check does not hash what was said)
+                stamp = packed_stamp(st)
+                self.note(
+                    rel, folder_of(rel), stamp, blob, trusted(st.st_mtime_ns, st.st_ctime_ns, line)
+                )
 
     # -- writing ------------------------------------------------------------------------------
     def _content(self, name: str) -> Any:

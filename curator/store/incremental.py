@@ -60,10 +60,12 @@ CONTROLS_KEPT = b"path: (blob id, control)"  # what "check-controls" holds (no l
 DEFINED = "checked-definitions"  # the definitions' memory
 SAID_MEMORY = "checked-said"  # one bucket's memory: "checked-said.<bucket>"
 LISTINGS = "checked-folders"  # what the walk found in each folder (source.Listings)
-# the parts of a memory: per file, the stamp and blob id it had ("seen"); the blob id and the
-# control files its checks looked at, each between NULs ("looked", kept encoded: decoded only
-# when something changed); for files that had any, whether broken and its problems ("found");
-# the last result ("said"); and the definitions it was checked against ("state")
+# the parts of a memory: per file, the stamp it had, and for the definitions its blob id
+# ("seen"; what was said is checked again whenever its stamp moves, so no blob id is kept for
+# it); the ids of the controls its checks looked at, each between NULs ("looked", kept encoded:
+# decoded only when something changed); for files that had any, whether broken and its
+# problems ("found"); the last result ("said"); and the definitions it was checked against
+# ("state")
 MEMORY = {"seen": dict, "looked": bytes, "found": dict, "said": dict, "state": bytes}
 NO_STAMP = bytes(STAMP.size)  # a stamp too recent to trust: never the same as a file's
 
@@ -105,17 +107,27 @@ class Watch:
         self.rerun = rerun
         self.remembered = remembered  # the files the last check saw
         self.found = found  # path: (broken, problems, checked) for files that had problems
-        self.seen: dict[str, tuple[tuple[str, ...], tuple[Problem, ...]]] = {}
+        # per file checked: what it looked at (as remembered in "looked"), what it reported
+        self.seen: dict[str, tuple[bytes, tuple[Problem, ...]]] = {}
+        self._noting: _Noting | None = None  # given to one check after another (10^5 files)
 
     def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
         if file in self.remembered and file not in self.rerun:
             last = self.found.get(file)
             return [Problem(*p) for p in last[2]] if last else []
         seen: set[str] = set()
-        reported = list(run(lambda controls: _seen(controls, seen)))
-        # kept as tuples (10^5 files: a set and a list each would hold 20 MB more)
-        self.seen[file] = (tuple(seen), tuple(reported))
+        reported = list(run(lambda controls: self._noted(controls, seen)))
+        self.seen[file] = (_looked_at(seen), tuple(reported))
         return reported
+
+    def _noted(self, controls: Any, seen: set[str]) -> Any:
+        """`controls` as a check is given them, noting in `seen` what it asks of them."""
+        noting = self._noting
+        if noting is None or noting.inner is not controls:
+            noting = self._noting = _seen(controls, seen)
+        else:  # (a check holds on to it only while it runs)
+            noting.seen = seen
+        return noting
 
 
 class Unchecked(Watch):
@@ -127,6 +139,15 @@ class Unchecked(Watch):
 
     def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
         return []
+
+
+def _looked_at(ids: Set[str]) -> bytes:
+    """What a file's checks looked at, as "looked" remembers it: the control ids (or ALL),
+    each between NULs."""
+    if len(ids) == 1:
+        (only,) = ids
+        return f"\0{only}\0".encode()
+    return ("\0" + "\0".join(sorted(ids)) + "\0").encode() if ids else b"\0"
 
 
 def _seen(controls: Any, seen: set[str]) -> Any:
@@ -540,36 +561,42 @@ def _decode_looked(memory: dict[str, Any]) -> None:
 
 def _looking_at(looked: Mapping[str, bytes], changed: Iterable[str]) -> set[str]:
     """The files whose checks looked at one of the control files `changed` (or at all)."""
-    controls = [p for p in changed if p.startswith("controls/")]
-    if not controls:
+    ids = [
+        p[len("controls/") :].removesuffix(".toml") for p in changed if p.startswith("controls/")
+    ]
+    if not ids:
         return set()
-    names = b"|".join(re.escape(p.encode()) for p in [*controls, ALL])
+    names = b"|".join(re.escape(i.encode()) for i in [*ids, ALL])
     search = re.compile(b"\0(?:" + names + b")\0").search
-    return {path for path, last in looked.items() if len(last) > 21 and search(last, 20)}
+    return {path for path, last in looked.items() if len(last) > 1 and search(last)}
 
 
-def _remember_looked(
-    looked: dict[str, bytes], path: str, blob: bytes, watch: Watch, old: bytes | None
-) -> None:
+def _remember_looked(looked: dict[str, bytes], path: str, watch: Watch, old: bytes | None) -> None:
     """What `path`'s checks looked at, as they ran now (`watch`) or, answered from memory,
     as they did last time (`old`)."""
     if path in watch.seen:
-        deps = [d if d == ALL else f"controls/{d}.toml" for d in watch.seen[path][0]]
-        deps.sort()
-        looked[path] = blob + (("\0" + "\0".join(deps) if deps else "") + "\0").encode()
-    elif old is not None:
-        looked[path] = blob + old[20:]
+        looked[path] = watch.seen[path][0]
     else:
-        looked[path] = blob + b"\0"
+        looked[path] = b"\0" if old is None else old
 
 
 def _remember_seen(
-    seen: dict[str, bytes], present: Set[str], stamps: Mapping[str, bytes], blobs: Mapping
+    seen: dict[str, bytes],
+    present: Set[str],
+    stamps: Mapping[str, bytes],
+    blobs: Mapping[str, bytes] | None = None,
 ) -> None:
-    """Remember the stamp and blob id of each file read (`stamps`: path: the stamp to remember
-    it by); forget the files gone."""
+    """Remember the stamp of each file read (`stamps`: path: the stamp to remember it by) and,
+    with `blobs`, its blob id; forget the files gone."""
     for path in seen.keys() - present:
         del seen[path]
+    if blobs is None:  # what was said: the stamp alone
+        for path, stamp in stamps.items():
+            if stamp != NO_STAMP:
+                seen[path] = stamp
+            else:
+                seen.pop(path, None)  # unreadable or too recent to trust: read every time
+        return
     for path, stamp in stamps.items():
         if path in blobs:
             seen[path] = stamp + blobs[path]
@@ -859,7 +886,7 @@ class _Definitions:
             elif path in old and path not in watch.rerun:  # answered from memory
                 checked = old_found.get(path, (False, (), ()))[2]
             _remember_looked(
-                remembered, path, blob, watch, old.get(path) if path not in watch.rerun else None
+                remembered, path, watch, old.get(path) if path not in watch.rerun else None
             )
             if mine or checked or path in built.broken:
                 found[path] = (path in built.broken, tuple(map(_problem_tuple, mine)), checked)
@@ -987,10 +1014,8 @@ class _Bucket:
         self.defined = defined  # None until known: each file's checks wait until then
         self.name = f"{SAID_MEMORY}.{number}"
         self.memory = _memory(files, self.name)
-        self.folders = {top: f"{top}.{number}" for top in SAID}  # its cache sections
         self.paths: list[str] = []
         self.fresh: dict[str, bytes] = {}  # path: stamp to remember, for each file read
-        self.blobs: dict[str, bytes] = {}  # of the files read
         # path: (its bytes, or its entry; its record), not checked yet
         self.made: dict[str, tuple[Entry | bytes, Any]] = {}
         self.broken: dict[str, list[Problem]] = defaultdict(list)
@@ -1020,23 +1045,30 @@ class _Bucket:
                     if last is None or not last.startswith(stamp):
                         self._stated(path, where, st, stamp)
                     continue
-            entry, blob = _linked(files, found, line)
+            entry, _ = _linked(files, found, line)
             paths.append(entry.path)
-            self._read(entry.path, entry, blob, NO_STAMP, kind_of(entry.path))  # every time
+            self._read(entry.path, entry, NO_STAMP, kind_of(entry.path))  # every time
 
     def _stated(self, path: str, where: str, st: os.stat_result, stamp: bytes) -> None:
-        """A file whose stamp is not the one remembered: read."""
+        """A file whose stamp is not the one remembered: read (not hashed: what was said is
+        checked again whenever its stamp moves, whatever its content)."""
+        if not source.trusted(st.st_mtime_ns, st.st_ctime_ns, self.line):
+            stamp = NO_STAMP  # too recent to trust: read every time until it is not
         kind = kind_of(path)
-        folder = self.folders[_top(path)]
-        fresh = _fresh(self.files, path, where, st, stamp, self.line, kind, folder)
-        self._read(path, *fresh, kind)
+        if st.st_size > reader.MAX_BYTES:
+            self._read(path, source.stat_entry(path, where, st), NO_STAMP, kind)
+        elif kind is None:
+            self._read(path, (where, st), stamp, kind)
+        else:
+            try:
+                raw = source.read_file(where, st.st_size)
+            except OSError as err:
+                self._read(path, source.unreadable(path, err), NO_STAMP, kind)
+            else:
+                self._read(path, raw, stamp, kind)
 
-    def _read(
-        self, path: str, item: Any, blob: bytes | None, stamp: bytes, kind: str | None
-    ) -> None:
+    def _read(self, path: str, item: Any, stamp: bytes, kind: str | None) -> None:
         self.fresh[path] = stamp
-        if blob is not None:
-            self.blobs[path] = blob
         if type(item) is bytes:  # read just now: its record straight from the bytes
             record = loading.said_from_bytes(path, kind, item, self.broken)
             made = None if record is None else (item, record)
@@ -1065,7 +1097,7 @@ class _Bucket:
         try:
             st = os.stat(where)
         except OSError:
-            self._read(path, source.walk_file(path, where), None, NO_STAMP, kind_of(path))
+            self._read(path, source.walk_file(path, where), NO_STAMP, kind_of(path))
             return
         self._stated(path, where, st, cache.packed_stamp(st))
 
@@ -1101,20 +1133,19 @@ class _Bucket:
         self.made.clear()  # (and the bytes of the files with them)
         for path in rerun - self.fresh.keys():
             self._again(path)
-        cross = self.cross
-        _remember_seen(seen, present, self.fresh, self.blobs)
+        cross, ran = self.cross, self.watch.seen
+        _remember_seen(seen, present, self.fresh)
         for path in (looked.keys() | found.keys()) - present:
             looked.pop(path, None)
             found.pop(path, None)
         for path in rerun:
-            blob = self.blobs.get(path)
-            if blob is not None:
-                _remember_looked(looked, path, blob, self.watch, None)
-            else:
+            if path in ran:
+                looked[path] = ran[path][0]
+            else:  # broken, or of no known kind: its problems depend on no control
                 looked.pop(path, None)
-            own, checked = self.broken.get(path), cross.get(path)
-            if own or checked:
-                mine = [*(own or ()), *(checked or ())]
+            own, reported = self.broken.get(path), cross.get(path)
+            if own or reported:
+                mine = [*(own or ()), *(reported or ())]
                 found[path] = (path in self.broken, tuple(map(_problem_tuple, mine)))
             else:
                 found.pop(path, None)
