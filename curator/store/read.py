@@ -77,8 +77,8 @@ def read(kind: str, file: str, raw: bytes) -> Read:
         )
     except RecursionError:
         return _broken(file, "toml-syntax", "not valid TOML: nested too deeply")
-    view = validate.json_view(data)
-    issues = validate.validate(kind, view)
+    view, ordinary = validate.view_of(data)
+    issues = validate.validate(kind, view, ordinary)
     if not issues:
         return Read(view, ())
     layout = scan(text)

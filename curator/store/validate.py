@@ -20,27 +20,53 @@ INT64 = (-(2**63), 2**63 - 1)
 
 def json_view(value: Any) -> Any:
     """TOML values as JSON sees them: dates and times become ISO strings."""
+    return view_of(value)[0]
+
+
+def view_of(value: Any) -> tuple[Any, bool]:
+    """`json_view(value)`, and whether every number in it is one a list can hold (see
+    `bad_numbers`): found in the same walk, for `validate`."""
+    odd: list[Any] = []
+    return _view(value, odd), not odd
+
+
+def _view(value: Any, odd: list[Any]) -> Any:
     kind = type(value)
-    if kind in _AS_IS:
+    if kind in _TEXT:
         return value
     # the exact types a parser returns first: 10^5 files go through here
     if kind is dict:
-        return {k: v if type(v) in _AS_IS else json_view(v) for k, v in value.items()}
+        return {k: v if type(v) in _TEXT else _view(v, odd) for k, v in value.items()}
     if kind is list:
-        return [v if type(v) in _AS_IS else json_view(v) for v in value]
+        return [v if type(v) in _TEXT else _view(v, odd) for v in value]
+    if kind is dt.datetime:
+        return iso_datetime(value)
+    if kind is float or kind is int:
+        if not _holds(value):
+            odd.append(value)
+        return value
     if isinstance(value, dict):  # subclasses too: tomlkit's tables
-        return {k: json_view(v) for k, v in value.items()}
+        return {k: _view(v, odd) for k, v in value.items()}
     if isinstance(value, list):
-        return [json_view(v) for v in value]
+        return [_view(v, odd) for v in value]
     if isinstance(value, dt.datetime):
         return iso_datetime(value)
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool) and not _holds(value):
+        odd.append(value)  # (tomlkit's numbers, passed through as they are)
     return value
 
 
-# passed through as they are (odd numbers too: `bad_numbers` judges them in the view)
-_AS_IS = frozenset({str, bool, int, float, type(None)})
+def _holds(number: float) -> bool:
+    """Whether a list can hold this number (see `bad_numbers`)."""
+    if isinstance(number, float):
+        return math.isfinite(number)
+    return INT64[0] <= number <= INT64[1]
+
+
+# passed through as they are
+_TEXT = frozenset({str, bool, type(None)})
 
 
 def iso_datetime(value: dt.datetime) -> str:
@@ -73,8 +99,12 @@ def is_valid(kind: str, instance: Any) -> bool:
     return _slow(kind).is_valid(instance)
 
 
-def validate(kind: str, instance: Any) -> list[Issue]:
-    odd = list(bad_numbers(instance))
+def validate(kind: str, instance: Any, ordinary: bool | None = None) -> list[Issue]:
+    """What is wrong with `instance` as a file of `kind`. `ordinary`: whether every number in
+    it is one a list can hold, when known (`view_of`)."""
+    if ordinary is None:
+        ordinary = _ordinary(instance)
+    odd = [] if ordinary else list(bad_numbers(instance))
     if not odd and is_valid(kind, instance):
         return []
     issues = odd + list(explain(kind, instance))
