@@ -58,7 +58,7 @@ from curator.store.source import (
     with_bytes,
 )
 
-FORMAT = 8
+FORMAT = 9
 MAGIC = b"curator cache\n"
 KEEP_LISTS = 64  # lists whose caches are kept; the least recently written go first
 # what was said about the list (10^5 files) is kept in BUCKETS sections a folder, by a hash of

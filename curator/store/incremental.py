@@ -25,7 +25,6 @@ import contextlib
 import marshal
 import os
 import pickle
-import re
 import select
 import signal
 import threading
@@ -62,7 +61,7 @@ SAID_MEMORY = "checked-said"  # one bucket's memory: "checked-said.<bucket>"
 LISTINGS = "checked-folders"  # what the walk found in each folder (source.Listings)
 # the parts of a memory: per file, the stamp it had, and for the definitions its blob id
 # ("seen"; what was said is checked again whenever its stamp moves, so no blob id is kept for
-# it); the ids of the controls its checks looked at, each between NULs ("looked", kept encoded:
+# it); the ids of the controls its checks looked at, between NULs ("looked", kept encoded:
 # decoded only when something changed); for files that had any, whether broken and its
 # problems ("found"); the last result ("said"); and the definitions it was checked against
 # ("state")
@@ -108,25 +107,26 @@ class Watch:
         self.remembered = remembered  # the files the last check saw
         self.found = found  # path: (broken, problems, checked) for files that had problems
         # per file checked: what it looked at (as remembered in "looked"), what it reported
-        self.seen: dict[str, tuple[bytes, tuple[Problem, ...]]] = {}
+        self.seen: dict[str, tuple[str, tuple[Problem, ...]]] = {}
         self._noting: _Noting | None = None  # given to one check after another (10^5 files)
+        self._asked: set[str] = set()  # what the check running now asked of the controls
 
     def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
         if file in self.remembered and file not in self.rerun:
             last = self.found.get(file)
             return [Problem(*p) for p in last[2]] if last else []
-        seen: set[str] = set()
-        reported = list(run(lambda controls: self._noted(controls, seen)))
-        self.seen[file] = (_looked_at(seen), tuple(reported))
+        self._asked = asked = set()
+        reported = list(run(self._noted))
+        self.seen[file] = (_looked_at(asked), tuple(reported))
         return reported
 
-    def _noted(self, controls: Any, seen: set[str]) -> Any:
-        """`controls` as a check is given them, noting in `seen` what it asks of them."""
+    def _noted(self, controls: Any) -> Any:
+        """`controls` as a check is given them, noting what it asks of them."""
         noting = self._noting
         if noting is None or noting.inner is not controls:
-            noting = self._noting = _seen(controls, seen)
+            noting = self._noting = _seen(controls, self._asked)
         else:  # (a check holds on to it only while it runs)
-            noting.seen = seen
+            noting.seen = self._asked
         return noting
 
 
@@ -141,13 +141,13 @@ class Unchecked(Watch):
         return []
 
 
-def _looked_at(ids: Set[str]) -> bytes:
+def _looked_at(ids: Set[str]) -> str:
     """What a file's checks looked at, as "looked" remembers it: the control ids (or ALL),
-    each between NULs."""
+    sorted, between NULs (most look at one: that id, as it is)."""
     if len(ids) == 1:
         (only,) = ids
-        return f"\0{only}\0".encode()
-    return ("\0" + "\0".join(sorted(ids)) + "\0").encode() if ids else b"\0"
+        return only
+    return "\0".join(sorted(ids))
 
 
 def _seen(controls: Any, seen: set[str]) -> Any:
@@ -185,7 +185,7 @@ class _SeenMap(_Noting, Mapping):
 
     def get(self, key: Any, default: Any = None) -> Any:
         # (Mapping's own goes through __getitem__ and a KeyError: 10^5 said files ask once)
-        self.seen.add(str(key))
+        self.seen.add(key if type(key) is str else str(key))
         return self.inner.get(key, default)
 
 
@@ -553,31 +553,34 @@ def _decode_looked(memory: dict[str, Any]) -> None:
         looked = marshal.loads(memory["looked"])
     except (ValueError, EOFError, TypeError):
         looked = None
-    if type(looked) is dict:
+    if type(looked) is dict and all(type(last) is str for last in looked.values()):
         memory["looked"] = looked
     else:  # damaged: the memory is forgotten whole, and every file checked again
         memory.update(_forgotten())
 
 
-def _looking_at(looked: Mapping[str, bytes], changed: Iterable[str]) -> set[str]:
+def _looking_at(looked: Mapping[str, str], changed: Iterable[str]) -> set[str]:
     """The files whose checks looked at one of the control files `changed` (or at all)."""
-    ids = [
+    ids = {
         p[len("controls/") :].removesuffix(".toml") for p in changed if p.startswith("controls/")
-    ]
+    }
     if not ids:
         return set()
-    names = b"|".join(re.escape(i.encode()) for i in [*ids, ALL])
-    search = re.compile(b"\0(?:" + names + b")\0").search
-    return {path for path, last in looked.items() if len(last) > 1 and search(last)}
+    ids.add(ALL)
+    return {
+        path
+        for path, last in looked.items()
+        if last in ids or ("\0" in last and not ids.isdisjoint(last.split("\0")))
+    }
 
 
-def _remember_looked(looked: dict[str, bytes], path: str, watch: Watch, old: bytes | None) -> None:
+def _remember_looked(looked: dict[str, str], path: str, watch: Watch, old: str | None) -> None:
     """What `path`'s checks looked at, as they ran now (`watch`) or, answered from memory,
     as they did last time (`old`)."""
     if path in watch.seen:
         looked[path] = watch.seen[path][0]
     else:
-        looked[path] = b"\0" if old is None else old
+        looked[path] = "" if old is None else old
 
 
 def _remember_seen(
