@@ -427,10 +427,34 @@ def test_a_result_sent_between_processes_is_the_same_result(paths):
     assert pickle.loads(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL)) == sent
 
 
-def test_a_helper_that_cannot_have_the_controls_kept_builds_them_itself(
+def test_a_helper_is_sent_the_outlines_of_the_controls_and_reads_no_kept_controls(
     tmp_path, trusting, monkeypatch
 ):
     root = generated(tmp_path / "list")
+    parent, asked = os.getpid(), tmp_path / "asked"
+    built = cache.ListCache.built
+
+    def noted_in_a_helper(files, name, state):
+        if os.getpid() != parent:
+            asked.write_text(name)
+        return built(files, name, state)
+
+    monkeypatch.setattr(cache.ListCache, "built", noted_in_a_helper)
+    assert said(incremental.check(root, 2)) == plain(root)  # (cold: each bucket asks)
+    assert not asked.exists()
+    discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
+    (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
+    found = incremental.check(root, 2)
+    assert said(found) == plain(root)
+    assert any(p.code == "orphan-discussion" for p in found.problems)
+    assert not asked.exists()
+
+
+def test_a_helper_builds_the_definitions_when_the_first_had_no_need_to(
+    tmp_path, trusting, monkeypatch
+):
+    root = generated(tmp_path / "list")
+    incremental.check(root, 2)
     parent = os.getpid()
     built = cache.ListCache.built
 
@@ -438,12 +462,15 @@ def test_a_helper_that_cannot_have_the_controls_kept_builds_them_itself(
         return None if os.getpid() != parent else built(files, name, state)
 
     monkeypatch.setattr(cache.ListCache, "built", lost_in_a_helper)
-    assert said(incremental.check(root, 2)) == plain(root)  # (cold: each bucket asks)
-    discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
-    (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
+    # a comment by a stranger in every bucket: the definitions are as they were
+    comments = sorted((root / "discussion").rglob("*.toml"))
+    for path in {cache.bucket_of(str(p.relative_to(root))): p for p in comments}.values():
+        text = path.read_text()
+        author = text.split('author = "')[1].split('"')[0]
+        same_size_edit(path, f'author = "{author}"', f'author = "{"x" * len(author)}"')
     found = incremental.check(root, 2)
     assert said(found) == plain(root)
-    assert any(p.code == "orphan-discussion" for p in found.problems)
+    assert "unknown-author" in {p.code for p in found.problems}
 
 
 def test_a_check_that_cannot_start_a_helper_is_done_by_one_process(tmp_path, monkeypatch):

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from curator.core import criteria
-from curator.core.model import CatalogueItem, Comment, Control, Manifest, Parameter, PublicComment
+from curator.core.model import (
+    CatalogueItem,
+    Comment,
+    Control,
+    Manifest,
+    Outline,
+    Parameter,
+    PublicComment,
+)
 from curator.core.problems import Problem
 
 
@@ -88,7 +96,7 @@ def check_item(item: CatalogueItem, manifest: Manifest) -> Iterator[Problem]:
 
 
 def check_comment(
-    comment: Comment, manifest: Manifest, controls: Mapping[str, Control]
+    comment: Comment, manifest: Manifest, controls: Mapping[str, Outline]
 ) -> Iterator[Problem]:
     file = comment.file
     if manifest.member(comment.author) is None:
@@ -118,7 +126,7 @@ def check_comment(
             f"discussion folder '{comment.control}' is not a control in this list",
         )
     elif comment.amendment:
-        if control.paragraph(comment.amendment.item) is None:
+        if comment.amendment.item not in control.labels:
             yield Problem(
                 file,
                 None,
@@ -132,7 +140,7 @@ def check_comment(
 
 
 def check_public_comment(
-    comment: PublicComment, controls: Mapping[str, Control]
+    comment: PublicComment, controls: Mapping[str, Outline]
 ) -> Iterator[Problem]:
     file = comment.file
     folder = file.split("/")[-2] if file.count("/") >= 2 else comment.docket

@@ -126,6 +126,19 @@ class Control:
         """The paragraphs that carry a criteria expression."""
         return tuple(p for p in self.items if p.match)
 
+    def outline(self) -> Outline:
+        return Outline(self.id, self.status, tuple(p.label for p in self.items))
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What the checks of what was said (10^5 files) see of a control: a check shared between
+    processes sends these, not the controls whole, to the others."""
+
+    id: str
+    status: str
+    labels: tuple[str, ...]  # its paragraphs'
+
 
 @dataclass(frozen=True)
 class CatalogueItem:

@@ -12,8 +12,8 @@ the path; each bucket has its own memory and cache files and is checked whole by
 one slowed down by a shared machine takes fewer. A said file is read, parsed, validated and made
 into its record without the definitions (`load.said_record`), so the other processes start on
 their buckets at once while the first builds the definitions; its cross-file checks
-(`load.said_checks`) wait until the first sends what they need (`Defined`: the manifest, and the
-controls as built, kept in the cache as "check-controls"). A bucket remembers the definitions it
+(`load.said_checks`) wait until the first sends what they need (`Defined`: the manifest, and an
+outline of each control as built). A bucket remembers the definitions it
 was checked against (a digest of list.toml's and the controls' blob ids), so that a control that
 changed sends back exactly the files that looked at it, and a bucket checked against anything
 else is checked whole. A process that fails has its buckets checked again by the first.
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from curator.core.model import Control, Manifest
+from curator.core.model import Manifest, Outline
 from curator.core.problems import Problem
 from curator.store import cache, source
 from curator.store import load as loading
@@ -68,7 +68,7 @@ LISTINGS = "checked-folders"  # what the walk found in each folder (source.Listi
 MEMORY = {"seen": dict, "looked": bytes, "found": dict, "said": dict, "state": bytes}
 NO_STAMP = bytes(STAMP.size)  # a stamp too recent to trust: never the same as a file's
 
-Definitions = tuple[Manifest | None, Mapping[str, Control]]
+Definitions = tuple[Manifest | None, Mapping[str, Outline]]  # what the said files' checks need
 
 
 @dataclass(frozen=True)
@@ -477,30 +477,10 @@ class _Received:
             def own() -> Definitions:  # (its memory decoded only if wanted)
                 return _Definitions(self.files, self.line, None, lead=False).definitions()
 
-            get = own if shipped is None else lambda: _from_kept(self.files, *shipped, own)
-            self.defined = Defined(state, before, changed, get)
+            self.defined = Defined(
+                state, before, changed, own if shipped is None else lambda: shipped
+            )
         return self.defined
-
-
-def _from_kept(
-    files: ListCache,
-    manifest: Manifest | None,
-    wanted: dict[str, bytes],
-    rebuilt: dict[str, Control],
-    otherwise: Callable[[], Definitions],
-) -> Definitions:
-    """The definitions the first process built: the controls it kept ("check-controls"),
-    those it built anew since (`rebuilt`). Built here (`otherwise`) when what is kept is not
-    what it checked against (`wanted`: path: blob id)."""
-    kept = files.built("check-controls", CONTROLS_KEPT) or {}
-    controls: dict[str, Control] = {}
-    for path, blob in wanted.items():
-        found = kept.get(path)
-        if found is None or found[0] != blob:
-            return otherwise()
-        controls[found[1].id] = found[1]
-    controls.update((control.id, control) for control in rebuilt.values())
-    return manifest, controls
 
 
 # helpers that sent their result, collected by the next call once exited (or by the system
@@ -692,7 +672,6 @@ class _Definitions:
         self.files, self.line, self.listings, self.lead = files, line, listings, lead
         self.memory = _memory(files, DEFINED)
         self.built: Definitions | None = None
-        self.shipped: tuple | None = None  # for the helpers: see `message`
         self.walked = False
 
     def run(self) -> tuple[Checked, Defined]:
@@ -719,7 +698,8 @@ class _Definitions:
         return checked, Defined(self.state, before, changed, self.definitions)
 
     def definitions(self) -> Definitions:
-        """The manifest and the controls, built (and checked, and remembered) if not yet."""
+        """The manifest and the controls' outlines, built (and checked, and remembered) if not
+        yet."""
         if self.built is None:
             if not self.walked:
                 self._walk()
@@ -728,10 +708,10 @@ class _Definitions:
         return self.built
 
     def message(self, defined: Defined) -> tuple:
-        """`defined` for a helper: its state, and the definitions as built here (the manifest,
-        the controls kept in "check-controls" by blob id, those built since) or, when they were
-        not built, None."""
-        return (defined.state, defined.before, defined.changed, self.shipped)
+        """`defined` for a helper: its state, and the definitions as built here (the manifest
+        and the controls' outlines: a tenth of a second less to send and read than the controls
+        whole) or, when they were not built, None."""
+        return (defined.state, defined.before, defined.changed, self.built)
 
     def _walk(self) -> None:
         self.paths, self.items, self.blobs, self.changed = self._blobs(self.memory["seen"])
@@ -842,15 +822,12 @@ class _Definitions:
             *(e for e in chosen if _top(e.path) not in cached),
         ]
         built = loading.build(resolved, watch=watch, controls=given, keep_said=False)
-        self.built = (built.manifest, built.controls)
-        anew = {c.file: c for c in built.controls.values() if c.id not in given}
-        wanted = {p: self.blobs[p] for p in reused}
+        outlines = {cid: control.outline() for cid, control in built.controls.items()}
+        self.built = (built.manifest, outlines)
         # kept again once 1% were rebuilt (rebuilding a few costs less than keeping them all)
-        if self.lead and len(anew) > len(built.controls) // 100:
+        if self.lead and len(built.controls) - len(given) > len(built.controls) // 100:
             now = {c.file: (self.blobs[c.file], c) for c in built.controls.values()}
-            if files.keep_built("check-controls", CONTROLS_KEPT, now):
-                wanted, anew = {p: blob for p, (blob, _) in now.items()}, {}
-        self.shipped = (built.manifest, wanted, anew)
+            files.keep_built("check-controls", CONTROLS_KEPT, now)
         return self._record({e.path for e in chosen}, built, watch)
 
     def _record(self, rebuilt: set[str], built: Any, watch: Watch) -> Checked:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from curator.core import checks, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, SLUG_ID, TRACKING_NUMBER
-from curator.core.model import Comment, Control, ControlList, Manifest, PublicComment
+from curator.core.model import Comment, Control, ControlList, Manifest, Outline, PublicComment
 from curator.core.problems import Problem
 from curator.store import cache, incremental
 from curator.store import read as reader
@@ -169,6 +169,7 @@ def build(
 
     comments: list[Comment] = []
     public: list[PublicComment] = []
+    outlines = {cid: control.outline() for cid, control in controls.items()} if said else {}
     for i, (entry, kind) in enumerate(said):
         said[i] = None  # each file's bytes let go once it is read, not all 10^5 held to the end
         made = said_record(entry, kind, reader_fn, broken)
@@ -178,7 +179,7 @@ def build(
         if keep_said:
             (comments if kind == "comment" else public).append(record)
         # located now, while the file's bytes are at hand
-        problems.extend(_locate(p, entry) for p in said_checks(record, manifest, controls, watch))
+        problems.extend(_locate(p, entry) for p in said_checks(record, manifest, outlines, watch))
 
     for path, found in broken.items():
         problems.extend(_locate(p, sources.get(path)) for p in found)
@@ -242,10 +243,11 @@ def _said(
 def said_checks(
     record: Comment | PublicComment,
     manifest: Manifest | None,
-    controls: Mapping[str, Control],
+    controls: Mapping[str, Outline],
     watch: incremental.Watch | None,
 ) -> Iterable[Problem]:
-    """One said file's cross-file checks against the definitions (not located yet)."""
+    """One said file's cross-file checks against the definitions (the controls' outlines: see
+    `Control.outline`), not located yet."""
     if isinstance(record, PublicComment):
         return _checked(
             watch, record.file, lambda seen: checks.check_public_comment(record, seen(controls))
