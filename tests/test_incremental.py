@@ -15,6 +15,7 @@ import pytest
 from test_cache import _mutations, generated, plain, same_size_edit
 
 from curator.store import cache, incremental, source
+from curator.store.load import load
 
 
 @pytest.fixture(autouse=True)
@@ -121,7 +122,7 @@ def test_every_said_file_is_in_one_bucket_and_every_bucket_remembered(
     incremental.check(root, 2)
     written = set(cache_files(cache_home))
     assert {f"checked-said.{b}.cache" for b in range(cache.BUCKETS)} <= written
-    assert {"checked-definitions.cache", "built-check-controls.cache", "size.cache"} <= written
+    assert {"checked-definitions.cache", "results-controls.cache", "size.cache"} <= written
     with cache.ListCache.of(root) as files:
         seen = [
             set(files._section(f"checked-said.{b}", dict)["seen"]) for b in range(cache.BUCKETS)
@@ -147,7 +148,7 @@ def test_a_process_writes_the_cache_files_of_the_buckets_it_took_and_the_first_t
         assert said_part.owns(section) and said_part.owns_or_first(section), section
     for section in ("stamps-discussion.4", "checked-said.13", "results-public-comments.30"):
         assert not said_part.owns(section) and not said_part.owns_or_first(section), section
-    for section in ("stamps-controls", "checked-definitions", "built-check-controls", "size"):
+    for section in ("stamps-controls", "checked-definitions", "results-controls", "size"):
         assert not said_part.owns(section) and said_part.owns_or_first(section), section
 
 
@@ -161,7 +162,7 @@ def test_buckets_walked_before_the_definitions_are_known_are_checked_once_they_c
     ).unlink()  # its comments become orphans
     files = cache.ListCache.of(root)
     listings = source.Listings({}, 0)
-    definitions, defined = incremental._Definitions(files, 0, listings, lead=True).run()
+    definitions, defined = incremental._Definitions(files, 0, listings).run()
     asked: list[str] = []
 
     def not_yet() -> None:
@@ -427,27 +428,19 @@ def test_a_result_sent_between_processes_is_the_same_result(paths):
     assert pickle.loads(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL)) == sent
 
 
-def test_a_helper_is_sent_the_outlines_of_the_controls_and_reads_no_kept_controls(
-    tmp_path, trusting, monkeypatch
+def test_the_first_process_sends_its_helpers_the_manifest_and_the_outlines_of_the_controls(
+    tmp_path, trusting
 ):
     root = generated(tmp_path / "list")
-    parent, asked = os.getpid(), tmp_path / "asked"
-    built = cache.ListCache.built
-
-    def noted_in_a_helper(files, name, state):
-        if os.getpid() != parent:
-            asked.write_text(name)
-        return built(files, name, state)
-
-    monkeypatch.setattr(cache.ListCache, "built", noted_in_a_helper)
-    assert said(incremental.check(root, 2)) == plain(root)  # (cold: each bucket asks)
-    assert not asked.exists()
-    discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
-    (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
-    found = incremental.check(root, 2)
-    assert said(found) == plain(root)
-    assert any(p.code == "orphan-discussion" for p in found.problems)
-    assert not asked.exists()
+    with cache.ListCache.of(root) as files:
+        definitions = incremental._Definitions(files, 0, source.Listings({}, 0))
+        _, defined = definitions.run()
+        message = pickle.loads(pickle.dumps(definitions.message(defined)))
+    state, _, _, (manifest, outlines) = message
+    loaded = load(root)
+    assert state == defined.state
+    assert manifest == loaded.manifest
+    assert outlines == {cid: control.outline() for cid, control in loaded.controls.items()}
 
 
 def test_a_helper_builds_the_definitions_when_the_first_had_no_need_to(

@@ -359,7 +359,10 @@ class ListCache(ReadCache):
             if blob is not None:
                 result = self.known(kind, entry.path, blob.hex(), folder)
                 if result is not None:
-                    found.append(Entry(entry.path, None, None, entry.stamp, result, entry.fetch))
+                    # (the bytes kept when read already: a problem is located in them)
+                    found.append(
+                        Entry(entry.path, entry.raw, None, entry.stamp, result, entry.fetch)
+                    )
                     continue
             if entry.raw is None or entry.blob is None:  # the bytes as they are now
                 entry = with_bytes(entry)

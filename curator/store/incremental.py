@@ -55,7 +55,6 @@ from curator.store.source import DEFINITIONS, Entry, kind_of, with_bytes
 ALL = "#controls"  # a check that went through every control depends on all of them
 MANY = 2000  # definitions to re-check above which the catalogue goes through the read cache too
 SHARED_FROM = 5000  # files in a list from which its check is shared between processes
-CONTROLS_KEPT = b"path: (blob id, control)"  # what "check-controls" holds (no list state)
 DEFINED = "checked-definitions"  # the definitions' memory
 SAID_MEMORY = "checked-said"  # one bucket's memory: "checked-said.<bucket>"
 LISTINGS = "checked-folders"  # what the walk found in each folder (source.Listings)
@@ -271,7 +270,7 @@ class _Run:
             listings = source.Listings(files._section(LISTINGS, dict), line)
             kept_listings = bool(listings.known)
             with files:
-                definitions = _Definitions(files, line, listings, lead=True)
+                definitions = _Definitions(files, line, listings)
                 checked, defined = definitions.run()
                 if helpers:
                     message = pickle.dumps(definitions.message(defined), pickle.HIGHEST_PROTOCOL)
@@ -475,7 +474,7 @@ class _Received:
             state, before, changed, shipped = pickle.loads(body)  # a first process gone: fails
 
             def own() -> Definitions:  # (its memory decoded only if wanted)
-                return _Definitions(self.files, self.line, None, lead=False).definitions()
+                return _Definitions(self.files, self.line, None).definitions()
 
             self.defined = Defined(
                 state, before, changed, own if shipped is None else lambda: shipped
@@ -661,15 +660,12 @@ def _definitions_state(paths: Iterable[str], blobs: dict[str, bytes]) -> bytes:
 
 class _Definitions:
     """The definitions' part of a check (list.toml, the controls, the catalogue): walked,
-    built through `load.build` — reusing the controls built last time ("check-controls") —
-    checked, and remembered ("checked-definitions"). By the first process (`lead`), which keeps
-    what it built; a helper builds them itself only when the first could not say how to get
-    them (`definitions`)."""
+    built through `load.build` from the read cache, checked, and remembered
+    ("checked-definitions"). By the first process, which sends the helpers what it built; a
+    helper builds them itself only when the first had no need to (`definitions`)."""
 
-    def __init__(
-        self, files: ListCache, line: int, listings: source.Listings | None, lead: bool
-    ) -> None:
-        self.files, self.line, self.listings, self.lead = files, line, listings, lead
+    def __init__(self, files: ListCache, line: int, listings: source.Listings | None) -> None:
+        self.files, self.line, self.listings = files, line, listings
         self.memory = _memory(files, DEFINED)
         self.built: Definitions | None = None
         self.walked = False
@@ -793,41 +789,26 @@ class _Definitions:
         return rerun & present | {"list.toml"}
 
     def _check(self) -> Checked:
-        """Build the definitions (the controls not changed and not to be checked again are
-        the ones built last time: 10^4 of them, a third of a second) and check those that
-        need it; remember."""
+        """Build the definitions — every control (the said files' checks need them all) from
+        the read cache, checking only those that need it (the others' problems are answered
+        from memory) — and remember."""
         files, memory = self.files, self.memory
         _decode_looked(memory)
         rerun = self._rerun()
-        kept = files.built("check-controls", CONTROLS_KEPT) or {}
-        reused = {
-            p: control
-            for p, (blob, control) in kept.items()
-            if p not in rerun and self.blobs.get(p) == blob
-        }
         chosen = [
             _entry_of(p, self.items[p])
             for p in self.paths
-            if p in rerun or p == "list.toml" or (p.startswith("controls/") and p not in reused)
+            if p in rerun or p == "list.toml" or p.startswith("controls/")
         ]
         watch = Watch(rerun, memory["looked"], memory["found"])
-        given = {control.id: control for control in reused.values()}
-        # through the read cache when many are new (a first check leaves them ready for the
-        # TUI's first screen and `publish`); when few, parsed here, so that their folders'
-        # results need not be decoded
-        many = len(rerun) > MANY
-        cached = ("controls", "catalogue") if many else () if reused else ("controls",)
+        cached = ("controls", "catalogue") if len(rerun) > MANY else ("controls",)
         resolved = [
             *files.resolve(e for e in chosen if _top(e.path) in cached),
             *(e for e in chosen if _top(e.path) not in cached),
         ]
-        built = loading.build(resolved, watch=watch, controls=given, keep_said=False)
+        built = loading.build(resolved, watch=watch, keep_said=False)
         outlines = {cid: control.outline() for cid, control in built.controls.items()}
         self.built = (built.manifest, outlines)
-        # kept again once 1% were rebuilt (rebuilding a few costs less than keeping them all)
-        if self.lead and len(built.controls) - len(given) > len(built.controls) // 100:
-            now = {c.file: (self.blobs[c.file], c) for c in built.controls.values()}
-            files.keep_built("check-controls", CONTROLS_KEPT, now)
         return self._record({e.path for e in chosen}, built, watch)
 
     def _record(self, rebuilt: set[str], built: Any, watch: Watch) -> Checked:

@@ -80,13 +80,10 @@ def build(
     entries: Iterable[Entry],
     reader_fn=reader.read,
     watch: incremental.Watch | None = None,
-    controls: Mapping[str, Control] | None = None,
     keep_said: bool = True,
 ) -> ControlList:
     """The list from its files. `watch` (store.incremental) runs the cross-file checks of the
     files that need it and answers the others from what the same checks found last time.
-    `controls`: controls as built and checked before, by id, none of whose files is among
-    `entries`: they are neither built nor checked again (a check of the others needs them).
 
     What was said (10^5 comments) is read after the definitions, a file at a time: an entry
     left unread (`Entry.fetch`) is read, parsed and checked, and its bytes and data let go
@@ -117,11 +114,8 @@ def build(
             Problem("list.toml", None, "", "no-manifest", "no list.toml: this folder is not a list")
         )
 
-    given = dict(controls or {})
-    controls = dict(given)
+    controls: dict[str, Control] = {}
     by_id: dict[str, list[str]] = defaultdict(list)
-    for control in given.values():
-        by_id[control.id].append(control.file)
     for path, data in good["control"]:
         by_id[data["id"]].append(path)
     for path, data in good["control"]:
@@ -154,7 +148,7 @@ def build(
 
     if manifest is not None:
         known = set(controls)
-        for control in (c for c in controls.values() if c.id not in given):
+        for control in controls.values():
             problems.extend(
                 _checked(
                     watch,
