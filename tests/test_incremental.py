@@ -210,6 +210,20 @@ def test_a_check_keeps_the_definitions_in_the_read_cache_and_what_was_said_in_it
     assert {f"checked-said.{b}.cache" for b in range(cache.BUCKETS)} <= written
 
 
+def test_a_check_after_a_control_changed_does_not_write_the_controls_results_again(
+    tmp_path, cache_home, trusting
+):
+    root = generated(tmp_path / "list")
+    incremental.check(root, processes=2)
+    before = cache_files(cache_home)
+    control = sorted((root / "controls").glob("*.toml"))[0]
+    control.write_text(control.read_text() + "# changed\n")
+    assert said(incremental.check(root, processes=2)) == plain(root)
+    after = cache_files(cache_home)
+    assert after["results-controls.cache"] == before["results-controls.cache"]
+    assert after["checked-definitions.cache"] != before["checked-definitions.cache"]
+
+
 def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_file_again(
     tmp_path, trusting
 ):

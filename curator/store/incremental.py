@@ -801,15 +801,25 @@ class _Definitions:
             if p in rerun or p == "list.toml" or p.startswith("controls/")
         ]
         watch = Watch(rerun, memory["looked"], memory["found"])
-        cached = ("controls", "catalogue") if len(rerun) > MANY else ("controls",)
+        many = len(rerun) > min(MANY, len(self.paths) // 2)  # (or most: a first check)
+        cached = [self._cached(e.path, many) for e in chosen]
         resolved = [
-            *files.resolve(e for e in chosen if _top(e.path) in cached),
-            *(e for e in chosen if _top(e.path) not in cached),
+            *files.resolve(e for e, through in zip(chosen, cached, strict=True) if through),
+            *(e for e, through in zip(chosen, cached, strict=True) if not through),
         ]
         built = loading.build(resolved, watch=watch, keep_said=False)
         outlines = {cid: control.outline() for cid, control in built.controls.items()}
         self.built = (built.manifest, outlines)
         return self._record({e.path for e in chosen}, built, watch)
+
+    def _cached(self, path: str, many: bool) -> bool:
+        """Whether a definition is read through the read cache: when many are new, every one (a
+        first check leaves their results ready for the TUI's first screen and `publish`); when
+        few, the controls it knows, the new ones parsed here (10^4 controls' results, 25 MB,
+        are then not written again for a few)."""
+        if path.startswith("controls/"):
+            return many or path not in self.changed
+        return many and path.startswith("catalogue/")
 
     def _record(self, rebuilt: set[str], built: Any, watch: Watch) -> Checked:
         """The rebuilt files' problems with the remembered ones of the rest; remember them."""
