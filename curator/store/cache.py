@@ -425,11 +425,12 @@ class ListCache(ReadCache):
                 st = os.stat(where)  # (before the bytes are read: a stamp never outlives them)
             except OSError:
                 st = None
+            stamp = None if st is None else packed_stamp(st)
             if (
-                st is not None
+                stamp is not None
                 and known is not None
+                and known.startswith(stamp)
                 and (kind, known[STAMP.size :]) in canonical
-                and known.startswith(packed_stamp(st))
             ):
                 continue
             before = read_file(where)
@@ -441,11 +442,10 @@ class ListCache(ReadCache):
             if (kind, blob) not in canonical:
                 canonical.add((kind, blob))
                 self.dirty.add("canonical")
-            if st is not None:  # known by its stamp next time (a check does not hash what was said)
-                stamp = packed_stamp(st)
-                self.note(
-                    rel, folder_of(rel), stamp, blob, trusted(st.st_mtime_ns, st.st_ctime_ns, line)
-                )
+            if st is not None and stamp is not None:  # known by its stamp next time (a check
+                # does not hash what was said)
+                settled = trusted(st.st_mtime_ns, st.st_ctime_ns, line)
+                self.note(rel, folder_of(rel), stamp, blob, settled)
 
     # -- writing ------------------------------------------------------------------------------
     def _content(self, name: str) -> Any:

@@ -60,10 +60,10 @@ SAID_MEMORY = "checked-said"  # one bucket's memory: "checked-said.<bucket>"
 LISTINGS = "checked-folders"  # what the walk found in each folder (source.Listings)
 # the parts of a memory: per file, the stamp it had, and for the definitions its blob id
 # ("seen"; what was said is checked again whenever its stamp moves, so no blob id is kept for
-# it); the ids of the controls its checks looked at, between NULs ("looked", kept encoded:
-# decoded only when something changed); for files that had any, whether broken and its
-# problems ("found"); the last result ("said"); and the definitions it was checked against
-# ("state")
+# it); the ids of the controls its checks looked at ("looked": one id as it is, several joined
+# by NULs; kept encoded, decoded only when something changed); for files that had any, whether
+# broken and its problems ("found"); the last result ("said"); and the definitions it was
+# checked against ("state")
 MEMORY = {"seen": dict, "looked": bytes, "found": dict, "said": dict, "state": bytes}
 NO_STAMP = bytes(STAMP.size)  # a stamp too recent to trust: never the same as a file's
 
