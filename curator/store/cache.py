@@ -424,8 +424,10 @@ class ListCache(ReadCache):
             try:
                 st = os.stat(where)  # (before the bytes are read: a stamp never outlives them)
             except OSError:
-                st = None
-            stamp = None if st is None else packed_stamp(st)
+                stamp, settled = None, False
+            else:
+                stamp = packed_stamp(st)
+                settled = trusted(st.st_mtime_ns, st.st_ctime_ns, line)
             if (
                 stamp is not None
                 and known is not None
@@ -442,9 +444,8 @@ class ListCache(ReadCache):
             if (kind, blob) not in canonical:
                 canonical.add((kind, blob))
                 self.dirty.add("canonical")
-            if st is not None and stamp is not None:  # known by its stamp next time (a check
-                # does not hash what was said)
-                settled = trusted(st.st_mtime_ns, st.st_ctime_ns, line)
+            if stamp is not None:  # known by its stamp next time (a check does not hash what
+                # was said)
                 self.note(rel, folder_of(rel), stamp, blob, settled)
 
     # -- writing ------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ from curator.store.cache import (
 from curator.store.source import DEFINITIONS, Entry, kind_of, with_bytes
 
 ALL = "#controls"  # a check that went through every control depends on all of them
-MANY = 2000  # definitions to re-check above which the catalogue goes through the read cache too
+MANY = 2000  # definitions to re-check above which all go through the read cache (`_cached`)
 SHARED_FROM = 5000  # files in a list from which its check is shared between processes
 DEFINED = "checked-definitions"  # the definitions' memory
 SAID_MEMORY = "checked-said"  # one bucket's memory: "checked-said.<bucket>"
@@ -540,9 +540,7 @@ def _decode_looked(memory: dict[str, Any]) -> None:
 
 def _looking_at(looked: Mapping[str, str], changed: Iterable[str]) -> set[str]:
     """The files whose checks looked at one of the control files `changed` (or at all)."""
-    ids = {
-        p[len("controls/") :].removesuffix(".toml") for p in changed if p.startswith("controls/")
-    }
+    ids = {loading._stem(p) for p in changed if p.startswith("controls/")}
     if not ids:
         return set()
     ids.add(ALL)
@@ -589,6 +587,25 @@ def _remember_seen(
 
 
 def _fresh(
+    path: str, where: str, st: os.stat_result, stamp: bytes, line: int, kind: str | None
+) -> tuple[Any, bytes]:
+    """A plain file whose stamp is not the one the last check saw, read: its item (its bytes;
+    (path on disk, stat) for a file of no known kind; or an entry saying why they cannot be
+    read) and the stamp to remember it by (NO_STAMP, read again every time: one too recent to
+    trust, or a file that cannot be read). Files are read here, in the walk: reading each only
+    as `build` parses it measured slower (a first check's share took 6.4 s against 5.6)."""
+    if st.st_size > reader.MAX_BYTES:
+        return source.stat_entry(path, where, st), NO_STAMP  # a problem, every time
+    remembered = _remembered_as(st, stamp, line)
+    if kind is None:
+        return (where, st), remembered
+    try:
+        return source.read_file(where, st.st_size), remembered
+    except OSError as err:
+        return source.unreadable(path, err), NO_STAMP
+
+
+def _fresh_definition(
     files: ListCache,
     path: str,
     where: str,
@@ -598,28 +615,26 @@ def _fresh(
     kind: str | None,
     folder: str,
 ) -> tuple[Any, bytes | None, bytes]:
-    """A plain file whose stamp is not the one the last check saw: its item (its bytes, read
-    here; or (path on disk, stat) when they need not be read now; or an entry saying why they
-    cannot be), its blob id (read, unless the read cache knows it by its stamp; None for a file
-    of no known kind or one that cannot be read) and the stamp to remember it by. Files are read here, in the walk: reading each
-    only as `build` parses it measured slower (a first check's share took 6.4 s against 5.6).
-    `kind` and `folder`: the file's (kind_of, folder_of)."""
-    if st.st_size > reader.MAX_BYTES:
-        return source.stat_entry(path, where, st), None, NO_STAMP  # a problem, every time
-    trusted = source.trusted(st.st_mtime_ns, st.st_ctime_ns, line)
-    remembered = stamp if trusted else NO_STAMP
-    if kind is None:
-        return (where, st), None, remembered
-    blob = files.stamped(path, folder, stamp)  # read by another verb
-    if blob is not None:
-        return (where, st), blob, remembered
-    try:
-        raw = source.read_file(where, st.st_size)
-    except OSError as err:
-        return source.unreadable(path, err), None, NO_STAMP
-    blob = blob_digest(raw)
-    files.note(path, folder, stamp, blob, trusted)
-    return raw, blob, remembered
+    """`_fresh` for a definition, with its blob id: the read cache's when another verb read the
+    same bytes (they are not read again), else worked out from them (its item is then an entry
+    with its bytes); None for a file of no known kind or one that cannot be read. `kind` and
+    `folder`: the file's (kind_of, folder_of)."""
+    if kind is not None and st.st_size <= reader.MAX_BYTES:
+        blob = files.stamped(path, folder, stamp)  # read by another verb
+        if blob is not None:
+            return (where, st), blob, _remembered_as(st, stamp, line)
+    item, remembered = _fresh(path, where, st, stamp, line, kind)
+    if type(item) is not bytes:
+        return item, None, remembered
+    blob = blob_digest(item)
+    files.note(path, folder, stamp, blob, remembered != NO_STAMP)
+    return Entry(path, item, None, source.stamp_of(st), blob=blob), blob, remembered
+
+
+def _remembered_as(st: os.stat_result, stamp: bytes, line: int) -> bytes:
+    """The stamp a file read now is remembered by: NO_STAMP when too recent to trust (read
+    again every time until it is not)."""
+    return stamp if source.trusted(st.st_mtime_ns, st.st_ctime_ns, line) else NO_STAMP
 
 
 def _stat_entry(path: str, where: str) -> tuple[str, str, os.stat_result, bytes] | Entry:
@@ -644,12 +659,6 @@ def _linked(files: ListCache, entry: Entry, line: int) -> tuple[Entry, bytes | N
 
 def _entry_of(path: str, item: Any) -> Entry:
     return item if isinstance(item, Entry) else source.stat_entry(path, *item)
-
-
-def _top(path: str) -> str:
-    """The list folder a path is in ('list.toml' for list.toml)."""
-    slash = path.find("/")
-    return path[:slash] if slash > 0 else path
 
 
 def _definitions_state(paths: Iterable[str], blobs: dict[str, bytes]) -> bytes:
@@ -752,11 +761,9 @@ class _Definitions:
                     items[path], blobs[path] = (where, st), last[STAMP.size :]
                 else:
                     kind, folder = kind_of(path), folder_of(path)
-                    item, blob, changed[path] = _fresh(
+                    item, blob, changed[path] = _fresh_definition(
                         files, path, where, st, stamp, line, kind, folder
                     )
-                    if type(item) is bytes:
-                        item = Entry(path, item, None, source.stamp_of(st), blob=blob)
                     items[path] = item
                     if blob is not None:
                         blobs[path] = blob
@@ -1023,20 +1030,8 @@ class _Bucket:
     def _stated(self, path: str, where: str, st: os.stat_result, stamp: bytes) -> None:
         """A file whose stamp is not the one remembered: read (not hashed: what was said is
         checked again whenever its stamp moves, whatever its content)."""
-        if not source.trusted(st.st_mtime_ns, st.st_ctime_ns, self.line):
-            stamp = NO_STAMP  # too recent to trust: read every time until it is not
         kind = kind_of(path)
-        if st.st_size > reader.MAX_BYTES:
-            self._read(path, source.stat_entry(path, where, st), NO_STAMP, kind)
-        elif kind is None:
-            self._read(path, (where, st), stamp, kind)
-        else:
-            try:
-                raw = source.read_file(where, st.st_size)
-            except OSError as err:
-                self._read(path, source.unreadable(path, err), NO_STAMP, kind)
-            else:
-                self._read(path, raw, stamp, kind)
+        self._read(path, *_fresh(path, where, st, stamp, self.line, kind), kind)
 
     def _read(self, path: str, item: Any, stamp: bytes, kind: str | None) -> None:
         self.fresh[path] = stamp

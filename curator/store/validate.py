@@ -32,13 +32,13 @@ def view_of(value: Any) -> tuple[Any, bool]:
 
 def _view(value: Any, odd: list[Any]) -> Any:
     kind = type(value)
-    if kind in _TEXT:
+    if kind in _AS_IS:
         return value
     # the exact types a parser returns first: 10^5 files go through here
     if kind is dict:
-        return {k: v if type(v) in _TEXT else _view(v, odd) for k, v in value.items()}
+        return {k: v if type(v) in _AS_IS else _view(v, odd) for k, v in value.items()}
     if kind is list:
-        return [v if type(v) in _TEXT else _view(v, odd) for v in value]
+        return [v if type(v) in _AS_IS else _view(v, odd) for v in value]
     if kind is dt.datetime:
         return iso_datetime(value)
     if kind is float or kind is int:
@@ -65,8 +65,8 @@ def _holds(number: float) -> bool:
     return INT64[0] <= number <= INT64[1]
 
 
-# passed through as they are
-_TEXT = frozenset({str, bool, type(None)})
+# passed through as they are (numbers are judged on the way: see `_holds`)
+_AS_IS = frozenset({str, bool, type(None)})
 
 
 def iso_datetime(value: dt.datetime) -> str:
@@ -138,10 +138,8 @@ def _ordinary(value: Any) -> bool:
     kind = type(value)
     if kind is str or kind is bool:
         return True
-    if kind is float:
-        return math.isfinite(value)
-    if kind is int:
-        return INT64[0] <= value <= INT64[1]
+    if kind is float or kind is int:
+        return _holds(value)
     if kind is dict:
         return all(map(_ordinary, value.values()))
     if kind is list:
