@@ -8,7 +8,7 @@ plain reader (every file parsed twice). Both run in the same process on the same
 two diffs are compared before any figure is printed. The command itself is then timed twice
 in new processes: with an empty disk cache, and with the cache the first run left.
 
-    python3 benchmarks/bench_diff.py [--controls 10000] [--changed 100] [--items 200] [--seed 7]
+    .venv/bin/python benchmarks/bench_diff.py [--controls 10000] [--changed 100] [--items 200] [--seed 7]
 """
 
 from __future__ import annotations

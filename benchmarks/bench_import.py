@@ -6,7 +6,7 @@ committee's mapping and answer, no canonical layout, no schema check, no atomic 
 in the same process on the same file; the first import, the idempotent re-import and the
 baseline are each timed once and the ratio is printed.
 
-    python3 benchmarks/bench_import.py [--rows 50000] [--words 40]
+    .venv/bin/python benchmarks/bench_import.py [--rows 50000] [--words 40]
 """
 
 from __future__ import annotations

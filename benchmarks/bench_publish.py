@@ -9,7 +9,7 @@ baseline renders is checked to be byte-identical to the same section of the real
 baseline's cost per control does not depend on the list's size, so by default it times a sample
 of controls and scales to the whole list (`--naive-sample 0` times every control: minutes).
 
-    python3 benchmarks/bench_publish.py [--controls 2000] [--runs 3] [--naive-sample 200] [--seed 7]
+    .venv/bin/python benchmarks/bench_publish.py [--controls 2000] [--runs 3] [--naive-sample 200] [--seed 7]
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The naive baseline evaluates the rescaled expression for every item at every thr
 `criteria.evaluate` in pure Python: what the sweep would cost without numpy. Both run in the same
 process on the same data, and their counts are compared before any figure is printed.
 
-    python3 benchmarks/bench_sweep.py [--items 1000] [--runs 5] [--naive-runs 5] [--seed 7]
+    .venv/bin/python benchmarks/bench_sweep.py [--items 1000] [--runs 5] [--naive-runs 5] [--seed 7]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The least a cold `curator check` can cost in this interpreter on this machine, measured.
 
-    python benchmarks/floor.py /tmp/scale
+    .venv/bin/python benchmarks/floor.py /tmp/scale
 
 A cold check must, for every file: stat it (its stamp is what a warm check compares), read it,
 parse and validate it, make its record, and run its checks against the definitions. (A check

@@ -1,6 +1,6 @@
 """Fuzz the three readers of hostile input for a bounded time each; not part of the test suite.
 
-    python3 benchmarks/fuzz.py [--seconds 60] [--only toml,list,criteria,csv]
+    .venv/bin/python benchmarks/fuzz.py [--seconds 60] [--only toml,list,criteria,csv]
 
 Targets, and the only way each may refuse its input:
 - toml      store.read.read on every file kind: returns problems, never raises;

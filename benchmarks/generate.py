@@ -1,6 +1,6 @@
 """Generate a large, valid, realistic list in a git repository, for the benchmarks (issue 9).
 
-    python benchmarks/generate.py OUT --controls 10000 --comments 100000 \\
+    .venv/bin/python benchmarks/generate.py OUT --controls 10000 --comments 100000 \\
         --public-comments 50000 --items 1000 --seed 1
 
 OUT becomes a git repository whose root is the list: list.toml with members, areas, parameters

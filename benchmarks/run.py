@@ -1,9 +1,9 @@
 """Measure the figures of issue 9 on a generated list, each next to a naive baseline measured in the
-same run, and write benchmarks/RESULTS.md.
+same run, and print them (with --write-results, also into benchmarks/RESULTS.md).
 
-    python benchmarks/generate.py /tmp/scale --controls 10000 --comments 100000 \\
+    .venv/bin/python benchmarks/generate.py /tmp/scale --controls 10000 --comments 100000 \\
         --public-comments 50000 --items 1000 --seed 1
-    python benchmarks/run.py /tmp/scale
+    .venv/bin/python benchmarks/run.py /tmp/scale
 
 Every curator figure is the real command in a fresh process (`python -m curator ...`), timed from
 the outside: wall clock, and the CPU time (user + system) the process used, median of several
@@ -844,7 +844,7 @@ STEPS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -855,9 +855,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--sample", type=float, default=0.05, help="share of files for the tomlkit baseline"
     )
     p.add_argument("--only", nargs="*", choices=sorted(STEPS), help="measure only these")
-    p.add_argument("--out", type=Path, default=RESULTS)
+    p.add_argument(
+        "--write-results",
+        action="store_true",
+        help="also write the results into benchmarks/RESULTS.md (its notes kept); without "
+        "this option they are only printed",
+    )
     p.add_argument("--probe", help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
+
+
+def deliver(text: str, write_to: Path | None) -> None:
+    """Print the results; with `write_to`, also write them there, keeping the notes written
+    there by hand."""
+    print(text)
+    if write_to is None:
+        print("not written anywhere (--write-results writes them)", file=sys.stderr)
+        return
+    notes = write_to.read_text().partition(NOTES)[2] if write_to.exists() else ""
+    write_to.write_text(text + (f"\n{NOTES}{notes}" if notes else ""))
+    print(f"written to {write_to}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = arguments(argv)
     root = args.root.resolve()
     if args.probe:
         run = probe_curator if args.probe == "curator" else probe_datatable
@@ -877,10 +898,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         size = sum((root / f).stat().st_size for f in files)
         stats = f"{len(files):,} files, {size / 1e6:.0f} MB"
         text = report(b, started, (start_load, loadavg()), stats)
-    print("\n".join(table(b.figures)))
-    notes = args.out.read_text().partition(NOTES)[2] if args.out.exists() else ""
-    args.out.write_text(text + (f"\n{NOTES}{notes}" if notes else ""))
-    print(f"\nwritten to {args.out}", file=sys.stderr)
+    deliver(text, RESULTS if args.write_results else None)
     return 0
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from tests.conftest import make_list
 
 
@@ -42,6 +46,29 @@ def test_version_and_help_work_for_every_verb(curator):
         run = curator(verb, "--help")
         assert run.code == 0, verb
         assert "usage: curator" in run.out
+
+
+def test_the_help_lists_every_verb_git_runs_included(capsys):
+    from curator.cli import VERBS, main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = re.findall(r"^    (\S+)", capsys.readouterr().out, re.MULTILINE)
+    assert set(listed) == {verb for verbs in VERBS.values() for verb in verbs}
+    assert "textconv" in listed
+
+
+def test_help_shows_percent_signs_as_git_takes_them(capsys):
+    # argparse %-formats help= strings but not descriptions: a doubled % would show
+    from curator.cli import VERBS, main
+
+    for verb in (verb for verbs in VERBS.values() for verb in verbs):
+        with pytest.raises(SystemExit):
+            main([verb, "--help"])
+        shown = capsys.readouterr().out
+        assert "%%" not in shown, verb
+        if verb == "git-setup":
+            assert "merge-file %O %A %B %P" in " ".join(shown.split())
 
 
 def test_each_verb_is_registered_by_the_module_the_cli_imports_for_it():

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
+import shutil
+import sys
+from pathlib import Path
 
 from conftest import CONTROL_3A090, LIST_TOML, run_curator
 from gitrepo import LIST_DIR, Repo, new_repo
 
 from curator.store.merge import merge_texts
+from curator.store.repo import git_setup
 from curator.store.write import render
 
 CONTROL = f"{LIST_DIR}/controls/3A090.toml"
@@ -104,30 +109,50 @@ def test_file_added_on_both_sides_merges_against_an_empty_base():
 # ---------------------------------------------------------------- the driver through git
 
 
-def _shared(tmp_path) -> tuple[Repo, Repo, Repo]:
-    """An origin with the merge driver registered, and two members' clones of it."""
+def _shared(tmp_path, interpreter: Path | None = None) -> tuple[Repo, Repo, Repo]:
+    """An origin with the merge driver registered, and two members' clones of it; `curator
+    git-setup` registers the interpreter running the tests, else `interpreter` is registered."""
+
+    def setup(repo: Repo) -> None:
+        if interpreter is None:
+            assert repo.curator("git-setup", "--list", LIST_DIR).code == 0
+        else:
+            git_setup(repo.root, str(interpreter))
+
     origin = new_repo(tmp_path / "origin")
-    assert origin.curator("git-setup", "--list", LIST_DIR).code == 0
+    setup(origin)
     origin.commit("Register the curator merge driver")
     clones = []
     for name in ("alice", "bob"):
         clone = origin.clone(tmp_path / name)
-        assert clone.curator("git-setup", "--list", LIST_DIR).code == 0
+        setup(clone)
         clones.append(clone)
     return origin, clones[0], clones[1]
 
 
-def _pull(into: Repo, other: Repo):
+def _pull(into: Repo, other: Repo, env: dict | None = None):
     into.git("fetch", "--quiet", str(other.top), "main")
-    return into.git("merge", "--no-edit", "FETCH_HEAD", check=False)
+    return into.git("merge", "--no-edit", "FETCH_HEAD", check=False, env=env)
 
 
-def test_two_clones_editing_different_fields_merge_cleanly(tmp_path):
-    _, alice, bob = _shared(tmp_path)
+def _git_only(tmp_path) -> dict[str, str]:
+    """An environment whose PATH holds git and nothing else: no curator, no activated venv."""
+    folder = tmp_path / "git-only"
+    folder.mkdir()
+    (folder / "git").symlink_to(shutil.which("git"))
+    return {"PATH": str(folder)}
+
+
+def _edit_different_fields(alice: Repo, bob: Repo) -> None:
     alice.edit("controls/3A090.toml", 'status = "proposed"', 'status = "under-review"')
     alice.commit("Alice: under review")
     bob.edit("controls/3A090.toml", 'visibility = "public"', 'visibility = "committee"')
     bob.commit("Bob: committee only")
+
+
+def test_two_clones_editing_different_fields_merge_cleanly(tmp_path):
+    _, alice, bob = _shared(tmp_path)
+    _edit_different_fields(alice, bob)
     done = _pull(bob, alice)
     assert done.returncode == 0, done.stdout + done.stderr
     text = bob.lst.read("controls/3A090.toml")
@@ -139,11 +164,35 @@ def test_two_clones_editing_different_fields_merge_cleanly(tmp_path):
 def test_without_the_driver_the_same_edits_conflict_line_by_line(tmp_path):
     origin = new_repo(tmp_path / "origin")
     alice, bob = origin.clone(tmp_path / "alice"), origin.clone(tmp_path / "bob")
-    alice.edit("controls/3A090.toml", 'status = "proposed"', 'status = "under-review"')
-    alice.commit("Alice")
-    bob.edit("controls/3A090.toml", 'visibility = "public"', 'visibility = "committee"')
-    bob.commit("Bob")
+    _edit_different_fields(alice, bob)
     assert _pull(bob, alice).returncode != 0
+
+
+def test_git_runs_the_drivers_without_curator_on_its_path(tmp_path):
+    _, alice, bob = _shared(tmp_path)
+    git_only = _git_only(tmp_path)
+    _edit_different_fields(alice, bob)
+    done = _pull(bob, alice, env=git_only)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'status = "under-review"' in bob.lst.read("controls/3A090.toml")
+    bob.edit("controls/3A090.toml", 'status = "under-review"', 'status = "draft"  # on hold')
+    shown = bob.git("diff", "--", CONTROL, env=git_only).stdout
+    assert '+status = "draft"' in shown
+    assert "on hold" not in shown
+
+
+def test_the_interpreter_path_may_hold_spaces_quotes_and_percent_signs(tmp_path):
+    folder = tmp_path / "it's 100%O env" / "bin"
+    folder.mkdir(parents=True)
+    python = folder / "python"  # runs the tests' interpreter, as a venv's python would
+    python.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n')
+    python.chmod(0o755)
+    _, alice, bob = _shared(tmp_path, interpreter=python)
+    _edit_different_fields(alice, bob)
+    done = _pull(bob, alice, env=_git_only(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = bob.lst.read("controls/3A090.toml")
+    assert 'status = "under-review"' in text and 'visibility = "committee"' in text
 
 
 def test_same_field_conflicts_with_a_clear_message_and_check_reports_it(tmp_path):
@@ -224,14 +273,14 @@ def test_git_setup_writes_attributes_and_config(tmp_path):
     repo = new_repo(tmp_path / "repo")
     done = repo.curator("git-setup", "--list", LIST_DIR)
     assert done.code == 0, done.err
+    assert f"{sys.executable} -m curator" in done.out
     attributes = (repo.top / ".gitattributes").read_text().splitlines()
     assert "lists/**/controls/*.toml merge=curator diff=curator" in attributes
     assert "lists/**/list.toml merge=curator diff=curator" in attributes
-    config = repo.git("config", "--get", "merge.curator.driver").stdout.strip()
-    assert config == "curator merge-file %O %A %B %P"
-    assert repo.git("config", "--get", "diff.curator.textconv").stdout.strip() == (
-        "curator textconv"
-    )
+    driver = repo.git("config", "--get", "merge.curator.driver").stdout.strip()
+    assert sys.executable in driver and driver.endswith("merge-file %O %A %B %P")
+    textconv = repo.git("config", "--get", "diff.curator.textconv").stdout.strip()
+    assert sys.executable in textconv and textconv.endswith(" textconv")
     used = repo.git("check-attr", "merge", "diff", "--", CONTROL).stdout
     assert "merge: curator" in used and "diff: curator" in used
     again = repo.curator("git-setup", "--list", LIST_DIR)
@@ -263,3 +312,53 @@ def test_git_diff_uses_the_textconv_after_setup(tmp_path):
     shown = repo.git("diff", "--", CONTROL).stdout
     assert '+status = "draft"' in shown
     assert "on hold" not in shown
+
+
+def _moved_away(tmp_path) -> tuple[Repo, Path]:
+    """A repository set up by an environment that has since been moved or deleted."""
+    repo = new_repo(tmp_path / "repo")
+    gone = tmp_path / "old-env" / "bin" / "python"
+    git_setup(repo.root, str(gone))
+    repo.edit("controls/3A090.toml", 'status = "proposed"', 'status = "draft"')
+    return repo, gone
+
+
+def test_a_gone_interpreter_makes_git_and_check_say_how_to_repair_it(tmp_path):
+    repo, gone = _moved_away(tmp_path)
+    failed = repo.git("diff", "--", CONTROL, check=False)
+    assert failed.returncode != 0
+    assert f"{gone}, which no longer exists: run 'curator git-setup'" in failed.stderr
+    check = repo.curator("check", "--list", LIST_DIR)
+    assert check.code == 0, check.err
+    assert f"warning: git runs curator for list files with {gone}, which no longer" in check.err
+    assert "run `curator git-setup` in this repository" in check.err
+
+
+def test_git_setup_replaces_a_gone_interpreter_and_says_so(tmp_path):
+    repo, gone = _moved_away(tmp_path)
+    done = repo.curator("git-setup", "--list", LIST_DIR)
+    assert done.code == 0, done.err
+    assert f"replaced {gone} (it no longer exists)" in done.out
+    assert '+status = "draft"' in repo.git("diff", "--", CONTROL).stdout
+    assert "warning" not in repo.curator("check", "--list", LIST_DIR).err
+    assert "replaced" not in repo.curator("git-setup", "--list", LIST_DIR).out
+
+
+def test_git_setup_replaces_the_bare_curator_of_earlier_versions(tmp_path):
+    repo = new_repo(tmp_path / "repo")
+    repo.git("config", "merge.curator.driver", "curator merge-file %O %A %B %P")
+    repo.git("config", "diff.curator.textconv", "curator textconv")
+    check = repo.curator("check", "--list", LIST_DIR, env=_git_only(tmp_path))
+    assert "the bare `curator`, which is not on PATH" in check.err
+    done = repo.curator("git-setup", "--list", LIST_DIR)
+    assert "replaced the bare `curator`" in done.out
+    assert sys.executable in repo.git("config", "--get", "diff.curator.textconv").stdout
+
+
+def test_a_folder_named_curator_in_the_repository_is_not_what_git_runs(tmp_path):
+    repo = new_repo(tmp_path / "repo")
+    (repo.top / "curator").mkdir()
+    (repo.top / "curator" / "__init__.py").write_text("raise SystemExit('the wrong curator')\n")
+    git_setup(repo.root)
+    repo.edit("controls/3A090.toml", 'status = "proposed"', 'status = "draft"')
+    assert '+status = "draft"' in repo.git("diff", "--", CONTROL).stdout

@@ -7,7 +7,7 @@ import sys
 
 from curator.cli.common import add_format, add_list, list_root, print_json, print_problems
 from curator.core.problems import CuratorError
-from curator.store import cache, identity, incremental
+from curator.store import cache, drivers, identity, incremental
 from curator.store.atomic import clean_stale_temps
 from curator.store.edit import create_control
 from curator.store.load import load
@@ -66,6 +66,9 @@ def check(args: argparse.Namespace) -> int:
         if broken:
             summary += f", {broken} files could not be used"
         print(summary if loaded.problems else f"{loaded.files} files, no problems", file=sys.stderr)
+    trouble = drivers.trouble(root)
+    if trouble:
+        print(f"curator: warning: {trouble}", file=sys.stderr)
     return 1 if loaded.problems else 0
 
 

@@ -1,4 +1,4 @@
-"""diff, log, release, merge-file, git-setup, init: the list's versions in git."""
+"""diff, log, release, merge-file, git-setup, init, textconv: the list's versions in git."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from curator.core.diff import (
 )
 from curator.core.model import ControlList
 from curator.core.problems import CuratorError
-from curator.store import git, repo
+from curator.store import drivers, git, repo
 from curator.store.incremental import Unchecked
 from curator.store.load import load
 from curator.store.merge import merge_driver
@@ -87,7 +87,7 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p = verbs.add_parser(
         "merge-file",
         help="git merge driver: merge a list file field by field",
-        description="Called by git as `curator merge-file %%O %%A %%B %%P` (set up by `curator "
+        description="Called by git as `curator merge-file %O %A %B %P` (set up by `curator "
         "git-setup`): writes the merge into OURS; exit 0 when clean, 1 when the same field was "
         "changed differently on both sides (markers surround only that field).",
     )
@@ -102,9 +102,12 @@ def register(verbs: argparse._SubParsersAction) -> None:
         help="register the field-by-field merge driver and readable diffs with git",
         description="Write .gitattributes at the repository root (list.toml, controls/*.toml "
         "and catalogue/*.toml use merge=curator diff=curator) and set `git config "
-        "merge.curator.driver` to `curator merge-file %%O %%A %%B %%P` and "
+        "merge.curator.driver` to `curator merge-file %O %A %B %P` and "
         "`diff.curator.textconv` to `curator textconv`, which prints a file in canonical form "
-        "so `git diff` shows only real changes.",
+        "so `git diff` shows only real changes. git runs them as PYTHON -m curator, PYTHON "
+        "being the absolute path of the interpreter running this command, so they work without "
+        "`curator` on PATH or an activated environment. Run it again after moving or "
+        "recreating that environment: it replaces the path git has.",
     )
     add_list(p)
     p.set_defaults(func=git_setup)
@@ -121,8 +124,12 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("--title", metavar="T", help="the list's title")
     p.set_defaults(func=init)
 
-    # the diff driver `git-setup` registers; not listed in the verbs (no help=)
-    p = verbs.add_parser("textconv", description="Print a list file in canonical form.")
+    p = verbs.add_parser(
+        "textconv",
+        help="git diff driver: print a list file in canonical form",
+        description="Print a list file in canonical form, comments dropped: what `git diff` "
+        "compares once `curator git-setup` has registered it as diff.curator.textconv.",
+    )
     p.add_argument("file", metavar="FILE", type=Path)
     p.set_defaults(func=textconv)
 
@@ -317,8 +324,14 @@ def git_setup(args: argparse.Namespace) -> int:
         print(f"{setup.attributes}: added {len(setup.added_lines)} line(s)")
     else:
         print(f"{setup.attributes}: already set up")
-    for name, value in setup.config:
-        print(f"git config {name} {value!r}")
+    registered = setup.registration
+    names = f"{drivers.MERGE_DRIVER}, {drivers.TEXTCONV}"
+    print(f"git config {names}: {registered.interpreter} -m curator")
+    if registered.previous == drivers.BARE:
+        print("replaced the bare `curator` git had (it works only with curator on PATH)")
+    elif registered.previous:
+        gone = "" if registered.previous_usable else " (it no longer exists)"
+        print(f"replaced {registered.previous}{gone}")
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from curator.core.diff import ControlChange, ListDiff, compare_controls, diff_li
 from curator.core.model import CatalogueItem, Control, ControlList
 from curator.core.problems import CuratorError
 from curator.core.records import control_from
-from curator.store import git, identity
+from curator.store import drivers, git, identity
 from curator.store.atomic import clean_stale_temps, current_digest, digest, write_atomic
 from curator.store.load import load
 from curator.store.schemas import shape
@@ -27,8 +28,6 @@ from curator.store.tomltext import canonical
 from curator.store.write import render
 
 CHANGELOG = "CHANGELOG.md"
-MERGE_DRIVER = "curator merge-file %O %A %B %P"
-TEXTCONV = "curator textconv"
 ATTRIBUTES = "merge=curator diff=curator"
 ATTRIBUTES_NOTE = "# curator: merge list files field by field and diff them readably"
 
@@ -188,7 +187,7 @@ def control_in(version: ControlVersion) -> Control | None:
 class Setup:
     attributes: Path
     added_lines: tuple[str, ...]
-    config: tuple[tuple[str, str], ...]
+    registration: drivers.Registration  # what git runs for list files
 
 
 def attribute_lines(prefix: str) -> list[str]:
@@ -200,8 +199,9 @@ def attribute_lines(prefix: str) -> list[str]:
     return [f"{pattern} {ATTRIBUTES}" for pattern in patterns]
 
 
-def git_setup(root: Path) -> Setup:
-    """Register the merge driver and the readable diff for the repository of list `root`."""
+def git_setup(root: Path, interpreter: str = sys.executable) -> Setup:
+    """Register the merge driver and the readable diff for the repository of list `root`, run
+    by `interpreter` (by default the one running this)."""
     place = git.place_of(root)
     path = place.top / ".gitattributes"
     raw = path.read_bytes() if path.exists() else None
@@ -221,14 +221,7 @@ def git_setup(root: Path) -> Setup:
     new = ("\n".join(lines) + "\n").encode("utf-8")
     if new != raw:
         write_atomic(path, new, digest(raw))
-    config = (
-        ("merge.curator.name", "curator: merge list files field by field"),
-        ("merge.curator.driver", MERGE_DRIVER),
-        ("diff.curator.textconv", TEXTCONV),
-    )
-    for name, value in config:
-        git.run(place.top, "config", name, value)
-    return Setup(path, tuple(added), config)
+    return Setup(path, tuple(added), drivers.register(place.top, interpreter))
 
 
 def readable(raw: bytes) -> str:
