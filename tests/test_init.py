@@ -193,10 +193,11 @@ def test_the_gitignore_keeps_temp_files_and_caches_out_of_commits(tmp_path, who)
 
 def test_a_gitignore_of_your_own_is_extended_not_replaced(tmp_path, who):
     top = repository(tmp_path / "repo")
-    (top / ".gitignore").write_text("build/\n")
+    (top / ".gitignore").write_text("build/\n.venv/\n")
     assert init("lists/new", env=who, cwd=top).code == 0
     lines = (top / ".gitignore").read_text().splitlines()
-    assert lines[0] == "build/" and ".curator-*.tmp" in lines
+    assert lines[:2] == ["build/", ".venv/"] and ".curator-*.tmp" in lines
+    assert lines.count(".venv/") == 1 and not any("virtual environment" in x for x in lines)
     assert init("lists/other", env=who, cwd=top).code == 0
     assert (top / ".gitignore").read_text().splitlines() == lines  # nothing added twice
 

@@ -40,14 +40,17 @@ GIT_URL = re.compile(r"^git\+(https|http|ssh|file)://\S+$")
 ARCHIVE_URL = re.compile(r"^https://\S+\.(whl|tar\.gz|zip)$")
 ARCHIVE_NAME = re.compile(r"^(?P<name>.+?)-(?P<version>[0-9][^-]*)(-[^/]+\.whl|\.tar\.gz|\.zip)$")
 
-IGNORED = (
-    "# curator: temporary files left by a write that was killed (the next write removes them)",
-    ".curator-*.tmp",
-    "# curator keeps its caches in the user cache folder ($XDG_CACHE_HOME/curator), outside",
-    "# the repository; a cache folder pointed inside it stays out of commits",
-    "/.cache/",
-    "# the virtual environment the README's install makes",
-    ".venv/",
+IGNORED = (  # each pattern with the comment that says why
+    (
+        "# curator: temporary files left by a write that was killed (the next write removes them)",
+        ".curator-*.tmp",
+    ),
+    (
+        "# curator keeps its caches in the user cache folder ($XDG_CACHE_HOME/curator), outside\n"
+        "# the repository; a cache folder pointed inside it stays out of commits",
+        "/.cache/",
+    ),
+    ("# the virtual environment the README's install makes", ".venv/"),
 )
 
 SKELETON_NOTE = """\
@@ -336,10 +339,9 @@ def _extend_gitignore(plan: _Plan, top: Path) -> None:
     """Lines are only ever added to a .gitignore, so one of the user's own is extended too."""
     raw = _read(top / GITIGNORE)
     lines = (raw or b"").decode("utf-8", "replace").splitlines()
-    patterns = [line for line in IGNORED if not line.startswith("#")]
-    if all(pattern in lines for pattern in patterns):
+    missing = [f"{why}\n{pattern}" for why, pattern in IGNORED if pattern not in lines]
+    if not missing:
         return
-    missing = [line for line in IGNORED if line.startswith("#") or line not in lines]
     text = "\n".join([*lines, *([""] if lines and lines[-1].strip() else []), *missing]) + "\n"
     plan.writes.append((GITIGNORE, text.encode(), digest(raw)))
     (plan.created if raw is None else plan.updated).append(GITIGNORE)
