@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -26,9 +27,54 @@ def test_environment_variable_names_the_list(tmp_path, curator):
 def test_several_lists_ask_for_a_choice(tmp_path, curator):
     make_list(tmp_path / "lists" / "alpha")
     make_list(tmp_path / "lists" / "beta")
-    run = curator("check", cwd=tmp_path)
+    run = curator("fmt", "--check", cwd=tmp_path)
     assert run.code == 2
     assert "several lists found" in run.err and "--list" in run.err
+
+
+def test_check_without_a_list_checks_every_list_with_a_summary_line_each(tmp_path, curator):
+    make_list(tmp_path / "lists" / "alpha")
+    make_list(tmp_path / "lists" / "beta")
+    run = curator("check", cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert run.err.splitlines() == [
+        "lists/alpha: 9 files, no problems",
+        "lists/beta: 9 files, no problems",
+    ]
+
+
+def test_check_of_several_lists_fails_when_one_has_a_problem_and_names_it_from_here(
+    tmp_path, curator
+):
+    make_list(tmp_path / "lists" / "alpha")
+    beta = make_list(tmp_path / "lists" / "beta")
+    beta.write(
+        "controls/3A090.toml",
+        beta.read("controls/3A090.toml").replace("tpp >= 4800", "tps >= 4800"),
+    )
+    run = curator("check", cwd=tmp_path)
+    assert run.code == 1
+    assert run.out.startswith("lists/beta/controls/3A090.toml:")
+    assert "unknown parameter 'tps'" in run.out
+    summaries = run.err.splitlines()[-2:]
+    assert summaries[0] == "lists/alpha: 9 files, no problems"
+    assert summaries[1].startswith("lists/beta: 9 files, 1 problems")
+
+
+def test_check_of_several_lists_as_json_gives_each_list(tmp_path, curator):
+    make_list(tmp_path / "lists" / "alpha")
+    beta = make_list(tmp_path / "lists" / "beta")
+    beta.write(
+        "controls/3A090.toml",
+        beta.read("controls/3A090.toml").replace("tpp >= 4800", "tps >= 4800"),
+    )
+    run = curator("check", "--format", "json", cwd=tmp_path)
+    report = json.loads(run.out)
+    assert run.code == 1 and report["ok"] is False
+    assert [(entry["list"], entry["ok"], len(entry["problems"])) for entry in report["lists"]] == [
+        ("lists/alpha", True, 0),
+        ("lists/beta", False, 1),
+    ]
 
 
 def test_no_list_says_how_to_name_one(tmp_path, curator):

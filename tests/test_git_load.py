@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from conftest import make_list, run_curator
@@ -129,7 +130,7 @@ def test_option_shaped_revision_is_refused(tmp_path):
     assert caught.value.exit_code == 2
 
 
-def test_revision_where_the_list_folder_does_not_exist(tmp_path):
+def _list_added_in_head(tmp_path) -> Path:
     top = tmp_path / "repo"
     top.mkdir()
     git(top, "init", "--quiet")
@@ -139,9 +140,23 @@ def test_revision_where_the_list_folder_does_not_exist(tmp_path):
     make_list(top / LIST_DIR)
     git(top, "add", "-A")
     git(top, "commit", "--quiet", "-m", "list")
-    done = run_curator("diff", "HEAD~1", "HEAD", "--list", LIST_DIR, cwd=top)
+    return top
+
+
+def test_a_newer_revision_where_the_list_folder_does_not_exist(tmp_path):
+    top = _list_added_in_head(tmp_path)
+    done = run_curator("diff", "HEAD", "HEAD~1", "--list", LIST_DIR, cwd=top)
     assert done.code == 2
     assert f"there is no list at '{LIST_DIR}' in revision 'HEAD~1'" in done.err
+
+
+def test_an_older_revision_without_the_list_makes_all_of_it_new(tmp_path):
+    top = _list_added_in_head(tmp_path)
+    done = run_curator("diff", "HEAD~1", "HEAD", "--list", LIST_DIR, cwd=top)
+    assert done.code == 0, done.err
+    assert f"no list at {LIST_DIR} in HEAD~1: all of it is new" in done.err
+    assert "From HEAD~1 to HEAD: 1 control changed" in done.out
+    assert "3A090 Integrated circuits for advanced computing (added)" in done.out
 
 
 def test_shallow_clone_without_the_tag_says_so(tmp_path):

@@ -19,8 +19,10 @@ def add_list(p: argparse.ArgumentParser) -> None:
     p.add_argument("--list", metavar="DIR", default=argparse.SUPPRESS, help="the list folder")
 
 
-def add_format(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+def add_format(p: argparse.ArgumentParser, *more: str) -> None:
+    p.add_argument(
+        "--format", choices=("text", "json", *more), default="text", help="output format"
+    )
 
 
 def add_as(p: argparse.ArgumentParser) -> None:
@@ -39,6 +41,20 @@ def inert(text: str) -> str:
     """Text someone else chose (a git author's name, a commit subject) as it may be shown on a
     terminal: control and bidirectional characters written as escapes such as \\x1b."""
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+# what Markdown (GitHub's and GitLab's dialects) would act on in running text: escapes, code,
+# emphasis, strike-through, links and images, raw HTML and entities, table cells, maths; an
+# underscore inside a word is plain text there
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*\[\]<>|~&$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def markdown_inert(text: str) -> str:
+    """Text someone else chose (a control's title) as it may sit in a Markdown line or table
+    cell, rendering as the same characters: on one line, control and bidirectional
+    characters written as escapes, and everything Markdown acts on escaped with a backslash."""
+    flat = inert(" ".join(text.split()))
+    return _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(), flat)
 
 
 def print_json(document: Any) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 from curator.cli.common import add_format, add_list, list_root, print_json, print_problems
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, Problem
 from curator.store import cache, drivers, identity, incremental
 from curator.store.atomic import clean_stale_temps
+from curator.store.discover import find_lists
 from curator.store.edit import create_control
 from curator.store.load import load
 from curator.store.write import control_path, rewrite
@@ -18,7 +21,9 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p = verbs.add_parser(
         "check",
         help="validate every file of the list",
-        description="Validate every file: schema, references, criteria. Exit 0 clean, 1 problems, 2 usage.",
+        description="Validate every file: schema, references, criteria. Without --list in a "
+        "folder of several lists (lists/*/), each is checked, with a summary line each. "
+        "Exit 0 clean, 1 problems, 2 usage.",
     )
     add_list(p)
     add_format(p)
@@ -49,27 +54,64 @@ def register(verbs: argparse._SubParsersAction) -> None:
 
 
 def check(args: argparse.Namespace) -> int:
-    root = list_root(args)
-    loaded = incremental.check(root)
+    roots = find_lists(getattr(args, "list", None))
+    if len(roots) == 1:
+        return _check_one(roots[0], args.format)
+    # several lists: each problem's file named from here, and a summary line per list
+    results = [(_shown(root), incremental.check(root)) for root in roots]
     if args.format == "json":
         print_json(
             {
-                "ok": not loaded.problems,
-                "files": loaded.files,
-                "problems": [p.as_json() for p in loaded.problems],
+                "ok": not any(loaded.problems for _, loaded in results),
+                "lists": [
+                    {"list": name, **_check_json(loaded.files, loaded.problems)}
+                    for name, loaded in results
+                ],
             }
         )
     else:
+        for name, loaded in results:
+            print_problems([_within(name, p) for p in loaded.problems])
+        for name, loaded in results:
+            print(f"{name}: {_summary(loaded)}", file=sys.stderr)
+    return 1 if any(loaded.problems for _, loaded in results) else 0
+
+
+def _check_one(root: Path, format: str) -> int:
+    loaded = incremental.check(root)
+    if format == "json":
+        print_json(_check_json(loaded.files, loaded.problems))
+    else:
         print_problems(loaded.problems)
-        broken = len(loaded.broken)
-        summary = f"{loaded.files} files, {len(loaded.problems)} problems"
-        if broken:
-            summary += f", {broken} files could not be used"
-        print(summary if loaded.problems else f"{loaded.files} files, no problems", file=sys.stderr)
+        print(_summary(loaded), file=sys.stderr)
     trouble = drivers.trouble(root)
     if trouble:
         print(f"curator: warning: {trouble}", file=sys.stderr)
     return 1 if loaded.problems else 0
+
+
+def _check_json(files: int, problems: tuple[Problem, ...]) -> dict:
+    return {"ok": not problems, "files": files, "problems": [p.as_json() for p in problems]}
+
+
+def _summary(loaded: incremental.Checked) -> str:
+    if not loaded.problems:
+        return f"{loaded.files} files, no problems"
+    summary = f"{loaded.files} files, {len(loaded.problems)} problems"
+    broken = len(loaded.broken)
+    return summary + (f", {broken} files could not be used" if broken else "")
+
+
+def _shown(root: Path) -> str:
+    """A list folder as the user would type it from here."""
+    try:
+        return root.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(root)
+
+
+def _within(folder: str, problem: Problem) -> Problem:
+    return replace(problem, file=f"{folder}/{problem.file}")
 
 
 def fmt(args: argparse.Namespace) -> int:

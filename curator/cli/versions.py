@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
+from curator import DISTRIBUTION, __version__
 from curator.cli.common import (
     add_as,
     add_format,
     add_list,
     inert,
     list_root,
+    markdown_inert,
     preload,
     print_json,
 )
@@ -28,7 +31,7 @@ from curator.core.diff import (
 )
 from curator.core.model import ControlList
 from curator.core.problems import CuratorError
-from curator.store import drivers, git, repo
+from curator.store import drivers, git, repo, scaffold
 from curator.store.incremental import Unchecked
 from curator.store.load import load
 from curator.store.merge import merge_driver
@@ -52,11 +55,13 @@ def register(verbs: argparse._SubParsersAction) -> None:
         "tree, A to the latest release tag <list-id>/v<version>, else HEAD). For every changed "
         "control: added, removed, modified or renamed, the fields that changed, and whether its "
         "criteria were tightened, loosened, equivalent or mixed, with the catalogue items newly "
-        "captured and released. Example: curator diff HEAD~1 HEAD.",
+        "captured and released; a list not in A is new, every control of it added. "
+        "--format markdown writes the table a reviewer reads on a pull request. "
+        "Example: curator diff HEAD~1 HEAD.",
     )
     p.add_argument("revisions", nargs="*", metavar="A [B]", help="revisions to compare")
     add_list(p)
-    add_format(p)
+    add_format(p, "markdown")
     p.set_defaults(func=diff)
 
     p = verbs.add_parser(
@@ -114,14 +119,38 @@ def register(verbs: argparse._SubParsersAction) -> None:
 
     p = verbs.add_parser(
         "init",
-        help="start a new list repository",
-        description="Create a list in DIR (git init'ed unless inside a repository): list.toml, "
-        "the folders, .gitattributes, a .pre-commit-config.yaml using the curator-check and "
-        "curator-fmt hooks, and a CI workflow running `curator check` and `curator fmt --check`.",
+        help="start a new list, in a new repository or beside other lists",
+        description="Create a list in DIR (git init'ed unless inside a repository): list.toml "
+        "chaired by you, the folders, .gitattributes, a .gitignore, pre-commit hooks and a CI "
+        "workflow for every list of the repository: check, fmt --check, verify of the commits "
+        "under review, and on a pull request the diff against its target in the job summary. "
+        "A hooks or CI file that curator wrote and nobody edited since is rewritten to cover "
+        "the new list too; one you edited is left alone, and the lines it lacks are shown.",
     )
     p.add_argument("folder", metavar="DIR", type=Path)
     p.add_argument("--id", dest="list_id", metavar="ID", help="the list id (default: DIR's name)")
     p.add_argument("--title", metavar="T", help="the list's title")
+    p.add_argument(
+        "--chair-name", metavar="NAME", help="the chair's name (default: git config user.name)"
+    )
+    p.add_argument(
+        "--chair-email",
+        metavar="EMAIL",
+        help="the chair's email, which recognises the chair (default: git config user.email)",
+    )
+    p.add_argument(
+        "--source",
+        metavar="SPEC",
+        help="what the CI installs curator from: a git URL (git+https://…), an https URL of a "
+        "wheel or sdist, or a wheel or sdist file (one outside the repository is copied into "
+        f"{scaffold.ARCHIVES}/ to be committed); default: {DISTRIBUTION}=={__version__} from "
+        "the package index, or what an earlier init was given",
+    )
+    p.add_argument(
+        "--ci",
+        choices=tuple(scaffold.CI_FILES),
+        help="the forge to write CI for (default: those curator wrote for before, else github)",
+    )
     p.set_defaults(func=init)
 
     p = verbs.add_parser(
@@ -146,17 +175,28 @@ def diff(args: argparse.Namespace) -> int:
     if not git.has_commits(place.top):
         raise CuratorError("the repository has no commits yet: nothing to compare with", 2)
     target = args.revisions[1] if len(args.revisions) == 2 else None
+    given = args.revisions[0] if args.revisions else None
     # a diff compares the controls and the catalogue: discussion is not read
-    if target is not None:
-        source = args.revisions[0]
-        old, new = git.load_differing(place, source, target)
+    new_list = given is not None and not git.has_file(
+        place.top, given, place.repo_path("list.toml")
+    )
+    if new_list:
+        print(f"curator: no list at {place.folder} in {given}: all of it is new", file=sys.stderr)
+        old = ControlList(manifest=None)
+        new = git.load_side(place, root, target, DEFINITIONS)
+    elif target is not None:
+        old, new = git.load_differing(place, given, target)
     else:
         new = git.load_side(place, root, target, DEFINITIONS)
-        source = args.revisions[0] if args.revisions else _default_source(place, new)
         # compared with, not checked (as `publish` reads the release: the same kept list)
-        old = git.load_revision(place, source, folders=DEFINITIONS, watch=Unchecked())
-    result = diff_lists(old, new, source, target or git.WORKTREE)
-    if args.format == "json":
+        given = given or _default_source(place, new)
+        old = git.load_revision(place, given, folders=DEFINITIONS, watch=Unchecked())
+    assert given is not None
+    result = diff_lists(old, new, given, target or git.WORKTREE)
+    if args.format == "markdown":
+        name = new.manifest.id if new.manifest is not None else place.folder
+        print("\n".join(diff_markdown(result, name, new_list)))
+    elif args.format == "json":
         for control_id in result.not_compared:  # the text output lists them itself
             print(
                 f"curator: {control_id} cannot be read on one side: not compared", file=sys.stderr
@@ -196,21 +236,79 @@ def diff_text(result: ListDiff) -> list[str]:
                 lines.append(f"      e.g. {change.witness}")
             if change.unreadable:
                 lines.append(f"      criteria not compared: {change.unreadable}")
+    also = also_changed(result)
+    if also:
+        lines += ["", f"Also changed: {also}"]
+    if result.not_compared:
+        lines += ["", f"Not compared (a file cannot be read): {', '.join(result.not_compared)}"]
+    return lines
+
+
+def diff_markdown(result: ListDiff, list_name: str, new_list: bool = False) -> list[str]:
+    """What a reviewer reads on a pull request: a table of the changed controls, each with its
+    effect, a witness and the catalogue items it newly captures and releases. Everything taken
+    from the list or the command line is made inert: list files may be hostile."""
+    count = len(result.controls)
+    noun = "control" if count == 1 else "controls"
+    md = markdown_inert
+    lines = [
+        f"### {md(list_name)}: {count} {noun} changed",
+        "",
+        f"From {md(_short(result.source))} to {md(_short(result.target))}."
+        + (" A new list: it is not in the earlier revision." if new_list else ""),
+    ]
+    if not result.controls:
+        lines += ["", "No control changed."]
+    else:
+        lines += [
+            "",
+            "Each effect holds for every possible item, not only the catalogue's; the items "
+            "named are catalogue items whose capture changed.",
+            "",
+            "| Control | Change | Effect | Witness | Newly captured | Released |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+    for _, changes in result.by_effect():
+        for change in changes:
+            effect = f"**{change.effect}**" if change.effect else "—"
+            if change.unreadable:
+                effect = f"not compared: {md(change.unreadable)}"
+            cells = [
+                f"**{md(change.id)}** {md(change.title)}",
+                md(what_changed(change)) or "—",
+                effect,
+                f"e.g. {md(change.witness)}" if change.witness else "—",
+                md(", ".join(change.newly_captured)) or "—",
+                md(", ".join(change.released)) or "—",
+            ]
+            lines.append(f"| {' | '.join(cells)} |")
+    also = also_changed(result)
+    if also:
+        lines += ["", f"Also changed: {md(also)}."]
+    if result.not_compared:
+        lines += [
+            "",
+            f"Not compared (a file cannot be read): {md(', '.join(result.not_compared))}.",
+        ]
+    return [*lines, ""]
+
+
+def also_changed(result: ListDiff) -> str:
+    """What changed besides the controls: list.toml's keys, catalogue items (+ added, - removed,
+    ~ changed)."""
     also = []
     if result.list_fields:
         also.append(f"list.toml ({', '.join(result.list_fields)})")
     if result.catalogue:
         marks = {ADDED: "+", REMOVED: "-"}
-        also.append(
-            "catalogue ("
-            + ", ".join(f"{marks.get(change, '~')}{item}" for item, change in result.catalogue)
-            + ")"
-        )
-    if also:
-        lines += ["", f"Also changed: {'; '.join(also)}"]
-    if result.not_compared:
-        lines += ["", f"Not compared (a file cannot be read): {', '.join(result.not_compared)}"]
-    return lines
+        items = ", ".join(f"{marks.get(change, '~')}{item}" for item, change in result.catalogue)
+        also.append(f"catalogue ({items})")
+    return "; ".join(also)
+
+
+def _short(revision: str) -> str:
+    """A full commit id as reviewers see one; other names as given."""
+    return revision[:12] if re.fullmatch(r"[0-9a-f]{40}", revision) else revision
 
 
 def control_line(change: ControlChange) -> str:
@@ -336,17 +434,37 @@ def git_setup(args: argparse.Namespace) -> int:
 
 
 def init(args: argparse.Namespace) -> int:
-    done = repo.init_list(args.folder, args.list_id, args.title)
+    done = scaffold.init_list(
+        args.folder,
+        args.list_id,
+        args.title,
+        chair_name=args.chair_name,
+        chair_email=args.chair_email,
+        source=args.source,
+        ci=args.ci,
+    )
     if done.new_repository:
         print(f"{done.root}: new git repository")
     for path in done.created:
         print(f"created {path}")
-    for path in done.kept:
-        print(f"kept {path} (it already exists)")
-    print(
-        f"list '{done.list_id}' ready: edit list.toml (the chair's name and email), then "
-        "`git add` and commit"
-    )
+    for path in done.updated:
+        print(f"updated {path}")
+    for kept in done.kept:
+        print(f"kept {kept.path} ({kept.reason})")
+        if kept.missing:
+            print(f"  curator would have written there for {done.root}:")
+            print("".join(f"    {line}" for line in kept.missing.splitlines(keepends=True)), end="")
+    lagging = " (those kept above: by hand)" if any(k.missing for k in done.kept) else ""
+    print(f"hooks and CI for {', '.join(done.lists)}{lagging}; the CI installs {done.install}")
+    name, email = done.chair
+    if done.chair_placeholder:
+        print(
+            f"list '{done.list_id}' ready: the chair is a placeholder ({name} <{email}>): "
+            "put yours in list.toml (or set git config user.name and user.email first), then "
+            "`git add` and commit"
+        )
+    else:
+        print(f"list '{done.list_id}' ready, chaired by {name} <{email}>: `git add` and commit")
     return 0
 
 

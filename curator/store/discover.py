@@ -1,4 +1,5 @@
-"""Which list a command works on: --list, else $CURATOR_LIST, else the one lists/*/ found upward."""
+"""Which list a command works on: --list, else $CURATOR_LIST, else the one lists/*/ found upward
+(`check` takes all the lists found there)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,15 @@ from curator.core.problems import CuratorError
 
 
 def find_list(explicit: str | None, cwd: Path | None = None) -> Path:
+    found = find_lists(explicit, cwd)
+    if len(found) > 1:
+        names = ", ".join(str(p) for p in found)
+        raise CuratorError(f"several lists found ({names}): choose one with --list DIR", 2)
+    return found[0]
+
+
+def find_lists(explicit: str | None, cwd: Path | None = None) -> list[Path]:
+    """The list named, else the lists found where `find_list` looks (one, or several)."""
     chosen = explicit or os.environ.get("CURATOR_LIST")
     if chosen:
         root = Path(chosen)
@@ -16,17 +26,14 @@ def find_list(explicit: str | None, cwd: Path | None = None) -> Path:
             raise CuratorError(f"{chosen}: no such folder", exit_code=2)
         if not (root / "list.toml").exists() and not (root / "list.toml").is_symlink():
             raise CuratorError(f"{chosen}: not a list (no list.toml)", exit_code=2)
-        return root
+        return [root]
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "list.toml").is_file():
-            return folder
+            return [folder]
         found = sorted(p.parent for p in folder.glob("lists/*/list.toml"))
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            names = ", ".join(str(p) for p in found)
-            raise CuratorError(f"several lists found ({names}): choose one with --list DIR", 2)
+        if found:
+            return found
     raise CuratorError(
         "no list found: pass --list DIR, set CURATOR_LIST, or run inside a folder with lists/*/list.toml",
         exit_code=2,

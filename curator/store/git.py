@@ -182,6 +182,12 @@ def has_commits(top: Path) -> bool:
     return run(top, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode == 0
 
 
+def has_file(top: Path, revision: str, path: str) -> bool:
+    """Whether `path` (from the repository's top) is in `revision`, a revision git knows."""
+    commit = resolve(top, revision)
+    return run(top, "cat-file", "-e", f"{commit}:{path}", check=False).returncode == 0
+
+
 def dirty_paths(place: ListPlace, folders: Sequence[str] | None = None) -> list[str]:
     """Files in the list folder with uncommitted changes, untracked files included; only in
     list.toml and `folders` if given (git then looks at 10^4 files, not 10^5)."""

@@ -11,9 +11,14 @@ from curator.core.model import Manifest, Member
 
 
 def git_email(root: Path) -> str | None:
+    return git_setting(root, "user.email")
+
+
+def git_setting(root: Path, key: str) -> str | None:
+    """`git config KEY` as seen from `root` (the repository's, else the user's); None if unset."""
     try:
         done = subprocess.run(
-            ["git", "config", "user.email"], cwd=root, capture_output=True, text=True, timeout=10
+            ["git", "config", key], cwd=root, capture_output=True, text=True, timeout=10
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -1,10 +1,9 @@
-"""What curator does to a list's git repository: releases, a control's history, `init` and
-`git-setup` (the merge and diff drivers, hooks and CI)."""
+"""What curator does to a list's git repository: releases, a control's history and `git-setup`
+(the merge and diff drivers); `init` is in store.scaffold."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,7 +12,6 @@ from typing import Any
 
 import tomli
 
-from curator import __version__
 from curator.core import changelog, ids
 from curator.core.diff import ControlChange, ListDiff, compare_controls, diff_lists
 from curator.core.model import CatalogueItem, Control, ControlList
@@ -23,7 +21,6 @@ from curator.store import drivers, git, identity
 from curator.store.atomic import clean_stale_temps, current_digest, digest, write_atomic
 from curator.store.load import load
 from curator.store.schemas import shape
-from curator.store.source import FOLDERS
 from curator.store.tomltext import canonical
 from curator.store.write import render
 
@@ -246,125 +243,3 @@ def _kind_of_data(data: dict[str, Any]) -> str:
     if "status" in data or "items" in data:
         return "control"
     return "item"
-
-
-# ---------------------------------------------------------------- init
-
-
-@dataclass(frozen=True)
-class Initialised:
-    root: Path
-    list_id: str
-    created: tuple[str, ...]  # paths made, relative to the repository
-    kept: tuple[str, ...]  # files that existed and were left alone
-    new_repository: bool
-
-
-SKELETON_NOTE = """\
-# {title}: the list's manifest.
-# Replace the chair's name and email with your own, add the members, and declare the
-# technology areas and the parameters your controls' criteria use, for example:
-#   [areas.advanced-computing]
-#   title = "Advanced computing"
-#   [parameters.tpp]
-#   title = "Total processing performance"
-#   unit = "TPP"
-"""
-
-PRE_COMMIT = """\
-# Check and format the list before every commit: https://pre-commit.com
-# The hooks run the curator installed where you commit (pip install curator).
-repos:
-  - repo: local
-    hooks:
-      - id: curator-check
-        name: curator check
-        entry: curator check --list {folder}
-        language: system
-        files: ^{files}
-        pass_filenames: false
-      - id: curator-fmt
-        name: curator fmt
-        entry: curator fmt --list {folder}
-        language: system
-        files: ^{files}
-        pass_filenames: false
-"""
-
-WORKFLOW = """\
-name: curator
-on:
-  push:
-  pull_request:
-jobs:
-  check:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: pip install "curator=={version}"
-      - run: curator check --list {folder}
-      - run: curator fmt --check --list {folder}
-"""
-
-
-def init_list(folder: Path, list_id: str | None, title: str | None) -> Initialised:
-    """A new list repository in `folder` (git init'ed unless it is inside a repository)."""
-    if (folder / "list.toml").exists():
-        raise CuratorError(f"{folder} already holds a list (list.toml): nothing changed")
-    chosen_id = list_id or _slug(folder.resolve().name)
-    if not ids.is_slug(chosen_id):
-        raise CuratorError(
-            f"'{chosen_id}' is not a valid list id (lower-case letters, digits, hyphens): "
-            "choose one with --id",
-            2,
-        )
-    chosen_title = (title or chosen_id.replace("-", " ").capitalize()).strip()
-    if not chosen_title:
-        raise CuratorError("the title must not be empty", 2)
-    folder.mkdir(parents=True, exist_ok=True)
-    new_repository = git.run(folder, "rev-parse", "--git-dir", check=False).returncode != 0
-    if new_repository:
-        git.run(folder, "init", "--quiet")
-    place = git.place_of(folder)
-    created: list[str] = []
-    kept: list[str] = []
-
-    def create(rel_to_top: str, data: bytes) -> None:
-        path = place.top / rel_to_top
-        if path.exists():
-            kept.append(rel_to_top)
-            return
-        write_atomic(path, data, expected=None)
-        created.append(rel_to_top)
-
-    manifest = {
-        "id": chosen_id,
-        "title": chosen_title,
-        "members": [
-            {
-                "id": "chair",
-                "name": "Committee chair",
-                "role": "chair",
-                "email": "chair@example.org",
-            }
-        ],
-    }
-    note = SKELETON_NOTE.format(title=chosen_title)
-    create(place.repo_path("list.toml"), render("list", manifest, note).encode())
-    for sub in FOLDERS:
-        create(place.repo_path(f"{sub}/.gitkeep"), b"")
-    files = re.escape(place.prefix)  # the list's own files, wherever it sits in the repository
-    values = {"version": __version__, "folder": place.folder, "files": files}
-    create(".pre-commit-config.yaml", PRE_COMMIT.format(**values).encode())
-    create(".github/workflows/curator.yml", WORKFLOW.format(**values).encode())
-    setup = git_setup(folder)
-    if setup.added_lines:
-        created.append(".gitattributes")
-    return Initialised(folder, chosen_id, tuple(created), tuple(kept), new_repository)
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64]
