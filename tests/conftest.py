@@ -237,3 +237,21 @@ def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
     from curator.store import source
 
     monkeypatch.setattr(source, "RACY_NS", 0)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cache_home: Path):
+    """The CLI in process: `cli("check", "--list", dir)` is a Run with what it printed. No
+    $CURATOR_MEMBER or $CURATOR_LIST from the caller's environment."""
+    from curator.cli import main
+
+    monkeypatch.delenv("CURATOR_MEMBER", raising=False)
+    monkeypatch.delenv("CURATOR_LIST", raising=False)
+
+    def run(*args: str) -> Run:
+        capsys.readouterr()  # what was printed before is not this command's
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return run

@@ -54,9 +54,17 @@ def test_new_refuses_observers_and_strangers(lst, curator):
     assert run.code == 1
     assert "observers read but do not write" in run.err
     run = new(curator, lst, "4A907", member="mallory")
-    assert "'mallory' is not a member of this list" in run.err
-    assert "--as MEMBER" in run.err
+    assert "'mallory' is not a member of this list; its members are chair, industry-1" in run.err
     assert lst.snapshot() == before
+
+
+def test_new_says_how_to_be_recognised(lst, curator, tmp_path):
+    run = curator(
+        "new", "4A907", "--title", "Q", "--area", "quantum", "--list", str(lst.root),
+        env={"HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"},
+    )  # fmt: skip
+    assert run.code == 1
+    assert "you are not a member of this list: pass --as MEMBER" in run.err
 
 
 def test_git_email_identifies_the_member(lst, curator, tmp_path):

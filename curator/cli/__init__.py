@@ -17,6 +17,7 @@ from curator.core.problems import CuratorError
 # module of its verb (numpy, jinja2 and the rest cost a tenth of a second a command)
 VERBS = {
     "lists": ("check", "fmt", "new"),
+    "roster": ("member", "item"),
     "weighing": ("weigh",),
     "discussion": ("comment", "discuss", "ballot", "status", "apply-amendment", "verify", "sync"),
     "comments": ("comments",),
@@ -26,13 +27,17 @@ VERBS = {
 }
 
 
+# options taken before the verb as well as after it; each is followed by a value
+BEFORE_VERB = ("--list", "--as")
+
+
 def verb_of(argv: Sequence[str]) -> str | None:
     """The verb a command line names, if it names one before any other option."""
     words = iter(argv)
     for word in words:
-        if word == "--list":
+        if word in BEFORE_VERB:
             next(words, None)
-        elif not word.startswith("--list="):
+        elif not word.startswith(tuple(f"{option}=" for option in BEFORE_VERB)):
             return None if word.startswith("-") else word
     return None
 
@@ -58,6 +63,13 @@ def parser(verb: str | None = None) -> argparse.ArgumentParser:
     top.add_argument(
         "--list", metavar="DIR", help="the list folder (default: $CURATOR_LIST or lists/*/)"
     )
+    top.add_argument(
+        "--as",
+        dest="as_member",
+        metavar="MEMBER",
+        help="act as this member (default: $CURATOR_MEMBER, else the member whose email is "
+        "`git config user.email`)",
+    )
     verbs = top.add_subparsers(dest="verb", metavar="VERB")
     for module in modules(verb):
         module.register(verbs)
@@ -67,12 +79,13 @@ def parser(verb: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser(verb_of(argv)).parse_args(argv)
-    if args.verb is None:
-        args = parser("tui").parse_args(["tui", *(["--list", args.list] if args.list else [])])
+    if args.verb is None:  # the options before no verb are the TUI's
+        args = parser("tui").parse_args([*argv, "tui"])
     try:
         return int(args.func(args) or 0)
     except CuratorError as err:
-        print(f"curator: {err.message}", file=sys.stderr)
+        for line in err.message.splitlines() or [""]:
+            print(f"curator: {line}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         return 130

@@ -26,7 +26,13 @@ def add_format(p: argparse.ArgumentParser, *more: str) -> None:
 
 
 def add_as(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--as", dest="as_member", metavar="MEMBER", help="act as this member")
+    p.add_argument(
+        "--as",
+        dest="as_member",
+        metavar="MEMBER",
+        default=argparse.SUPPRESS,  # else the one given before the verb
+        help="act as this member",
+    )
 
 
 def list_root(args: argparse.Namespace) -> Path:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 
 from curator.cli.common import add_as, add_list, list_root
+from curator.core.problems import CuratorError
+from curator.store import identity
+from curator.store.roster import read_list_file
 
 
 def register(verbs: argparse._SubParsersAction) -> None:
@@ -19,5 +22,12 @@ def register(verbs: argparse._SubParsersAction) -> None:
 def tui(args: argparse.Namespace) -> int:
     from curator.tui.app import run
 
-    run(list_root(args), args.as_member)
+    root = list_root(args)
+    try:
+        manifest = read_list_file(root).manifest
+    except CuratorError:  # a broken list.toml: the TUI opens read-only and shows its problems
+        pass
+    else:
+        identity.check_named(manifest, args.as_member)  # before the screen takes the terminal
+    run(root, args.as_member)
     return 0

@@ -7,7 +7,14 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from curator.cli.common import add_format, add_list, list_root, print_json, print_problems
+from curator.cli.common import (
+    add_as,
+    add_format,
+    add_list,
+    list_root,
+    print_json,
+    print_problems,
+)
 from curator.core.problems import CuratorError, Problem
 from curator.store import cache, drivers, identity, incremental
 from curator.store.atomic import clean_stale_temps
@@ -49,7 +56,7 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.add_argument("control_id", metavar="CONTROL-ID")
     p.add_argument("--title", required=True)
     p.add_argument("--area", required=True)
-    p.add_argument("--as", dest="as_member", metavar="MEMBER", help="act as this member")
+    add_as(p)
     p.set_defaults(func=new)
 
 

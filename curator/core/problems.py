@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -35,3 +36,34 @@ class CuratorError(Exception):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """A value given to a command that cannot be used: the field it was given for, the value,
+    why not, and what was probably meant. The CLI and TUI say where it was typed."""
+
+    field: str
+    value: str
+    code: str
+    message: str
+    suggestion: str = ""
+
+    def render(self) -> str:
+        return self.message + (f" (did you mean '{self.suggestion}'?)" if self.suggestion else "")
+
+
+class Refused(CuratorError):
+    """A command refused for the problems it carries; nothing was written."""
+
+    def __init__(self, problems: tuple[InputProblem, ...]) -> None:
+        super().__init__("\n".join(p.render() for p in problems))
+        self.problems = problems
+
+
+def closest(value: str, known: Iterable[str]) -> str:
+    """The known name `value` most likely meant, or "" when none is close."""
+    import difflib  # only when something is refused: not on every command's start
+
+    found = difflib.get_close_matches(value, list(known), n=1)
+    return found[0] if found else ""

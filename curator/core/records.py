@@ -84,6 +84,28 @@ def item_from(data: Mapping[str, Any], file: str = "") -> CatalogueItem:
     return CatalogueItem(**fields, file=file)
 
 
+def item_to(item: CatalogueItem) -> dict[str, Any]:
+    """The data of a catalogue file: empty text left out, the two judgements always written."""
+    out: dict[str, Any] = {"id": item.id, "name": item.name}
+    for key in ("maker", "origin", "kind"):
+        if getattr(item, key):
+            out[key] = getattr(item, key)
+    out["of_concern"] = item.of_concern
+    out["mass_market"] = item.mass_market
+    if item.notes:
+        out["notes"] = item.notes
+    if item.sources:
+        out["sources"] = list(item.sources)
+    if item.params:
+        out["params"] = dict(item.params)
+    return out
+
+
+def member_to(member: Member) -> dict[str, str]:
+    """A member's entry in list.toml (no email key when there is none)."""
+    return {k: v for k, v in vars(member).items() if v or k != "email"}
+
+
 def comment_from(data: Mapping[str, Any], control: str, file: str) -> Comment:
     amendment = data.get("amendment")
     transition = data.get("transition")

@@ -1,4 +1,5 @@
-"""Creating and saving controls: one function each, called by both the CLI and the TUI."""
+"""Creating and saving controls and catalogue items: one function each, called by both the CLI
+and the TUI."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from curator.core import checks, records
-from curator.core.model import Control, ControlList, Member
-from curator.core.problems import CuratorError
-from curator.store import validate
+import tomli
+
+from curator.core import catalogue, checks, records
+from curator.core.catalogue import ItemFields
+from curator.core.ids import is_slug
+from curator.core.model import Control, ControlList, Manifest, Member
+from curator.core.problems import CuratorError, InputProblem, Refused
+from curator.store import identity, validate
 from curator.store.atomic import digest, write_atomic
-from curator.store.read import key_text
+from curator.store.read import key_text, read
+from curator.store.roster import read_list_file
 from curator.store.write import control_path, render
 
 
@@ -63,3 +69,63 @@ def save_control(
     path = control_path(root, str(data["id"]))
     write_atomic(path, render("control", dict(data), previous).encode(), expected=expected)
     return path
+
+
+def create_item(root: Path, acting: str | None, item_id: str, fields: ItemFields) -> Path:
+    """Write the new catalogue item `item_id` (a member may; observers and strangers not)."""
+    manifest = read_list_file(root).manifest
+    identity.writer(manifest, root, acting)
+    draft = catalogue.new_item(item_id, fields, manifest.parameters)
+    problems = list(draft.problems)
+    path = root / "catalogue" / f"{item_id}.toml"
+    if not any(p.field == "id" for p in problems) and path.exists():
+        problems.insert(
+            0,
+            InputProblem("id", item_id, "item-exists", f"catalogue/{item_id}.toml already exists"),
+        )
+    if problems:
+        raise Refused(tuple(problems))
+    _write_item(path, render("item", records.item_to(draft.item)), manifest, None)
+    return path
+
+
+def change_item(root: Path, acting: str | None, item_id: str, fields: ItemFields) -> Path | None:
+    """Apply `fields` to catalogue item `item_id`, keeping its comments; None if that changes
+    nothing."""
+    manifest = read_list_file(root).manifest
+    identity.writer(manifest, root, acting)
+    path = root / "catalogue" / f"{item_id}.toml"
+    rel = f"catalogue/{item_id}.toml"
+    if not is_slug(item_id) or not path.is_file():
+        raise CuratorError(f"no catalogue item '{item_id}' ({rel} does not exist)")
+    raw = path.read_bytes()
+    got = read("item", rel, raw)
+    if got.data is None:
+        raise CuratorError(f"{rel} is broken: run `curator check`")
+    item = records.item_from(got.data, rel)
+    draft = catalogue.edit_item(item, fields, manifest.parameters)
+    if draft.problems:
+        raise Refused(draft.problems)
+    before, after = records.item_to(item), records.item_to(draft.item)
+    if before == after:
+        return None
+    text = raw.decode("utf-8")
+    data = tomli.loads(text)
+    for key in before.keys() - after.keys():
+        del data[key]
+    data.update({k: v for k, v in after.items() if before.get(k) != v})
+    _write_item(path, render("item", data, text), manifest, digest(raw))
+    return path
+
+
+def _write_item(path: Path, text: str, manifest: Manifest, expected: str | None) -> None:
+    """Write an item only if `check` would find nothing wrong with it."""
+    rel = f"catalogue/{path.name}"
+    written = text.encode("utf-8")
+    got = read("item", rel, written)
+    problems = got.problems
+    if got.data is not None:
+        problems = tuple(checks.check_item(records.item_from(got.data, rel), manifest))
+    if problems:
+        raise CuratorError("\n".join(p.render() for p in problems))
+    write_atomic(path, written, expected=expected)

@@ -25,8 +25,12 @@ def git_setting(root: Path, key: str) -> str | None:
     return done.stdout.strip() or None
 
 
+def _named(explicit: str | None) -> str | None:
+    return explicit or os.environ.get("CURATOR_MEMBER") or None
+
+
 def _sources(root: Path, explicit: str | None) -> tuple[str | None, str | None]:
-    member_id = explicit or os.environ.get("CURATOR_MEMBER") or None
+    member_id = _named(explicit)
     return member_id, None if member_id else git_email(root)
 
 
@@ -41,3 +45,10 @@ def writer(manifest: Manifest, root: Path, explicit: str | None = None) -> Membe
 
 def chair(manifest: Manifest, root: Path, explicit: str | None = None) -> Member:
     return roles.require_chair(manifest, *_sources(root, explicit))
+
+
+def check_named(manifest: Manifest, explicit: str | None = None) -> None:
+    """Refuse now, naming the members, an id (--as, else $CURATOR_MEMBER) that names nobody."""
+    member_id = _named(explicit)
+    if member_id:
+        roles.resolve_member(manifest, member_id, None)

@@ -38,6 +38,34 @@ class Layout:
         return None
 
 
+def renumbered(layout: Layout, array: KeyPath, moves: Mapping[int, int]) -> Layout:
+    """`layout` after the elements of the array of tables `array` moved: element i becomes
+    element moves[i], and one not in `moves` is gone with its comments."""
+    size = len(array)
+
+    def moved(path: KeyPath) -> KeyPath | None:
+        if path[:size] != array or len(path) == size or not isinstance(path[size], int):
+            return path
+        index = moves.get(path[size])
+        return None if index is None else (*array, index, *path[size + 1 :])
+
+    def each(found: Mapping[KeyPath, Any]) -> dict[KeyPath, Any]:
+        out = {}
+        for path, value in found.items():
+            new = moved(path)
+            if new is not None:
+                out[new] = value
+        return out
+
+    return Layout(
+        each(layout.lines),
+        each(layout.before),
+        each(layout.inline),
+        list(layout.trailing),
+        list(layout.header),
+    )
+
+
 class _Cursor:
     """Tracks strings, brackets and comments across lines of one value."""
 

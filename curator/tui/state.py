@@ -18,7 +18,7 @@ from curator.core import weigh as weighing
 from curator.core.columns import Columns
 from curator.core.criteria import ExprError
 from curator.core.model import Comment, Control, ControlList, Member, PublicComment
-from curator.core.problems import CuratorError, Problem
+from curator.core.problems import CuratorError, Problem, Refused
 from curator.store import discussion as store_discussion
 from curator.store import git, identity, repo, rest
 from curator.store import public as store_public
@@ -161,7 +161,10 @@ class Workspace:
     def member(self) -> Member | None:
         if self.loaded.manifest is None:
             return None
-        return identity.acting(self.loaded.manifest, self.root, self.member_id)
+        try:
+            return identity.acting(self.loaded.manifest, self.root, self.member_id)
+        except Refused:  # named by an id list.toml no longer has (`curator` checks it first)
+            return None
 
     def writer(self) -> Member:
         """The acting member if they may write; the refusal says how to be recognised."""
