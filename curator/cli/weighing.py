@@ -53,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
         expressions = weighing.expressions_for(control, parameters, args.item, args.match)
     except ExprError as err:
         raise CuratorError(_match_error(args.match or "", err), 2) from None
+    except weighing.NothingToWeigh as err:
+        raise CuratorError(f"{err.message}: give one with --match") from None
 
     result = weighing.weigh(expressions, catalogue, partners, control.id)
     before = change = None
