@@ -385,6 +385,34 @@ async def test_public_comments_per_control_and_docket_can_be_read_and_answered(
     assert 'action = "noted"' in text and 'by = "industry-1"' in text
 
 
+async def test_an_answer_to_an_earlier_text_is_marked_in_the_public_tab(lst, curator, tmp_path):
+    from tests.public_csv import Row, write_csv
+
+    def imported(text: str) -> None:
+        row = Row("abc-1234-wxyz", 2, text, organization="Gamers United")
+        csv = write_csv(tmp_path / "bulk.csv", [row])
+        run = curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair")
+        assert run.code == 0, run.err
+
+    imported("ECCN 3A090 captures gaming cards.")
+    answered = curator("comments", "answer", "abc-1234-wxyz", "--action", "noted", "-m",
+                       "Considered.", "--list", str(lst.root), "--as", "chair")  # fmt: skip
+    assert answered.code == 0, answered.err
+    imported("ECCN 3A090 captures gaming cards and laptops.")
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        pane = app.main.query_one("#public-pane")
+        table = pane.query_one("#p-list")
+        assert table.get_row_at(0)[-1] == "noted, earlier text"
+        table.focus()
+        await pilot.pause()
+        body = pane.query_one("#p-body").source
+        assert "and laptops" in body
+        assert "This answer was given to an earlier text of the comment: review it" in body
+
+
 async def test_only_the_tab_in_view_follows_the_selection_and_the_others_catch_up(lst, curator):
     curator("new", "4A906", "--title", "Quantum computers", "--area", "quantum",
             "--list", str(lst.root), "--as", "chair")  # fmt: skip
