@@ -162,21 +162,26 @@ def test_same_field_conflicts_with_a_clear_message_and_check_reports_it(tmp_path
     done = _pull(bob, alice)
     assert done.returncode != 0
     assert "both sides changed items[a.1].match differently" in done.stderr
-    lines = bob.lst.read("controls/3A090.toml").splitlines()
     # the branch merged into, and the commit merged (FETCH_HEAD: git gives only its id)
-    start = lines.index("<<<<<<< main (Bob Okafor)")
-    assert lines[start : start + 5] == [
-        "<<<<<<< main (Bob Okafor)",
+    assert _markers(bob, "main (Bob Okafor)") == [
         'match = "tpp >= 5000"',
         "=======",
         'match = "tpp >= 6000"',
         f">>>>>>> {theirs[:7]} Alice: 6000 (Alice Moreau)",
     ]
-    assert 'status = "draft"' in lines
+    assert 'status = "draft"' in bob.lst.read("controls/3A090.toml").splitlines()
     check = bob.curator("check", "--list", LIST_DIR, "--format", "json")
     assert check.code == 1
     codes = {(p["file"], p["code"]) for p in json.loads(check.out)["problems"]}
     assert ("controls/3A090.toml", "conflict-markers") in codes
+
+
+def _markers(repo: Repo, first: str) -> list[str]:
+    """The four lines after the one conflict marker `<<<<<<< first` in 3A090's file."""
+    lines = repo.lst.read("controls/3A090.toml").splitlines()
+    assert [line for line in lines if line.startswith("<<<<<<<")] == [f"<<<<<<< {first}"]
+    start = lines.index(f"<<<<<<< {first}")
+    return lines[start + 1 : start + 5]
 
 
 def test_a_rebase_names_the_upstream_and_the_commit_replayed_not_ours_and_theirs(tmp_path):
@@ -192,10 +197,7 @@ def test_a_rebase_names_the_upstream_and_the_commit_replayed_not_ours_and_theirs
     mine = bob.commit("Bob: 5000", env=BOB)
     done = bob.git("pull", "--rebase", check=False)
     assert done.returncode != 0
-    lines = bob.lst.read("controls/3A090.toml").splitlines()
-    start = lines.index("<<<<<<< origin/main (Alice Moreau)")
-    assert lines[start : start + 5] == [
-        "<<<<<<< origin/main (Alice Moreau)",
+    assert _markers(bob, "origin/main (Alice Moreau)") == [
         'match = "tpp >= 6000"',
         "=======",
         'match = "tpp >= 5000"',

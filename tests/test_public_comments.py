@@ -130,7 +130,7 @@ def test_newer_export_updates_text_but_keeps_mapping_and_disposition(
     ]
     run = imported(curator, lst, write_csv(tmp_path / "newer.csv", newer))
     assert run.code == 0, run.err
-    assert "0 created, 1 updated (its answer was given to an earlier text" in run.out
+    assert "0 created, 1 updated (1 answer was given to an earlier text" in run.out
     park = comment_file(lst, PARK)
     assert park["body"].endswith("Thank you.\nAddendum.")
     assert park["disposition"]["action"] == "noted"
@@ -150,7 +150,8 @@ def test_an_answer_to_a_text_that_changed_is_marked_until_answered_again(
     run = imported(curator, lst, write_csv(tmp_path / "newer.csv", newer))
     assert run.code == 0, run.err
     assert run.out.endswith(
-        "0 created, 1 updated (its answer was given to an earlier text: review it), 4 unchanged\n"
+        "0 created, 1 updated (1 answer was given to an earlier text of its comment: review "
+        "it), 4 unchanged\n"
     )
     assert comment_file(lst, PARK)["disposition"]["comment_changed_since"] is True
     assert "comment_changed_since" not in comment_file(lst, SIA)["disposition"]
@@ -180,7 +181,9 @@ def test_two_answers_to_changed_texts_are_counted(with_comments, curator, tmp_pa
                    "json")  # fmt: skip
     assert json.loads(run.out)["answers_to_earlier_text"] == 2
     run = imported(curator, with_comments, write_csv(tmp_path / "newer.csv", ROWS))
-    assert "2 updated (2 of them have an answer given to an earlier text: review them)" in run.out
+    assert "2 updated (2 answers were given to an earlier text of their comment: review them)" in (
+        run.out
+    )
 
 
 def test_a_note_typed_in_the_file_survives_an_updating_reimport(with_comments, curator, tmp_path):

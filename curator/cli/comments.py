@@ -119,13 +119,8 @@ def import_csv(args: argparse.Namespace) -> int:
             print(f"to import the comments of {other}, pass --docket {other}", file=sys.stderr)
         dockets = ", ".join(sorted(done.dockets)) or args.csv.name
         updated = f"{done.updated} updated"
-        if done.earlier_text == 1:
-            updated += " (its answer was given to an earlier text: review it)"
-        elif done.earlier_text:
-            updated += (
-                f" ({done.earlier_text} of them have an answer given to an earlier text: "
-                "review them)"
-            )
+        if done.earlier_text:
+            updated += f" ({public.earlier_text_note(done.earlier_text)})"
         line = f"{dockets}: {done.rows} comments: {done.created} created, {updated}, "
         line += f"{done.unchanged} unchanged"
         if done.skipped:

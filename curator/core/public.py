@@ -457,14 +457,16 @@ def report_markdown(found: Matrix) -> str:
 def _summary(found: Matrix) -> str:
     parts = [f"{found.counts[s]} {s}" for s in STATUSES if found.counts[s]]
     text = f"{found.total} public comments" + (f": {', '.join(parts)}." if parts else ".")
-    if found.earlier_text == 1:
-        text += " 1 answer was given to an earlier text of its comment: review it."
-    elif found.earlier_text:
-        text += (
-            f" {found.earlier_text} answers were given to an earlier text of their comment: "
-            "review them."
-        )
+    if found.earlier_text:
+        text += f" {earlier_text_note(found.earlier_text)}."
     return text
+
+
+def earlier_text_note(count: int) -> str:
+    """What to say of `count` answers given to an earlier text of their comment."""
+    if count == 1:
+        return "1 answer was given to an earlier text of its comment: review it"
+    return f"{count} answers were given to an earlier text of their comment: review them"
 
 
 def _md_line(cells: Sequence[str]) -> str:
