@@ -80,6 +80,105 @@ def test_refused_with_column(text, column, words):
     assert err.value.column == column
 
 
+# ---------------------------------------------------------------- suggestions
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "corrected"),
+    [
+        ("datacenter", "'datacenter' alone is not a condition: write datacenter == true",
+         "datacenter == true"),
+        ("(datacenter) and tpp >= 1600", "write datacenter == true",
+         "(datacenter == true) and tpp >= 1600"),
+        ("datacenter >= 1", "'datacenter' is a yes/no flag: write datacenter == true",
+         "datacenter == true"),
+        ("1 <= datacenter", "write datacenter == true", "datacenter == true"),
+        ("datacenter == 0", "write datacenter == false", "datacenter == false"),
+        ("datacenter < 1 or tpp >= 4800", "write datacenter == false",
+         "datacenter == false or tpp >= 4800"),
+        ("datacenter > false", "write datacenter == true", "datacenter == true"),
+        ("tpp", "'tpp' alone is not a condition: compare it, e.g. tpp >= 1", "tpp >= 1"),
+        ("tps >= 4800", "unknown parameter 'tps' (did you mean 'tpp'?)", "tpp >= 4800"),
+        ("1600 <= tps < 4800", "did you mean 'tpp'?", "1600 <= tpp < 4800"),
+        ("datacentr >= 1", "unknown parameter 'datacentr' (did you mean datacenter == true?)",
+         "datacenter == true"),
+        ("datacentr", "did you mean datacenter == true?", "datacenter == true"),
+        ("tpp >= 6,000", "numbers take no thousands separators: write 6000, not 6,000",
+         "tpp >= 6000"),
+        ("tpp < 1,000,000.5", "write 1000000.5, not 1,000,000.5", "tpp < 1000000.5"),
+        ("  4,800 <= tpp", "write 4800, not 4,800", "  4800 <= tpp"),
+    ],
+)  # fmt: skip
+def test_a_suggestion_is_what_the_message_says_and_it_parses(text, words, corrected):
+    with pytest.raises(ExprError) as err:
+        parse(text, PARAMS)
+    assert words in err.value.message
+    assert err.value.suggestion is not None
+    assert err.value.suggestion.applied(text) == corrected
+    parse(corrected, PARAMS)
+
+
+def test_numbers_with_thousands_separators_are_refused_at_the_number():
+    with pytest.raises(ExprError) as err:
+        parse("tpp >= 4800 and interconnect < 1,200", None)
+    assert err.value.column == 32
+    assert "tuple" not in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("tpp == true", "'tpp' is a number, not a yes/no flag"),
+        ("datacenter == 0.5", "write datacenter == true or datacenter == false"),
+        ("0 < datacenter <= 1", "write datacenter == true"),  # one of two comparisons
+        ("tpx == true", "unknown parameter 'tpx' (did you mean 'tpp'?)"),  # a number, not a flag
+        ("zzz >= 1", "unknown parameter 'zzz'"),
+        ("true", "'true' alone is not a condition"),
+    ],
+)
+def test_no_suggestion_where_no_single_text_would_do(text, words):
+    with pytest.raises(ExprError) as err:
+        parse(text, PARAMS)
+    assert words in err.value.message
+    assert err.value.suggestion is None
+
+
+RIGHT = st.sampled_from(
+    ["tpp >= 4800", "performance_density < 5.92", "datacenter == true", "1600 <= tpp < 4800"]
+)
+WRONG = st.sampled_from(
+    [
+        "datacenter", "datacenter >= 1", "1 <= datacenter", "datacenter == 0", "datacenter < 1",
+        "datacenter > false", "false < datacenter", "tps >= 4800", "1600 <= tps < 4800",
+        "datacentr", "datacentr >= 1", "performance_densty >= 5.92", "tpp", "(tpp)",
+        "tpp >= 6,000", "tpp < 1,000,000.5", "4,800 <= tpp",
+    ]
+)  # fmt: skip
+
+
+@st.composite
+def one_mistake(draw) -> str:
+    """A valid expression with one of its comparisons written wrong."""
+    parts = draw(st.lists(RIGHT, max_size=4))
+    parts.insert(draw(st.integers(0, len(parts))), draw(WRONG))
+    text = parts[0]
+    for part in parts[1:]:
+        word = draw(st.sampled_from(["and", "or"]))
+        text = draw(st.sampled_from([f"{text} {word} {part}", f"({text}) {word} {part}"]))
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=one_mistake())
+def test_every_suggestion_fed_back_parses(text):
+    with pytest.raises(ExprError) as err:
+        parse(text, PARAMS)
+    suggestion = err.value.suggestion
+    assert suggestion is not None, err.value.message
+    assert suggestion.text in err.value.message
+    parse(suggestion.applied(text), PARAMS)
+
+
 def test_length_and_depth_are_bounded():
     with pytest.raises(ExprError, match="longer than"):
         parse(" or ".join(["tpp >= 1"] * 10_000), PARAMS)
@@ -231,3 +330,18 @@ def test_more_than_400_comparisons_are_refused(number):
     with pytest.raises(ExprError, match="more than 400 comparisons"):
         parse(" or ".join([f"a>{number}"] * 401))
     assert parse(" or ".join([f"a>{number}"] * 400))
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(TEXTS, one_mistake()))
+def test_a_suggestion_always_removes_the_error_it_answers(text):
+    try:
+        parse(text, PARAMS)
+    except ExprError as err:
+        if err.suggestion is None:
+            return
+        fixed = err.suggestion.applied(text)
+        try:
+            parse(fixed, PARAMS)
+        except ExprError as again:  # another mistake of the text may remain; this one is gone
+            assert (again.message, again.column) != (err.message, err.column), fixed

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from curator.core.discussion import thread
+from curator.core.discussion import CommentRefused, new_comment, thread
 from curator.store.discussion import write_comment
 from curator.store.load import load
 
@@ -93,7 +93,8 @@ BAD_INPUT = {
         ["3A090", "-m", "hi", "--amend-item", "a.1"],
         "industry-1",
         2,
-        "needs both --amend-item LABEL and --amend-match EXPR",
+        "an amendment needs both the paragraph it changes and its new expression: give both "
+        "--amend-item LABEL and --amend-match EXPR",
     ),
     "member id with path characters": (
         ["3A090", "-m", "hi"],
@@ -121,6 +122,35 @@ def test_bad_input_is_refused_and_nothing_is_written(lst, curator, case):
     assert message in run.err
     assert "Traceback" not in run.err
     assert lst.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("given", "part"),
+    [
+        ({"body": " "}, "body"),
+        ({"body": "x", "amend_item": "a.1"}, "amendment"),
+        ({"body": "x", "amend_item": "a.1", "amend_match": "tpp >= 6,000"}, "amendment.match"),
+    ],
+)
+def test_a_refused_comment_names_its_part_and_no_option(lst, given, part):
+    # the TUI writes comments too: which option to use is the CLI's to say
+    loaded = load(lst.root)
+    member = loaded.manifest.member("industry-1")
+    at = dt.datetime(2026, 11, 28, 1, 22, tzinfo=dt.UTC)
+    with pytest.raises(CommentRefused) as err:
+        new_comment(loaded.controls["3A090"], loaded.parameters, member, at, **given)
+    assert err.value.part == part
+    assert " -m " not in err.value.message and "--" not in err.value.message
+
+
+def test_an_amendment_that_does_not_parse_points_at_its_column(lst, curator):
+    run = comment(curator, lst, "3A090", "-m", "Raise a.1", "--amend-item", "a.1",
+                  "--amend-match", "tpp >= 6,000")  # fmt: skip
+    assert run.code == 1
+    assert run.err == (
+        "curator: --amend-match: column 8: numbers take no thousands separators: write 6000, "
+        "not 6,000\n  tpp >= 6,000\n         ^\n"
+    )
 
 
 def test_a_missing_body_file_is_refused(lst, curator, tmp_path):

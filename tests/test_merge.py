@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from conftest import CONTROL_3A090, LIST_TOML, run_curator
-from gitrepo import LIST_DIR, Repo, new_repo
+from gitrepo import LIST_DIR, Repo, identity, new_repo
 
-from curator.store.merge import merge_texts
+from curator.store.merge import Sides, merge_driver, merge_texts
 from curator.store.repo import git_setup
 from curator.store.write import render
 
@@ -195,31 +195,77 @@ def test_the_interpreter_path_may_hold_spaces_quotes_and_percent_signs(tmp_path)
     assert 'status = "under-review"' in text and 'visibility = "committee"' in text
 
 
+ALICE = identity("Alice Moreau", "industry-1@example.org")
+BOB = identity("Bob Okafor", "academia-1@example.org")
+
+
 def test_same_field_conflicts_with_a_clear_message_and_check_reports_it(tmp_path):
     _, alice, bob = _shared(tmp_path)
     alice.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
-    alice.commit("Alice: 6000")
+    theirs = alice.commit("Alice: 6000", env=ALICE)
     bob.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 5000")
     bob.edit("controls/3A090.toml", 'status = "proposed"', 'status = "draft"')
-    bob.commit("Bob: 5000")
+    bob.commit("Bob: 5000", env=BOB)
     done = _pull(bob, alice)
     assert done.returncode != 0
     assert "both sides changed items[a.1].match differently" in done.stderr
-    lines = bob.lst.read("controls/3A090.toml").splitlines()
-    assert lines.count("<<<<<<< ours") == 1
-    start = lines.index("<<<<<<< ours")
-    assert lines[start : start + 5] == [
-        "<<<<<<< ours",
+    # the branch merged into, and the commit merged (FETCH_HEAD: git gives only its id)
+    assert _markers(bob, "main (Bob Okafor)") == [
         'match = "tpp >= 5000"',
         "=======",
         'match = "tpp >= 6000"',
-        ">>>>>>> theirs",
+        f">>>>>>> {theirs[:7]} Alice: 6000 (Alice Moreau)",
     ]
-    assert 'status = "draft"' in lines
+    assert 'status = "draft"' in bob.lst.read("controls/3A090.toml").splitlines()
     check = bob.curator("check", "--list", LIST_DIR, "--format", "json")
     assert check.code == 1
     codes = {(p["file"], p["code"]) for p in json.loads(check.out)["problems"]}
     assert ("controls/3A090.toml", "conflict-markers") in codes
+
+
+def _markers(repo: Repo, first: str) -> list[str]:
+    """The four lines after the one conflict marker `<<<<<<< first` in 3A090's file."""
+    lines = repo.lst.read("controls/3A090.toml").splitlines()
+    assert [line for line in lines if line.startswith("<<<<<<<")] == [f"<<<<<<< {first}"]
+    start = lines.index(f"<<<<<<< {first}")
+    return lines[start + 1 : start + 5]
+
+
+def test_a_rebase_names_the_upstream_and_the_commit_replayed_not_ours_and_theirs(tmp_path):
+    # in `git pull --rebase` (what `curator sync` runs) git's "ours" is the change already
+    # pushed by another member and "theirs" your own commit: the markers name them instead
+    origin, _, bob = _shared(tmp_path)
+    # the driver as a path-independent command line, whatever `git-setup` registers
+    driver = f"{shlex.quote(sys.executable)} -m curator merge-file %O %A %B %P"
+    bob.git("config", "merge.curator.driver", driver)
+    origin.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
+    origin.commit("Alice: 6000", env=ALICE)
+    bob.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 5000")
+    mine = bob.commit("Bob: 5000", env=BOB)
+    done = bob.git("pull", "--rebase", check=False)
+    assert done.returncode != 0
+    assert _markers(bob, "origin/main (Alice Moreau)") == [
+        'match = "tpp >= 6000"',
+        "=======",
+        'match = "tpp >= 5000"',
+        f">>>>>>> {mine[:7]} Bob: 5000 (Bob Okafor)",
+    ]
+    assert (
+        f"(<<<<<<< origin/main (Alice Moreau) … ======= … >>>>>>> {mine[:7]} Bob: 5000 "
+        "(Bob Okafor))"
+    ) in done.stderr
+
+
+def test_a_line_merge_names_the_sides_too(tmp_path):
+    base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
+    base.write_text("title = \nx\n")  # not TOML: merged line by line
+    ours.write_text("title = \ny\n")
+    theirs.write_text("title = \nz\n")
+    sides = Sides("origin/main (Alice Moreau)", "1a2b3c4 Bob: 5000 (Bob Okafor)")
+    result = merge_driver(base, ours, theirs, CONTROL, sides)
+    assert result.line_conflicts == 1
+    text = ours.read_text()
+    assert "<<<<<<< origin/main (Alice Moreau)\ny\n=======\nz\n>>>>>>> 1a2b3c4 Bob" in text
 
 
 def _comment(repo: Repo, author: str, minute: int) -> None:

@@ -130,13 +130,60 @@ def test_newer_export_updates_text_but_keeps_mapping_and_disposition(
     ]
     run = imported(curator, lst, write_csv(tmp_path / "newer.csv", newer))
     assert run.code == 0, run.err
-    assert "0 created, 1 updated, 4 unchanged" in run.out
+    assert "0 created, 1 updated (1 answer was given to an earlier text" in run.out
     park = comment_file(lst, PARK)
     assert park["body"].endswith("Thank you.\nAddendum.")
     assert park["disposition"]["action"] == "noted"
     assert park["disposition"]["response"] == "Extension considered."
     assert park["mapping"] == ["3A090"]
     assert curator("fmt", "--check", "--list", str(lst.root)).code == 0
+
+
+def test_an_answer_to_a_text_that_changed_is_marked_until_answered_again(
+    with_comments, curator, tmp_path
+):
+    lst = with_comments
+    assert answer(curator, lst, PARK, "noted", "Extension considered.").code == 0
+    assert answer(curator, lst, SIA, "adopted", "Density raised to 6.0.").code == 0
+    newer = [replace(r, comment="Revised: extend by 90 days.") if r.tracking == PARK else r
+             for r in ROWS]  # fmt: skip
+    run = imported(curator, lst, write_csv(tmp_path / "newer.csv", newer))
+    assert run.code == 0, run.err
+    assert run.out.endswith(
+        "0 created, 1 updated (1 answer was given to an earlier text of its comment: review "
+        "it), 4 unchanged\n"
+    )
+    assert comment_file(lst, PARK)["disposition"]["comment_changed_since"] is True
+    assert "comment_changed_since" not in comment_file(lst, SIA)["disposition"]
+    assert curator("check", "--list", str(lst.root)).code == 0
+    assert curator("fmt", "--check", "--list", str(lst.root)).code == 0
+    text = report(curator, lst, "md")
+    assert "1 answer was given to an earlier text of its comment: review it." in text
+    park_row = next(line for line in text.splitlines() if line.startswith(f"| {PARK} "))
+    assert "| yes: review it |" in park_row
+    assert answer(curator, lst, PARK, "noted", "Still not extended.").code == 0
+    assert "comment_changed_since" not in comment_file(lst, PARK)["disposition"]
+    assert "review it" not in report(curator, lst, "md")
+
+
+def test_a_changed_text_nobody_answered_is_only_updated(with_comments, curator, tmp_path):
+    newer = [replace(r, comment="Revised.") if r.tracking == PARK else r for r in ROWS]
+    run = imported(curator, with_comments, write_csv(tmp_path / "newer.csv", newer))
+    assert "0 created, 1 updated, 4 unchanged" in run.out
+    assert "disposition" not in comment_file(with_comments, PARK)
+
+
+def test_two_answers_to_changed_texts_are_counted(with_comments, curator, tmp_path):
+    for tracking in (PARK, SIA):
+        assert answer(curator, with_comments, tracking, "noted", "Considered.").code == 0
+    newer = [replace(r, comment="Revised.") if r.tracking in (PARK, SIA) else r for r in ROWS]
+    run = imported(curator, with_comments, write_csv(tmp_path / "newer.csv", newer), "--format",
+                   "json")  # fmt: skip
+    assert json.loads(run.out)["answers_to_earlier_text"] == 2
+    run = imported(curator, with_comments, write_csv(tmp_path / "newer.csv", ROWS))
+    assert "2 updated (2 answers were given to an earlier text of their comment: review them)" in (
+        run.out
+    )
 
 
 def test_a_note_typed_in_the_file_survives_an_updating_reimport(with_comments, curator, tmp_path):
@@ -167,24 +214,78 @@ def test_notices_in_the_export_are_skipped(lst, curator, tmp_path):
     assert not (lst.root / FOLDER / "nt1-0000-0001.toml").exists()
 
 
+def test_a_csv_without_a_docket_column_says_to_name_the_docket(lst, curator, tmp_path):
+    columns = [c for c in COLUMNS if c != "Docket ID"]
+    source = write_csv(tmp_path / "nodocket.csv", ROWS, columns)
+    before = lst.snapshot()
+    run = imported(curator, lst, source)
+    assert run.code == 1
+    assert run.err == (
+        f"curator: {source}: missing column 'Docket ID': pass --docket ID to say which docket "
+        "its comments belong to; nothing was imported\n"
+    )
+    assert lst.snapshot() == before
+
+
+def test_a_csv_missing_other_columns_too_still_names_the_docket_option(lst, curator, tmp_path):
+    columns = [c for c in COLUMNS if c not in ("Docket ID", "Comment")]
+    run = imported(curator, lst, write_csv(tmp_path / "short.csv", ROWS, columns))
+    assert run.code == 1
+    assert "missing columns 'Docket ID', 'Comment': is this a regulations.gov" in run.err
+    assert "pass --docket ID" in run.err
+
+
 def test_docket_option_fills_a_missing_docket_column(lst, curator, tmp_path):
     columns = [c for c in COLUMNS if c != "Docket ID"]
     source = write_csv(tmp_path / "nodocket.csv", ROWS, columns)
-    assert imported(curator, lst, source).code == 1  # the column is needed without --docket
     run = imported(curator, lst, source, "--docket", DOCKET)
     assert run.code == 0, run.err
     assert len(list((lst.root / FOLDER).iterdir())) == 5
 
 
+OTHER_DOCKET = "BIS-2025-0007"
+OTHER_ROWS = [
+    Row("zzz-0000-0009", 9, "On 3A090, for the earlier rule.", docket=OTHER_DOCKET),
+    Row("zzz-0000-0010", 10, "Also on 3A090.", docket=OTHER_DOCKET),
+]
+
+
+def test_rows_of_another_docket_than_the_lists_are_not_imported(lst, curator, tmp_path):
+    run = imported(curator, lst, write_csv(tmp_path / "mixed.csv", [*ROWS, *OTHER_ROWS]))
+    assert run.code == 1
+    # the header, Nowicki's three lines, SIA, Park's two lines, Roe, the University, then these
+    assert (
+        "mixed.csv:10: 2 rows of docket 'BIS-2025-0007' (the first here) not imported: not the "
+        "list's docket, BIS-2026-0001"
+    ) in run.err
+    assert "to import the comments of BIS-2025-0007, pass --docket BIS-2025-0007" in run.err
+    assert "5 comments: 5 created, 0 updated, 0 unchanged; 2 rows not imported" in run.out
+    assert not (lst.root / "public-comments" / OTHER_DOCKET).exists()
+    assert len(list((lst.root / FOLDER).iterdir())) == 5
+
+
+def test_a_csv_of_another_docket_is_imported_when_named(lst, curator, tmp_path):
+    source = write_csv(tmp_path / "earlier.csv", OTHER_ROWS)
+    before = lst.snapshot()
+    assert imported(curator, lst, source).code == 1
+    assert lst.snapshot() == before
+    run = imported(curator, lst, source, "--docket", OTHER_DOCKET)
+    assert run.code == 0, run.err
+    assert run.out.startswith("BIS-2025-0007: 2 comments: 2 created")
+    assert len(list((lst.root / "public-comments" / OTHER_DOCKET).iterdir())) == 2
+
+
 def test_docket_option_refuses_rows_of_another_docket(lst, curator, tmp_path):
-    other = Row("zzz-0000-0009", 9, "Wrong docket.", docket="BIS-2025-0007")
+    other = Row("zzz-0000-0009", 9, "Wrong docket.", docket=OTHER_DOCKET)
     run = imported(
         curator, lst, write_csv(tmp_path / "mixed.csv", [*ROWS, other]), "--docket", DOCKET
     )
     assert run.code == 1
-    # the header, Nowicki's three lines, SIA, Park's two lines, Roe, the University, then this
-    assert "mixed.csv:10: docket 'BIS-2025-0007' is not --docket BIS-2026-0001" in run.err
-    assert not (lst.root / "public-comments" / "BIS-2025-0007").exists()
+    assert (
+        "mixed.csv:10: 1 row of docket 'BIS-2025-0007' (the first here) not imported: not the "
+        "docket named, BIS-2026-0001"
+    ) in run.err
+    assert not (lst.root / "public-comments" / OTHER_DOCKET).exists()
     assert len(list((lst.root / FOLDER).iterdir())) == 5
 
 
@@ -420,6 +521,42 @@ def test_report_html_carries_the_same_matrix_and_escapes(answered, curator, tmp_
     assert '<tr class="unanswered"><td>' in text
     assert "<th>not-adopted</th>" in text
     assert text.index(SIA) < text.index(NOWICKI)
+
+
+def test_report_is_of_the_lists_docket_unless_another_is_named(answered, curator, tmp_path):
+    source = write_csv(tmp_path / "earlier.csv", OTHER_ROWS)
+    assert imported(curator, answered, source, "--docket", OTHER_DOCKET).code == 0
+    run = curator("comments", "report", "--list", str(answered.root))
+    assert run.code == 0, run.err
+    assert run.out.startswith("# Comment-response matrix — BIS-2026-0001\n\n5 public comments:")
+    assert "zzz-0000-0009" not in run.out
+    assert run.err == (
+        "not in this report: 2 comments of docket BIS-2025-0007 "
+        "(report them with --docket BIS-2025-0007)\n"
+    )
+    text = report(curator, answered, "md", "--docket", OTHER_DOCKET)
+    assert text.startswith("# Comment-response matrix — BIS-2025-0007\n\n2 public comments:")
+    assert NOWICKI not in text
+    assert "| 3A090 | Integrated circuits for advanced computing | 2 |" in text
+
+
+def test_a_list_without_a_docket_reports_one_docket_at_a_time(answered, curator, tmp_path):
+    source = write_csv(tmp_path / "earlier.csv", OTHER_ROWS)
+    assert imported(curator, answered, source, "--docket", OTHER_DOCKET).code == 0
+    manifest = answered.read("list.toml")
+    start = manifest.index("[docket]")
+    answered.write("list.toml", manifest[:start] + manifest[manifest.index("[[members]]") :])
+    run = curator("comments", "report", "--list", str(answered.root))
+    assert run.code == 1
+    assert "public comments of 2 dockets (BIS-2025-0007, BIS-2026-0001)" in run.err
+    assert "--docket ID" in run.err
+    assert "2 public comments" in report(curator, answered, "md", "--docket", OTHER_DOCKET)
+
+
+def test_report_refuses_a_docket_id_that_is_not_one(answered, curator):
+    run = curator("comments", "report", "--docket", "../x", "--list", str(answered.root))
+    assert run.code == 2
+    assert "not a valid docket id" in run.err
 
 
 def test_report_for_one_control(answered, curator):

@@ -12,6 +12,7 @@ from curator.core.problems import CuratorError
 from curator.core.sweep import chart, reference_constant, rescaled, sweep
 from curator.core.weigh import (
     NOTHING_TO_WEIGH,
+    NothingToWeigh,
     amended,
     classify,
     control_named,
@@ -333,8 +334,9 @@ def test_paragraph_alone_weighs_one_paragraph():
 
 def test_control_without_criteria_is_refused():
     bare = Control(id="3A091", title="x", area="a", status="draft")
-    with pytest.raises(CuratorError, match="no paragraph with a match"):
+    with pytest.raises(NothingToWeigh, match="no paragraph with a match") as err:
         expressions_for(bare, PARAMETERS)
+    assert "--" not in err.value.message  # how to propose one is the interface's to say
 
 
 def test_unknown_control_suggests_the_closest_id():

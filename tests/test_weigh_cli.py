@@ -201,6 +201,39 @@ def test_unparseable_match_exits_2_and_points_at_the_column(curator, lst):
     assert "Traceback" not in run.err
 
 
+def test_a_flag_alone_in_match_is_answered_with_a_comparison_that_weighs(curator, lst):
+    run = weigh(curator, lst, "--match", "datacenter and tpp >= 1600")
+    assert run.code == 2
+    assert "--match: column 1: 'datacenter' alone is not a condition: write datacenter == true" in (
+        run.err
+    )
+    assert weigh(curator, lst, "--match", "datacenter == true and tpp >= 1600").code == 0
+
+
+def test_a_flag_compared_with_a_number_is_answered_with_true_or_false(curator, lst):
+    run = weigh(curator, lst, "--match", "datacenter >= 1")
+    assert run.code == 2
+    assert "'datacenter' is a yes/no flag: write datacenter == true" in run.err
+
+
+def test_a_number_with_thousands_separators_is_refused_at_the_number(curator, lst):
+    run = weigh(curator, lst, "--match", "tpp >= 6,000")
+    assert run.code == 2
+    assert "--match: column 8: numbers take no thousands separators: write 6000, not 6,000" in (
+        run.err
+    )
+    assert "tuple" not in run.err
+
+
+def test_a_control_without_criteria_says_how_to_propose_some(curator, lst):
+    made = curator("new", "3A091", "--title", "Bare", "--area", "advanced-computing",
+                   "--list", str(lst.root), "--as", "chair")  # fmt: skip
+    assert made.code == 0, made.err
+    run = curator("weigh", "3A091", "--list", str(lst.root))
+    assert run.code == 1
+    assert "3A091 has no paragraph with a match expression: give one with --match" in run.err
+
+
 def test_unknown_paragraph_exits_1(curator, lst):
     run = weigh(curator, lst, "--item", "b", "--match", "tpp >= 1")
     assert run.code == 1

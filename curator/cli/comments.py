@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 from curator.cli.common import add_as, add_list, list_root, print_json, print_problems
@@ -36,7 +37,8 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--docket",
         metavar="ID",
-        help="the docket the rows belong to (rows naming another docket are refused)",
+        help="the docket to import (default: the list's); it also names the docket of a CSV "
+        "without a Docket ID column. Rows of any other docket are not imported",
     )
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     add_list(p)
@@ -72,12 +74,15 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "report",
         help="the comment-response matrix",
-        description="The comment-response matrix grouped by control (and general), with "
-        "counts per action and the unanswered comments first.",
+        description="The comment-response matrix of one docket, grouped by control (and "
+        "general), with counts per action and the unanswered comments first.",
     )
     p.add_argument("--format", choices=("md", "html", "csv"), default="md")
     p.add_argument(
         "--control", metavar="ID", help=f"only this control ('{public.GENERAL}': unmapped)"
+    )
+    p.add_argument(
+        "--docket", metavar="ID", help="the docket to report on (default: the list's docket)"
     )
     add_list(p)
     p.set_defaults(func=report)
@@ -93,23 +98,35 @@ def _manifest(root: Path) -> Manifest:
 def import_csv(args: argparse.Namespace) -> int:
     root = list_root(args)
     identity.writer(_manifest(root), root, args.as_member)
-    done = files.import_csv(root, args.csv, args.docket)
+    try:
+        done = files.import_csv(root, args.csv, args.docket)
+    except public.MissingColumns as err:
+        if public.DOCKET_COLUMN not in err.missing:
+            raise
+        how = "pass --docket ID to say which docket its comments belong to"
+        if err.missing == (public.DOCKET_COLUMN,):  # the rest is there: a bulk export
+            message = f"missing column '{public.DOCKET_COLUMN}': {how}; nothing was imported"
+        else:
+            message = f"{err.message} (without a '{public.DOCKET_COLUMN}' column, {how})"
+        raise CuratorError(f"{args.csv}: {message}") from None
     if args.format == "json":
         print_json(done.as_json())
     else:
         print_problems(done.problems, sys.stderr)
         if done.more_problems:
             print(f"… and {done.more_problems} more rows not imported", file=sys.stderr)
+        for other in sorted(done.foreign):
+            print(f"to import the comments of {other}, pass --docket {other}", file=sys.stderr)
         dockets = ", ".join(sorted(done.dockets)) or args.csv.name
-        line = (
-            f"{dockets}: {done.rows} comments: {done.created} created, {done.updated} updated, "
-            f"{done.unchanged} unchanged"
-        )
+        updated = f"{done.updated} updated"
+        if done.earlier_text:
+            updated += f" ({public.earlier_text_note(done.earlier_text)})"
+        line = f"{dockets}: {done.rows} comments: {done.created} created, {updated}, "
+        line += f"{done.unchanged} unchanged"
         if done.skipped:
             line += f"; {done.skipped} rows skipped (not public submissions)"
-        refused = len(done.problems) + done.more_problems
-        if refused:
-            line += f"; {refused} rows not imported"
+        if done.refused:
+            line += f"; {done.refused} rows not imported"
         print(line)
     return 1 if done.problems else 0
 
@@ -141,6 +158,22 @@ def map_comment(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     loaded = load(list_root(args), folders=("controls", "public-comments"))  # no discussion
-    found = public.matrix(loaded.public_comments, loaded.controls, args.control)
+    listed = loaded.manifest.docket if loaded.manifest else None
+    docket = args.docket or (listed.id if listed else None)
+    if docket is not None:
+        public.check_docket(docket)
+    found = public.matrix(loaded.public_comments, loaded.controls, args.control, docket)
+    if len(found.dockets) > 1:  # a list with no docket of its own, comments of several
+        raise CuratorError(
+            f"public comments of {len(found.dockets)} dockets ({', '.join(found.dockets)}): "
+            "choose one with --docket ID"
+        )
     sys.stdout.write(public.report(found, args.format))
+    others = Counter(c.docket for c in loaded.public_comments if docket not in (None, c.docket))
+    for other, count in sorted(others.items()):
+        print(
+            f"not in this report: {count} comments of docket {other} "
+            f"(report them with --docket {other})",
+            file=sys.stderr,
+        )
     return 0

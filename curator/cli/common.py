@@ -9,10 +9,13 @@ import re
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from curator.core.problems import Problem
 from curator.store.discover import find_list
+
+if TYPE_CHECKING:
+    from curator.core.criteria import ExprError
 
 
 def add_list(p: argparse.ArgumentParser) -> None:
@@ -37,6 +40,12 @@ def add_as(p: argparse.ArgumentParser) -> None:
 
 def list_root(args: argparse.Namespace) -> Path:
     return find_list(getattr(args, "list", None))
+
+
+def expression_error(option: str, text: str, err: ExprError) -> str:
+    """A criteria expression given with `option` and refused: the message, then the text with
+    a caret under the column."""
+    return f"{option}: column {err.column}: {err.message}\n  {text}\n  {' ' * (err.column - 1)}^"
 
 
 # control characters move the cursor or clear the screen; bidirectional overrides reorder text

@@ -6,7 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from curator.cli.common import add_as, add_format, add_list, inert, list_root, print_json
+from curator.cli.common import (
+    add_as,
+    add_format,
+    add_list,
+    expression_error,
+    inert,
+    list_root,
+    print_json,
+)
 from curator.core import discussion, lifecycle
 from curator.core.model import POSITIONS, STATUSES, Comment, Control, ControlList
 from curator.core.problems import CuratorError
@@ -134,18 +142,32 @@ def comment(args: argparse.Namespace) -> int:
     loaded = _loaded(root, args.control_id)
     author = identity.writer(loaded.manifest, root, args.as_member)
     text = args.text if args.body_file is None else _read_body(args.body_file)
-    path = writing.post_comment(
-        root,
-        loaded,
-        author,
-        args.control_id,
-        text,
-        args.position,
-        args.amend_item,
-        args.amend_match,
-    )
+    try:
+        path = writing.post_comment(
+            root,
+            loaded,
+            author,
+            args.control_id,
+            text,
+            args.position,
+            args.amend_item,
+            args.amend_match,
+        )
+    except discussion.CommentRefused as err:
+        raise CuratorError(_refusal(err, args.amend_match or ""), err.exit_code) from None
     print(path)
     return 0
+
+
+def _refusal(err: discussion.CommentRefused, match: str) -> str:
+    """The refusal in the words of this verb's options."""
+    if err.expression_error is not None:
+        return expression_error("--amend-match", match.strip(), err.expression_error)
+    if err.part == "body":
+        return f"{err.message}: write something with -m TEXT or --file F"
+    if err.part == "amendment":
+        return f"{err.message}: give both --amend-item LABEL and --amend-match EXPR"
+    return err.message
 
 
 def _read_body(name: str) -> str:

@@ -405,11 +405,12 @@ def merge_file(args: argparse.Namespace) -> int:
         print(f"curator: {args.path}: merged line by line ({result.line_merge})", file=sys.stderr)
         return 1 if result.line_conflicts else 0
     if result.conflicts:
+        sides = result.sides
         print(
             f"curator: conflict in {args.path}: both sides changed {', '.join(result.conflicts)} "
-            "differently. Conflict markers (<<<<<<< ours … ======= … >>>>>>> theirs) surround "
-            "only those fields: keep the right value, delete the markers, then run "
-            "`curator check`.",
+            f"differently. Conflict markers (<<<<<<< {sides.ours} … ======= … >>>>>>> "
+            f"{sides.theirs}) surround only those fields: keep the right value, delete the "
+            "markers, then run `curator check`.",
             file=sys.stderr,
         )
         return 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from curator.cli.common import add_format, add_list, list_root, print_json
+from curator.cli.common import add_format, add_list, expression_error, list_root, print_json
 from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
 from curator.core.problems import CuratorError
@@ -52,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         expressions = weighing.expressions_for(control, parameters, args.item, args.match)
     except ExprError as err:
-        raise CuratorError(_match_error(args.match or "", err), 2) from None
+        raise CuratorError(expression_error("--match", args.match or "", err), 2) from None
+    except weighing.NothingToWeigh as err:
+        raise CuratorError(f"{err.message}: give one with --match") from None
 
     result = weighing.weigh(expressions, catalogue, partners, control.id)
     before = change = None
@@ -77,10 +79,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("\n".join(_text(control.title, result, before, change, swept, args.item)))
     return 0
-
-
-def _match_error(text: str, err: ExprError) -> str:
-    return f"--match: column {err.column}: {err.message}\n  {text}\n  {' ' * (err.column - 1)}^"
 
 
 def _text(title, result, before, change, swept: Sweep | None, item: str | None) -> list[str]:

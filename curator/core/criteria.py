@@ -13,6 +13,7 @@ import re
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from curator.core.model import Parameter
 
@@ -28,13 +29,27 @@ FLAG_WORDS = {"true": True, "false": False}
 Truth = bool | None  # None is unknown
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """What to write instead of `expression[start:end]` (a name, a number or a comparison, as
+    its error's message says): with it, the expression no longer has that error."""
+
+    start: int  # 0-based, end exclusive
+    end: int
+    text: str
+
+    def applied(self, expression: str) -> str:
+        return expression[: self.start] + self.text + expression[self.end :]
+
+
 class ExprError(ValueError):
     """A criteria expression that cannot be accepted; `column` is 1-based."""
 
-    def __init__(self, message: str, column: int = 1) -> None:
+    def __init__(self, message: str, column: int = 1, suggestion: Suggestion | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.column = column
+        self.suggestion = suggestion
 
     def __str__(self) -> str:
         return f"column {self.column}: {self.message}"
@@ -137,7 +152,7 @@ def parse(text: str, parameters: Mapping[str, Parameter] | None = None) -> Expr:
             _PARSED.clear()
         _PARSED[key] = found
     if isinstance(found, ExprError):
-        raise ExprError(found.message, found.column)
+        raise ExprError(found.message, found.column, found.suggestion)
     return found
 
 
@@ -168,6 +183,15 @@ def _parse(text: str, parameters: Mapping[str, Parameter] | None) -> Expr:
 def _parsed(text: str, parameters: Mapping[str, Parameter] | None) -> Expr:
     """`text` read by Python's own parser under the allow-list: the definition of the
     language, and what explains every refusal."""
+    grouped = _THOUSANDS.search(text) if "," in text else None
+    if grouped is not None:  # Python would read `6,000` as the tuple (6, 0)
+        written = grouped.group()
+        plain = written.replace(",", "")
+        raise ExprError(
+            f"numbers take no thousands separators: write {plain}, not {written}",
+            grouped.start() + 1,
+            Suggestion(grouped.start(), grouped.end(), plain),
+        )
     try:
         with warnings.catch_warnings():
             # `4800or` reads as `4800 or` with a warning on stderr, and a reviewer may not see
@@ -184,6 +208,9 @@ def _parsed(text: str, parameters: Mapping[str, Parameter] | None) -> Expr:
     lead = len(text) - len(text.lstrip())
     return _Builder(parameters, lead).build(tree.body, 0)
 
+
+# `6,000`, `1,000,000.5`: a number written with thousands separators
+_THOUSANDS = re.compile(r"(?<![\w.])[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![\w.])")
 
 # a token of the plain forms every list uses: a decimal number (no exponent, no leading zero,
 # not run into a name), a name, an operator, a parenthesis or a sign
@@ -351,8 +378,18 @@ class _Builder:
         self.parameters = parameters
         self.lead = lead
 
-    def fail(self, node: ast.AST, message: str) -> ExprError:
-        return ExprError(message, getattr(node, "col_offset", 0) + 1 + self.lead)
+    def fail(
+        self, node: ast.AST, message: str, better: str | None = None, instead: ast.AST | None = None
+    ) -> ExprError:
+        """The error at `node`; `better` (which `message` quotes) is what to write in place of
+        the text of `instead` (default: `node`)."""
+        suggestion = None
+        if better is not None:
+            span = instead or node
+            start = span.col_offset + self.lead  # type: ignore[attr-defined]
+            end = span.end_col_offset + self.lead  # type: ignore[attr-defined]
+            suggestion = Suggestion(start, end, better)
+        return ExprError(message, getattr(node, "col_offset", 0) + 1 + self.lead, suggestion)
 
     def build(self, node: ast.AST, depth: int) -> Expr:
         if depth > MAX_DEPTH:
@@ -364,7 +401,26 @@ class _Builder:
             return Any(_flatten(terms, Any))
         if isinstance(node, ast.Compare):
             return self.compare(node)
+        if isinstance(node, ast.Name) and node.id not in FLAG_WORDS:
+            raise self.alone(node)
         raise self.fail(node, _refusal(node))
+
+    def alone(self, node: ast.Name) -> ExprError:
+        """A parameter written where a comparison belongs: its comparison is suggested."""
+        name, parameters = node.id, self.parameters
+        param = parameters.get(name) if parameters is not None else None
+        if parameters is not None and param is None:
+            close = _close(name, parameters)
+            if close is None:
+                return self.fail(node, f"unknown parameter '{name}'")
+            better = _compared(close, parameters[close])
+            message = (
+                f"unknown parameter '{name}' alone is not a condition (did you mean {better}?)"
+            )
+            return self.fail(node, message, better)
+        better = _compared(name, param)
+        how = "write" if param is not None and param.is_flag else "compare it, e.g."
+        return self.fail(node, f"'{name}' alone is not a condition: {how} {better}", better)
 
     def compare(self, node: ast.Compare) -> Expr:
         operands = [node.left, *node.comparators]
@@ -375,9 +431,9 @@ class _Builder:
                 raise self.fail(operands[i + 1], "only >=, >, <=, < and == compare values")
             left, right = operands[i], operands[i + 1]
             if isinstance(left, ast.Name) and left.id not in FLAG_WORDS:
-                found.append(self.atom(left, symbol, right))
+                found.append(self.atom(left, symbol, right, node))
             elif isinstance(right, ast.Name) and right.id not in FLAG_WORDS:
-                found.append(self.atom(right, MIRROR[symbol], left))
+                found.append(self.atom(right, MIRROR[symbol], left, node))
             else:
                 odd = next(
                     (o for o in (left, right) if not isinstance(o, ast.Constant | ast.Name)), left
@@ -387,13 +443,17 @@ class _Builder:
                 raise self.fail(odd, _refusal(odd))
         return found[0] if len(found) == 1 else All(tuple(found))
 
-    def atom(self, name: ast.Name, op: str, other: ast.AST) -> Atom:
+    def atom(self, name: ast.Name, op: str, other: ast.AST, comparison: ast.Compare) -> Atom:
         value = self.constant(other)
         refusal = _refusal_of(name.id, op, value, self.parameters)
-        if refusal is not None:
-            message, at_name = refusal
-            raise self.fail(name if at_name else other, message)
-        return Atom(name.id, op, value)
+        if refusal is None:
+            return Atom(name.id, op, value)
+        at = name if refusal.at_name else other
+        if refusal.better is None or (refusal.whole and len(comparison.ops) > 1):
+            # a whole comparison is suggested for `name op value` only when it stands alone
+            raise self.fail(at, refusal.message)
+        instead = comparison if refusal.whole else name
+        raise self.fail(at, refusal.message, refusal.better, instead)
 
     def constant(self, node: ast.AST) -> float | bool:
         if isinstance(node, ast.Name) and node.id in FLAG_WORDS:
@@ -416,22 +476,55 @@ class _Builder:
         raise self.fail(node, _refusal(node))
 
 
+class _Refusal(NamedTuple):
+    message: str
+    at_name: bool  # the name is at fault (else the value)
+    better: str | None = None  # what to write instead: a name, or (whole) the comparison
+    whole: bool = False
+
+
 def _refusal_of(
     name: str, op: str, value: float | bool, parameters: Mapping[str, Parameter] | None
-) -> tuple[str, bool] | None:
-    """Why `name op value` is not a comparison of this list, and whether that is the name's
-    fault (else the value's); None when it is one."""
+) -> _Refusal | None:
+    """Why `name op value` is not a comparison of this list; None when it is one."""
     param = parameters.get(name) if parameters is not None else None
     if parameters is not None and param is None:
-        return f"unknown parameter '{name}'{_suggest(name, parameters)}", True
-    if isinstance(value, bool):
-        if op != "==":
-            return "a yes/no parameter is compared only with == true or == false", False
-        if param is not None and not param.is_flag:
-            return f"'{name}' is a number, not a yes/no flag", False
-    elif param is not None and param.is_flag:
-        return f"'{name}' is a yes/no flag: write {name} == true", False
-    return None
+        close = _close(name, parameters)
+        if close is None:
+            return _Refusal(f"unknown parameter '{name}'", True)
+        message = f"unknown parameter '{name}' (did you mean '{close}'?)"
+        instead = _refusal_of(close, op, value, parameters)
+        if instead is None:
+            return _Refusal(message, True, close)
+        if instead.better is None:
+            return _Refusal(message, True)
+        message = f"unknown parameter '{name}' (did you mean {instead.better}?)"
+        return _Refusal(message, True, instead.better, instead.whole)
+    if param is not None and not param.is_flag:
+        if isinstance(value, bool):
+            return _Refusal(f"'{name}' is a number, not a yes/no flag", False)
+        return None
+    if param is None and not isinstance(value, bool):
+        return None  # an undeclared name compared with a number: nothing says it is a flag
+    if isinstance(value, bool) and op == "==":
+        return None
+    # a yes/no parameter compared with a number, or with true or false by an order: say which
+    # of `== true` and `== false` it means, when it means one of them
+    meant = Atom(name, op, value)
+    kind = (
+        f"'{name}' is a yes/no flag"
+        if param is not None
+        else "a yes/no parameter is compared only with == true or == false"
+    )
+    if meant.holds(True) == meant.holds(False):
+        return _Refusal(f"{kind}: write {name} == true or {name} == false", False)
+    better = f"{name} == {'true' if meant.holds(True) else 'false'}"
+    return _Refusal(f"{kind}: write {better}", False, better, whole=True)
+
+
+def _compared(name: str, param: Parameter | None) -> str:
+    """The comparison to suggest for a parameter written alone."""
+    return f"{name} == true" if param is not None and param.is_flag else f"{name} >= 1"
 
 
 def _flatten(terms: tuple[Expr, ...], kind: type) -> tuple[Expr, ...]:
@@ -453,18 +546,18 @@ def _refusal(node: ast.AST) -> str:
             return "lambdas are not allowed"
         case ast.BinOp():
             return "arithmetic is not allowed: write the threshold as one number"
-        case ast.Name():
-            return f"'{node.id}' alone is not a condition: compare it, e.g. {node.id} >= 1"
+        case ast.Name():  # true or false: a parameter alone is Builder.alone's
+            return f"'{node.id}' alone is not a condition: compare a yes/no parameter with it"
         case ast.Constant():
             return "a constant alone is not a condition"
     return f"{type(node).__name__.lower()} is not allowed: use comparisons joined by and / or"
 
 
-def _suggest(name: str, parameters: Mapping[str, Parameter]) -> str:
+def _close(name: str, parameters: Mapping[str, Parameter]) -> str | None:
     import difflib
 
     close = difflib.get_close_matches(name, list(parameters), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
 
 
 def atoms(expr: Expr) -> Iterator[Atom]:

@@ -25,6 +25,26 @@ from curator.core.model import (
 from curator.core.problems import CuratorError
 
 MAX_BODY = 200_000  # the comment schema's limit
+
+
+class CommentRefused(CuratorError):
+    """A comment that cannot be written for want of one of its parts: `part` is "body",
+    "amendment" (a paragraph without an expression, or the reverse) or "amendment.match" (an
+    expression that does not parse: `expression_error`), so that the interface can name its
+    own input for it."""
+
+    def __init__(
+        self,
+        message: str,
+        part: str,
+        exit_code: int = 1,
+        expression_error: criteria.ExprError | None = None,
+    ) -> None:
+        super().__init__(message, exit_code)
+        self.part = part
+        self.expression_error = expression_error
+
+
 BALANCE = ("too-loose", "too-tight")
 NO_RECORD = "no record"
 
@@ -136,13 +156,17 @@ def new_comment(
     """
     text = body.strip()
     if not text and transition is None:
-        raise CuratorError("the comment is empty: write something with -m TEXT or --file F")
+        raise CommentRefused("the comment is empty", "body")
     if len(text) > MAX_BODY:
         raise CuratorError(f"the comment is {len(text):,} characters; the limit is {MAX_BODY:,}")
     if position and position not in POSITIONS:
         raise CuratorError(f"'{position}' is not a position (positions: {', '.join(POSITIONS)})")
     if (amend_item is None) != (amend_match is None):
-        raise CuratorError("an amendment needs both --amend-item LABEL and --amend-match EXPR", 2)
+        raise CommentRefused(
+            "an amendment needs both the paragraph it changes and its new expression",
+            "amendment",
+            2,
+        )
     data: dict[str, Any] = {"author": author.id, "at": at.astimezone(dt.UTC)}
     if position:
         data["position"] = position
@@ -170,8 +194,9 @@ def checked_amendment(
         criteria.parse(text, parameters)
     except criteria.ExprError as err:
         pointer = " " * (err.column - 1) + "^"
-        raise CuratorError(
-            f"--amend-match: column {err.column}: {err.message}\n  {text}\n  {pointer}"
+        message = f"the amendment's expression, column {err.column}: {err.message}"
+        raise CommentRefused(
+            f"{message}\n  {text}\n  {pointer}", "amendment.match", expression_error=err
         ) from None
     return text
 

@@ -185,6 +185,8 @@ class Disposition:
     response: str
     by: str
     at: str
+    # a re-import brought a new text of the comment after this answer: it answers an earlier one
+    comment_changed_since: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,6 +159,20 @@ class Columns:
         )
 
 
+class MissingColumns(CuratorError):
+    """An export header without columns curator needs; `missing` names them. Without a
+    "Docket ID" column the interface says how to name the docket."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        names = ", ".join(f"'{c}'" for c in missing)
+        plural = "s" if len(missing) > 1 else ""
+        super().__init__(
+            f"missing column{plural} {names}: is this a regulations.gov bulk-download CSV? "
+            "nothing was imported"
+        )
+        self.missing = tuple(missing)
+
+
 def columns_of(header: Sequence[str], docket_given: bool) -> Columns:
     """The column map of an export header; a missing required column is named."""
     index: dict[str, int] = {}
@@ -167,12 +181,7 @@ def columns_of(header: Sequence[str], docket_given: bool) -> Columns:
     needed = [c for c in REQUIRED if not (c == DOCKET_COLUMN and docket_given)]
     missing = [c for c in needed if c not in index]
     if missing:
-        names = ", ".join(f"'{c}'" for c in missing)
-        plural = "s" if len(missing) > 1 else ""
-        raise CuratorError(
-            f"missing column{plural} {names}: is this a regulations.gov bulk-download CSV? "
-            "nothing was imported"
-        )
+        raise MissingColumns(missing)
     return Columns({c: index[c] for c in (*REQUIRED, *OPTIONAL) if c in index}, len(header))
 
 
@@ -182,16 +191,24 @@ def is_comment(row: ExportRow) -> bool:
 
 
 def refusal(row: ExportRow, docket: str | None) -> str | None:
-    """Why a row cannot become a file, checked before any path is built; None when it can."""
+    """Why a row cannot become a file, checked before any path is built; None when it can.
+    `docket` is the one named for the import: it fills an empty "Docket ID"."""
     if not TRACKING_NUMBER.match(row.tracking_number):
         shown = repr(row.tracking_number) if row.tracking_number else "empty"
         return f"tracking number {shown} is not valid (expected like abc-1234-wxyz)"
-    if docket is not None and row.docket and row.docket != docket:
-        return f"docket '{row.docket}' is not --docket {docket}"
-    effective = docket or row.docket
-    if not DOCKET_ID.match(effective):
-        shown = repr(effective) if effective else "empty"
+    written = row.docket or docket or ""
+    if not DOCKET_ID.match(written):
+        shown = repr(written) if written else "empty"
         return f"docket id {shown} is not valid (expected like BIS-2026-0001)"
+    return None
+
+
+def foreign_docket(row: ExportRow, wanted: str | None) -> str | None:
+    """The docket a row (one `refusal` let through) names when it is not the one imported —
+    the one named for the import, else the list's: such rows are not imported, lest one
+    docket's answers mix with another's. None when the row may be imported."""
+    if wanted is not None and row.docket and row.docket != wanted:
+        return row.docket
     return None
 
 
@@ -203,8 +220,9 @@ def check_docket(docket: str) -> None:
 def imported(
     row: ExportRow, docket: str, known: Collection[str], prior: PublicComment | None
 ) -> PublicComment:
-    """The comment a row describes. The committee's mapping and answer always survive; a
-    withdrawn row is blanked except its title, so what was imported before is kept."""
+    """The comment a row describes. The committee's mapping and answer always survive (an
+    answer to a text the row changes is marked as given to an earlier text); a withdrawn row
+    is blanked except its title, so what was imported before is kept."""
     keep = row.withdrawn and prior is not None
     submitter = " ".join(p for p in (row.first_name, row.last_name) if p)
     fields = {
@@ -220,6 +238,9 @@ def imported(
     if keep:
         fields = {k: v or getattr(prior, k) for k, v in fields.items()}
     title, body = fields["title"], fields["body"]
+    answer = prior.disposition if prior else None
+    if answer is not None and prior is not None and body != prior.body:
+        answer = replace(answer, comment_changed_since=True)
     return PublicComment(
         docket=docket,
         tracking_number=row.tracking_number,
@@ -227,8 +248,13 @@ def imported(
         withdrawn=row.withdrawn,
         controls=controls_mentioned(f"{title}\n{body}", known),
         mapping=prior.mapping if prior else None,
-        disposition=prior.disposition if prior else None,
+        disposition=answer,
     )
+
+
+def answers_earlier_text(comment: PublicComment) -> bool:
+    """The comment's answer was given to a text a later import replaced: it needs review."""
+    return comment.disposition is not None and comment.disposition.comment_changed_since
 
 
 def _text(value: str) -> str:
@@ -294,15 +320,18 @@ class Matrix:
     groups: tuple[Group, ...]
     counts: Mapping[str, int]  # each comment once, even when it concerns several controls
     total: int
+    earlier_text: int = 0  # answers given to an earlier text of their comment
 
 
 def matrix(
     comments: Iterable[PublicComment],
     controls: Mapping[str, Control],
     control_id: str | None = None,
+    docket: str | None = None,
 ) -> Matrix:
-    """Comments grouped by control (then the unknown ones, then general), counts per action."""
-    chosen = tuple(comments)
+    """Comments grouped by control (then the unknown ones, then general), counts per action;
+    with `docket`, that docket's alone (one docket's answers are never counted with another's)."""
+    chosen = tuple(c for c in comments if docket is None or c.docket == docket)
     unknown = control_id not in (None, GENERAL, *controls)
     if unknown and not any(control_id in c.mapped_controls for c in chosen):
         raise CuratorError(f"unknown control '{control_id}'")
@@ -317,10 +346,11 @@ def matrix(
     groups = tuple(_group(k, by_control[k], controls) for k in keys)
     shown = {c.tracking_number: c for g in groups for c in g.comments}
     return Matrix(
-        dockets=tuple(sorted({c.docket for c in shown.values()})),
+        dockets=tuple(sorted({c.docket for c in shown.values()} or ([docket] if docket else []))),
         groups=groups,
         counts=_counts(shown.values()),
         total=len(shown),
+        earlier_text=sum(map(answers_earlier_text, shown.values())),
     )
 
 
@@ -373,6 +403,7 @@ ROW_COLUMNS = (
     "Response",
     "By",
     "At",
+    "Answer to an earlier text",
     "Comment",
 )
 
@@ -387,6 +418,7 @@ def _cells(comment: PublicComment) -> tuple[str, ...]:
         flat(answer.response) if answer else "",
         answer.by if answer else "",
         answer.at if answer else "",
+        "yes: review it" if answers_earlier_text(comment) else "",
         excerpt(comment.body),
     )
 
@@ -424,7 +456,17 @@ def report_markdown(found: Matrix) -> str:
 
 def _summary(found: Matrix) -> str:
     parts = [f"{found.counts[s]} {s}" for s in STATUSES if found.counts[s]]
-    return f"{found.total} public comments" + (f": {', '.join(parts)}." if parts else ".")
+    text = f"{found.total} public comments" + (f": {', '.join(parts)}." if parts else ".")
+    if found.earlier_text:
+        text += f" {earlier_text_note(found.earlier_text)}."
+    return text
+
+
+def earlier_text_note(count: int) -> str:
+    """What to say of `count` answers given to an earlier text of their comment."""
+    if count == 1:
+        return "1 answer was given to an earlier text of its comment: review it"
+    return f"{count} answers were given to an earlier text of their comment: review them"
 
 
 def _md_line(cells: Sequence[str]) -> str:

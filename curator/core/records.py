@@ -157,5 +157,8 @@ def public_comment_to(comment: PublicComment) -> dict[str, Any]:
     if comment.mapping is not None:
         out["mapping"] = list(comment.mapping)
     if comment.disposition is not None:
-        out["disposition"] = dict(vars(comment.disposition))
+        answer = dict(vars(comment.disposition))
+        if not answer["comment_changed_since"]:
+            del answer["comment_changed_since"]
+        out["disposition"] = answer
     return out

@@ -92,23 +92,27 @@ def paragraph_alone(
     return ((item, _parse_stored(control, index, paragraph.match, parameters)),)
 
 
+class NothingToWeigh(CuratorError):
+    """A control without criteria, weighed with no proposed expression: the interface says how
+    to propose one."""
+
+
 def expressions_for(
     control: Control,
     parameters: Mapping[str, Parameter],
     item: str | None = None,
     match: str | None = None,
 ) -> tuple[Labelled, ...]:
-    """What `weigh CONTROL [--item LABEL] [--match EXPR]` weighs; refuses a control with nothing
-    to weigh rather than report every item of concern as a leak."""
+    """What is weighed: the control's paragraphs, one of them (`item`) alone, or a proposed
+    `match` in force; refuses a control with nothing to weigh (NothingToWeigh) rather than
+    report every item of concern as a leak."""
     if match is not None:
         return amended(control, parameters, item, match)
     if item is not None:
         return paragraph_alone(control, parameters, item)
     found = criteria_of(control, parameters)
     if not found:
-        raise CuratorError(
-            f"{control.id} has no paragraph with a match expression: give one with --match"
-        )
+        raise NothingToWeigh(f"{control.id} has no paragraph with a match expression")
     return found
 
 

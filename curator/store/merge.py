@@ -4,13 +4,15 @@ Both sides are parsed and merged as data: a field changed on one side only takes
 paragraphs are matched by label and members by id, so two people editing different paragraphs
 never meet; sets (sorted arrays such as `reasons`) take both sides' additions and removals. A
 field changed differently on both sides is a conflict, and only that field is wrapped in conflict
-markers. The result is written back in canonical form, keeping the comments people typed.
-Files that do not parse as TOML fall back to git's own line merge.
+markers, which name each side by its branch or commit and who changed the file there. The
+result is written back in canonical form, keeping the comments people typed. Files that do not
+parse as TOML fall back to git's own line merge.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +27,12 @@ from curator.store.schemas import shape
 from curator.store.source import kind_of
 from curator.store.tomltext import KeyPath, Layout, Shape, canonical, scan
 
-OURS_MARK = "<<<<<<< ours"
+OURS_MARK = "<<<<<<<"
 SPLIT_MARK = "======="
-THEIRS_MARK = ">>>>>>> theirs"
+THEIRS_MARK = ">>>>>>>"
+# the rebase commands that replay a commit, as `rebase-merge/done` lists them
+PICKS = {"pick", "p", "reword", "r", "edit", "e", "squash", "s", "fixup", "f"}
+LABEL_WIDTH = 100  # a marker line's label at most; a commit's subject is cut to fit
 
 # arrays of tables whose elements are matched by a key instead of by position
 KEYED = {"items": "label", "members": "id"}
@@ -50,6 +55,18 @@ class Conflict:
     theirs: Any
     shape: Shape
     element: bool  # a whole paragraph (or member) deleted on one side, changed on the other
+
+
+@dataclass(frozen=True)
+class Sides:
+    """What the conflict markers call each side. git's own words mislead in a rebase (`git
+    pull --rebase`): there "ours" is the other member's change, already pushed, and "theirs"
+    your own commit being replayed onto it; so each side is named by its branch or commit and
+    the member who last changed the file there."""
+
+    ours: str = "ours"
+    theirs: str = "theirs"
+    base: str = "base"
 
 
 @dataclass(frozen=True)
@@ -273,7 +290,7 @@ def _pick(base: Any, ours: Any, theirs: Any) -> Any:
 # ---------------------------------------------------------------- text
 
 
-def merge_texts(kind: str, base: str, ours: str, theirs: str) -> Merged:
+def merge_texts(kind: str, base: str, ours: str, theirs: str, sides: Sides = Sides()) -> Merged:
     """Merge three versions of one list file; raises Unmergeable when one is not TOML."""
     try:
         datas = tuple(tomli.loads(t) if t.strip() else {} for t in (base, ours, theirs))
@@ -288,11 +305,11 @@ def merge_texts(kind: str, base: str, ours: str, theirs: str) -> Merged:
     except TypeError as err:
         raise Unmergeable(str(err)) from None
     for conflict in merger.conflicts:
-        text = _mark(text, conflict)
+        text = _mark(text, conflict, sides)
     return Merged(text, tuple(merger.conflicts))
 
 
-def _mark(text: str, conflict: Conflict) -> str:
+def _mark(text: str, conflict: Conflict, sides: Sides) -> str:
     lines = text.split("\n")
     quoted = f'"{conflict.token}"'
     at = next((i for i, line in enumerate(lines) if quoted in line), None)
@@ -303,11 +320,11 @@ def _mark(text: str, conflict: Conflict) -> str:
         while start > 0 and not lines[start].startswith("[["):
             start -= 1
     block = [
-        OURS_MARK,
+        f"{OURS_MARK} {sides.ours}",
         *_side(conflict, conflict.ours),
         SPLIT_MARK,
         *_side(conflict, conflict.theirs),
-        THEIRS_MARK,
+        f"{THEIRS_MARK} {sides.theirs}",
     ]
     return "\n".join([*lines[:start], *block, *lines[at + 1 :]])
 
@@ -335,35 +352,41 @@ def kind_in_repo(repo_path: str) -> str | None:
 @dataclass(frozen=True)
 class DriverResult:
     conflicts: tuple[str, ...]  # the fields wrapped in markers
+    sides: Sides  # what the markers call each side
     line_merge: str = ""  # why git's line merge was used instead, when it was
     line_conflicts: int = 0
 
 
-def merge_driver(base: Path, ours: Path, theirs: Path, repo_path: str) -> DriverResult:
-    """`curator merge-file %O %A %B %P`: merge into `ours`, as git expects of a merge driver."""
+def merge_driver(
+    base: Path, ours: Path, theirs: Path, repo_path: str, sides: Sides | None = None
+) -> DriverResult:
+    """`curator merge-file %O %A %B %P`: merge into `ours`, as git expects of a merge driver.
+    The sides are named from the merge or rebase git is running here unless given."""
+    if sides is None:
+        sides = sides_of(Path.cwd(), repo_path, os.environ)
     raws = [p.read_bytes() for p in (base, ours, theirs)]
     kind = kind_in_repo(repo_path)
     try:
         if kind is None:
             raise Unmergeable("not a list file")
         texts = tuple(r.decode("utf-8") for r in raws)
-        merged = merge_texts(kind, *texts)
+        merged = merge_texts(kind, *texts, sides)
     except (Unmergeable, UnicodeDecodeError) as why:
-        return _line_merge(base, ours, theirs, str(why))
+        return _line_merge(base, ours, theirs, str(why), sides)
     write_atomic(ours, merged.text.encode("utf-8"), expected=digest(raws[1]))
-    return DriverResult(tuple(c.where for c in merged.conflicts))
+    return DriverResult(tuple(c.where for c in merged.conflicts), sides)
 
 
-def _line_merge(base: Path, ours: Path, theirs: Path, why: str) -> DriverResult:
+def _line_merge(base: Path, ours: Path, theirs: Path, why: str, sides: Sides) -> DriverResult:
     done = git.run(
         ours.parent,
         "merge-file",
         "-L",
-        "ours",
+        sides.ours,
         "-L",
-        "base",
+        sides.base,
         "-L",
-        "theirs",
+        sides.theirs,
         str(ours),
         str(base),
         str(theirs),
@@ -372,4 +395,77 @@ def _line_merge(base: Path, ours: Path, theirs: Path, why: str) -> DriverResult:
     if done.returncode < 0 or done.returncode > 127:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise CuratorError(f"git merge-file failed: {message}")
-    return DriverResult((), why or "not TOML", done.returncode)
+    return DriverResult((), sides, why or "not TOML", done.returncode)
+
+
+# ---------------------------------------------------------------- naming the sides
+
+
+def sides_of(top: Path, repo_path: str, env: Mapping[str, str]) -> Sides:
+    """The sides of the merge or rebase git is running in `top` (where git runs its merge
+    drivers); git's own "ours" and "theirs" when it cannot be told which."""
+    try:
+        git_dir = Path(_git(top, "rev-parse", "--absolute-git-dir"))
+        rebase = git_dir / "rebase-merge"
+        if rebase.is_dir():
+            return _rebase_sides(top, rebase, repo_path)
+        # `git merge` names the commit it merges in GITHEAD_<id>: as it was given, or its id
+        merged = [
+            (k.removeprefix("GITHEAD_"), v) for k, v in env.items() if k.startswith("GITHEAD_")
+        ]
+        if len(merged) == 1:
+            commit, given = merged[0]
+            branch = _git(top, "symbolic-ref", "--short", "-q", "HEAD", check=False)
+            name = given if given != commit else _commit_name(top, commit, branch)
+            return Sides(
+                _label(branch or "HEAD", _author(top, "HEAD", repo_path)),
+                _label(name, _author(top, commit, repo_path)),
+            )
+    except (CuratorError, OSError):
+        pass
+    return Sides()
+
+
+def _rebase_sides(top: Path, rebase: Path, repo_path: str) -> Sides:
+    """In a rebase, HEAD is the commit rebased onto, with the commits already replayed; the
+    commit being replayed is the last one `done` lists."""
+    onto = (rebase / "onto").read_text().strip()
+    branch = (rebase / "head-name").read_text().strip().removeprefix("refs/heads/")
+    upstream = _commit_name(top, onto, branch)
+    if _git(top, "rev-parse", "HEAD") != onto:
+        upstream += ", with the commits replayed before"
+    replaying = [line.split(None, 2) for line in (rebase / "done").read_text().splitlines()]
+    picked = next((f[1] for f in reversed(replaying) if len(f) >= 2 and f[0] in PICKS), None)
+    theirs = Sides().theirs
+    if picked is not None:
+        theirs = _label(_commit_name(top, picked, ""), _author(top, picked, repo_path))
+    return Sides(_label(upstream, _author(top, onto, repo_path)), theirs)
+
+
+def _commit_name(top: Path, commit: str, branch: str) -> str:
+    """`origin/main` when the commit is the tip of `branch`'s upstream, else its short id and
+    subject."""
+    if branch:
+        upstream = _git(top, "rev-parse", "--abbrev-ref", f"{branch}@{{upstream}}", check=False)
+        if upstream and _git(top, "rev-parse", upstream, check=False) == commit:
+            return upstream
+    return _git(top, "log", "-1", "--format=%h %s", commit)
+
+
+def _author(top: Path, commit: str, repo_path: str) -> str:
+    """Who last changed the file on that side."""
+    return _git(top, "log", "-1", "--format=%an", commit, "--", repo_path, check=False)
+
+
+def _label(where: str, who: str) -> str:
+    """One line for a marker: `origin/main (Alice Moreau)`."""
+    tail = f" ({who})" if who else ""
+    where = " ".join(where.split())
+    if len(where) + len(tail) > LABEL_WIDTH:
+        where = where[: max(10, LABEL_WIDTH - len(tail) - 1)] + "…"
+    return "".join(ch for ch in where + tail if ch.isprintable())
+
+
+def _git(top: Path, *args: str, check: bool = True) -> str:
+    done = git.run(top, *args, env=git.LITERAL, check=check)
+    return "" if done.returncode else done.stdout.decode("utf-8", "replace").strip()

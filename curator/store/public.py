@@ -51,18 +51,29 @@ class Imported:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0  # rows that are not public submissions (notices, supporting material)
+    earlier_text: int = 0  # comments updated whose answer was given to the text replaced
     problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0
+    refused: int = 0  # rows not imported
+    # rows of a docket other than the one imported, by docket: (the first one's line, rows)
+    foreign: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
         return self.created + self.updated + self.unchanged
 
     def refuse(self, line: int, code: str, message: str) -> None:
+        self.refused += 1
         if len(self.problems) < KEPT_PROBLEMS:
             self.problems.append(Problem(self.source, line, "", code, message))
         else:
             self.more_problems += 1
+
+    def refuse_foreign(self, docket: str, line: int) -> None:
+        """A row of another docket: reported once per docket, when the import ends."""
+        self.refused += 1
+        first, rows = self.foreign.get(docket, (line, 0))
+        self.foreign[docket] = (first, rows + 1)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -72,6 +83,8 @@ class Imported:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "skipped": self.skipped,
+            "answers_to_earlier_text": self.earlier_text,
+            "other_dockets": {d: rows for d, (_, rows) in sorted(self.foreign.items())},
             "problems": [p.as_json() for p in self.problems],
             "more_problems": self.more_problems,
         }
@@ -97,9 +110,14 @@ def read_manifest(root: Path) -> Manifest | None:
 
 def import_csv(root: Path, source: Path, docket: str | None = None) -> Imported:
     """Import a bulk-download CSV. Unchanged comments are not touched, changed ones rewritten
-    (keeping the committee's mapping and answer), rows that cannot be used are reported."""
+    (keeping the committee's mapping and answer), rows that cannot be used are reported.
+
+    The rows imported are those of `docket`, else of the list's docket (rows of any docket
+    when the list has none); `docket` also fills an empty or missing "Docket ID"."""
     if docket is not None:
         public.check_docket(docket)
+    listed = read_manifest(root)
+    wanted = docket or (listed.docket.id if listed is not None and listed.docket else None)
     known = control_ids(root)
     result = Imported(str(source))
     csv.field_size_limit(MAX_FIELD)
@@ -123,10 +141,15 @@ def import_csv(root: Path, source: Path, docket: str | None = None) -> Imported:
         if _bad_byte(header) is not None:
             raise CuratorError(f"{source}:1: the header is not valid UTF-8; nothing was imported")
         columns = public.columns_of(header, docket is not None)
-        importer = _Importer(root, result, known, docket, columns, tuple(header))
+        importer = _Importer(root, result, known, docket, wanted, columns, tuple(header))
         writes = importer.writes(_records(rows, result))
         for outcomes in _written(writes):
             importer.settle(outcomes)
+    which = f"the docket named, {docket}" if docket else f"the list's docket, {wanted}"
+    for other, (first, count) in result.foreign.items():
+        rows_of = f"{count} rows" if count > 1 else "1 row"
+        message = f"{rows_of} of docket '{other}' (the first here) not imported: not {which}"
+        result.problems.append(Problem(str(source), first, "", "other-docket", message))
     result.problems.sort(key=lambda p: p.line or 0)
     return result
 
@@ -207,10 +230,12 @@ class _Importer:
     root: Path
     result: Imported
     known: frozenset[str]
-    docket: str | None
+    docket: str | None  # named for the import
+    wanted: str | None  # the docket whose rows are imported
     columns: public.Columns
     header: tuple[str, ...]
-    pending: list[tuple[int, str, bool]] = field(default_factory=list)  # line, file, new
+    # line, file, new, its answer now given to an earlier text
+    pending: list[tuple[int, str, bool, bool]] = field(default_factory=list)
     folders: dict[str, tuple[Path, dict[str, bool]]] = field(default_factory=dict)
     seen: dict[str, int] = field(default_factory=dict)  # tracking number: first line
 
@@ -241,6 +266,10 @@ class _Importer:
         if why is not None:
             result.refuse(line, "bad-row", f"{why}; row not imported")
             return None
+        other = public.foreign_docket(row, self.wanted)
+        if other is not None:
+            result.refuse_foreign(other, line)
+            return None
         first = self.seen.setdefault(row.tracking_number, line)
         if first != line:
             message = f"tracking number {row.tracking_number} already imported from line {first}"
@@ -262,6 +291,7 @@ class _Importer:
             result.refuse(line, "broken-file", f"{rel} is a link; left untouched")
             return None
         raw: bytes | None = None
+        outdated = False
         if name in entries:  # a file that was not there when the import began is new
             with contextlib.suppress(FileNotFoundError):
                 raw = path.read_bytes()
@@ -279,7 +309,9 @@ class _Importer:
                 message = f"{rel} is broken (run `curator check`); left untouched"
                 result.refuse(line, "broken-file", message)
                 return None
-            data = records.public_comment_to(public.imported(row, docket, self.known, prior))
+            comment = public.imported(row, docket, self.known, prior)
+            outdated = comment.body != prior.body and public.answers_earlier_text(comment)
+            data = records.public_comment_to(comment)
             if data == before:  # same content: untouched, even if a person laid it out by hand
                 result.unchanged += 1
                 return None
@@ -291,7 +323,7 @@ class _Importer:
         if len(text) > MAX_BYTES:
             result.refuse(line, "bad-row", f"comment is over {MAX_BYTES:,} bytes; not imported")
             return None
-        self.pending.append((line, rel, raw is None))
+        self.pending.append((line, rel, raw is None, outdated))
         return path, text, digest(raw)
 
     def settle(self, outcomes: list[CuratorError | None]) -> None:
@@ -299,7 +331,7 @@ class _Importer:
         result = self.result
         # the first rows pending are the batch written: the next may be made already
         done, self.pending = self.pending[: len(outcomes)], self.pending[len(outcomes) :]
-        for (line, rel, new), outcome in zip(done, outcomes, strict=True):
+        for (line, rel, new, outdated), outcome in zip(done, outcomes, strict=True):
             if isinstance(outcome, ChangedOnDisk):
                 message = f"{rel} changed on disk meanwhile; not overwritten"
                 result.refuse(line, "changed-on-disk", message)
@@ -309,6 +341,7 @@ class _Importer:
                 result.created += 1
             else:
                 result.updated += 1
+                result.earlier_text += outdated
 
 
 def _entries(folder: Path) -> dict[str, bool]:

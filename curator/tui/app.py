@@ -40,6 +40,7 @@ class CuratorApp(App):
         finally:
             gc.enable()
         self.next_poll = 0.0
+        self.leaving = False
 
     def on_mount(self) -> None:
         # nothing may write to the terminal while the app owns it
@@ -60,8 +61,17 @@ class CuratorApp(App):
         logging.disable(logging.NOTSET)
 
     async def action_quit(self) -> None:
+        self.leaving = True
         self.workspace.stop_reading()  # the worker waiting on it would hold the exit up
         self.exit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # keys typed right behind `q` are already queued: an action they start once the app is
+        # leaving would mount a pane or a screen on one being taken down (a MountError) or
+        # start a sync nobody will see end
+        if self.leaving:
+            return False
+        return super().check_action(action, parameters)
 
     @property
     def main(self) -> MainScreen:

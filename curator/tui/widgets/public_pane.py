@@ -57,7 +57,7 @@ class PublicPane(ControlPaneMixin, Vertical):
                 c.tracking_number,
                 public.submitter_of(c),
                 ", ".join(c.mapped_controls) or public.GENERAL,
-                public.status_of(c),
+                _status(c),
                 key=c.tracking_number,
             )
         self.query_one("#p-body", Markdown).update("" if found else "*No public comments here.*")
@@ -90,6 +90,8 @@ class PublicPane(ControlPaneMixin, Vertical):
         if c.disposition:
             d = c.disposition
             lines += [f"**Answer ({d.action}, {d.by}, {d.at}):** {d.response}"]
+            if public.answers_earlier_text(c):
+                lines += ["", f"*{EARLIER_TEXT}.*"]
         self.query_one("#p-body", Markdown).update("\n".join(lines))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -116,3 +118,11 @@ class PublicPane(ControlPaneMixin, Vertical):
         self.query_one("#p-response", TextArea).text = ""
         self.app.notify(f"Answered {path}")
         self.app.action_reload()
+
+
+EARLIER_TEXT = "This answer was given to an earlier text of the comment: review it"
+
+
+def _status(comment: public.PublicComment) -> str:
+    status = public.status_of(comment)
+    return f"{status}, earlier text" if public.answers_earlier_text(comment) else status
