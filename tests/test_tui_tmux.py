@@ -68,9 +68,12 @@ def test_filter_and_read_in_a_real_terminal(lst, curator, tmp_path):
         term.keys("/")
         term.keys("-l", "quantum")
         term.wait_for("1 of 2 controls")
-        term.keys("Enter")
+        term.keys("Enter")  # the filter hands the focus to the table
+        term.keys("Enter")  # which opens the selected control's tabs
         shown = term.wait_for("4A906 — Quantum computers")
         assert "3A090" not in shown
+        term.keys("Escape")  # back to the table, where q quits
+        term.wait_for("1 of 2 controls")
         term.keys("q")
         for _ in range(300):  # a loaded machine may take a while to tear down
             if "e2e" not in term.tmux("list-sessions"):

@@ -15,12 +15,13 @@ from curator.tui import keys
 from curator.tui.commands import CuratorCommands
 from curator.tui.screens.main import MainScreen
 from curator.tui.state import Workspace
+from curator.tui.typeahead import TypeAhead
 
 
 class CuratorApp(App):
     CSS_PATH = "curator.tcss"
     TITLE = "curator"
-    BINDINGS = keys.bindings()
+    BINDINGS = keys.bindings("app")
     COMMANDS = App.COMMANDS | {CuratorCommands}
 
     POLL_SECONDS = 2.0
@@ -41,6 +42,7 @@ class CuratorApp(App):
             gc.enable()
         self.next_poll = 0.0
         self.leaving = False
+        self.typeahead = TypeAhead()
 
     def on_mount(self) -> None:
         # nothing may write to the terminal while the app owns it
@@ -60,18 +62,40 @@ class CuratorApp(App):
         self.workspace.stop_reading()
         logging.disable(logging.NOTSET)
 
-    async def action_quit(self) -> None:
-        self.leaving = True
-        self.workspace.stop_reading()  # the worker waiting on it would hold the exit up
-        self.exit()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # keys typed right behind `q` are already queued: an action they start once the app is
         # leaving would mount a pane or a screen on one being taken down (a MountError) or
         # start a sync nobody will see end
         if self.leaving:
             return False
-        return super().check_action(action, parameters)
+        if action in keys.MAIN_ACTIONS and isinstance(self.screen, MainScreen):
+            return self.screen.allows(action)
+        return True
+
+    async def action_quit(self) -> None:
+        unsent = self.workspace.unsent_drafts()
+        if unsent:
+            from curator.tui.screens.confirm import ConfirmScreen
+
+            question = f"Quit and lose the unsent draft on {', '.join(unsent)}?"
+            self.push_screen(ConfirmScreen(question, "Quit", "Stay"), self.quit_if_confirmed)
+            return
+        self.leave()
+
+    def quit_if_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.leave()
+
+    def leave(self) -> None:
+        self.leaving = True
+        self.workspace.stop_reading()  # the worker waiting on it would hold the exit up
+        self.exit()
+
+    def action_read(self) -> None:
+        self.main.focus_tabs()
+
+    def action_back(self) -> None:
+        self.main.back_to_table()
 
     @property
     def main(self) -> MainScreen:
@@ -156,11 +180,12 @@ class CuratorApp(App):
             return False
         return True
 
-    def action_new_control(self) -> None:
+    async def action_new_control(self) -> None:
         from curator.tui.screens.new_control import NewControlScreen
 
         if self.can_write():
-            self.push_screen(NewControlScreen(self.workspace), self.after_new)
+            await self.push_screen(NewControlScreen(self.workspace), self.after_new)
+        self.typeahead.release(self.screen.focused if self.screen is not self.main else None)
 
     def after_new(self, control_id: str | None) -> None:
         if control_id:
@@ -168,15 +193,17 @@ class CuratorApp(App):
             self.goto(control_id)
             self.notify(f"Created draft {control_id}")
 
-    def action_edit_control(self) -> None:
+    async def action_edit_control(self) -> None:
         from curator.tui.screens.edit import EditScreen
 
         key = self.main.selected
         if key is None or key not in self.workspace.loaded.controls:
+            self.typeahead.release(None)
             self.notify("Select a control to edit (broken files: use E).", severity="warning")
             return
         if self.can_write():
-            self.push_screen(EditScreen(self.workspace, key), self.after_edit)
+            await self.push_screen(EditScreen(self.workspace, key), self.after_edit)
+        self.typeahead.release(self.screen.focused if self.screen is not self.main else None)
 
     def after_edit(self, saved: bool | None) -> None:
         if saved:
@@ -224,8 +251,13 @@ class CuratorApp(App):
         self.call_from_thread(self.action_reload)
 
     async def action_compose(self) -> None:
-        await self.action_tab("discussion")
-        self.main.set_focus(self.main.query_one("#c-body"))
+        from curator.tui.widgets.discussion_pane import DiscussionPane
+
+        try:
+            await self.action_tab("discussion")
+            self.main.query_one(DiscussionPane).start_composing()
+        finally:
+            self.typeahead.release(self.main.focused)
 
     def goto(self, control_id: str) -> None:
         self.workspace.filter.text = ""

@@ -14,14 +14,24 @@ class Action:
     title: str
     help: str
     show: bool = True
+    # "main": a key of the controls screen, shown in its footer only, and not while a text box
+    # has the focus (the letters are being typed there); "app": everywhere, forms included
+    scope: str = "main"
+    opens_form: bool = False  # the keys typed right behind it belong to a form (see typeahead)
 
 
 ACTIONS: tuple[Action, ...] = (
     Action("slash", "focus_filter", "Filter", "Filter controls by id, title and text"),
-    Action("n", "new_control", "New", "Create a new draft control"),
-    Action("e", "edit_control", "Edit", "Edit the selected control in a form"),
+    Action("n", "new_control", "New", "Create a new draft control", opens_form=True),
+    Action("e", "edit_control", "Edit", "Edit the selected control in a form", opens_form=True),
     Action("E", "edit_raw", "Raw edit", "Open the control's TOML in $EDITOR", show=False),
-    Action("c", "compose", "Comment", "Write a comment, take a position or propose an amendment"),
+    Action(
+        "c",
+        "compose",
+        "Comment",
+        "Write a comment, take a position or propose an amendment",
+        opens_form=True,
+    ),
     Action("d", "tab('detail')", "Detail", "Show the control's detail", show=False),
     Action("w", "tab('weigh')", "Weigh", "Weigh the control: captured, leaks, overreach, sweep"),
     Action("i", "tab('discussion')", "Discussion", "Read the control's discussion", show=False),
@@ -36,16 +46,32 @@ ACTIONS: tuple[Action, ...] = (
     Action("s", "sync", "Sync", "Commit your changes, pull and push"),
     Action("r", "reload", "Reload", "Reload the list from disk", show=False),
     Action("t", "toggle_dark", "Theme", "Switch between light and dark themes", show=False),
-    Action("question_mark", "help", "Help", "Show keys and what the marks mean"),
-    Action("q", "quit", "Quit", "Leave curator"),
+    Action("question_mark", "help", "Help", "Show keys and what the marks mean", scope="app"),
+    Action("q", "quit", "Quit", "Leave curator (asks first when a draft is unsent)"),
+    Action("enter", "read", "Read", "Open the selected control's tabs", show=False),
+    Action(
+        "escape",
+        "back",
+        "Back",
+        "Leave the text box or the tab and return to the controls table",
+    ),
 )
 
 
-def bindings() -> list[Binding]:
+FORM_KEYS = frozenset(a.key for a in ACTIONS if a.opens_form)
+# the names of the controls screen's actions (without their arguments)
+MAIN_ACTIONS = frozenset(a.action.split("(")[0] for a in ACTIONS if a.scope == "main")
+
+
+def bindings(scope: str) -> list[Binding]:
+    """The bindings of one scope; the screen's act on the app, where the actions live."""
+    prefix = "app." if scope == "main" else ""
     return [
-        Binding(a.key, a.action, a.title, show=a.show, id=a.action, tooltip=a.help) for a in ACTIONS
+        Binding(a.key, prefix + a.action, a.title, show=a.show, id=a.action, tooltip=a.help)
+        for a in ACTIONS
+        if a.scope == scope
     ]
 
 
 def display_key(key: str) -> str:
-    return {"slash": "/", "question_mark": "?"}.get(key, key)
+    return {"slash": "/", "question_mark": "?", "escape": "esc"}.get(key, key)

@@ -109,6 +109,10 @@ class Workspace:
         self.reader = reader = rest.Reader(self.root)
         return reader.result()
 
+    def unsent_drafts(self) -> list[str]:
+        """The controls with a comment written and not posted, in id order."""
+        return sorted(cid for cid, d in self.drafts.items() if d.body.strip() or d.match.strip())
+
     def stop_reading(self) -> None:
         """End a read of the rest that is under way (quitting does not wait for it)."""
         if self.reader is not None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, Select, TabbedContent, TabPane, TextArea
 
 from curator.core.model import STATUSES
-from curator.tui import text
+from curator.tui import keys, text
 from curator.tui.state import BROKEN, Workspace
 from curator.tui.widgets.control_table import ControlTable
 from curator.tui.widgets.discussion_pane import DiscussionPane
@@ -29,7 +31,19 @@ LATER_PANES = {
 }
 
 
+# the widths and heights where the layout changes: the table and the tabs side by side from
+# SIDE_BY_SIDE columns (the Weigh table needs about a hundred), stacked below it; and on a
+# terminal shorter than TALL rows, one of the two at a time (see `reading`)
+SIDE_BY_SIDE = 170
+TALL = 34
+TEXT_BOXES = (Input, TextArea)
+
+
 class MainScreen(Screen):
+    BINDINGS = keys.bindings("main")
+    HORIZONTAL_BREAKPOINTS = [(0, "-stacked"), (SIDE_BY_SIDE, "-side-by-side")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL, "-tall")]
+
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
@@ -39,10 +53,10 @@ class MainScreen(Screen):
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield FilterInput(
-                    "controls", placeholder="/ filter by id, title, text", id="filter"
-                )
                 with Horizontal(id="filters"):
+                    yield FilterInput(
+                        "controls", placeholder="/ filter by id, title, text", id="filter"
+                    )
                     yield Select(
                         [(s, s) for s in STATUSES], prompt="any status", id="status-filter"
                     )
@@ -66,6 +80,12 @@ class MainScreen(Screen):
         areas = sorted(manifest.areas.values(), key=lambda a: a.title) if manifest else []
         select = self.query_one("#area-filter", Select)
         select.set_options([(a.title, a.id) for a in areas])
+        # the area column as wide as the list's longest area id: ids are short, titles give way
+        table = self.query_one(ControlTable)
+        table.columns = [
+            (name, max(len(name), *(len(a.id) for a in areas)) if name == "area" else width)
+            for name, width in table.columns
+        ]
 
     def refresh_rows(self, keep: str | None = None) -> None:
         table = self.query_one(ControlTable)
@@ -100,6 +120,49 @@ class MainScreen(Screen):
     def on_control_table_highlighted(self, event: ControlTable.Highlighted) -> None:
         self.show_selected()
 
+    # -- keys typed right behind one that opens a form ----------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        typeahead = self.app.typeahead  # type: ignore[attr-defined]
+        if typeahead.holding and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            typeahead.keep(event)
+        elif event.key in keys.FORM_KEYS and not isinstance(self.focused, TEXT_BOXES):
+            typeahead.hold()  # the key goes on to its binding, which releases what follows
+
+    # -- the layout: which half has the focus ---------------------------------------------------
+    @property
+    def short(self) -> bool:
+        return self.has_class("-stacked") and self.has_class("-short")
+
+    def on_descendant_focus(self, event) -> None:
+        # "reading" is the tabs having the focus; on a short terminal it shows them in place of
+        # the table (the CSS), and the table comes back with the focus
+        tabs = self.query_one("#tabs", TabbedContent)
+        self.set_class(tabs in event.widget.ancestors_with_self, "-reading")
+
+    def focus_tabs(self) -> None:
+        """Give the focus to the first thing that takes it in the tab in view."""
+        tabs = self.query_one("#tabs", TabbedContent)
+        pane = tabs.get_pane(tabs.active)
+        self.add_class("-reading")  # shown first, so its widgets are in the focus chain
+        target: Widget = next(
+            (w for w in self.focus_chain if pane in w.ancestors), tabs.query_one("Tabs")
+        )
+        self.set_focus(target)
+
+    def back_to_table(self) -> None:
+        self.remove_class("-reading")
+        self.set_focus(self.query_one(ControlTable))
+
+    def allows(self, action: str) -> bool:
+        """Whether one of this screen's keys acts now (and shows in the footer)."""
+        if action == "back":
+            return self.focused is not self.query_one(ControlTable)
+        # while a text box has the focus, the letters are typed there: the footer shows the
+        # keys of what has the focus, not the table's commands
+        return not isinstance(self.focused, TEXT_BOXES)
+
     # -- panes ----------------------------------------------------------------------------------
     def show_selected(self) -> None:
         """The panes follow the selection once the table has been drawn; keys typed meanwhile
@@ -132,20 +195,31 @@ class MainScreen(Screen):
         for pane_widget in self.query(".control-pane"):
             tab = next(a for a in pane_widget.ancestors if isinstance(a, TabPane))
             if tab.id == active:
-                pane_widget.show_control(None if key is None or key.startswith(BROKEN) else key)
+                pane_widget.show_control(self.selected_control())
+
+    def selected_control(self) -> str | None:
+        """The selected control's id, or None for no selection or a broken file's row."""
+        key = self.selected
+        return None if key is None or key.startswith(BROKEN) else key
 
     async def show_tab(self, tab: str) -> None:
-        """Bring `tab` into view, its pane made first if it was never shown."""
+        """Bring `tab` into view, its pane made first if it was never shown; on a short
+        terminal the tabs take the table's place, with the focus."""
         await self.pane_made(tab)
         self.query_one("#tabs", TabbedContent).active = tab
+        if self.short:
+            self.focus_tabs()
 
     async def pane_made(self, tab: str) -> None:
         if tab not in LATER_PANES:
             return
         holder = self.query_one(f"#{tab}", TabPane)
         if not holder.children:
-            pane = LATER_PANES[tab][1]
-            await holder.mount(pane(self.workspace, id=f"{tab}-pane"))
+            pane = LATER_PANES[tab][1](self.workspace, id=f"{tab}-pane")
+            await holder.mount(pane)
+            # given its control now, not after the next refresh: a key typed into the new pane
+            # meanwhile (a comment's first letter) would be wiped by its first showing
+            pane.show_control(self.selected_control())
 
     async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         await self.pane_made(event.pane.id or "")

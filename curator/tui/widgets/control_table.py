@@ -44,6 +44,10 @@ class ControlTable(ScrollView, can_focus=True):
         Binding("end", "jump(-1)", "Last", show=False),
     ]
     cursor = reactive(0, always_update=True)
+    # the columns left out, in this order, when the flexible one (the title) would be narrower
+    # than MIN_FLEXIBLE: on an 80-column terminal the area gives way to the title
+    FOLDS: tuple[str, ...] = ("area",)
+    MIN_FLEXIBLE = 24
 
     class Highlighted(Message):
         def __init__(self, key: str | None) -> None:
@@ -79,10 +83,15 @@ class ControlTable(ScrollView, can_focus=True):
         return max(1, self.size.width)
 
     def _widths(self, width: int) -> list[int]:
-        """Fixed columns keep their width; a column declared 0 wide takes what is left."""
-        fixed = sum(w + 1 for _, w in self.columns if w)
-        flexible = max(8, width - fixed - 1)
-        return [w or flexible for _, w in self.columns]
+        """Fixed columns keep their width; a column declared 0 wide takes what is left. When
+        that would be narrower than MIN_FLEXIBLE, the FOLDS columns are left out (width 0)."""
+        shown = list(self.columns)
+        for name in self.FOLDS:
+            if width - sum(w + 1 for _, w in shown if w) - 1 >= self.MIN_FLEXIBLE:
+                break
+            shown = [(n, w) for n, w in shown if n != name]
+        flexible = max(8, width - sum(w + 1 for _, w in shown if w) - 1)
+        return [(w or flexible) if (n, w) in shown else 0 for n, w in self.columns]
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self._width(), len(self.keys) + 1)
@@ -146,6 +155,8 @@ class ControlTable(ScrollView, can_focus=True):
     def _strip(self, cells: list[str], style: Style, width: int) -> Strip:
         parts = []
         for col_width, cell in zip(self._widths(width), cells, strict=False):
+            if not col_width:
+                continue
             text = cell if len(cell) <= col_width else cell[: col_width - 1] + "…"
             parts.append(text.ljust(col_width))
         line = " ".join(parts)[:width].ljust(width)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Markdown, Select, Static, TextArea
 
@@ -13,6 +14,8 @@ from curator.tui.widgets.control_pane import ControlPaneMixin
 
 
 class DiscussionPane(ControlPaneMixin, Vertical):
+    BINDINGS = [Binding("ctrl+s", "post", "Post", tooltip="Post the comment you are writing")]
+
     def __init__(self, workspace: Workspace, **kwargs) -> None:
         super().__init__(**kwargs)
         self.bind_workspace(workspace)
@@ -21,6 +24,8 @@ class DiscussionPane(ControlPaneMixin, Vertical):
         yield Static("", id="ballot")
         with VerticalScroll(id="thread-scroll"):
             yield Markdown("", id="thread")
+        # on a short terminal the thread has the room until you write (c): see the stylesheet
+        yield Static("c: write a comment", id="compose-hint")
         with Vertical(id="compose"):
             yield TextArea("", id="c-body", classes="prose")
             with Horizontal(classes="row"):
@@ -72,6 +77,13 @@ class DiscussionPane(ControlPaneMixin, Vertical):
         self.query_one("#c-match", Input).value = draft.match
         self.query_one("#c-problem", Static).update("")
 
+    def start_composing(self) -> None:
+        self.add_class("-composing")
+        self.screen.set_focus(self.query_one("#c-body", TextArea))
+
+    def on_descendant_focus(self, event) -> None:
+        self.set_class(self.query_one("#compose") in event.widget.ancestors, "-composing")
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.keep_draft()
 
@@ -82,6 +94,8 @@ class DiscussionPane(ControlPaneMixin, Vertical):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
+        if event.select.id == "c-item":  # the criteria box is there when a paragraph is amended
+            self.set_class(not event.select.is_blank(), "-amending")
         self.keep_draft()
 
     # -- posting --------------------------------------------------------------------------------
@@ -89,6 +103,9 @@ class DiscussionPane(ControlPaneMixin, Vertical):
         if event.button.id == "c-post":
             event.stop()
             self.post()
+
+    def action_post(self) -> None:
+        self.post()
 
     def post(self) -> None:
         if self.control_id is None:

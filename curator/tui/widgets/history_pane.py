@@ -22,9 +22,18 @@ class HistoryPane(ControlPaneMixin, Vertical):
         yield Static("", id="version-diff")
 
     def on_mount(self) -> None:
-        self.query_one("#versions", DataTable).add_columns(
-            "commit", "date", "author", "change", "effect"
-        )
+        self._columns([])
+
+    def _columns(self, authors: list[str]) -> None:
+        """The table's columns, each as wide as its longest entry: laid out once per fill, so
+        they stand still as the rows arrive."""
+        table = self.query_one("#versions", DataTable)
+        table.clear(columns=True)
+        widths = (8, 10, max([6, *map(len, authors)]), 8, 10)
+        for title, width in zip(
+            ("commit", "date", "author", "change", "effect"), widths, strict=True
+        ):
+            table.add_column(title, width=width)
 
     def show_control(self, control_id: str | None) -> None:
         if not self.needs_redraw(control_id):
@@ -45,7 +54,7 @@ class HistoryPane(ControlPaneMixin, Vertical):
             return
         self.versions = versions
         table = self.query_one("#versions", DataTable)
-        table.clear()
+        self._columns([v.version.author for v in versions])
         for i, v in enumerate(versions):
             change = v.change
             table.add_row(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -15,6 +16,9 @@ from curator.tui.state import Workspace
 from curator.tui.widgets.control_pane import ControlPaneMixin
 
 WHOLE = "__whole__"
+# below this width the capture table folds the name and paragraph columns into the others
+FULL_TABLE_WIDTH = 120
+CELL_PADDING = 2  # DataTable's one column of padding on each side of a cell
 
 
 class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
@@ -22,6 +26,9 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         super().__init__(**kwargs)
         self.bind_workspace(workspace)
         self.current: weighing.Weighing | None = None
+        # what the capture table shows, kept so a resize can lay it out again
+        self.shown: tuple[weighing.Weighing | None, weighing.Change | None] = (None, None)
+        self.folded: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="verdict")
@@ -34,9 +41,9 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
             yield Select([], prompt="sweep a parameter", id="sweep-param")
         yield Static("", id="sweep-chart")
 
-    def on_mount(self) -> None:
-        table = self.query_one("#captures", DataTable)
-        table.add_columns("item", "name", "paragraph", "outcome", "reason")
+    def on_resize(self) -> None:
+        if (self.size.width < FULL_TABLE_WIDTH) != self.folded:
+            self._table(*self.shown)
 
     # -- the selected control ---------------------------------------------------------------
     def show_control(self, control_id: str | None) -> None:
@@ -80,13 +87,33 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         )
 
     def _table(self, result: weighing.Weighing | None, change: weighing.Change | None) -> None:
+        """The capture table, laid out for the pane's width: every column whole, the longer
+        texts wrapped in their cells; on a narrow pane the item's name is left out and the
+        paragraph is shown with the outcome."""
+        self.shown = (result, change)
+        self.folded = self.size.width < FULL_TABLE_WIDTH
         table = self.query_one("#captures", DataTable)
-        table.clear()
+        table.clear(columns=True)
         if result is None:
             return
-        for o in sorted(result.weighed, key=lambda o: (o.rank, o.item)):
+        ordered = sorted(result.weighed, key=lambda o: (o.rank, o.item))
+        rows = []
+        for o in ordered:
             outcome = weighing.outcome_words(o, change)
-            table.add_row(o.item, o.name, o.paragraph or "—", outcome, o.reason, key=o.item)
+            if self.folded:
+                rows.append((o.item, f"{outcome} · {o.paragraph}" if o.paragraph else outcome))
+            else:
+                rows.append((o.item, o.name, o.paragraph or "—", outcome))
+        titles = ("item", "outcome") if self.folded else ("item", "name", "paragraph", "outcome")
+        widths = [max(len(t), *(len(r[i]) for r in rows)) for i, t in enumerate(titles)]
+        widths[-1] = min(widths[-1], 34)  # a long outcome wraps rather than squeeze the reason
+        room = max(self.size.width, 60) - 2  # the scrollbar
+        reason = max(room - sum(widths) - CELL_PADDING * (len(widths) + 1), 20)
+        for title, width in zip((*titles, "reason"), (*widths, reason), strict=True):
+            table.add_column(title, width=width)
+        for row, o in zip(rows, ordered, strict=True):
+            cells = [Text(cell) for cell in (*row, o.reason)]
+            table.add_row(*cells, key=o.item, height=None)
 
     # -- what-if ---------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
