@@ -43,7 +43,7 @@ from curator.store.cache import STAMP
 from curator.store.load import build
 from curator.store.source import DEFINITIONS, kind_of, walk
 
-TARGET = 0.15  # issue 9: a cold check at most 0.15 × naive
+TARGET = 0.15  # the target: a cold check at most 0.15 × the naive one
 
 
 def said_files(root: Path, paths: Sequence[str], controls, manifest) -> int:

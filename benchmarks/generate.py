@@ -1,4 +1,4 @@
-"""Generate a large, valid, realistic list in a git repository, for the benchmarks (issue 9).
+"""Generate a large, valid, realistic list in a git repository, for the benchmarks.
 
     .venv/bin/python benchmarks/generate.py OUT --controls 10000 --comments 100000 \\
         --public-comments 50000 --items 1000 --seed 1

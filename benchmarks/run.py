@@ -1,5 +1,5 @@
-"""Measure the figures of issue 9 on a generated list, each next to a naive baseline measured in the
-same run, and print them (with --write-results, also into benchmarks/RESULTS.md).
+"""Measure the scale figures (README, "Large lists") on a generated list, each next to a naive
+baseline measured in the same run, and print them (with --write-results, also into benchmarks/RESULTS.md).
 
     .venv/bin/python benchmarks/generate.py /tmp/scale --controls 10000 --comments 100000 \\
         --public-comments 50000 --items 1000 --seed 1
@@ -799,7 +799,7 @@ def table(figures: Sequence[Figure]) -> list[str]:
 
 def report(b: Bench, started: dt.datetime, loads: tuple[str, str], stats: str) -> str:
     lines = [
-        "# Benchmark results (issue 9)",
+        "# Benchmark results",
         "",
         f"Measured {started:%Y-%m-%d %H:%M} UTC by `python benchmarks/run.py {b.root}` on a list made",
         "by `python benchmarks/generate.py OUT --controls 10000 --comments 100000 --public-comments 50000",

@@ -1,4 +1,4 @@
-"""The layering in DESIGN.md §1 holds because a test enforces it (import-linter contracts)."""
+"""The layering in docs/design.md §1 holds because a test enforces it (import-linter contracts)."""
 
 from __future__ import annotations
 

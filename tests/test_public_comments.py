@@ -1,4 +1,4 @@
-"""Public comments (issue 8): import a bulk CSV, map to controls, answer, report, check."""
+"""Public comments (docs/design.md §9): import a bulk CSV, map to controls, answer, report, check."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exact scope comparison (DESIGN.md §4): tightened, loosened, equivalent or mixed over every
+"""Exact scope comparison (docs/design.md §4): tightened, loosened, equivalent or mixed over every
 possible item, with example items a reviewer can check by hand."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""core.weigh and core.sweep on small lists built in code (DESIGN.md §3)."""
+"""core.weigh and core.sweep on small lists built in code (docs/design.md §3)."""
 
 from __future__ import annotations
 

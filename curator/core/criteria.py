@@ -1,4 +1,4 @@
-"""The criteria language (DESIGN.md §2): comparisons of a parameter with a constant, `and`, `or`.
+"""The criteria language (docs/design.md §2): comparisons of a parameter with a constant, `and`, `or`.
 
 Parsed with Python's `ast` under an allow-list of node types and never evaluated as Python.
 Evaluation is three-valued (Kleene): a comparison on a parameter an item lacks is unknown.

@@ -1,4 +1,4 @@
-"""Two versions of a list compared control by control (DESIGN.md §4).
+"""Two versions of a list compared control by control (docs/design.md §4).
 
 Each changed control is added, removed, modified or renamed (a removed and an added control with
 the same content apart from the id). For a change of criteria, the effect on the set of all

@@ -1,4 +1,4 @@
-"""Identifier rules (DESIGN.md §2), checked before any id becomes part of a path."""
+"""Identifier rules (docs/design.md §2), checked before any id becomes part of a path."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A control's lifecycle (DESIGN.md §2, §5): which status may follow which, and who may move it.
+"""A control's lifecycle (docs/design.md §5): which status may follow which, and who may move it.
 
 draft → proposed → under-review → recommended → published → final; any open status may end in
 withdrawn or rejected, and a withdrawn or rejected control may be reopened as a draft. Members

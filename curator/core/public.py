@@ -1,4 +1,4 @@
-"""Public comments (issue 8): the bulk-export row, mapping to controls, answers and the matrix.
+"""Public comments (docs/design.md §9): the bulk-export row, mapping to controls, answers and the matrix.
 
 Pure: the store streams the CSV and writes files; this module decides what a row means, which
 controls a comment concerns, and how the comment-response matrix is laid out in md, html and csv.

@@ -1,4 +1,4 @@
-"""Who may do what (DESIGN.md §5). One place for the rule; CLI and TUI both ask here."""
+"""Who may do what (docs/design.md §5). One place for the rule; CLI and TUI both ask here."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exact scope comparison of two criteria expressions (DESIGN.md §4).
+"""Exact scope comparison of two criteria expressions (docs/design.md §4).
 
 Decides whether a new expression captures a superset (tightened), a subset (loosened), the same
 set (equivalent) or neither (mixed) of *all possible items*, not only the catalogue's. An item

@@ -1,4 +1,4 @@
-"""Sweeping one threshold (DESIGN.md §3): leaks and overreach at every candidate threshold, and
+"""Sweeping one threshold (docs/design.md §3): leaks and overreach at every candidate threshold, and
 the balanced window. Vectorised with numpy so a live what-if stays instant on a large catalogue.
 
 Kleene values (core.columns) have shape (thresholds, items); comparisons that do not involve

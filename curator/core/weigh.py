@@ -1,4 +1,4 @@
-"""Weighing a control against the catalogue (DESIGN.md §3): what it captures, what leaks out,
+"""Weighing a control against the catalogue (docs/design.md §3): what it captures, what leaks out,
 what it overreaches, and which captured items are sold abroad anyway.
 
 Pure: the caller passes the parsed expressions, the catalogue and the partners. A control is an
@@ -466,7 +466,7 @@ def weigh(
     partners: Sequence[str],
     control_id: str,
 ) -> Weighing:
-    """Weigh an expression set against every catalogue item (DESIGN.md §3)."""
+    """Weigh an expression set against every catalogue item (docs/design.md §3)."""
     outcomes = tuple(
         weigh_item(expressions, catalogue[key], partners, control_id) for key in sorted(catalogue)
     )

@@ -1,4 +1,4 @@
-"""The git merge driver: three-way merge of a list file field by field (DESIGN.md §4).
+"""The git merge driver: three-way merge of a list file field by field (docs/design.md §4).
 
 Both sides are parsed and merged as data: a field changed on one side only takes that change;
 paragraphs are matched by label and members by id, so two people editing different paragraphs

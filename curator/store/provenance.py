@@ -1,4 +1,4 @@
-"""Provenance from git history (DESIGN.md §5): who committed each comment and each chair-only
+"""Provenance from git history (docs/design.md §5): who committed each comment and each chair-only
 change, whether any comment changed after it was added, and who tagged each release.
 
 Members and emails are taken from list.toml as it stood before each commit, so a commit cannot
