@@ -94,7 +94,7 @@ class CuratorApp(App):
     def action_read(self) -> None:
         self.main.focus_tabs()
 
-    def action_back(self) -> None:
+    def action_back_to_table(self) -> None:
         self.main.back_to_table()
 
     @property

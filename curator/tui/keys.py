@@ -51,7 +51,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("enter", "read", "Read", "Open the selected control's tabs", show=False),
     Action(
         "escape",
-        "back",
+        "back_to_table",
         "Back",
         "Leave the text box or the tab and return to the controls table",
     ),

@@ -157,7 +157,7 @@ class MainScreen(Screen):
 
     def allows(self, action: str) -> bool:
         """Whether one of this screen's keys acts now (and shows in the footer)."""
-        if action == "back":
+        if action == "back_to_table":
             return self.focused is not self.query_one(ControlTable)
         # while a text box has the focus, the letters are typed there: the footer shows the
         # keys of what has the focus, not the table's commands
