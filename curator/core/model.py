@@ -88,8 +88,16 @@ class Manifest:
         return found
 
     @property
+    def chairs(self) -> tuple[Member, ...]:
+        """Every member with role chair: one, in a list `check` passes."""
+        return tuple(m for m in self.members if m.role == "chair")
+
+    @property
     def chair(self) -> Member | None:
-        return next((m for m in self.members if m.role == "chair"), None)
+        """The chair: the one member with role chair. None when no member has it, and when
+        several do: then none of them acts as the chair (check, the CLI and verify alike)."""
+        chairs = self.chairs
+        return chairs[0] if len(chairs) == 1 else None
 
 
 @dataclass(frozen=True)
