@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from conftest import run_curator
-from gitrepo import git, identity
+from gitrepo import CHAIR, git
 
 from curator.store.load import load
 
@@ -49,7 +49,7 @@ def test_init_list_can_be_committed_and_released(tmp_path):
     assert run_curator("init", str(folder), "--id", "dual-use").code == 0
     git(folder, "add", "-A")
     git(folder, "commit", "--quiet", "-m", "New list")
-    done = run_curator("release", "0.1", "--as", "chair", "--list", str(folder), env=identity())
+    done = run_curator("release", "0.1", "--as", "chair", "--list", str(folder), env=CHAIR)
     assert done.code == 0, done.err
     assert git(folder, "tag").stdout.split() == ["dual-use/v0.1"]
 

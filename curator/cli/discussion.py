@@ -104,11 +104,17 @@ def register(verbs: argparse._SubParsersAction) -> None:
 
     p = verbs.add_parser(
         "sync",
-        help="commit your changes, pull and push",
-        description="Commit the list's changes as you, pull with rebase and push when the "
-        "branch has an upstream. On a conflict, stop and say what to do.",
+        help="check, commit your changes, pull and push",
+        description="Run `check`, commit your own changes to the list under your git identity "
+        "(other members' comments are left for them), pull with rebase, check again and push "
+        "when the branch has an upstream. On a conflict, stop and say what to do.",
     )
     p.add_argument("-m", "--message", dest="message", metavar="MESSAGE", help="the commit message")
+    p.add_argument(
+        "--force-unchecked",
+        action="store_true",
+        help="commit and push although `check` finds problems (recorded in the commit message)",
+    )
     add_as(p)
     add_list(p)
     p.set_defaults(func=sync)
@@ -320,6 +326,7 @@ def verify(args: argparse.Namespace) -> int:
 def sync(args: argparse.Namespace) -> int:
     root = list_root(args)
     loaded = _loaded(root)
-    result = syncing.sync(root, loaded.manifest, args.as_member, args.message)
-    print(result.summary())
+    result = syncing.sync(root, loaded.manifest, args.as_member, args.message, args.force_unchecked)
+    for line in result.summary().split("\n"):  # a file's name may hold any other character
+        print(inert(line))
     return 0
