@@ -177,6 +177,7 @@ ALLOWED = {
     "moving a proposal on to review": Case(nothing, status("under-review"), ""),
     "deleting one's own draft": Case(status("draft", "industry-1"), remove(CONTROL), ""),
     "creating a draft of one's own": Case(nothing, add_control("draft"), ""),
+    "creating a proposal already withdrawn": Case(nothing, add_control("withdrawn"), ""),
     "correcting a catalogue item": Case(
         nothing, edit('name = "NVIDIA L4"', 'name = "NVIDIA L4 (PCIe)"', "catalogue/l4.toml"), ""
     ),

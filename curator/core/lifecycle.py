@@ -97,8 +97,9 @@ def reserved_changes(before: Control | None, after: Control | None, by: str) -> 
             return ()
         return (f"removing {before.id}, a {before.status} control",)
     found: list[str] = []
-    if before is None:
-        if after.status not in MEMBER_STAGES:
+    if before is None:  # a draft of the member's own, moved to the status it has
+        draft = replace(after, status="draft", proposed_by=by)
+        if after.status != "draft" and not permitted(draft, after.status, member):
             found.append(f"creating {after.id} as {after.status}")
         if after.proposed_by and after.proposed_by != by:
             found.append(f"creating {after.id} as proposed by {after.proposed_by}")

@@ -457,7 +457,10 @@ class _Files:
             return self.parsed[name]
         if name.startswith(NO_OBJECT) or (":" in name and self.raw.get(name) is None):
             return None  # (a path a commit does not hold)
-        self.parsed[name] = _parsed(self.raw.get(name))
+        raw = self.raw.get(name)
+        self.parsed[name] = _parsed(raw)
+        if isinstance(raw, bytes):
+            self.raw[name] = b""  # parsed: its bytes are let go (10^5 comments)
         return self.parsed[name]
 
 
