@@ -36,8 +36,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from curator.core import lifecycle, records
 from curator.core import public as public_rules
-from curator.core import records
 from curator.core.model import Disposition, PublicComment
 from curator.publish.render import MONTHS
 from curator.store.write import render
@@ -710,7 +710,7 @@ class ControlPlan:
     area: Area
     title: str
     status: str  # the status it ends with
-    visibility: str
+    visibility: str  # once the chair has decided on it (before: committee only)
     reasons: list[str]
     regime: str
     related: list[str]
@@ -728,7 +728,8 @@ class ControlPlan:
             "title": self.title,
             "area": self.area.id,
             "status": status,
-            "visibility": self.visibility,
+            # making a control public is the chair's, done with the chair's status changes
+            "visibility": self.visibility if status in CHAIR_STATUSES else "committee",
             "reasons": self.reasons,
             "regime": self.regime,
             "summary": self.summary,
@@ -1104,7 +1105,9 @@ class Generator:
             elif kind == "edits":
                 author = self.voters[1 + index % (len(self.voters) - 1)]
                 commit = Commit(author, when, "Revise thresholds after discussion")
-                for plan in rng.sample(live, min(len(live), 20)):
+                # a published or final control is the chair's to change
+                open_ = [p for p in live if current[p.id] not in lifecycle.SETTLED]
+                for plan in rng.sample(open_, min(len(open_), 20)):
                     self._move(plan)
                     commit.files[f"controls/{plan.id}.toml"] = self._render(
                         "control", plan.data(current[plan.id])

@@ -24,6 +24,25 @@ def identity(name: str = "Test Person", email: str = "test@example.org") -> dict
     }
 
 
+# who runs curator in these repositories: the list's chair, whose git identity this is (curator
+# commits and tags only under the identity of the member acting)
+CHAIR = identity("Committee chair", "chair@example.org")
+# the test list's members' emails (tests/conftest.py)
+EMAILS = {
+    "chair": "chair@example.org",
+    "industry-1": "industry-1@example.org",
+    "academia-1": "academia-1@example.org",
+    "observer-1": "observer-1@example.org",
+}
+
+
+def committing_as(who: str, email: str = "") -> dict[str, str]:
+    """What git needs to commit as `who`: a member of the test list under their listed email,
+    anyone else under `email` or who@elsewhere.example; no global or system configuration."""
+    found = email or EMAILS.get(who, f"{who}@elsewhere.example")
+    return {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", **identity(who, found)}
+
+
 def git(
     cwd: Path, *args: str, check: bool = True, env: dict | None = None
 ) -> subprocess.CompletedProcess:
@@ -67,7 +86,7 @@ class Repo:
         path.write_text(text.replace(old, new))
 
     def curator(self, *args: str, env: dict | None = None):
-        return run_curator(*args, cwd=self.top, env={**identity(), **(env or {})})
+        return run_curator(*args, cwd=self.top, env={**CHAIR, **(env or {})})
 
     def clone(self, dest: Path) -> Repo:
         git(dest.parent, "clone", "--quiet", str(self.top), dest.name)

@@ -4,8 +4,10 @@ release tag by a member, a good SSH signature and a tampered one are there).
 
 Here: names and emails chosen to shift git's fields or fake a commit, terminal control
 characters in names, a member who makes themselves chair first, the other chair-only statuses,
-a comment whose author field names someone else, a commit signed with another member's key, a
-GPG signature, odd characters in a tagger's email.
+a comment whose author field names someone else, merges that do their own damage, files in
+history that cannot be read, a commit signed with another member's key, a GPG signature,
+signatures required, odd characters in a tagger's email. Every change only the chair may make,
+in both directions, is in tests/test_chair_only.py.
 """
 
 from __future__ import annotations
@@ -19,30 +21,21 @@ from pathlib import Path
 
 import pytest
 from conftest import make_list, run_curator
-
-EMAILS = {
-    "chair": "chair@example.org",
-    "industry-1": "industry-1@example.org",
-    "academia-1": "academia-1@example.org",
-}
+from gitrepo import EMAILS, committing_as
 
 
 def git(repo: Path, *args: str, who: str = "chair", email: str = "", extra=None) -> str:
     """Run git in `repo` as `who` (a member, or anyone: then `email` or who@elsewhere)."""
-    email = email or EMAILS.get(who, f"{who}@elsewhere.example")
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": who,
-        "GIT_AUTHOR_EMAIL": email,
-        "GIT_COMMITTER_NAME": who,
-        "GIT_COMMITTER_EMAIL": email,
-        **(extra or {}),
-    }
-    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
+    done = git_may_fail(repo, *args, who=who, email=email, extra=extra)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
+
+
+def git_may_fail(
+    repo: Path, *args: str, who: str = "chair", email: str = "", extra=None
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, **committing_as(who, email), **(extra or {})}
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
 
 
 def commit_all(repo: Path, who: str, message: str = "change", **kw) -> str:
@@ -142,14 +135,36 @@ def test_a_member_who_makes_themselves_chair_is_caught(repo):
     assert "only the chair <chair@example.org>" in problem["message"]
 
 
-def test_the_chair_may_add_a_member_and_anyone_may_retitle_the_list(repo):
+def test_the_chair_may_add_a_member_and_retitle_the_list(repo):
     root, lst = repo
     text = lst.read("list.toml")
     text += '\n[[members]]\nid = "academia-2"\nname = "Academic 2"\nrole = "member"\n'
     lst.write("list.toml", text)
     commit_all(root, "chair", "welcome academia-2")
     lst.write("list.toml", lst.read("list.toml").replace('"Test list"', '"The test list"'))
-    commit_all(root, "industry-1", "retitle")
+    commit_all(root, "chair", "retitle")
+    assert verify(lst)[:2] == (0, {"ok": True, "problems": []})
+
+
+def test_a_member_who_retitles_the_list_is_caught(repo):
+    root, lst = repo
+    lst.write("list.toml", lst.read("list.toml").replace('"Test list"', '"The test list"'))
+    retitled = commit_all(root, "industry-1", "retitle")
+    code, report, _ = verify(lst)
+    assert code == 1
+    [problem] = report["problems"]
+    assert (problem["commit"], problem["file"], problem["code"]) == (
+        retitled,
+        "list.toml",
+        "chair-only",
+    )
+    assert "list.toml changed (title)" in problem["message"]
+
+
+def test_a_member_may_lay_out_list_toml_anew(repo):
+    root, lst = repo
+    lst.write("list.toml", "# the committee's list\n" + lst.read("list.toml"))
+    commit_all(root, "industry-1", "a comment line")
     assert verify(lst)[:2] == (0, {"ok": True, "problems": []})
 
 
@@ -175,6 +190,160 @@ def test_a_comment_whose_author_field_names_someone_else_is_caught(repo):
     [problem] = report["problems"]
     assert (problem["file"], problem["code"]) == (path, "forged-author")
     assert "academia-1" in problem["message"]
+
+
+# ---------------------------------------------------------------- merges
+
+
+def comment_file(lst, member: str, text: str = "A comment.") -> str:
+    run = run_curator("comment", "3A090", "-m", text, "--as", member, "--list", str(lst.root))
+    assert run.code == 0, run.err
+    return run.out.strip()
+
+
+def edit_summary(lst, words: str) -> None:
+    text = lst.read("controls/3A090.toml")
+    start = text.index("summary = ")
+    end = text.index("\n", start)
+    lst.write("controls/3A090.toml", text[:start] + f'summary = "{words}"' + text[end:])
+
+
+def test_a_comment_deleted_inside_a_merge_is_caught(repo):
+    root, lst = repo
+    git(root, "switch", "--quiet", "-c", "side")
+    edit_summary(lst, "Chips above the thresholds.")
+    commit_all(root, "academia-1", "editorial")
+    git(root, "switch", "--quiet", "main")
+    path = comment_file(lst, "industry-1")
+    commit_all(root, "industry-1", "my comment")
+    git(root, "merge", "--quiet", "--no-commit", "side", who="academia-1")
+    git(root, "rm", "--quiet", f"lists/test-list/{path}", who="academia-1")
+    git(root, "commit", "--quiet", "-m", "merge side", who="academia-1")
+    merge = git(root, "rev-parse", "HEAD")
+    code, report, _ = verify(lst)
+    assert code == 1
+    [problem] = report["problems"]
+    assert (problem["commit"], problem["file"], problem["code"]) == (
+        merge,
+        path,
+        "comment-edited",
+    )
+    assert "deleted" in problem["message"]
+
+
+def test_a_merge_that_undoes_the_chairs_decision_is_caught(repo):
+    root, lst = repo
+    git(root, "switch", "--quiet", "-c", "side")
+    edit_summary(lst, "Chips above the thresholds.")
+    commit_all(root, "academia-1", "editorial")
+    git(root, "switch", "--quiet", "main")
+    set_status(lst, "rejected")
+    commit_all(root, "chair", "rejected by the committee")
+    git(root, "merge", "--quiet", "--no-commit", "side", who="academia-1")
+    git(root, "checkout", "side", "--", "lists/test-list/controls/3A090.toml", who="academia-1")
+    git(root, "commit", "--quiet", "-m", "merge side", who="academia-1")
+    merge = git(root, "rev-parse", "HEAD")
+    code, report, _ = verify(lst)
+    assert code == 1
+    [problem] = report["problems"]
+    assert (problem["commit"], problem["code"]) == (merge, "chair-only")
+    assert "status rejected → proposed" in problem["message"]
+
+
+def test_a_member_who_merges_in_the_chairs_work_answers_only_for_the_merge(repo):
+    root, lst = repo
+    git(root, "switch", "--quiet", "-c", "side")
+    comment_file(lst, "academia-1")
+    commit_all(root, "academia-1", "my comment")
+    git(root, "switch", "--quiet", "main")
+    set_status(lst, "rejected")
+    commit_all(root, "chair", "rejected by the committee")
+    comment_file(lst, "industry-1")
+    commit_all(root, "industry-1", "a comment")
+    git(root, "switch", "--quiet", "side")
+    git(root, "merge", "--quiet", "--no-edit", "main", who="academia-1")
+    assert verify(lst)[:2] == (0, {"ok": True, "problems": []})
+
+
+def conflicting_summaries(root, lst) -> None:
+    """main and side each reword 3A090's summary; side is being merged, with a conflict."""
+    git(root, "switch", "--quiet", "-c", "side")
+    edit_summary(lst, "Chips, as academia-1 puts it.")
+    commit_all(root, "academia-1", "reword")
+    git(root, "switch", "--quiet", "main")
+    edit_summary(lst, "Chips, as industry-1 puts it.")
+    commit_all(root, "industry-1", "reword")
+    merged = git_may_fail(root, "merge", "--quiet", "--no-commit", "side", who="industry-1")
+    assert merged.returncode != 0  # the conflict: git's own merge of the file is not kept
+
+
+def test_a_conflict_resolved_by_a_member_is_fine(repo):
+    root, lst = repo
+    conflicting_summaries(root, lst)
+    git(root, "checkout", "--theirs", "--", "lists/test-list/controls/3A090.toml")
+    edit_summary(lst, "Chips, as both put it.")
+    commit_all(root, "industry-1", "merge side")
+    assert verify(lst)[:2] == (0, {"ok": True, "problems": []})
+
+
+def test_a_conflict_resolution_that_recommends_is_caught(repo):
+    root, lst = repo
+    conflicting_summaries(root, lst)
+    git(root, "checkout", "--theirs", "--", "lists/test-list/controls/3A090.toml")
+    set_status(lst, "recommended")
+    merge = commit_all(root, "industry-1", "merge side")
+    code, report, _ = verify(lst)
+    assert code == 1
+    [problem] = report["problems"]
+    assert (problem["commit"], problem["code"]) == (merge, "chair-only")
+    assert "status proposed → recommended" in problem["message"]
+
+
+def test_an_octopus_merge_that_changes_the_list_is_reported(repo):
+    root, lst = repo
+    for branch, member in (("one", "industry-1"), ("two", "academia-1")):
+        git(root, "switch", "--quiet", "-c", branch, "main")
+        comment_file(lst, member)
+        commit_all(root, member, f"{member}'s comment")
+    git(root, "switch", "--quiet", "main")
+    comment_file(lst, "chair")
+    commit_all(root, "chair", "the chair's comment")
+    git(root, "merge", "--quiet", "--no-edit", "one", "two", who="industry-1")
+    assert len(git(root, "log", "-1", "--format=%P").split()) == 3
+    code, report, _ = verify(lst)
+    assert code == 1
+    assert [p["code"] for p in report["problems"]] == ["octopus-merge"]
+
+
+# ---------------------------------------------------------------- files that cannot be read
+
+
+def test_a_file_in_history_that_cannot_be_read_is_a_finding_and_verify_goes_on(repo):
+    root, lst = repo
+    nested = "discussion/3A090/2026-11-28T012200Z-industry-1.toml"
+    lst.write(nested, "author = " + "[" * 500 + "]" * 500 + "\n")
+    broken = commit_all(root, "industry-1", "a comment nobody can read")
+    comment_file(lst, "industry-1")
+    forged = commit_all(root, "academia-1", "forged, later")
+    code, report, _ = verify(lst)
+    assert code == 1
+    found = [(p["commit"], p["file"], p["code"]) for p in report["problems"]]
+    assert (broken, nested, "unreadable") in found
+    assert (forged, "forged-author") in [(c, code) for c, _, code in found]
+    [unreadable] = [p for p in report["problems"] if p["code"] == "unreadable"]
+    assert "nested too deeply" in unreadable["message"]
+
+
+def test_a_file_too_large_to_read_in_history_is_a_finding(repo):
+    root, lst = repo
+    text = lst.read("controls/3A090.toml")
+    lst.write("controls/3A090.toml", text + "# " + "x" * (3 * 1024 * 1024) + "\n")
+    large = commit_all(root, "industry-1", "a large control")
+    code, report, _ = verify(lst)
+    assert code == 1
+    [problem] = report["problems"]
+    assert (problem["commit"], problem["code"]) == (large, "unreadable")
+    assert "over the 2,097,152" in problem["message"]
 
 
 # ---------------------------------------------------------------- signatures
@@ -222,6 +391,95 @@ def test_a_commit_signed_with_the_authors_own_key_is_fine(ssh_keys):
     git(root, "config", "user.signingkey", str(keys["industry-1"]))
     git(root, "commit", "--quiet", "-S", "-am", "mine", who="industry-1")
     assert verify(lst)[:2] == (0, {"ok": True, "problems": []})
+
+
+# ---------------------------------------------------------------- signatures required
+
+
+def verify_signed(lst) -> tuple[int, list[dict]]:
+    run = run_curator("verify", "--require-signatures", "--format", "json", "--list", str(lst.root))
+    assert "Traceback" not in run.err and "internal error" not in run.err, run.err
+    return run.code, json.loads(run.out)["problems"]
+
+
+def test_with_signatures_required_an_unsigned_comment_is_caught(repo):
+    root, lst = repo
+    path = comment_file(lst, "industry-1")
+    unsigned = commit_all(root, "industry-1", "my comment")
+    assert verify(lst)[0] == 0
+    code, problems = verify_signed(lst)
+    assert code == 1
+    [problem] = problems
+    assert (problem["commit"], problem["file"], problem["code"]) == (unsigned, path, "unsigned")
+    assert "a comment, in a commit not signed by its author (signature none)" in problem["message"]
+
+
+def test_with_signatures_required_an_unsigned_chair_only_change_is_caught(repo):
+    root, lst = repo
+    set_status(lst, "recommended")
+    unsigned = commit_all(root, "chair", "recommend")
+    code, problems = verify_signed(lst)
+    assert code == 1
+    [problem] = problems
+    assert (problem["commit"], problem["code"]) == (unsigned, "unsigned")
+    assert "status proposed → recommended" in problem["message"]
+
+
+@pytest.fixture
+def declared_keys(repo, tmp_path):
+    """The list declares the chair's and industry-1's SSH keys in its allowed_signers file,
+    committed and signed by the chair; git itself is given no allowed-signers file."""
+    if shutil.which("ssh-keygen") is None:
+        pytest.skip("ssh-keygen is not installed: no SSH signing key can be made")
+    root, lst = repo
+    keys, allowed = {}, []
+    for member in ("chair", "industry-1"):
+        keys[member] = tmp_path / f"{member}-key"
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", member, "-f", str(keys[member])],
+            check=True,
+            capture_output=True,
+        )
+        allowed.append(f"{EMAILS[member]} {keys[member].with_suffix('.pub').read_text().strip()}")
+    lst.write("allowed_signers", "\n".join(allowed) + "\n")
+    git(root, "add", "--all")
+    signed_commit(root, keys, "chair", "the members' keys")
+    return root, lst, keys
+
+
+def signed_commit(root, keys, who: str, message: str) -> str:
+    signing = ("-c", "gpg.format=ssh", "-c", f"user.signingkey={keys[who]}")
+    git(root, *signing, "commit", "--quiet", "-S", "-am", message, who=who)
+    return git(root, "rev-parse", "HEAD")
+
+
+def test_signed_comments_and_decisions_verify_against_the_lists_own_keys(declared_keys):
+    root, lst, keys = declared_keys
+    comment_file(lst, "industry-1")
+    git(root, "add", "--all")
+    signed_commit(root, keys, "industry-1", "my comment")
+    set_status(lst, "recommended")
+    signed_commit(root, keys, "chair", "recommend")
+    edit_summary(lst, "Chips above the thresholds.")
+    commit_all(root, "industry-1", "editorial, unsigned: no signature needed")
+    code, problems = verify_signed(lst)
+    assert (code, problems) == (0, [])
+    run = run_curator("verify", "--list", str(lst.root))
+    assert sum("signature good" in line for line in run.out.split("\n")) == 3
+
+
+def test_a_member_who_lists_a_key_of_their_own_is_caught(declared_keys):
+    root, lst, keys = declared_keys
+    text = lst.read("allowed_signers")
+    own = text.splitlines()[1].split(" ", 1)[1]
+    lst.write("allowed_signers", text + f"chair@example.org {own}\n")
+    planted = signed_commit(root, keys, "industry-1", "tidy the keys")
+    code, problems = verify_signed(lst)
+    assert code == 1
+    assert [(p["commit"], p["file"], p["code"]) for p in problems] == [
+        (planted, "allowed_signers", "chair-only")
+    ]
+    assert "the members' signing keys" in problems[0]["message"]
 
 
 @pytest.fixture

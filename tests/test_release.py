@@ -3,8 +3,8 @@ version, a CHANGELOG.md section, a commit by the chair and the annotated tag."""
 
 from __future__ import annotations
 
-from conftest import make_list
-from gitrepo import LIST_DIR, new_repo
+from conftest import make_list, run_curator
+from gitrepo import LIST_DIR, identity, new_repo
 
 from curator.core import changelog
 from curator.core.diff import diff_lists
@@ -105,8 +105,10 @@ def test_release_refuses_a_member_who_is_not_the_chair(tmp_path):
 def test_release_recognises_the_chair_by_git_email(tmp_path):
     repo = new_repo(tmp_path / "repo")
     repo.git("config", "user.email", "chair@example.org")
-    done = repo.curator("release", "1.0", "--list", LIST_DIR)
+    repo.git("config", "user.name", "Committee chair")
+    done = run_curator("release", "1.0", "--list", LIST_DIR, cwd=repo.top)
     assert done.code == 0, done.err
+    assert repo.git("log", "-1", "--format=%ae").stdout.strip() == "chair@example.org"
 
 
 def test_release_refuses_a_failing_check(tmp_path):
@@ -148,3 +150,17 @@ def test_prepend_keeps_older_sections_below(tmp_path):
     second = changelog.prepend(first, "## 1.1 — 2026-02-01\n\nCompared with x.\n")
     assert second.count("# Changelog") == 1
     assert second.index("## 1.1") < second.index("## 1.0")
+
+
+def test_release_as_the_chair_by_someone_else_is_refused(tmp_path):
+    repo = new_repo(tmp_path / "repo")
+    before = repo.lst.snapshot()
+    head = repo.git("rev-parse", "HEAD").stdout
+    member = identity("Industry member 1", "industry-1@example.org")
+    done = repo.curator("release", "1.0", "--as", "chair", "--list", LIST_DIR, env=member)
+    assert done.code == 1
+    assert "you act as chair <chair@example.org>" in done.err
+    assert "git here writes commits and tags as <industry-1@example.org>" in done.err
+    assert repo.lst.snapshot() == before
+    assert repo.git("rev-parse", "HEAD").stdout == head
+    assert repo.git("tag").stdout == ""

@@ -226,6 +226,22 @@ async def test_edit_validates_as_you_type_and_blocks_saving(lst):
     assert lst.read("controls/3A090.toml") == before
 
 
+async def test_a_member_cannot_make_a_control_public_in_the_editor(lst):
+    text = lst.read("controls/3A090.toml").replace('"public"', '"committee"')
+    lst.write("controls/3A090.toml", text)
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        screen = app.screen
+        screen.query_one("#f-visibility").value = "public"
+        await pilot.pause()
+        shown = str(screen.query_one("#problems").render())
+        assert "only the chair may do this: making 3A090 public" in shown
+        assert screen.query_one("#save").disabled
+        await pilot.press("ctrl+s")
+    assert lst.read("controls/3A090.toml") == text
+
+
 async def test_save_asks_when_the_file_changed_on_disk(lst):
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:

@@ -317,3 +317,20 @@ def test_the_commit_that_founds_the_list_answers_to_nobody(tmp_path, curator):
     code, report = verify(curator, lst)
     assert code == 1
     assert [p["code"] for p in report["problems"]] == ["chair-only"]
+
+
+def test_only_commits_that_change_the_list_are_listed_and_the_others_counted(repo, curator):
+    root, lst = repo
+    (root / "tool.py").write_text("print('code, not the list')\n")
+    commit_all(root, "maintainer", "some code")
+    (root / "README.md").write_text("the repository\n")
+    commit_all(root, "maintainer", "a readme")
+    comment(curator, lst, "industry-1")
+    commit_all(root, "industry-1", "my comment")
+    run = curator("verify", "--list", str(lst.root))
+    assert run.code == 0, run.err
+    subjects = [line.rsplit("  ", 1)[-1] for line in run.out.splitlines()]
+    assert subjects == ["the list", "my comment"]
+    assert "2 commits checked in HEAD (2 unsigned), 2 others skipped (no list file changed)" in (
+        run.err
+    )

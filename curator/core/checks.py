@@ -188,8 +188,18 @@ def check_manifest(manifest: Manifest, file: str) -> Iterator[Problem]:
                 f"member '{member.id}' is listed twice",
             )
         seen[member.id] = i
-    if manifest.members and manifest.chair is None:
+    chairs = [(manifest.members.index(m), m) for m in manifest.chairs]
+    if manifest.members and not chairs:
         yield Problem(file, None, "members", "no-chair", "no member has role 'chair'")
+    for i, member in chairs[1:]:
+        yield Problem(
+            file,
+            None,
+            f"members[{i}].role",
+            "two-chairs",
+            f"'{member.id}' is a second chair ('{chairs[0][1].id}' is one): a list has one "
+            "chair, and while it names more none of them acts as the chair",
+        )
 
 
 def _p(

@@ -78,6 +78,12 @@ def _sequence(file: str) -> int:
     return int(found.group(1)) if found else 1
 
 
+def author_named(file: str) -> str:
+    """The member a comment file's name gives as its author: `…/2026-11-28T012200Z-industry-1.toml`
+    is industry-1's (the stamp holds two hyphens, a member id any number)."""
+    return file.rsplit("/", 1)[-1].removesuffix(".toml").split("-", 3)[-1]
+
+
 # ---------------------------------------------------------------- ballots
 
 

@@ -3,9 +3,12 @@
 draft → proposed → under-review → recommended → published → final; any open status may end in
 withdrawn or rejected, and a withdrawn or rejected control may be reopened as a draft. Members
 move the early statuses and withdraw their own proposals; the chair decides everything else.
+`reserved_changes` says the same of a whole change to a control file, for `verify`.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from curator.core.model import STATUSES, Control, Member
 from curator.core.problems import CuratorError
@@ -18,6 +21,8 @@ CLOSED = ("withdrawn", "rejected")
 CHAIR_ONLY = ("recommended", "published", "final", "rejected")
 # the statuses a member may move a control between; past them the control is the committee's
 MEMBER_STAGES = ("draft", "proposed", "under-review")
+# the committee's published text: only the chair changes a control in these statuses
+SETTLED = ("published", "final")
 
 
 def next_statuses(status: str) -> tuple[str, ...]:
@@ -79,3 +84,47 @@ def check_transition(control: Control, new: str, member: Member) -> None:
             f"{control.id} is {whose} proposal: a member may {action} only their own; ask the chair"
         )
     raise CuratorError(f"only the chair may move {control.id} from {control.status} to {new}")
+
+
+def reserved_changes(before: Control | None, after: Control | None, by: str) -> tuple[str, ...]:
+    """What in this change of a control file (None: the file absent) only the chair may do,
+    were the member with id `by` to make it; empty when a member may. The same rules as
+    `check_transition`, for a change made by hand: `verify` judges every commit with them."""
+    member = Member(by, "", "member")
+    if after is None:  # removing a control withdraws it
+        if before is None or permitted(before, "withdrawn", member):
+            return ()
+        return (f"removing {before.id}, a {before.status} control",)
+    found: list[str] = []
+    if before is None:  # a draft of the member's own, moved to the status it has
+        draft = replace(after, status="draft", proposed_by=by)
+        if after.status != "draft" and not permitted(draft, after.status, member):
+            found.append(f"creating {after.id} as {after.status}")
+        if after.proposed_by and after.proposed_by != by:
+            found.append(f"creating {after.id} as proposed by {after.proposed_by}")
+    else:
+        if after.status != before.status and not (
+            after.status in next_statuses(before.status) and permitted(before, after.status, member)
+        ):
+            found.append(f"status {before.status} → {after.status}")
+        if before.status in SETTLED and _content(before) != _content(after):
+            found.append(f"changing {before.id}, a {before.status} control")
+        if after.proposed_by != before.proposed_by:
+            found.append(
+                f"proposed_by {before.proposed_by or '(none)'} → {after.proposed_by or '(none)'}"
+            )
+    if after.visibility == "public" and (before is None or before.visibility != "public"):
+        found.append(f"making {after.id} public")
+    for paragraph in after.items:
+        earlier = before.paragraph(paragraph.label) if before else None
+        if paragraph.amended_by and paragraph.amended_by != (earlier.amended_by if earlier else ""):
+            found.append(
+                f"recording {after.id}.{paragraph.label} as amended by {paragraph.amended_by} "
+                "(the chair applies amendments)"
+            )
+    return tuple(found)
+
+
+def _content(control: Control) -> Control:
+    """A control without its status (judged as a move) and where it was read from."""
+    return replace(control, status="", file="")

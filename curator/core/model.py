@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -62,6 +62,13 @@ class Docket:
     rin: str = ""
 
 
+def chairs_of(members: Iterable[Member]) -> tuple[Member, ...]:
+    """The members with role chair. A list has exactly one: `check` reports any other count,
+    the roster verbs refuse to make one, and while there are several none of them acts as the
+    chair (`Manifest.chair`)."""
+    return tuple(m for m in members if m.role == "chair")
+
+
 @dataclass(frozen=True)
 class Manifest:
     id: str
@@ -88,8 +95,16 @@ class Manifest:
         return found
 
     @property
+    def chairs(self) -> tuple[Member, ...]:
+        """Every member with role chair: one, in a list `check` passes."""
+        return chairs_of(self.members)
+
+    @property
     def chair(self) -> Member | None:
-        return next((m for m in self.members if m.role == "chair"), None)
+        """The chair: the one member with role chair. None when no member has it, and when
+        several do: then none of them acts as the chair (check, the CLI and verify alike)."""
+        chairs = self.chairs
+        return chairs[0] if len(chairs) == 1 else None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from curator.core.model import Manifest, Member
 from curator.core.problems import CuratorError, Refused
 from curator.core.roster import unknown_member
@@ -14,16 +16,33 @@ HOW_TO_BE_RECOGNISED = (
 
 def resolve_member(manifest: Manifest, member_id: str | None, email: str | None) -> Member | None:
     """The acting member: an explicit id first (one that names nobody is refused, naming the
-    members), else the member whose email matches."""
+    members), else the member whose email matches; in the role they may act in (see
+    `acting_as`)."""
     if member_id:
-        member = manifest.member(member_id)
-        if member is None:
+        found = manifest.member(member_id)
+        if found is None:
             raise Refused((unknown_member(manifest.members, member_id),))
-        return member
-    if email:
-        wanted = email.strip().lower()
-        return next((m for m in manifest.members if m.email.lower() == wanted), None)
-    return None
+    elif email:
+        found = next((m for m in manifest.members if is_email_of(m, email)), None)
+    else:
+        found = None
+    return None if found is None else acting_as(manifest, found)
+
+
+def is_email_of(member: Member | None, email: str) -> bool:
+    """Whether `email` is the one list.toml gives `member` (case aside): how a member is told
+    by a git identity, when curator commits and when verify reads history."""
+    listed = member.email.strip().lower() if member is not None else ""
+    return bool(listed) and listed == email.strip().lower()
+
+
+def acting_as(manifest: Manifest, member: Member) -> Member:
+    """`member` in the role they may act in: a list has one chair, so while list.toml names
+    several (which `check` reports), none of them acts as the chair: verify judges what they
+    did as a member's, and curator lets none of them write (`require_writer`)."""
+    if member.role == "chair" and manifest.chair is None:
+        return replace(member, role="member")
+    return member
 
 
 def require_writer(manifest: Manifest, member_id: str | None, email: str | None) -> Member:
@@ -34,6 +53,12 @@ def require_writer(manifest: Manifest, member_id: str | None, email: str | None)
         raise CuratorError(f"{who} not a member of this list: {HOW_TO_BE_RECOGNISED}")
     if member.role == "observer":
         raise CuratorError(f"{member.id} is an observer: observers read but do not write")
+    if manifest.chair is None and any(c.id == member.id for c in manifest.chairs):
+        named = ", ".join(c.id for c in manifest.chairs)
+        raise CuratorError(
+            f"list.toml names {len(manifest.chairs)} chairs ({named}): a list has one, and none "
+            "of them acts until list.toml names one (`curator check` shows where)"
+        )
     return member
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from curator.core.ids import is_slug
-from curator.core.model import ROLES, ControlList, Member
+from curator.core.model import ROLES, ControlList, Member, chairs_of
 from curator.core.problems import InputProblem, closest
 
 # the WHATWG HTML definition of a valid email address (what a browser's email field accepts)
@@ -65,7 +65,7 @@ def unknown_member(
 
 def chair_problems(members: Sequence[Member]) -> tuple[InputProblem, ...]:
     """A list has exactly one chair."""
-    chairs = [m.id for m in members if m.role == "chair"]
+    chairs = [m.id for m in chairs_of(members)]
     if len(chairs) == 1:
         return ()
     if not chairs:

@@ -1,28 +1,37 @@
-"""Provenance from git history (docs/design.md §5): who committed each comment and each chair-only
-change, whether any comment changed after it was added, and who tagged each release.
+"""Provenance from git history (docs/design.md §5): who committed each comment and each change
+only the chair may make, whether any comment changed after it was added, who tagged each release.
 
 Members and emails are taken from list.toml as it stood before each commit, so a commit cannot
 vouch for itself by editing the member list; the commit that creates list.toml founds the list
-and has nobody to answer to. Signatures are reported; an unsigned commit is not
-a finding, a bad signature is.
+and has nobody to answer to. What a member may change is `core.lifecycle` and `core.roles`, the
+rules `status` and the other verbs follow. A merge answers for what it changed itself: git merges
+its parents again and the difference from that is the merge's own. Signatures are reported; an
+unsigned commit is a finding only when signatures are required, a bad signature always is.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import tomli
 
-from curator.core import lifecycle, records
-from curator.core.model import Manifest, Member
+from curator.core import lifecycle, records, roles
+from curator.core.discussion import author_named
+from curator.core.model import Control, Manifest, Member, Paragraph
+from curator.core.problems import CuratorError
 from curator.store import git
+from curator.store.read import MAX_BYTES, parse_toml
 from curator.store.source import kind_of
 
 NO_OBJECT = "0" * 40
+# the members' SSH signing keys, when the list declares them: git's allowed-signers format
+SIGNERS = "allowed_signers"
+READ_KINDS = ("comment", "control", "list")  # what verify reads of each change, to judge it
 SIGNATURES = {
     "G": "good",
     "U": "good",  # good, from a key not marked trusted
@@ -47,7 +56,9 @@ _ANGLED = re.compile(r"<([^<>]*)>")
 class Finding:
     commit: str
     file: str
-    code: str  # forged-author | comment-edited | chair-only | tag-not-chair | bad-signature
+    # forged-author | comment-edited | chair-only | not-a-member | unreadable | unsigned |
+    # octopus-merge | tag-not-chair | bad-signature | signer-mismatch
+    code: str
     message: str
 
     def as_json(self) -> dict[str, str]:
@@ -65,7 +76,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Change:
-    """One file in one commit: its blob in each parent (NO_OBJECT: absent) and after."""
+    """One file in one commit: the object it was before (NO_OBJECT: absent; a merge's: what git
+    made of its parents, or each parent's when that is gone) and after."""
 
     path: str  # inside the list
     before: tuple[str, ...]
@@ -91,13 +103,19 @@ class Commit:
     changes: tuple[Change, ...] = ()
     signer: str = ""  # who signed, as git names the key: an email or `Name <email>`
 
+    @property
+    def octopus(self) -> bool:
+        """A merge of more than two branches, which git cannot merge again to compare with."""
+        return len(self.parents) > 2
+
 
 @dataclass(frozen=True)
 class Verification:
     span: str
-    commits: tuple[Commit, ...]
+    commits: tuple[Commit, ...]  # the commits that change a file of the list
     problems: tuple[Finding, ...]
     tags: tuple[str, ...] = ()
+    skipped: int = 0  # the other commits in the span
 
     @property
     def ok(self) -> bool:
@@ -107,57 +125,72 @@ class Verification:
         return {"ok": self.ok, "problems": [p.as_json() for p in self.problems]}
 
 
-def verify(root: Path, span: str | None, current: Manifest) -> Verification:
-    """Walk the commits in `span` (A..B, or a revision and its history; default HEAD)."""
+@dataclass(frozen=True)
+class Unreadable:
+    reason: str
+
+
+Data = Mapping[str, Any] | Unreadable | None  # a file's TOML; why it cannot be read; absent
+
+
+def verify(
+    root: Path, span: str | None, current: Manifest, require_signatures: bool = False
+) -> Verification:
+    """Walk the commits in `span` (A..B, or a revision and its history; default HEAD).
+    `require_signatures`: a comment or a chair-only change not signed by its author's key is a
+    finding too."""
     place = git.place_of(root)
     span = span or "HEAD"
-    commits = _commits(place, span)
-    tags = _tags(place.top, current.id, {c.sha for c in commits})
+    signers = root / SIGNERS
+    commits, every = _history(place, span, signers if signers.is_file() else None)
+    tags = _tags(place.top, current.id, every)
 
-    wanted: set[str] = set()
-    for commit in commits:
-        watched = [c for c in commit.changes if kind_of(c.path) in ("comment", "control", "list")]
-        if watched:
-            wanted.add(_manifest_name(commit, place))
-        for change in watched:
-            wanted.add(change.after)
-            if kind_of(change.path) in ("control", "list"):
-                wanted.update(change.before)
-    wanted.update(f"{target}:{place.repo_path('list.toml')}" for _, _, target in tags)
-    wanted = {name for name in wanted if not name.startswith(NO_OBJECT)}
     with git.BlobReader(place.top) as reader:
-        objects = reader.read(sorted(wanted))
+        files = _Files(reader)
+        files.read(
+            name
+            for commit in commits
+            for name in (
+                _manifest_name(commit, place),
+                *(
+                    n
+                    for change in commit.changes
+                    if _kind(change.path) in READ_KINDS
+                    for n in (change.after, *change.before)
+                ),
+            )
+        )
+        files.read(f"{target}:{place.repo_path('list.toml')}" for _, _, target in tags)
+        commits = [_merged_again(commit, files, place) for commit in commits]
 
     manifests: dict[str, Manifest | None] = {}
 
     def manifest(name: str) -> Manifest | None:
         """list.toml at `name`; None where there was none (an unreadable one: the current)."""
         if name not in manifests:
-            raw = objects.get(name)
-            manifests[name] = None if raw is None else _manifest(raw) or current
+            data = files.data(name)
+            manifests[name] = None if data is None else _manifest(data) or current
         return manifests[name]
 
     problems: list[Finding] = []
     for commit in commits:
-        if commit.signature == "bad":
-            problems.append(
-                Finding(commit.sha, "", "bad-signature", "the commit's signature does not verify")
-            )
-        elif commit.signature == "good" and not _signed_by_author(commit):
+        problems.extend(_signature_findings(commit))
+        if commit.octopus:
             problems.append(
                 Finding(
                     commit.sha,
-                    "",
-                    "signer-mismatch",
-                    f"signed by {commit.signer}, not by its author <{commit.email}>: a "
-                    "signature vouches for its signer only",
+                    commit.changes[0].path,
+                    "octopus-merge",
+                    f"merges {len(commit.parents)} branches at once and changes the list: verify "
+                    "checks what a merge of two branches changed; merge them one at a time",
                 )
             )
-        members = manifest(_manifest_name(commit, place)) if commit.changes else None
+            continue
+        members = manifest(_manifest_name(commit, place))
         if members is not None:  # without a list.toml before it, the commit founds the list
-            problems.extend(_commit_findings(commit, members, objects))
+            problems.extend(_Judge(commit, members, files).findings(require_signatures))
     for tag, email, target in tags:
-        chair = (manifest(f"{target}:{place.repo_path('list.toml')}") or current).chair
+        at = manifest(f"{target}:{place.repo_path('list.toml')}") or current
         if not email:
             problems.append(
                 Finding(
@@ -168,120 +201,208 @@ def verify(root: Path, span: str | None, current: Manifest) -> Verification:
                     "release tags with `curator release` (annotated)",
                 )
             )
-        elif not _same_email(email, chair):
+        elif not roles.is_email_of(at.chair, email):
             problems.append(
                 Finding(
                     target,
                     "",
                     "tag-not-chair",
-                    f"release tag {tag} was made by <{email}>, not the chair {_who(chair)}",
+                    f"release tag {tag} was made by <{email}>, not the chair {_chair_text(at)}",
                 )
             )
-    return Verification(span, tuple(commits), tuple(problems), tuple(t for t, _, _ in tags))
-
-
-def _commit_findings(
-    commit: Commit, manifest: Manifest, objects: Mapping[str, bytes | None]
-) -> Iterable[Finding]:
-    for change in commit.changes:
-        kind = kind_of(change.path)
-        if kind == "comment":
-            yield from _comment_findings(commit, change, manifest, objects)
-        elif kind == "control":
-            yield from _control_findings(commit, change, manifest, objects)
-        elif kind == "list":
-            yield from _roster_findings(commit, change, manifest, objects)
-
-
-def _comment_findings(
-    commit: Commit, change: Change, manifest: Manifest, objects: Mapping[str, bytes | None]
-) -> Iterable[Finding]:
-    if change.deleted:
-        yield Finding(
-            commit.sha,
-            change.path,
-            "comment-edited",
-            "comment file deleted after it was added: comments are never removed",
-        )
-        return
-    if not change.added:
-        yield Finding(
-            commit.sha,
-            change.path,
-            "comment-edited",
-            "comment file modified after it was added: comments are immutable; "
-            "a correction is a new comment",
-        )
-        return
-    named = change.path.rsplit("/", 1)[-1].removesuffix(".toml").split("-", 3)[-1]
-    authors = dict.fromkeys(a for a in (named, _field(_blob(objects, change.after), "author")) if a)
-    for author in authors:
-        member = manifest.member(author)
-        if member is None:
-            yield Finding(
-                commit.sha,
-                change.path,
-                "forged-author",
-                f"comment by '{author}', who is not a member of the list, committed by "
-                f"<{commit.email}>",
-            )
-        elif not _same_email(commit.email, member):
-            yield Finding(
-                commit.sha,
-                change.path,
-                "forged-author",
-                f"comment by {author} {_who(member)} was committed by {commit.author} "
-                f"<{commit.email}>",
-            )
-
-
-def _control_findings(
-    commit: Commit, change: Change, manifest: Manifest, objects: Mapping[str, bytes | None]
-) -> Iterable[Finding]:
-    if change.deleted:
-        return
-    after = _field(_blob(objects, change.after), "status")
-    if after not in lifecycle.CHAIR_ONLY:
-        return
-    before = [_field(_blob(objects, b), "status") for b in change.before]
-    if after in before:
-        return  # it already had this status in a parent: this commit did not set it
-    chair = manifest.chair
-    if _same_email(commit.email, chair):
-        return
-    was = " or ".join(b or "absent" for b in before) or "absent"
-    yield Finding(
-        commit.sha,
-        change.path,
-        "chair-only",
-        f"status {was} → {after} committed by {commit.author} <{commit.email}>; "
-        f"only the chair {_who(chair)} may set {after}",
+    return Verification(
+        span,
+        tuple(commits),
+        tuple(problems),
+        tuple(t for t, _, _ in tags),
+        len(every) - len(commits),
     )
 
 
-def _roster_findings(
-    commit: Commit, change: Change, manifest: Manifest, objects: Mapping[str, bytes | None]
-) -> Iterable[Finding]:
-    """Who is a member, in which role, with which email is the chair's to change: else a member
-    could name themselves chair in one commit and act as the chair in the next."""
-    after = _roster(_manifest(_blob(objects, change.after)))
-    if after in [_roster(_manifest(_blob(objects, b))) for b in change.before]:
-        return  # the members are as in a parent: this commit did not change them
-    if _same_email(commit.email, manifest.chair):
-        return
-    yield Finding(
-        commit.sha,
-        change.path,
-        "chair-only",
-        f"the members (ids, roles, emails) changed in a commit by {commit.author} "
-        f"<{commit.email}>; only the chair {_who(manifest.chair)} may change them",
-    )
+# ---------------------------------------------------------------- judging a commit
 
 
-def _roster(manifest: Manifest | None) -> tuple[tuple[str, str, str], ...] | None:
-    if manifest is None:
-        return None
-    return tuple(sorted((m.id, m.role, m.email.lower()) for m in manifest.members))
+def _signature_findings(commit: Commit) -> Iterable[Finding]:
+    if commit.signature == "bad":
+        yield Finding(commit.sha, "", "bad-signature", "the commit's signature does not verify")
+    elif commit.signature == "good" and not _signed_by_author(commit):
+        yield Finding(
+            commit.sha,
+            "",
+            "signer-mismatch",
+            f"signed by {commit.signer}, not by its author <{commit.email}>: a signature "
+            "vouches for its signer only",
+        )
+
+
+class _Judge:
+    """One commit judged against list.toml as it stood before it: what it changed, by whom."""
+
+    def __init__(self, commit: Commit, manifest: Manifest, files: _Files) -> None:
+        self.commit = commit
+        self.manifest = manifest
+        self.files = files
+        self.who = roles.resolve_member(manifest, None, commit.email)  # in the role they act in
+        self.acts: list[tuple[str, str]] = []  # (file, what): what rests on who committed it
+
+    def findings(self, require_signatures: bool) -> list[Finding]:
+        found: list[Finding] = []
+        for change in self.commit.changes:
+            kind = _kind(change.path)
+            after = self.files.data(change.after) if kind in READ_KINDS else None
+            if isinstance(after, Unreadable):
+                found.append(
+                    self.finding(
+                        change,
+                        "unreadable",
+                        f"{after.reason}: verify cannot tell what this commit changed in it",
+                    )
+                )
+                if kind != "comment":  # (whose a comment is, its name says)
+                    continue
+            if kind == "comment":
+                found.extend(self.comment(change))
+            elif kind == "control":
+                found.extend(self.control(change))
+            elif kind in ("list", "signers"):
+                found.extend(self.chairs_file(change))
+            elif not _writes(self.who):  # the catalogue, the public's comments
+                found.append(self.not_a_member(change))
+        if require_signatures and self.acts and not _signed_by_its_author(self.commit):
+            file, what = self.acts[0]
+            found.append(
+                Finding(
+                    self.commit.sha,
+                    file,
+                    "unsigned",
+                    f"{what}, in a commit not signed by its author (signature "
+                    f"{self.commit.signature}): signatures are required for comments and "
+                    "chair-only changes",
+                )
+            )
+        return found
+
+    def comment(self, change: Change) -> Iterable[Finding]:
+        if change.deleted:
+            yield self.finding(
+                change,
+                "comment-edited",
+                "comment file deleted after it was added: comments are never removed",
+            )
+            return
+        if not change.added:
+            yield self.finding(
+                change,
+                "comment-edited",
+                "comment file modified after it was added: comments are immutable; "
+                "a correction is a new comment",
+            )
+            return
+        self.acts.append((change.path, "a comment"))
+        data = self.files.data(change.after)
+        field = data.get("author") if isinstance(data, Mapping) else None
+        named = author_named(change.path)
+        authors = dict.fromkeys(a for a in (named, field) if a and isinstance(a, str))
+        for author in authors:
+            member = self.manifest.member(author)
+            if member is None:
+                yield self.finding(
+                    change,
+                    "forged-author",
+                    f"comment by '{author}', who is not a member of the list, committed by "
+                    f"<{self.commit.email}>",
+                )
+            elif not roles.is_email_of(member, self.commit.email):
+                yield self.finding(
+                    change,
+                    "forged-author",
+                    f"comment by {author} {_email_text(member)} was committed by {self.by}",
+                )
+
+    def control(self, change: Change) -> Iterable[Finding]:
+        """What in the change only the chair may do (`lifecycle.reserved_changes`); a merge's
+        change is the chair's only when it is so against every version it may have come from."""
+        after = _control(self.files.data(change.after))
+        by = self.who.id if self.who else ""
+        against = [
+            lifecycle.reserved_changes(_control(self.files.data(b)), after, by)
+            for b in change.before
+        ]
+        reserved = against[0] if all(against) else ()
+        if self.chair_acts:
+            if reserved:
+                self.acts.append((change.path, reserved[0]))
+        elif reserved:
+            yield self.finding(
+                change,
+                "chair-only",
+                f"{'; '.join(reserved)}: committed by {self.by}; only the chair "
+                f"{_chair_text(self.manifest)} may do this",
+            )
+        elif not _writes(self.who):
+            yield self.not_a_member(change)
+
+    def chairs_file(self, change: Change) -> Iterable[Finding]:
+        """list.toml (members, roles, title, docket, parameters…) and the members' signing
+        keys are the chair's to change: else a member could name themselves chair, or list
+        their key under the chair's email, in one commit and act as the chair in the next."""
+        if _kind(change.path) == "signers":
+            what = "the members' signing keys"
+        else:
+            changed = _changed_keys(
+                self.files.data(change.after), [self.files.data(b) for b in change.before]
+            )
+            if not changed:
+                return  # the same data, laid out differently
+            what = ", ".join(changed)
+        if self.chair_acts:
+            self.acts.append((change.path, f"a change to {what}"))
+            return
+        yield self.finding(
+            change,
+            "chair-only",
+            f"{change.path} changed ({what}) in a commit by {self.by}; only the chair "
+            f"{_chair_text(self.manifest)} may change it",
+        )
+
+    def not_a_member(self, change: Change) -> Finding:
+        whom = (
+            f"{self.who.id}, an observer (observers read but do not write)"
+            if self.who is not None
+            else "who is not a member of the list"
+        )
+        return self.finding(change, "not-a-member", f"changed by {self.by}, {whom}")
+
+    def finding(self, change: Change, code: str, message: str) -> Finding:
+        return Finding(self.commit.sha, change.path, code, message)
+
+    @property
+    def chair_acts(self) -> bool:
+        return self.who is not None and self.who.role == "chair"
+
+    @property
+    def by(self) -> str:
+        return f"{self.commit.author} <{self.commit.email}>"
+
+
+def _changed_keys(after: object, befores: Sequence[object]) -> list[str]:
+    """The top-level keys of list.toml this change set differently from every parent's."""
+    found: list[str] = []
+    for before in befores:
+        if not isinstance(after, Mapping) or not isinstance(before, Mapping):
+            return ["its contents"] if after != before else []
+        found = sorted(k for k in {*after, *before} if after.get(k) != before.get(k))
+        if not found:
+            return []
+    return found
+
+
+def _writes(member: Member | None) -> bool:
+    return member is not None and member.role != "observer"
+
+
+def _signed_by_its_author(commit: Commit) -> bool:
+    return commit.signature == "good" and _signed_by_author(commit)
 
 
 def _signed_by_author(commit: Commit) -> bool:
@@ -294,22 +415,133 @@ def _signed_by_author(commit: Commit) -> bool:
     return signer == commit.email.lower()
 
 
+def _email_text(member: Member) -> str:
+    return f"<{member.email}>" if member.email else f"{member.id} (no email listed)"
+
+
+def _chair_text(manifest: Manifest) -> str:
+    if manifest.chair is not None:
+        return _email_text(manifest.chair)
+    if manifest.chairs:
+        named = ", ".join(c.id for c in manifest.chairs)
+        return f"(none acts: list.toml names {len(manifest.chairs)} chairs, {named})"
+    return "(none is listed)"
+
+
+# ---------------------------------------------------------------- reading files
+
+
+class _Files:
+    """The files verify reads, each read and parsed once: what a commit's changes were."""
+
+    def __init__(self, reader: git.BlobReader) -> None:
+        self.reader = reader
+        self.raw: dict[str, bytes | int | None] = {}
+        self.parsed: dict[str, Data] = {}
+
+    def read(self, names: Iterable[str]) -> None:
+        """Read these objects: blob ids, or `<commit>:<path>` (NO_OBJECT…: absent)."""
+        new = sorted({n for n in names if not n.startswith(NO_OBJECT) and n not in self.raw})
+        self.raw.update(self.reader.read(new, limit=MAX_BYTES))
+
+    def keep(self, name: str, data: Data) -> str:
+        """Hold `data` (a file's TOML, or None: absent) as `name`; the name to ask it by."""
+        if data is None:
+            return NO_OBJECT
+        self.parsed[name] = data
+        return name
+
+    def data(self, name: str) -> Data:
+        """The file's TOML; None where it is absent; why not when it cannot be read."""
+        if name in self.parsed:
+            return self.parsed[name]
+        if name.startswith(NO_OBJECT) or (":" in name and self.raw.get(name) is None):
+            return None  # (a path a commit does not hold)
+        raw = self.raw.get(name)
+        self.parsed[name] = _parsed(raw)
+        if isinstance(raw, bytes):
+            self.raw[name] = b""  # parsed: its bytes are let go (10^5 comments)
+        return self.parsed[name]
+
+
+def _parsed(raw: bytes | int | None) -> Mapping[str, Any] | Unreadable:
+    if raw is None:
+        return Unreadable("missing from this repository")
+    if isinstance(raw, int):
+        return Unreadable(f"{raw:,} bytes, over the {MAX_BYTES:,} a list file may hold")
+    try:
+        return parse_toml(raw.decode("utf-8"), raw)
+    except UnicodeDecodeError:
+        return Unreadable("not UTF-8 text")
+    except tomli.TOMLDecodeError as err:
+        return Unreadable(f"not valid TOML ({getattr(err, 'msg', err)})")
+    except RecursionError:
+        return Unreadable("not valid TOML (nested too deeply)")
+
+
+def _manifest(data: object) -> Manifest | None:
+    if not isinstance(data, Mapping):
+        return None
+    try:
+        return records.manifest_from(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+_CONTROL_TEXT = {f.name for f in fields(Control)} - {"file", "items"}
+_PARAGRAPH_TEXT = {f.name for f in fields(Paragraph)}
+
+
+def _control(data: object) -> Control | None:
+    """A control file's control; None where the file is absent or cannot be read. One that
+    does not fit the schema is read as far as its fields are text, lists and paragraphs."""
+    if not isinstance(data, Mapping):
+        return None
+    try:
+        return records.control_from(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass
+    known = {
+        k: tuple(v) if isinstance(v, list) else v
+        for k, v in data.items()
+        if k in _CONTROL_TEXT and isinstance(v, str | list)
+    }
+    items = data.get("items")
+    paragraphs = tuple(
+        replace(
+            Paragraph(""),
+            **{k: v for k, v in p.items() if k in _PARAGRAPH_TEXT and isinstance(v, str)},
+        )
+        for p in (items if isinstance(items, list) else ())
+        if isinstance(p, Mapping)
+    )
+    return replace(Control("", "", "", ""), **known, items=paragraphs)
+
+
 # ---------------------------------------------------------------- reading git
 
 
-def _commits(place: git.ListPlace, span: str) -> list[Commit]:
-    """The commits in `span`, parents before children, with the list's files each changed."""
+def _kind(path: str) -> str | None:
+    return "signers" if path == SIGNERS else kind_of(path)
+
+
+def _history(
+    place: git.ListPlace, span: str, signers: Path | None
+) -> tuple[list[Commit], set[str]]:
+    """The commits in `span` that change the list, parents before children, with the list's
+    files each changed (a merge: what it changed itself, against git's own merge of its
+    parents); and the ids of every commit in the span."""
     if span == "HEAD" and not git.has_commits(place.top):
-        return []  # a repository with no commits yet has no history to check
+        return [], set()  # a repository with no commits yet has no history to check
     ends = span.split("..", 1)
     for end in ends:
         git.resolve(place.top, end or "HEAD")  # an unknown revision is a usage error
-    out = git.run(
+    done = git.run(
         place.top,
         "log",
         "--reverse",
         "--topo-order",
-        "-c",  # a merge shows only what it changed itself, not what it brought in
+        "--diff-merges=remerge",
         "--raw",
         "--no-renames",
         "--no-abbrev",
@@ -317,42 +549,140 @@ def _commits(place: git.ListPlace, span: str) -> list[Commit]:
         "--end-of-options",
         span,
         "--",
-    ).stdout.decode("utf-8", "replace")
-    commits = []
+        env=_signers_config(signers),
+        check=False,
+    )
+    if done.returncode != 0:
+        error = done.stderr.decode("utf-8", "replace").strip()
+        if "diff-merges" in error:
+            raise CuratorError(
+                "verify needs git 2.36 or later, which can merge a merge's parents again to "
+                "see what the merge changed itself; this git is older (git --version)"
+            )
+        raise CuratorError(f"git log: {error}")
+    out = done.stdout.decode("utf-8", "replace")
+    commits: list[Commit] = []
+    every: set[str] = set()
     for record in _RECORD_START.split(out)[1:]:
         header, _, body = record.partition("\n")
         sha, parents, author, email, signature, signer, subject = header.split(_FIELD, 6)
-        changes = tuple(
-            change
-            for line in body.splitlines()
-            if line.startswith(":")
-            for change in [_change(line, place.prefix)]
-            if change is not None
+        every.add(sha)
+        commit = Commit(
+            sha=sha,
+            parents=tuple(parents.split()),
+            author=author,
+            email=email,
+            signature=SIGNATURES.get(signature, "unverifiable"),
+            subject=subject,
+            changes=_changes(body, place.prefix),
+            signer=signer,
         )
-        commits.append(
-            Commit(
-                sha=sha,
-                parents=tuple(parents.split()),
-                author=author,
-                email=email,
-                signature=SIGNATURES.get(signature, "unverifiable"),
-                subject=subject,
-                changes=changes,
-                signer=signer,
-            )
-        )
-    return commits
+        if commit.octopus:  # git does not merge these again: what they hold, against the first
+            raw = git.run(
+                place.top,
+                *("diff-tree", "-r", "--raw", "--no-renames", "--no-abbrev"),
+                *(commit.parents[0], commit.sha),
+            ).stdout.decode("utf-8", "replace")
+            commit = replace(commit, changes=_changes(raw, place.prefix))
+        if commit.changes:
+            commits.append(commit)
+    return commits, every
+
+
+def _changes(raw: str, prefix: str) -> tuple[Change, ...]:
+    return tuple(
+        change
+        for line in raw.splitlines()
+        if line.startswith(":")
+        for change in [_change(line, prefix)]
+        if change is not None
+    )
 
 
 def _change(line: str, prefix: str) -> Change | None:
-    """A `--raw` line (`:` one parent, `::` combined for a merge) for a file in the list."""
+    """A `--raw` line (`:old-mode new-mode old new status`) for a file of the list."""
     meta, _, path = line.partition("\t")
-    if not path.startswith(prefix):
+    if not path.startswith(prefix) or _kind(path[len(prefix) :]) is None:
         return None
-    parents = len(meta) - len(meta.lstrip(":"))
-    fields = meta.lstrip(":").split()
-    blobs = fields[parents + 1 : 2 * parents + 2]
-    return Change(path[len(prefix) :], tuple(blobs[:-1]), blobs[-1])
+    parts = meta.lstrip(":").split()
+    return Change(path[len(prefix) :], (parts[2],), parts[3])
+
+
+def _merged_again(commit: Commit, files: _Files, place: git.ListPlace) -> Commit:
+    """A merge's changes against the files as git merged them from its parents. Where git
+    merged a file into new text, that text is gone once git has compared it (or it conflicted):
+    the file is merged again here, key by key from the merge base, and a key both parents
+    changed differently may have been either's (see `_merged`)."""
+    if len(commit.parents) != 2:
+        return commit
+    gone = [
+        c
+        for c in commit.changes
+        if _kind(c.path) in READ_KINDS
+        and c.before[0] != NO_OBJECT
+        and not isinstance(files.data(c.before[0]), Mapping)
+    ]
+    if not gone:
+        return commit
+    base = _merge_base(place.top, commit.parents)
+    sides = {
+        c.path: [f"{rev}:{place.repo_path(c.path)}" for rev in (base, *commit.parents)]
+        for c in gone
+    }
+    files.read(name for names in sides.values() for name in names)
+    changes = []
+    for change in commit.changes:
+        if change.path in sides:
+            merged = _merged(*(files.data(name) for name in sides[change.path]))
+            name = f"{commit.sha} merged {change.path}"
+            before = tuple(files.keep(f"{name} {i}", data) for i, data in enumerate(merged))
+            change = replace(change, before=before)
+        changes.append(change)
+    return replace(commit, changes=tuple(changes))
+
+
+_ABSENT = object()
+
+
+def _merged(base: Data, ours: Data, theirs: Data) -> list[Data]:
+    """Two versions of a file merged key by key from their base: one result, or, where both
+    changed a key differently, two (each side's value kept). Where a side deleted the file or
+    cannot be read, each side's version."""
+    if not isinstance(ours, Mapping) or not isinstance(theirs, Mapping):
+        return [ours, theirs]
+    base = base if isinstance(base, Mapping) else {}
+    toward_ours: dict[str, Any] = {}
+    toward_theirs: dict[str, Any] = {}
+    for key in {*base, *ours, *theirs}:
+        was, one, other = (d.get(key, _ABSENT) for d in (base, ours, theirs))
+        if one == was:
+            chosen = (other, other)
+        elif other in (was, one):
+            chosen = (one, one)
+        else:
+            chosen = (one, other)
+        for merged, value in zip((toward_ours, toward_theirs), chosen, strict=True):
+            if value is not _ABSENT:
+                merged[key] = value
+    return [toward_ours] if toward_ours == toward_theirs else [toward_ours, toward_theirs]
+
+
+def _merge_base(top: Path, parents: Sequence[str]) -> str:
+    """The commit the two parents last shared; NO_OBJECT when they share none."""
+    done = git.run(top, "merge-base", *parents, check=False)
+    return done.stdout.decode().strip() or NO_OBJECT
+
+
+def _signers_config(signers: Path | None) -> dict[str, str]:
+    """git configured to check SSH signatures against the list's own allowed signers."""
+    if signers is None:
+        return {}
+    count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
+    return {
+        "GIT_CONFIG_COUNT": str(count + 1),
+        f"GIT_CONFIG_KEY_{count}": "gpg.ssh.allowedSignersFile",
+        f"GIT_CONFIG_VALUE_{count}": str(signers.resolve()),
+    }
 
 
 def _tags(top: Path, list_id: str, in_span: set[str]) -> list[tuple[str, str, str]]:
@@ -377,42 +707,3 @@ def _manifest_name(commit: Commit, place: git.ListPlace) -> str:
     """list.toml as it stood before the commit (a root commit has none before it)."""
     base = commit.parents[0] if commit.parents else NO_OBJECT
     return f"{base}:{place.repo_path('list.toml')}"
-
-
-def _blob(objects: Mapping[str, bytes | None], name: str) -> bytes | None:
-    return None if name == NO_OBJECT else objects.get(name)
-
-
-def _manifest(raw: bytes | None) -> Manifest | None:
-    data = _toml(raw)
-    if data is None:
-        return None
-    try:
-        return records.manifest_from(data)
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _field(raw: bytes | None, key: str) -> str:
-    data = _toml(raw)
-    value = data.get(key) if data else None
-    return value if isinstance(value, str) else ""
-
-
-def _toml(raw: bytes | None) -> Mapping[str, Any] | None:
-    if raw is None:
-        return None
-    try:
-        return tomli.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomli.TOMLDecodeError):
-        return None
-
-
-def _same_email(email: str, member: Member | None) -> bool:
-    return member is not None and bool(member.email) and member.email.lower() == email.lower()
-
-
-def _who(member: Member | None) -> str:
-    if member is None:
-        return "(none is listed)"
-    return f"<{member.email}>" if member.email else f"{member.id} (no email listed)"

@@ -55,6 +55,7 @@ def release(
         raise CuratorError("list.toml is missing or broken: run `curator check`")
     chair = identity.chair(manifest, root, member)
     key = git.version_key(version)
+    identity.require_own_identity(chair, root)  # the commit and the tag bear git's identity
     clean_stale_temps(root)  # a killed write's temp file is not an uncommitted change
     dirty = git.dirty_paths(place)
     if dirty:

@@ -1,5 +1,6 @@
-"""`sync` for members who do not use git by hand: commit the list's changes as the acting member,
-rebase onto the upstream, push. On a conflict it stops where git stopped and says what to do.
+"""`sync` for members who do not use git by hand: check the list, commit the member's own
+changes under their own git identity, rebase onto the upstream, check again, push. On a conflict
+it stops where git stopped and says what to do.
 """
 
 from __future__ import annotations
@@ -8,17 +9,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomli
+
+from curator.core.discussion import author_named
 from curator.core.model import Manifest, Member
-from curator.core.problems import CuratorError
-from curator.store import git, identity
+from curator.core.problems import CuratorError, Problem
+from curator.store import git, identity, incremental
 from curator.store.atomic import clean_stale_temps
+from curator.store.read import MAX_BYTES, parse_toml
 from curator.store.source import kind_of
 
 PUSH_ATTEMPTS = 3  # someone may push between our pull and our push; rebase again and retry
 # what `git pull` says when the upstream branch does not exist yet (git runs with LC_ALL=C)
 NOT_PUSHED_YET = ("couldn't find remote ref", "no such ref was fetched")
-QUIET = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+QUIET = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **git.LITERAL}
 MESSAGE_NAMES = 4  # names listed in a default commit message before it gives a count instead
+SHOWN_PROBLEMS = 20  # problems listed when sync refuses; `curator check` lists them all
+# the trailer that records, in the commit message, a sync past `check`'s problems
+UNCHECKED_TRAILER = "Curator-Unchecked"
 
 
 @dataclass(frozen=True)
@@ -30,11 +38,13 @@ class Ran:
 
 @dataclass(frozen=True)
 class Synced:
-    committed: str  # the new commit's short id; "" when there was nothing to commit
+    committed: str  # the short id of the commit made, as pushed (after any rebase); "" if none
     files: tuple[str, ...]  # what the commit holds, inside the list
     upstream: str  # e.g. origin/main; "" when the branch tracks none
     received: int  # commits pulled from the upstream
     pushed: int  # commits pushed to it
+    left_out: tuple[tuple[str, str], ...] = ()  # (file, member): others' comments, not committed
+    unchecked: int = 0  # the problems `check` found in what was committed anyway
 
     def summary(self) -> str:
         parts = [
@@ -49,58 +59,150 @@ class Synced:
             parts.append(
                 f"pushed {_count_of(self.pushed, 'commit')}" if self.pushed else "nothing to push"
             )
-        return "; ".join(parts)
+        lines = ["; ".join(parts)]
+        if self.unchecked:
+            lines.append(
+                f"committed with {_count_of(self.unchecked, 'problem')} that `curator check` "
+                f"finds (recorded in the commit message as {UNCHECKED_TRAILER})"
+            )
+        for file, member in self.left_out:
+            lines.append(f"left out {file}: {member}'s comment (only its author commits it)")
+        return "\n".join(lines)
 
 
 def _count_of(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def sync(root: Path, manifest: Manifest, as_member: str | None, message: str | None) -> Synced:
-    """Commit, pull with rebase and push the list in folder `root` (see the module's doc)."""
-    repo = git.place_of(root).top
+def sync(
+    root: Path,
+    manifest: Manifest,
+    as_member: str | None,
+    message: str | None,
+    force_unchecked: bool = False,
+) -> Synced:
+    """Check, commit, pull with rebase and push the list in folder `root` (see the module's
+    doc). `force_unchecked`: go on although `check` finds problems, saying so in the commit."""
+    place = git.place_of(root)
     _refuse_unfinished(root)
     branch = _branch(root)
 
     clean_stale_temps(root)  # a killed write's temp file must not be committed and pushed
-    # committing needs a member who may write, checked before the index is touched;
-    # pulling needs no one in particular
-    changed = _git(root, "status", "--porcelain", "--untracked-files=all", "--", ".").strip()
+    # committing needs a member who may write and whose git identity this is, checked before
+    # the index is touched; pulling needs no one in particular
+    changed = _changed(root, place.prefix)
     member = (
         identity.writer(manifest, root, as_member)
         if changed
         else identity.acting(manifest, root, as_member)
     )
-    env = _identity_env(member)
-    _git(root, "add", "--all", "--", ".")
-    files = _staged(root)
+    files, left_out = _own(root, changed, member)
+    if files and member is not None:
+        identity.require_own_identity(member, root)
+    problems = _checked(root, force_unchecked, "sync commits and pushes only a list it passes")
+
     committed = ""
     if files and member is not None:
         text = message.strip() if message and message.strip() else default_message(member, files)
-        _git(root, "commit", "--quiet", "-m", text, "--", ".", env=env)
+        if problems:
+            text += f"\n\n{UNCHECKED_TRAILER}: {_count_of(len(problems), 'problem')}"
+        pathspec = "".join(f"{f}\0" for f in files)
+        _git(root, "add", "--all", "--pathspec-from-file=-", "--pathspec-file-nul", stdin=pathspec)
+        _git(
+            root,
+            *("commit", "--quiet", "--only", "--pathspec-from-file=-", "--pathspec-file-nul"),
+            *("-m", text),
+            stdin=pathspec,
+        )
         committed = _git(root, "rev-parse", "--short", "HEAD").strip()
 
     upstream = _upstream(root, branch)
     if upstream is None:
-        return Synced(committed, files, "", 0, 0)
+        return Synced(committed, files, "", 0, 0, left_out, len(problems))
     name, remote, remote_ref = upstream
     before = _revision(root, "HEAD")
     pushed = 0
     received = 0
+    ahead = 0
     for attempt in range(1, PUSH_ATTEMPTS + 1):
-        _pull(root, repo, env)
+        _pull(root, place.top)
         if _revision(root, name):
             received = _count(root, f"{before}..{name}" if before else name)
         ahead = _count(root, f"{name}..HEAD" if _revision(root, name) else "HEAD")
         if not ahead:
             break
-        done = _run(root, ["push", "--quiet", remote, f"HEAD:{remote_ref}"], env)
+        if received:  # what is pushed is ours on top of theirs: checked as a whole
+            _checked(
+                root,
+                force_unchecked,
+                f"after pulling {_count_of(received, 'commit')} from {name}; your commits are "
+                "rebased onto them and not pushed",
+            )
+        done = _run(root, ["push", "--quiet", remote, f"HEAD:{remote_ref}"])
         if done.returncode == 0:
             pushed = ahead
             break
         if attempt == PUSH_ATTEMPTS or "rejected" not in done.stderr:
             raise CuratorError(f"push to {name} failed: {_last_line(done.stderr)}")
-    return Synced(committed, files, name, received, pushed)
+    if committed and ahead:  # the rebase gave it a new id: the one that was pushed
+        committed = _git(root, "rev-parse", "--short", "HEAD").strip()
+    return Synced(committed, files, name, received, pushed, left_out, len(problems))
+
+
+def _checked(root: Path, force_unchecked: bool, why: str) -> tuple[Problem, ...]:
+    """What `curator check` finds in the list now; a refusal listing it, unless forced."""
+    problems = incremental.check(root).problems
+    if problems and not force_unchecked:
+        shown = "\n".join(f"  {p.render()}" for p in problems[:SHOWN_PROBLEMS])
+        more = len(problems) - SHOWN_PROBLEMS
+        if more > 0:
+            shown += f"\n  … and {more} more (`curator check` lists them all)"
+        raise CuratorError(
+            f"`curator check` finds {_count_of(len(problems), 'problem')} ({why}):\n{shown}\n"
+            "Fix them and sync again; to commit and push anyway, `curator sync "
+            f"--force-unchecked` says so in the commit message ({UNCHECKED_TRAILER})."
+        )
+    return problems
+
+
+def _changed(root: Path, prefix: str) -> tuple[str, ...]:
+    """The list's files with changes, untracked ones included, as paths inside the list."""
+    out = _git(
+        root, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", "--", "."
+    )
+    # each entry is "XY path", the path from the top of the repository
+    return tuple(sorted(e[3:].removeprefix(prefix) for e in out.split("\0") if len(e) > 3))
+
+
+def _own(
+    root: Path, changed: Sequence[str], member: Member | None
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The changed files the member commits, and the comments of others left out, with whose
+    they are: a comment is committed by its author alone (verify holds anyone else's commit of
+    it a forgery)."""
+    mine: list[str] = []
+    others: list[tuple[str, str]] = []
+    for path in changed:
+        author = _comment_author(root, path) if kind_of(path) == "comment" else None
+        if author is None or (member is not None and author == member.id):
+            mine.append(path)
+        else:
+            others.append((path, author))
+    return tuple(mine), tuple(others)
+
+
+def _comment_author(root: Path, path: str) -> str:
+    """Whose comment file this is: the member its name gives, unless the file (when it is
+    there and readable) gives another as its author."""
+    named = author_named(path)
+    file = root / path
+    try:
+        if not file.is_file() or file.stat().st_size > MAX_BYTES:
+            return named
+        field = parse_toml(file.read_bytes().decode("utf-8")).get("author")
+    except (OSError, UnicodeDecodeError, tomli.TOMLDecodeError, RecursionError):
+        return named
+    return field if isinstance(field, str) and field and field != named else named
 
 
 def default_message(member: Member, files: Sequence[str]) -> str:
@@ -127,11 +229,6 @@ def default_message(member: Member, files: Sequence[str]) -> str:
     return f"{member.id}: {'; '.join(parts)}"
 
 
-def _staged(root: Path) -> tuple[str, ...]:
-    out = _git(root, "diff", "--cached", "--name-only", "--relative", "--no-renames", "--", ".")
-    return tuple(line for line in out.splitlines() if line)
-
-
 def _upstream(root: Path, branch: str) -> tuple[str, str, str] | None:
     out = _git(
         root,
@@ -144,8 +241,8 @@ def _upstream(root: Path, branch: str) -> tuple[str, str, str] | None:
     return (name, remote, remote_ref) if name and remote and remote_ref else None
 
 
-def _pull(root: Path, repo: Path, env: dict[str, str]) -> None:
-    done = _run(root, ["pull", "--rebase", "--autostash", "--quiet"], env)
+def _pull(root: Path, repo: Path) -> None:
+    done = _run(root, ["pull", "--rebase", "--autostash", "--quiet"])
     if done.returncode == 0 or any(m in done.stderr for m in NOT_PUSHED_YET):
         return  # an upstream branch nobody has pushed to yet has nothing to pull
     if _rebasing(root):
@@ -184,7 +281,7 @@ def _refuse_unfinished(root: Path) -> None:
 
 
 def _branch(root: Path) -> str:
-    done = _run(root, ["symbolic-ref", "--quiet", "--short", "HEAD"], {})
+    done = _run(root, ["symbolic-ref", "--quiet", "--short", "HEAD"])
     if done.returncode != 0:
         raise CuratorError("HEAD is detached: check out a branch (git switch NAME), then sync")
     return done.stdout.strip()
@@ -192,7 +289,7 @@ def _branch(root: Path) -> str:
 
 def _revision(root: Path, name: str) -> str:
     """The commit `name` points at, or '' when it does not exist (yet)."""
-    done = _run(root, ["rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"], {})
+    done = _run(root, ["rev-parse", "--verify", "--quiet", f"{name}^{{commit}}"])
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
@@ -207,26 +304,11 @@ def _rebasing(root: Path) -> bool:
     return False
 
 
-def _identity_env(member: Member | None) -> dict[str, str]:
-    """Commits made by sync carry the member's name and email from list.toml."""
-    if member is None:
-        return {}
-    if not member.email:
-        raise CuratorError(
-            f"list.toml lists no email for {member.id}: sync commits under the member's email; "
-            "ask the chair to add it"
-        )
-    return {
-        "GIT_AUTHOR_NAME": member.name,
-        "GIT_AUTHOR_EMAIL": member.email,
-        "GIT_COMMITTER_NAME": member.name,
-        "GIT_COMMITTER_EMAIL": member.email,
-    }
-
-
-def _run(root: Path, args: list[str], env: dict[str, str]) -> Ran:
-    """git, never prompting, in the C locale (its messages are matched above)."""
-    done = git.run(root, *args, env={**QUIET, **env}, check=False)
+def _run(root: Path, args: list[str], stdin: str | None = None) -> Ran:
+    """git, never prompting, in the C locale (its messages are matched above), taking file
+    names as names, not patterns."""
+    data = stdin.encode("utf-8") if stdin is not None else None
+    done = git.run(root, *args, stdin=data, env=QUIET, check=False)
     return Ran(
         done.returncode,
         done.stdout.decode("utf-8", "replace"),
@@ -234,8 +316,8 @@ def _run(root: Path, args: list[str], env: dict[str, str]) -> Ran:
     )
 
 
-def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    done = _run(root, list(args), env or {})
+def _git(root: Path, *args: str, stdin: str | None = None) -> str:
+    done = _run(root, list(args), stdin)
     if done.returncode != 0:
         raise CuratorError(f"git {args[0]} failed: {_last_line(done.stderr)}")
     return done.stdout

@@ -153,6 +153,12 @@ class EditScreen(ModalScreen[bool]):
                 lifecycle.check_transition(self.control, str(status), member)
             except Exception as err:  # CuratorError carries the reason
                 problems.append(f"status: {getattr(err, 'message', err)}")
+        if not problems and member is not None and member.role != "chair":
+            # the rest of what only the chair may change (verify holds history to the same)
+            kept = {**self.data(), "status": self.control.status}
+            edited = records.control_from(kept, self.control.file)
+            reserved = lifecycle.reserved_changes(self.control, edited, member.id)
+            problems.extend(f"only the chair may do this: {what}" for what in reserved)
         self.query_one("#problems", Static).update(
             "\n".join(f"[red]✗ {p}[/red]" for p in problems)
             if problems
