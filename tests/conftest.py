@@ -15,6 +15,7 @@ LIST_TOML = """\
 id = "test-list"
 title = "Test list"
 version = "1.0"
+jurisdiction = "US"
 partners = ["JP", "NL", "US"]
 
 [docket]
@@ -139,9 +140,15 @@ def item_toml(item_id: str, name: str, origin: str, concern: bool, mass: bool, p
         f'id = "{item_id}"',
         f'name = "{name}"',
         f'origin = "{origin}"',
-        f"of_concern = {'true' if concern else 'false'}",
         f"mass_market = {'true' if mass else 'false'}",
         'sources = ["test fixture"]',
+        "",
+        "[concern]",
+        f"of_concern = {'true' if concern else 'false'}",
+        f'basis = "the capability of {name}"',
+        'sources = ["test fixture"]',
+        'assessed_by = "chair"',
+        "assessed_on = 2026-01-15",
         "",
         "[params]",
     ]

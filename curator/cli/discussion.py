@@ -181,9 +181,7 @@ def _comment_lines(control: Control, c: Comment, loaded: ControlList) -> list[st
     if c.transition:
         lines.append(f"{INDENT}status {c.transition.before} → {c.transition.after}")
     lines += [f"{INDENT}{line}".rstrip() for line in c.body.splitlines()]
-    effect = discussion.amendment_effect(
-        control, c, loaded.parameters, loaded.catalogue, loaded.partners
-    )
+    effect = discussion.amendment_effect(control, c, loaded.manifest, loaded.catalogue)
     if c.amendment and effect is not None:
         applied = " (applied)" if effect.applied else ""
         lines.append(f"{INDENT}amendment to {c.amendment.item}{applied}: {c.amendment.match}")

@@ -19,6 +19,7 @@ from curator.core.model import (
     CatalogueItem,
     Comment,
     Control,
+    Manifest,
     Member,
     Parameter,
 )
@@ -191,9 +192,8 @@ class AmendmentEffect:
 def amendment_effect(
     control: Control,
     comment: Comment,
-    parameters: Mapping[str, Parameter],
+    manifest: Manifest | None,
     catalogue: Mapping[str, CatalogueItem],
-    partners: Sequence[str],
 ) -> AmendmentEffect | None:
     """The what-if of the comment's amendment against the control as it stands (None: none)."""
     amendment = comment.amendment
@@ -201,13 +201,15 @@ def amendment_effect(
         return None
     paragraph = control.paragraph(amendment.item)
     applied = paragraph is not None and paragraph.amended_by == comment.file
+    parameters = manifest.parameters if manifest else {}
     try:
         current = weighing.criteria_of(control, parameters)
         proposed = weighing.amended(control, parameters, amendment.item, amendment.match)
+        setting = weighing.setting_of(control, manifest)
     except criteria.ExprError as err:
         return AmendmentEffect(None, applied, f"does not parse: {err}")
     except CuratorError as err:
         return AmendmentEffect(None, applied, err.message)
-    before = weighing.weigh(current, catalogue, partners, control.id)
-    after = weighing.weigh(proposed, catalogue, partners, control.id)
+    before = weighing.weigh(current, catalogue, setting, control.id)
+    after = weighing.weigh(proposed, catalogue, setting, control.id)
     return AmendmentEffect(weighing.what_if(before, after), applied)
