@@ -155,6 +155,8 @@ def item_toml(item_id: str, name: str, origin: str, concern: bool, mass: bool, p
     for key in sorted(params):
         value = params[key]
         lines.append(f"{key} = {str(value).lower() if isinstance(value, bool) else value}")
+    lines += ["", "[param_sources]"]
+    lines += [f'{key} = "test fixture, {key}"' for key in sorted(params)]
     return "\n".join(lines) + "\n"
 
 

@@ -84,6 +84,7 @@ def item(
         mass_market=mass,
         sources=("test",),
         params=params,
+        param_sources=dict.fromkeys(params, "test"),
         concern=record,
     )
 

@@ -40,6 +40,11 @@ def register(verbs: argparse._SubParsersAction) -> None:
         "--amend-item", metavar="LABEL", help="the paragraph the amendment replaces the criteria of"
     )
     p.add_argument("--amend-match", metavar="EXPR", help="the proposed criteria expression")
+    p.add_argument(
+        "--amend-text",
+        metavar="TEXT",
+        help="the paragraph's proposed text, stating the thresholds of --amend-match",
+    )
     add_as(p)
     add_list(p)
     p.set_defaults(func=comment)
@@ -82,8 +87,10 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p = verbs.add_parser(
         "apply-amendment",
         help="put a proposed amendment into its paragraph (chair)",
-        description="Rewrite the paragraph's criteria with the amendment in COMMENT-FILE and "
-        "record which comment it came from. Chair only.",
+        description="Rewrite the paragraph's criteria (and its text, when the amendment "
+        "proposes one) with the amendment in COMMENT-FILE and record which comment it came "
+        "from. Refused when the paragraph's text would then state other thresholds than its "
+        "criteria. Chair only.",
     )
     p.add_argument("comment_file", metavar="COMMENT-FILE")
     add_as(p)
@@ -143,6 +150,7 @@ def comment(args: argparse.Namespace) -> int:
         args.position,
         args.amend_item,
         args.amend_match,
+        args.amend_text,
     )
     print(path)
     return 0
@@ -185,6 +193,8 @@ def _comment_lines(control: Control, c: Comment, loaded: ControlList) -> list[st
     if c.amendment and effect is not None:
         applied = " (applied)" if effect.applied else ""
         lines.append(f"{INDENT}amendment to {c.amendment.item}{applied}: {c.amendment.match}")
+        if c.amendment.text:
+            lines.append(f"{INDENT}  proposed text: {c.amendment.text}")
         if effect.change is None:
             lines.append(f"{INDENT}  what if: cannot weigh: {effect.problem}")
         else:

@@ -9,18 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from curator.core import criteria
+from curator.core import agreement, criteria
 from curator.core import weigh as weighing
 from curator.core.model import (
     POSITIONS,
+    Amendment,
     CatalogueItem,
     Comment,
     Control,
     Manifest,
     Member,
+    Paragraph,
     Parameter,
 )
 from curator.core.problems import CuratorError
@@ -128,12 +130,14 @@ def new_comment(
     amend_item: str | None = None,
     amend_match: str | None = None,
     transition: tuple[str, str] | None = None,
+    amend_text: str | None = None,
 ) -> dict[str, Any]:
     """The data of a new comment file, after checking everything a comment must satisfy.
 
     The author is already known to be allowed to write (curator.core.roles). Raises
     CuratorError (exit 1) for an empty or oversized body, a position outside the enum, an
-    amendment on a paragraph the control lacks, or one whose expression does not parse.
+    amendment on a paragraph the control lacks, one whose expression does not parse, or one
+    whose proposed text states other thresholds than its criteria.
     """
     text = body.strip()
     if not text and transition is None:
@@ -144,6 +148,8 @@ def new_comment(
         raise CuratorError(f"'{position}' is not a position (positions: {', '.join(POSITIONS)})")
     if (amend_item is None) != (amend_match is None):
         raise CuratorError("an amendment needs both --amend-item LABEL and --amend-match EXPR", 2)
+    if amend_text is not None and amend_match is None:
+        raise CuratorError("a proposed text goes with an amendment: give --amend-match too", 2)
     data: dict[str, Any] = {"author": author.id, "at": at.astimezone(dt.UTC)}
     if position:
         data["position"] = position
@@ -154,6 +160,10 @@ def new_comment(
             "item": amend_item,
             "match": checked_amendment(control, parameters, amend_item, amend_match),
         }
+        if amend_text is not None:
+            data["amendment"]["text"] = agreed_text(
+                amend_text, data["amendment"]["match"], parameters
+            )
     if transition is not None:
         data["transition"] = {"from": transition[0], "to": transition[1]}
     return data
@@ -175,6 +185,49 @@ def checked_amendment(
             f"--amend-match: column {err.column}: {err.message}\n  {text}\n  {pointer}"
         ) from None
     return text
+
+
+def agreed_text(text: str, match: str, parameters: Mapping[str, Parameter]) -> str:
+    """A proposed paragraph text, once it states the thresholds its criteria use and no others."""
+    proposed = text.strip()
+    if not proposed:
+        raise CuratorError("the proposed text is empty")
+    found = agreement.disagreements(proposed, criteria.parse(match, parameters), parameters)
+    if found:
+        raise CuratorError(f"the proposed text and criteria disagree: {'; '.join(found)}")
+    return proposed
+
+
+def amended_paragraph(
+    control: Control,
+    parameters: Mapping[str, Parameter],
+    amendment: Amendment,
+    controls: Mapping[str, Control],
+) -> Paragraph:
+    """The paragraph as an amendment leaves it: its criteria, and its text when the amendment
+    proposes one. Refused (CuratorError) when the result's text and criteria would contradict
+    each other: a published rule must not say one threshold and apply another."""
+    match = checked_amendment(control, parameters, amendment.item, amendment.match)
+    paragraph = control.paragraph(amendment.item)
+    assert paragraph is not None  # checked_amendment refuses a paragraph the control lacks
+    after = replace(paragraph, match=match, text=amendment.text or paragraph.text)
+    changed = replace(
+        control, items=tuple(after if p.label == after.label else p for p in control.items)
+    )
+    text = agreement.paragraph_text(changed, after.label)
+    expr = criteria.parse(match, parameters)
+    found = agreement.disagreements(text, expr, parameters, agreement.cited_in(controls))
+    if found:
+        advice = (
+            "propose a text that agrees"
+            if amendment.text
+            else "propose the paragraph's text with the criteria"
+        )
+        raise CuratorError(
+            f"{control.id} paragraph {after.label} would contradict itself: "
+            f"{'; '.join(found)}; {advice}"
+        )
+    return after
 
 
 # ---------------------------------------------------------------- amendments: what if

@@ -211,6 +211,13 @@ def _plain(error: jsonschema.ValidationError) -> Iterator[Issue]:
         yield path, "bad-format", f"{value!r} has a key that is not a valid name"
     elif kw == "minLength":
         yield path, "empty-value", f"{title} must not be empty"
+    elif kw == "minItems":
+        least = error.validator_value
+        yield (
+            path,
+            "empty-value",
+            f"{title} needs at least {least} entr{'y' if least == 1 else 'ies'}",
+        )
     elif kw == "maxLength":
         yield path, "too-long", f"{title} is longer than {error.validator_value} characters"
     elif kw == "uniqueItems":
