@@ -48,6 +48,12 @@ name = "Observer 1"
 role = "observer"
 email = "observer-1@example.org"
 
+[regimes.wassenaar]
+title = "Wassenaar Arrangement"
+members = ["FR", "JP", "NL", "US"]
+as_of = "2026-07-23"
+sources = ["https://www.wassenaar.org/participating-states/"]
+
 [areas.advanced-computing]
 title = "Advanced computing"
 

@@ -10,18 +10,9 @@ import pytest
 
 from curator.cli import main
 
-REGIMES = """
-[regimes.wassenaar]
-title = "Wassenaar Arrangement"
-members = ["FR", "JP", "NL", "US"]
-as_of = "2026-07-23"
-sources = ["https://www.wassenaar.org/participating-states/"]
-"""
-
-
 @pytest.fixture
 def listed(lst):
-    lst.write("list.toml", lst.read("list.toml") + REGIMES)
+    """The fixture list, which declares the Wassenaar Arrangement and its members."""
     return lst
 
 

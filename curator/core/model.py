@@ -181,7 +181,8 @@ class Control:
     proposed_by: str = ""
     applied_by: tuple[str, ...] = ()  # a plurilateral control's jurisdictions
     in_force: InForce | None = None
-    comparable_within: float | None = None  # foreign availability: see weigh.comparable
+    comparable_within: float | None = None  # foreign availability: see weigh.judge
+    kinds: tuple[str, ...] = ()  # the catalogue item kinds it is weighed against (all: empty)
     items: tuple[Paragraph, ...] = ()
     notes: tuple[Note, ...] = ()
 

@@ -79,7 +79,7 @@ def control_from(data: Mapping[str, Any], file: str = "") -> Control:
         for k, v in data.items()
         if k not in ("items", "notes", "in_force", "foreign_availability")
     }
-    for key in ("reasons", "related", "sources", "applied_by"):
+    for key in ("reasons", "related", "sources", "applied_by", "kinds"):
         if key in fields:
             fields[key] = tuple(fields[key])
     in_force = data.get("in_force")
@@ -120,6 +120,7 @@ def control_to(control: Control) -> dict[str, Any]:
         "sources",
         "proposed_by",
         "applied_by",
+        "kinds",
     ):
         value = getattr(control, key)
         if value or key in ("id", "title", "area", "status", "visibility"):

@@ -67,9 +67,9 @@ class Sweep:
         return self.items == 0
 
     def is_balanced_at(self, threshold: float) -> bool:
-        return any(lo <= threshold <= hi for lo, hi in self.balanced) and any(
-            p.threshold == threshold and p.verdict == BALANCED for p in self.points
-        )
+        """Whether `threshold` lies in a balanced run (between candidates of one run, the
+        criteria capture what they capture at its upper end)."""
+        return any(lo <= threshold <= hi for lo, hi in self.balanced)
 
     def summary(self) -> str:
         if self.empty:
@@ -213,7 +213,11 @@ def sweep(
     reference = reference_constant(expressions, param, paragraph)
     # items measured on none of the expression's parameters are outside its scope at every
     # threshold, so leaving them out changes no count; it keeps the arrays to those that matter
-    items = [catalogue[k] for k in sorted(catalogue) if in_scope(expressions, catalogue[k].params)]
+    items = [
+        catalogue[k]
+        for k in sorted(catalogue)
+        if setting.weighs(catalogue[k]) and in_scope(expressions, catalogue[k].params)
+    ]
     values = _numbers(items, param)
     found = values[np.isfinite(values)]
     thresholds = np.unique(np.append(found, reference))

@@ -304,6 +304,11 @@ class Setting:
     area_criteria: Expr | None = None
     comparable_within: float | None = None
     definitions: tuple[tuple[str, str], ...] = ()  # (parameter, the note that defines it)
+    kinds: tuple[str, ...] = ()  # the item kinds weighed; empty: every kind
+
+    def weighs(self, item: CatalogueItem) -> bool:
+        """Whether the control is weighed against this item at all (its kind)."""
+        return not self.kinds or item.kind in self.kinds
 
     def exceptions_for(self, label: str) -> tuple[Exemption, ...]:
         return tuple(e for e in self.exceptions if e.covers(label))
@@ -341,6 +346,7 @@ def setting_of(control: Control, manifest: Manifest | None) -> Setting:
         ),
         comparable_within=control.comparable_within,
         definitions=tuple((name, note.label) for note in control.notes for name in note.defines),
+        kinds=control.kinds,
     )
 
 
@@ -419,8 +425,9 @@ class Facts:
     of_concern_if_dissents_hold: np.ndarray
     not_of_concern_if_dissents_hold: np.ndarray
     foreign: np.ndarray  # made outside the applying jurisdictions
-    supply: np.ndarray  # foreign, shipping and available in quantity
+    supply: np.ndarray  # foreign, shipping and available in quantity, of a kind weighed
     disputed: np.ndarray
+    weighed: np.ndarray  # of a kind the control is weighed against
 
 
 def facts_of(table: Columns, setting: Setting) -> Facts:
@@ -444,14 +451,16 @@ def facts_of(table: Columns, setting: Setting) -> Facts:
         "available in quantity",
         lambda i: i.availability is not None and i.availability.available_in_quantity,
     )
+    weighed = table.mark(f"of kinds {','.join(setting.kinds)}", setting.weighs)
     return Facts(
         views["yes"],
         views["no"],
         views["flip-yes"],
         views["flip-no"],
         foreign,
-        foreign & available,
+        foreign & available & weighed,
         views["disputed"],
+        weighed,
     )
 
 
@@ -517,13 +526,17 @@ def judge(
         supplied = (is_true & facts.supply).any(axis=1, keepdims=True)
         near = _near(expr, table, facts.supply, setting.comparable_within)
         comparable_supply |= is_true & (supplied | near)
-    undermined = comparable_supply & ~facts.foreign
+    outside = ~facts.weighed
+    undermined = comparable_supply & ~facts.foreign & ~outside
     unknown = ~captured & ~released
 
     def outcomes(yes: np.ndarray, no: np.ndarray) -> np.ndarray:
         return np.select(
-            [unknown, released & yes, released, excepted, no, facts.foreign & yes],
-            [_CODE[n] for n in (UNKNOWN, LEAK, NOT_CAPTURED, EXCEPTION, OVERREACH, FOREIGN_MADE)],
+            [outside, unknown, released & yes, released, excepted, no, facts.foreign & yes],
+            [
+                _CODE[n]
+                for n in (OUTSIDE, UNKNOWN, LEAK, NOT_CAPTURED, EXCEPTION, OVERREACH, FOREIGN_MADE)
+            ],
             _CODE[CAPTURED],
         )
 
@@ -586,9 +599,10 @@ def verdict(expressions: Sequence[Labelled], table: Columns, setting: Setting) -
     """`weigh(...).verdict` without the outcomes: every item judged at once over the
     catalogue's columns (a table of 10^4 controls shows a verdict on every row)."""
     used = {a.param for _, e in expressions for a in criteria.atoms(e)}
-    if not table.measured_on(used).any():
+    facts = facts_of(table, setting)
+    if not (table.measured_on(used) & facts.weighed).any():
         return NOTHING_TO_WEIGH
-    judged = judge(paragraph_columns(expressions, table), table, setting, facts_of(table, setting))
+    judged = judge(paragraph_columns(expressions, table), table, setting, facts)
     return judged.verdicts()[0]
 
 
@@ -866,7 +880,7 @@ def weigh(
     )
     outcomes = []
     for index, item in enumerate(table.items):
-        if not in_scope(expressions, item.params):
+        if not (setting.weighs(item) and in_scope(expressions, item.params)):
             outcomes.append(
                 Outcome(item.id, item.name, None, None, "", OUTSIDE, OUTSIDE, origin=item.origin)
             )
