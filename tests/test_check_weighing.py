@@ -10,6 +10,7 @@ import pytest
 
 from curator.cli import main
 
+
 @pytest.fixture
 def listed(lst):
     """The fixture list, which declares the Wassenaar Arrangement and its members."""

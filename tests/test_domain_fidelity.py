@@ -252,8 +252,14 @@ def test_the_corrected_figures(bundled, item, param, value):
 def test_no_catalogue_source_is_a_bare_site_name_without_a_locator(bundled):
     for item in bundled.catalogue.values():
         for source in (*item.sources, *item.param_sources.values()):
-            assert "http" in source or " FR " in source or "arXiv" in source or "CFR" in source or (
-                "[" in source  # marked: not followable, said so
+            assert (
+                "http" in source
+                or " FR " in source
+                or "arXiv" in source
+                or "CFR" in source
+                or (
+                    "[" in source  # marked: not followable, said so
+                )
             ), (item.id, source)
 
 

@@ -378,7 +378,9 @@ def test_changes_against_the_latest_release_mark_old_and_new_text(repo, tmp_path
     git(repo.root, "tag", "-a", "test-list/v1.0", "-m", "release 1.0")
     repo.write(
         "controls/3A090.toml",
-        RECOMMENDED_3A090.replace("tpp >= 4800", "tpp >= 6000").replace("4800 or more", "6000 or more"),
+        RECOMMENDED_3A090.replace("tpp >= 4800", "tpp >= 6000").replace(
+            "4800 or more", "6000 or more"
+        ),
     )
     committed(repo, "raise the threshold")
     assert publish_cli(repo, tmp_path / "out").code == 0
