@@ -289,3 +289,12 @@ def test_weigh_cli_on_the_bundled_list(curator):
     items = {i["item"]: i for i in json.loads(run.out)["items"]}
     assert items["huawei-ascend-910b"]["outcome"] == "foreign-made"
     assert items["nvidia-rtx-4090"]["exceptions"] == ["NAC/ACA"]
+
+
+def test_a_weighing_names_the_notes_that_define_its_terms(bundled):
+    definitions = dict(weighing(bundled, "4A906").definitions)
+    assert definitions["cnot_error"] == "Technical Note 6 to 4A906"
+    assert definitions["qubits"] == "Technical Notes 1 to 5 to 4A906"
+    assert dict(weighing(bundled, "3A090").definitions)["tpp"] == (
+        "Technical Note 2 to 3A090.a and 3A090.b"
+    )

@@ -2,7 +2,7 @@
 
 A paragraph's text is operative: a published rule whose text says "4800 or more" while its
 criteria say `tpp >= 6000` contradicts itself. The numbers the text states are read under
-a few plain rules — 4,800 is 4800; 10^-4 and 2 × 10^-3 are powers of ten; references to entries
+a few plain rules — 4,800 is 4800; 10^-4, 2 × 10^-3 and 1e26 are powers of ten; references to entries
 and paragraphs (3A001.a.2, Note 2) and temperature conversions in degrees Celsius are not
 thresholds — and compared with the constants the criteria use:
 
@@ -34,6 +34,8 @@ MINUS = "−–"  # typeset minus signs read as "-"
 POWER = re.compile(
     r"(?:(?<![\w.])([0-9]+(?:\.[0-9]+)?)\s*[×x*]\s*)?\b10\s*\^\s*\(?\s*([-+]?[0-9]+)\s*\)?"
 )
+# as the criteria write them: 1e26, 6.37e-11
+E_NOTATION = re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+)(?![\w.])")
 NUMBER = re.compile(r"(?<![\w.,])([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?(?![\w])")
 
 
@@ -49,6 +51,12 @@ def stated(text: str) -> list[float]:
         return " "
 
     text = POWER.sub(power, text)
+
+    def written(match: re.Match[str]) -> str:
+        found.append(float(match[1]))
+        return " "
+
+    text = E_NOTATION.sub(written, text)
     for whole, fraction in NUMBER.findall(text):
         found.append(float(whole.replace(",", "") + (fraction or "")))
     return found
