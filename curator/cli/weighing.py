@@ -185,7 +185,8 @@ def _disputed(outcomes: tuple[weighing.Outcome, ...], change: weighing.Change | 
             o.item,
             _clip(o.name, NAME_WIDTH),
             o.paragraph or "—",
-            f"{weighing.outcome_words(o, change)}; {o.if_dissents_hold} if the dissent holds",
+            f"{weighing.outcome_words(o, change)}; "
+            f"{weighing.OUTCOME_WORDS[o.if_dissents_hold]} if the dissent holds",
             o.reason,
         )
         for o in sorted(outcomes, key=lambda o: (o.rank, o.item))

@@ -1,4 +1,4 @@
-"""What may be published for public comment (DESIGN.md §6): an allow-list, never a deny-list.
+"""What may be published for public comment (docs/design.md §6): an allow-list, never a deny-list.
 
 Every published value is copied here, field by field, from a control that passed `publishable`.
 Anything not named below — discussion, ballots, amendments, members, who proposed or amended

@@ -644,7 +644,7 @@ class Outcome:
     def label(self) -> str:
         """The outcome in words: leak, overreach (mass market), captured — exception available
         (NAC/ACA), captured, foreign-made, …"""
-        words = _WORDS[self.outcome]
+        words = OUTCOME_WORDS[self.outcome]
         if self.outcome == OVERREACH and self.mass_market:
             words = "overreach (mass market)"
         elif self.outcome == EXCEPTION:
@@ -663,7 +663,7 @@ class Outcome:
         return OUTCOMES.index(self.outcome)
 
 
-_WORDS = {
+OUTCOME_WORDS = {  # each outcome as the tables say it
     LEAK: "leak",
     OVERREACH: "overreach",
     EXCEPTION: "captured — exception available",

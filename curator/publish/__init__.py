@@ -1,4 +1,4 @@
-"""The public-comment package (DESIGN.md §6): built from the allow-list, written without clobbering.
+"""The public-comment package (docs/design.md §6): built from the allow-list, written without clobbering.
 
 `build` is pure over loaded lists (core views → templates → bytes); `prepare` finds the revision
 and the earlier release in git; `write` puts the files in the output folder, replacing only files
