@@ -18,6 +18,12 @@ version = "1.0"
 jurisdiction = "US"
 partners = ["JP", "NL", "US"]
 
+[regimes.wassenaar]
+title = "Wassenaar Arrangement"
+members = ["FR", "JP", "NL", "US"]
+as_of = "2026-07-23"
+sources = ["https://www.wassenaar.org/participating-states/"]
+
 [docket]
 id = "BIS-2026-0001"
 agency = "Bureau of Industry and Security, Commerce"
@@ -47,12 +53,6 @@ id = "observer-1"
 name = "Observer 1"
 role = "observer"
 email = "observer-1@example.org"
-
-[regimes.wassenaar]
-title = "Wassenaar Arrangement"
-members = ["FR", "JP", "NL", "US"]
-as_of = "2026-07-23"
-sources = ["https://www.wassenaar.org/participating-states/"]
 
 [areas.advanced-computing]
 title = "Advanced computing"
