@@ -131,7 +131,7 @@ def test_an_unknown_jurisdiction_code_is_reported_with_a_suggestion(listed, caps
     assert code == 1
     (problem,) = problems
     assert (problem["key"], problem["code"]) == ("applied_by[1]", "unknown-jurisdiction")
-    assert "did you mean GB, United Kingdom?" in problem["message"]
+    assert "did you mean GB, United Kingdom" in problem["message"]
 
 
 def test_a_regime_members_code_is_checked(listed, capsys):

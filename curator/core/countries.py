@@ -1,11 +1,11 @@
-"""Jurisdictions as ISO 3166-1 alpha-2 codes (pycountry's table), with a suggestion for a code
-that is not one."""
+"""Jurisdictions as ISO 3166-1 alpha-2 codes (the iso3166 package's table), with a suggestion
+for a code that is not one."""
 
 from __future__ import annotations
 
 from functools import cache
 
-import pycountry
+import iso3166
 
 # codes ISO 3166 reserves for these uses, which people write for the country's own
 RESERVED = {"UK": "GB", "EL": "GR"}
@@ -15,7 +15,7 @@ EU = "EU"  # the European Union: a member of the Australia Group, and an applier
 @cache
 def names() -> dict[str, str]:
     """Every alpha-2 code and its country's name."""
-    return {c.alpha_2: c.name for c in pycountry.countries}
+    return {code: country.name for code, country in iso3166.countries_by_alpha2.items()}
 
 
 def problem(code: str, union: bool = False) -> str | None:
