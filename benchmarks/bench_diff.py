@@ -93,13 +93,24 @@ def item(n: int, rng: random.Random) -> str:
         "id": f"chip-{n:04d}",
         "name": f"Chip {n}",
         "origin": rng.choice(("US", "JP", "CN", "KR")),
-        "of_concern": rng.random() < 0.5,
         "mass_market": rng.random() < 0.2,
         "sources": ["generated"],
+        "concern": {
+            "of_concern": rng.random() < 0.5,
+            "basis": "generated",
+            "sources": ["generated"],
+            "assessed_by": "chair",
+            "assessed_on": "2026-01-01",
+        },
         "params": {
             "tpp": round(10 ** rng.uniform(2, 4.6)),
             "performance_density": round(rng.uniform(0.5, 20), 2),
             "datacenter": rng.random() < 0.6,
+        },
+        "param_sources": {
+            "tpp": "generated",
+            "performance_density": "generated",
+            "datacenter": "generated",
         },
     }
     return render("item", data)

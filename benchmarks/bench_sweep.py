@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from curator.core import criteria
-from curator.core.model import CatalogueItem, Parameter
+from curator.core.model import Adopters, CatalogueItem, Concern, Parameter
 from curator.core.sweep import rescaled, sweep
-from curator.core.weigh import Labelled, classify
+from curator.core.weigh import Labelled, Setting, classify
 
 PARAMETERS = {
     "tpp": Parameter("tpp", "Total processing performance", "TPP"),
@@ -34,7 +34,7 @@ PARAGRAPHS = {
     "a.1": "tpp >= 4800",
     "a.2": "datacenter == true and tpp >= 1600 and performance_density >= 5.92",
 }
-PARTNERS = ("US", "JP", "NL")
+PARTNERS = Setting(Adopters("partners", ("JP", "NL", "US")))  # who applies the control
 
 Counts = list[tuple[float, int, int, int]]
 
@@ -54,7 +54,7 @@ def generate(count: int, seed: int) -> dict[str, CatalogueItem]:
             id=f"chip-{n:04d}",
             name=f"Chip {n}",
             origin=rng.choice(("US", "US", "JP", "CN", "KR")),
-            of_concern=tpp >= 4000 and rng.random() > 0.1,
+            concern=Concern(tpp >= 4000 and rng.random() > 0.1, "generated", ("generated",)),
             mass_market=not params["datacenter"] and rng.random() < 0.5,
             sources=("generated",),
             params=params,
@@ -81,8 +81,9 @@ def naive(expressions: Sequence[Labelled], catalogue: Mapping[str, CatalogueItem
         for item in catalogue.values():
             truth, _ = classify(at, item.params)
             captured += truth is True
-            leaks += truth is False and item.of_concern
-            overreach += truth is True and not item.of_concern
+            of_concern = item.concern is not None and item.concern.of_concern
+            leaks += truth is False and of_concern
+            overreach += truth is True and not of_concern
         out.append((float(threshold), leaks, overreach, captured))
     return out
 

@@ -552,7 +552,7 @@ def sweeps(b: Bench) -> None:
     from curator.core.sweep import rescaled, sweep
 
     loaded = load(b.root, folders=DEFINITIONS)
-    catalogue, partners, parameters = loaded.catalogue, loaded.partners, loaded.parameters
+    catalogue, parameters = loaded.catalogue, loaded.parameters
     measured = {
         name: sum(
             1
@@ -574,6 +574,7 @@ def sweeps(b: Bench) -> None:
         )
     )
     expressions = weighing.criteria_of(control, parameters)
+    setting = weighing.setting_of(control, loaded.manifest)
 
     def naive() -> int:
         reference = next(
@@ -592,8 +593,8 @@ def sweeps(b: Bench) -> None:
             points += 1
         return points
 
-    result = sweep(expressions, catalogue, partners, param)
-    ours = repeat(b.runs, lambda: timed(lambda: sweep(expressions, catalogue, partners, param)))
+    result = sweep(expressions, catalogue, setting, param)
+    ours = repeat(b.runs, lambda: timed(lambda: sweep(expressions, catalogue, setting, param)))
     slow = repeat(b.naive_runs, lambda: timed(naive))
     b.figures.append(
         Figure(

@@ -15,7 +15,14 @@ LIST_TOML = """\
 id = "test-list"
 title = "Test list"
 version = "1.0"
+jurisdiction = "US"
 partners = ["JP", "NL", "US"]
+
+[regimes.wassenaar]
+title = "Wassenaar Arrangement"
+members = ["FR", "JP", "NL", "US"]
+as_of = "2026-07-23"
+sources = ["https://www.wassenaar.org/participating-states/"]
 
 [docket]
 id = "BIS-2026-0001"
@@ -139,15 +146,23 @@ def item_toml(item_id: str, name: str, origin: str, concern: bool, mass: bool, p
         f'id = "{item_id}"',
         f'name = "{name}"',
         f'origin = "{origin}"',
-        f"of_concern = {'true' if concern else 'false'}",
         f"mass_market = {'true' if mass else 'false'}",
         'sources = ["test fixture"]',
+        "",
+        "[concern]",
+        f"of_concern = {'true' if concern else 'false'}",
+        f'basis = "the capability of {name}"',
+        'sources = ["test fixture"]',
+        'assessed_by = "chair"',
+        "assessed_on = 2026-01-15",
         "",
         "[params]",
     ]
     for key in sorted(params):
         value = params[key]
         lines.append(f"{key} = {str(value).lower() if isinstance(value, bool) else value}")
+    lines += ["", "[param_sources]"]
+    lines += [f'{key} = "test fixture, {key}"' for key in sorted(params)]
     return "\n".join(lines) + "\n"
 
 

@@ -201,7 +201,13 @@ def test_catalogue_parameter_must_be_declared_and_sourced(lst, curator):
     )
     run = curator("check", "--list", str(lst.root), "--format", "json")
     codes = sorted(p["code"] for p in json.loads(run.out)["problems"])
-    assert codes == ["no-source", "unknown-parameter", "wrong-type"]
+    assert codes == [
+        "no-source",
+        "unknown-parameter",
+        "unsourced-figure",
+        "unsourced-figure",
+        "wrong-type",
+    ]
 
 
 def test_usage_error_exits_two(curator, tmp_path):

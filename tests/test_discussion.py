@@ -236,9 +236,11 @@ def test_discuss_of_an_empty_thread(lst, curator):
 # ---------------------------------------------------------------- apply-amendment
 
 
-def propose(curator, lst, match="tpp >= 6000") -> str:
+def propose(
+    curator, lst, match="tpp >= 6000", text="A 'total processing performance' of 6000 or more."
+) -> str:
     run = comment(curator, lst, "3A090", "-m", "Raise a.1", "--amend-item", "a.1",
-                  "--amend-match", match)  # fmt: skip
+                  "--amend-match", match, "--amend-text", text)  # fmt: skip
     assert run.code == 0, run.err
     return run.out.strip()
 

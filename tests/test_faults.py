@@ -42,7 +42,10 @@ GIT_ENV = {
     "GIT_COMMITTER_NAME": "chair",
     "GIT_COMMITTER_EMAIL": "chair@example.org",
 }
-MESSY_ITEM = 'name = "NVIDIA A100"\nid = "a100"\nsources = [ "test fixture" ]\n[params]\ntpp=4992\n'
+MESSY_ITEM = (
+    'name = "NVIDIA A100"\nid = "a100"\nsources = [ "test fixture" ]\n[params]\ntpp=4992\n'
+    '[param_sources]\ntpp="test fixture"\n'
+)
 
 
 # ---------------------------------------------------------------- scenarios
@@ -142,6 +145,7 @@ def status(tmp_path: Path) -> Scenario:
 def apply_amendment(tmp_path: Path) -> Scenario:
     root = new_list(tmp_path)
     proposal = ["-m", "Raise it.", "--amend-item", "a.1", "--amend-match", "tpp >= 6000"]
+    proposal += ["--amend-text", "A 'total processing performance' of 6000 or more."]
     assert main(as_list(root, "comment", "3A090", *proposal, "--as", "industry-1")) == 0
     [made] = (root / "discussion" / "3A090").iterdir()
     rel = made.relative_to(root).as_posix()

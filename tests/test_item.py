@@ -26,8 +26,10 @@ def test_item_new_writes_a_valid_canonical_file(lst, cli):
         "GeForce RTX 5090", "NVIDIA", "US", "gpu",
     )  # fmt: skip
     assert written.params == {"tpp": 6700, "datacenter": False}
-    assert (written.mass_market, written.of_concern) == (True, False)
+    assert written.mass_market is True
+    assert written.concern is None  # the committee's judgement is recorded apart, with a basis
     assert written.sources == ("https://example.org/rtx-5090-datasheet",)
+    assert written.param_sources == dict.fromkeys(("tpp", "datacenter"), written.sources[0])
     assert cli("check", "--list", str(lst.root)).code == 0
     assert cli("fmt", "--check", "--list", str(lst.root)).code == 0
 
@@ -138,7 +140,7 @@ def test_item_set_changes_parameters_and_adds_sources_keeping_comments(lst, cli)
         "catalogue/h20.toml", text.replace('origin = "US"', 'origin = "US"  # designed there')
     )
     run = item(cli, lst, "set", "h20", "--param", "tpp=2400", "--param", "interconnect=900",
-               "--source", "https://example.org/h20", "--of-concern")  # fmt: skip
+               "--source", "https://example.org/h20")  # fmt: skip
     assert run.code == 0, run.err
     assert run.out == "catalogue/h20.toml: updated\n"
     changed = load(lst.root).catalogue["h20"]
@@ -146,7 +148,8 @@ def test_item_set_changes_parameters_and_adds_sources_keeping_comments(lst, cli)
         "tpp": 2400, "performance_density": 2.91, "datacenter": True, "interconnect": 900,
     }  # fmt: skip
     assert changed.sources == ("test fixture", "https://example.org/h20")
-    assert changed.of_concern is True
+    assert changed.param_sources["interconnect"] == "https://example.org/h20"
+    assert changed.concern is not None  # the fixture's concern record is kept
     written = lst.read("catalogue/h20.toml")
     assert "# figures from the spec sheet\n[params]" in written
     assert 'origin = "US"  # designed there' in written

@@ -34,17 +34,24 @@ from curator.core.criteria import All, Atom
 from curator.core.criteria import Any as AnyOf
 from curator.core.diff import compare_controls
 from curator.core.model import (
+    NOTE_KINDS,
     POSITIONS,
-    REGIMES,
     STATUSES,
     VISIBILITIES,
+    Adopters,
+    Availability,
     CatalogueItem,
+    Concern,
     Control,
     Disposition,
+    Dissent,
+    InForce,
+    LicenseException,
+    Note,
     Paragraph,
     PublicComment,
 )
-from curator.core.weigh import verdict, weigh, what_if
+from curator.core.weigh import Exemption, Setting, verdict, weigh, what_if
 from curator.store.read import read
 from curator.store.schemas import shape
 from curator.store.tomltext import canonical, scan
@@ -119,10 +126,31 @@ paragraphs = st.lists(
         text=bounded(prose, 0, 5000),
         match=bounded(text, 0, 200),
         amended_by=bounded(text, 0, 300),
+        exceptions=st.lists(
+            st.builds(
+                LicenseException,
+                name=bounded(text, 1, 100),
+                when=bounded(text, 1, 200),
+                condition=bounded(prose, 0, 500),
+            ),
+            max_size=2,
+        ).map(tuple),
     ),
     max_size=4,
     unique_by=lambda p: p.label,
 ).map(tuple)
+
+notes = st.lists(
+    st.builds(
+        Note,
+        label=bounded(text, 1, 300),
+        kind=st.sampled_from(NOTE_KINDS),
+        text=bounded(prose, 1, 2000),
+        defines=sorted_unique(parameter),
+    ),
+    max_size=3,
+).map(tuple)
+iso = st.from_regex(r"[A-Z]{2}", fullmatch=True)
 
 controls = st.builds(
     Control,
@@ -132,14 +160,25 @@ controls = st.builds(
     status=st.sampled_from(STATUSES),
     visibility=st.sampled_from(VISIBILITIES),
     reasons=sorted_unique(st.sampled_from(REASONS)),
-    regime=st.sampled_from(("", *REGIMES)),
+    regime=st.sampled_from(("", "wassenaar", "australia-group", "plurilateral", "unilateral")),
     related=sorted_unique(control_id),
     summary=bounded(prose, 0, 5000),
     rationale=bounded(prose, 0, 5000),
     impact=bounded(prose, 0, 5000),
     sources=st.lists(bounded(text, 1, 1000), max_size=3).map(tuple),
     proposed_by=st.one_of(st.just(""), slug),
+    applied_by=sorted_unique(iso),
+    in_force=st.one_of(
+        st.none(),
+        st.builds(
+            InForce,
+            since=st.dates().map(str),
+            citation=st.from_regex(r"[0-9]{2} FR [0-9]{3,5}", fullmatch=True),
+        ),
+    ),
+    comparable_within=st.one_of(st.none(), st.floats(0, 1, allow_nan=False)),
     items=paragraphs,
+    notes=notes,
 )
 
 dispositions = st.builds(
@@ -181,8 +220,22 @@ items_data = st.fixed_dictionaries(
     optional={
         "maker": bounded(text, 0, 300),
         "origin": st.from_regex(r"[A-Z]{2}", fullmatch=True),
-        "of_concern": st.booleans(),
         "mass_market": st.booleans(),
+        "concern": st.fixed_dictionaries(
+            {
+                "of_concern": st.booleans(),
+                "basis": bounded(prose, 1, 2000),
+                "sources": st.lists(bounded(text, 1, 1000), min_size=1, max_size=2),
+                "assessed_by": slug,
+                "assessed_on": st.dates().map(str),
+            },
+            optional={
+                "dissents": st.lists(
+                    st.fixed_dictionaries({"member": slug, "basis": bounded(prose, 1, 500)}),
+                    max_size=2,
+                )
+            },
+        ),
         "notes": bounded(prose, 0, 5000),
         "sources": st.lists(bounded(text, 1, 1000), max_size=3),
         "params": st.dictionaries(parameter, figures, max_size=5),
@@ -375,7 +428,7 @@ figures_of_items = st.fixed_dictionaries(
 )
 catalogues = st.lists(st.tuples(figures_of_items, st.booleans()), min_size=1, max_size=12).map(
     lambda rows: {
-        f"i{n}": CatalogueItem(f"i{n}", f"I{n}", of_concern=concern, params=params)
+        f"i{n}": CatalogueItem(f"i{n}", f"I{n}", params=params, concern=of_concern(concern))
         for n, (params, concern) in enumerate(rows)
     }
 )
@@ -388,7 +441,7 @@ def a_control(exprs: list) -> Control:
 
 def captured(exprs: list, catalogue) -> set[str]:
     labelled = tuple((f"a.{n}", criteria.parse(str(e))) for n, e in enumerate(exprs))
-    return set(weigh(labelled, catalogue, (), "3A090").captured_ids) if labelled else set()
+    return set(weigh(labelled, catalogue, Setting(), "3A090").captured_ids) if labelled else set()
 
 
 # ---------------------------------------------------------------- the diff
@@ -454,7 +507,7 @@ def test_lowering_any_threshold_never_releases_an_item(exprs, catalogue, pick, b
 
     def weighed(found):
         labelled = tuple((f"a.{n}", criteria.parse(str(e))) for n, e in enumerate(found))
-        return weigh(labelled, catalogue, (), "X")
+        return weigh(labelled, catalogue, Setting(), "X")
 
     before, after = weighed(exprs), weighed(changed)
     assert what_if(before, after).released == ()
@@ -476,15 +529,37 @@ odd_figures = st.fixed_dictionaries(
     },
 )
 weighed_catalogues = st.lists(
-    st.tuples(odd_figures, st.booleans(), st.booleans(), origins), min_size=1, max_size=12
+    st.tuples(
+        odd_figures,
+        st.sampled_from((True, False, None)),
+        st.booleans(),
+        origins,
+        st.booleans(),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=12,
 ).map(
     lambda rows: {
         f"i{n}": CatalogueItem(
-            f"i{n}", f"I{n}", origin=origin, of_concern=concern, mass_market=mass, params=params
+            f"i{n}",
+            f"I{n}",
+            origin=origin,
+            mass_market=mass,
+            params=params,
+            concern=of_concern(concern, disputed),
+            availability=Availability("shipping", True, "2026-01-01") if shipping else None,
         )
-        for n, (params, concern, mass, origin) in enumerate(rows)
+        for n, (params, concern, mass, origin, disputed, shipping) in enumerate(rows)
     }
 )
+
+
+def of_concern(concern: bool | None, disputed: bool = False) -> Concern | None:
+    if concern is None:
+        return None
+    dissents = (Dissent("m", "the opposite view"),) if disputed else ()
+    return Concern(concern, "basis", ("source",), "chair", "2026-01-01", dissents)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -492,9 +567,12 @@ weighed_catalogues = st.lists(
     st.lists(expressions, max_size=3),
     weighed_catalogues,
     st.sampled_from([(), ("US",), ("US", "NL")]),
+    st.sampled_from([None, 0.1]),
 )
-def test_the_verdict_at_once_is_the_verdict_of_a_full_weighing(exprs, catalogue, partners):
+def test_the_verdict_at_once_is_the_verdict_of_a_full_weighing(exprs, catalogue, adopters, within):
     labelled = tuple((f"a.{n}", criteria.parse(str(e))) for n, e in enumerate(exprs))
     table = Columns.of(catalogue)
-    expected = weigh(labelled, catalogue, partners, "3A090").verdict
-    assert verdict(labelled, table, partners) == expected
+    exception = Exemption("a", "NAC/ACA", criteria.parse("datacenter == false"))
+    setting = Setting(Adopters("partners", adopters), (exception,), comparable_within=within)
+    expected = weigh(labelled, catalogue, setting, "3A090").verdict
+    assert verdict(labelled, table, setting) == expected

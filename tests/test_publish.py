@@ -47,7 +47,7 @@ proposed_by = "industry-1"
 
 [[items]]
 label = "a"
-text = "Quantum computers supporting 34 or more fully controlled physical qubits."
+text = "Quantum computers supporting 100 or more fully controlled physical qubits."
 match = "tpp >= 100"
 """
 COMMITTEE_3A092 = """\
@@ -60,7 +60,7 @@ summary = "COMMITTEE-SUMMARY-MARKER"
 
 [[items]]
 label = "a"
-text = "COMMITTEE-TEXT-MARKER"
+text = "COMMITTEE-TEXT-MARKER of 9000 or more"
 match = "tpp >= 9000"
 """
 PROPOSED_3A093 = """\
@@ -376,7 +376,12 @@ def test_without_an_earlier_release_every_control_is_listed_as_added(package):
 
 def test_changes_against_the_latest_release_mark_old_and_new_text(repo, tmp_path):
     git(repo.root, "tag", "-a", "test-list/v1.0", "-m", "release 1.0")
-    repo.write("controls/3A090.toml", RECOMMENDED_3A090.replace("tpp >= 4800", "tpp >= 6000"))
+    repo.write(
+        "controls/3A090.toml",
+        RECOMMENDED_3A090.replace("tpp >= 4800", "tpp >= 6000").replace(
+            "4800 or more", "6000 or more"
+        ),
+    )
     committed(repo, "raise the threshold")
     assert publish_cli(repo, tmp_path / "out").code == 0
     changes = (tmp_path / "out/changes.html").read_text()

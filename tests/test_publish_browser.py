@@ -34,7 +34,7 @@ summary = "[click](javascript:document.title='pwned') <img src=x onerror=\\"docu
 
 [[items]]
 label = "a"
-text = "<script>document.title='pwned'</script>"
+text = "<script>document.title='pwned'</script> 100 or more"
 match = "tpp >= 100"
 """
 GIT_ENV = {

@@ -21,6 +21,7 @@ def _released(tmp_path):
 def test_release_writes_changelog_version_commit_and_tag(tmp_path):
     repo = _released(tmp_path)
     repo.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
+    repo.edit("controls/3A090.toml", "of 4800 or more", "of 6000 or more")  # text and criteria
     repo.commit("Raise a.1")
     done = repo.curator("release", "1.1", "--as", "chair", "--list", LIST_DIR)
     assert done.code == 0, done.err

@@ -179,7 +179,7 @@ async def test_what_if_changes_the_captured_set_live(lst):
         assert "column 16" in str(pane.query_one("#whatif-result").render())
 
 
-async def test_sweep_chart_marks_the_balanced_window(lst):
+async def test_sweep_chart_says_where_the_verdict_would_be_balanced(lst):
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("w")
@@ -189,7 +189,7 @@ async def test_sweep_chart_marks_the_balanced_window(lst):
             pilot, lambda: "balanced" in str(pane.query_one("#sweep-chart").render())
         )
         chart = str(pane.query_one("#sweep-chart").render())
-        assert "balanced window on tpp" in chart
+        assert "without leaks, the fewest captures too tight (1) are at 4,800 – 5,285" in chart
         assert "▲ current tpp 4,800" in chart
 
 
@@ -201,6 +201,8 @@ async def test_edit_and_save_leaves_a_valid_canonical_file(lst, curator):
         assert isinstance(screen, EditScreen)
         screen.query_one("#f-title").value = "Advanced computing integrated circuits"
         screen.query_one("#p-match-0").value = "tpp >= 5000"
+        # the text states the threshold too: a text and criteria that disagree are refused
+        screen.query_one("#p-text-0").load_text("A 'total processing performance' of 5000 or more.")
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()

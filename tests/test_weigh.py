@@ -7,18 +7,31 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curator.core import checks, criteria
-from curator.core.model import CatalogueItem, Control, Manifest, Paragraph, Parameter
+from curator.core.model import (
+    Adopters,
+    Availability,
+    CatalogueItem,
+    Concern,
+    Control,
+    Dissent,
+    LicenseException,
+    Manifest,
+    Paragraph,
+    Parameter,
+)
 from curator.core.problems import CuratorError
 from curator.core.sweep import chart, reference_constant, rescaled, sweep
 from curator.core.weigh import (
     NOTHING_TO_WEIGH,
     NothingToWeigh,
+    Setting,
     amended,
     classify,
     control_named,
     criteria_of,
     expression_text,
     expressions_for,
+    setting_of,
     verdict_of,
     weigh,
     what_if,
@@ -32,7 +45,7 @@ PARAMETERS = {
     "qubits": Parameter("qubits", "Physical qubits", "qubits"),
     "cnot_error": Parameter("cnot_error", "C-NOT error", "error"),
 }
-PARTNERS = ("JP", "NL", "US")
+PARTNERS = Setting(Adopters("partners", ("JP", "NL", "US")))  # who applies the control
 OCT_2022 = "tpp >= 4800 and interconnect >= 600"
 
 CONTROL = Control(
@@ -54,19 +67,26 @@ CONTROL = Control(
 
 def item(
     item_id: str,
-    concern: bool = False,
+    concern: bool | None = False,
     mass: bool = False,
     origin: str = "US",
+    dissent: str = "",
     **params: float | bool,
 ) -> CatalogueItem:
+    """An item with a concern record (None: none), dissented from when `dissent` is given."""
+    record = None
+    if concern is not None:
+        dissents = (Dissent("government-1", dissent),) if dissent else ()
+        record = Concern(concern, f"basis of {item_id}", ("test",), "chair", "2026-01-01", dissents)
     return CatalogueItem(
         id=item_id,
         name=item_id.upper(),
         origin=origin,
-        of_concern=concern,
         mass_market=mass,
         sources=("test",),
         params=params,
+        param_sources=dict.fromkeys(params, "test"),
+        concern=record,
     )
 
 
@@ -93,8 +113,8 @@ def current() -> tuple[tuple[str, criteria.Expr], ...]:
     return criteria_of(CONTROL, PARAMETERS)
 
 
-def weigh_3a090(catalogue_=CHIPS, partners=PARTNERS):
-    return weigh(current(), catalogue_, partners, "3A090")
+def weigh_3a090(catalogue_=CHIPS, setting=PARTNERS):
+    return weigh(current(), catalogue_, setting, "3A090")
 
 
 # ---------------------------------------------------------------- Kleene logic
@@ -171,24 +191,166 @@ def test_overreach_is_a_captured_item_not_of_concern():
 
 def test_overreach_of_a_mass_market_item_is_flagged():
     result = weigh_3a090()
-    assert result.mass_market == ("rtx-4090",)
     assert result.outcome("rtx-4090").label == "overreach (mass market)"
+    assert "overreach 1 (1 mass market)" in result.summary()
 
 
 def test_overreach_of_a_non_mass_market_item_is_not_flagged():
     result = weigh(expressions("tpp >= 2000"), CHIPS, PARTNERS, "3A090")
     assert "h20" in result.overreach
-    assert "h20" not in result.mass_market
+    assert result.outcome("h20").label == "overreach"
 
 
-def test_ascend_910b_is_a_foreign_substitute():
+# ---------------------------------------------------------------- exceptions
+
+NOTE_2 = LicenseException("NAC/ACA", "datacenter == false", "not designed for datacenters")
+WITH_NAC = Control(
+    id="3A090",
+    title="Integrated circuits for advanced computing",
+    area="advanced-computing",
+    status="proposed",
+    items=(
+        Paragraph("a", "Integrated circuits as follows:", exceptions=(NOTE_2,)),
+        *CONTROL.items,
+    ),
+)
+
+
+def weigh_with_nac(catalogue_=CHIPS):
+    setting = setting_of(WITH_NAC, Manifest(id="t", title="t", parameters=PARAMETERS))
+    return weigh(criteria_of(WITH_NAC, PARAMETERS), catalogue_, setting, "3A090")
+
+
+def test_a_capture_with_an_exception_available_is_not_overreach():
+    result = weigh_with_nac()
+    assert result.outcome("rtx-4090").outcome == "exception"
+    assert result.outcome("rtx-4090").label == "captured — exception available (NAC/ACA)"
+    assert result.overreach == ()
+
+
+def test_an_exception_declared_on_a_heading_covers_its_sub_paragraphs():
+    assert weigh_with_nac().outcome("rtx-4090").paragraph == "3A090.a.1"
+    assert weigh_with_nac().outcome("rtx-4090").exceptions == ("NAC/ACA",)
+
+
+def test_an_exception_whose_condition_fails_leaves_the_capture_as_it_is():
+    assert weigh_with_nac().outcome("a100").outcome == "captured"
+
+
+def test_the_summary_counts_exceptions_by_name():
+    assert "exception available 1 (NAC/ACA)" in weigh_with_nac().summary()
+
+
+def test_an_exception_whose_condition_does_not_parse_names_its_place_and_column():
+    broken = LicenseException("NAC/ACA", "datacenter == flase")
+    control = Control(
+        id="3A090",
+        title="t",
+        area="a",
+        status="draft",
+        file="controls/3A090.toml",
+        items=(Paragraph("a.1", "", "tpp >= 4800", exceptions=(broken,)),),
+    )
+    with pytest.raises(CuratorError, match=r"items\[0\]\.exceptions\[0\]\.when: .*column 15"):
+        setting_of(control, Manifest(id="t", title="t", parameters=PARAMETERS))
+
+
+# ---------------------------------------------------------------- foreign-made and undermined
+
+
+def test_a_captured_item_of_concern_made_abroad_is_the_controls_target():
     result = weigh_3a090()
-    assert result.foreign_substitutes == ("ascend-910b",)
-    assert result.outcome("ascend-910b").label == "foreign substitute"
+    assert result.outcome("ascend-910b").outcome == "foreign-made"
+    assert result.outcome("ascend-910b").label == "captured, foreign-made"
 
 
-def test_no_foreign_substitutes_when_the_list_declares_no_partners():
-    assert weigh_3a090(partners=()).foreign_substitutes == ()
+def test_a_foreign_made_capture_of_concern_never_makes_the_control_too_tight():
+    chips = catalogue(item("home", True, tpp=9000), item("abroad", True, origin="CN", tpp=9000))
+    assert weigh(expressions("tpp >= 4800"), chips, PARTNERS, "X").verdict == "balanced"
+
+
+def test_nothing_is_foreign_made_when_no_jurisdiction_is_known_to_apply_the_control():
+    assert weigh_3a090(setting=Setting()).outcome("ascend-910b").outcome == "captured"
+
+
+def supplied(item_: CatalogueItem, in_quantity: bool = True, status: str = "shipping"):
+    availability = Availability(status, in_quantity, "2026-01-01", "many", ("test",))
+    return CatalogueItem(**{**vars(item_), "availability": availability})
+
+
+def test_a_comparable_foreign_item_available_in_quantity_undermines_a_capture():
+    chips = catalogue(
+        item("home", True, tpp=9000), supplied(item("abroad", True, origin="CN", tpp=6000))
+    )
+    result = weigh(expressions("tpp >= 4800"), chips, PARTNERS, "X")
+    assert result.outcome("home").undermined_by == ("abroad",)
+    assert "undermined by foreign availability (abroad)" in result.outcome("home").label
+    assert result.verdict == "too-tight"
+
+
+@pytest.mark.parametrize(("in_quantity", "status"), [(False, "shipping"), (True, "sampling")])
+def test_foreign_supply_not_shipping_in_quantity_undermines_nothing(in_quantity, status):
+    abroad = supplied(item("abroad", True, origin="CN", tpp=6000), in_quantity, status)
+    chips = catalogue(item("home", True, tpp=9000), abroad)
+    result = weigh(expressions("tpp >= 4800"), chips, PARTNERS, "X")
+    assert result.undermined == ()
+    assert result.verdict == "balanced"
+
+
+def test_a_foreign_item_below_the_paragraph_is_comparable_only_within_the_declared_tolerance():
+    chips = catalogue(
+        item("home", True, tpp=5000), supplied(item("abroad", False, origin="CN", tpp=4600))
+    )
+    found = expressions("tpp >= 4800")
+    assert weigh(found, chips, PARTNERS, "X").undermined == ()
+    within = Setting(PARTNERS.adopters, comparable_within=0.1)
+    assert weigh(found, chips, within, "X").outcome("home").undermined_by == ("abroad",)
+
+
+# ---------------------------------------------------------------- concern and disputes
+
+
+def test_a_disputed_leak_makes_the_leak_count_a_range():
+    chips = catalogue(
+        item("big", True, tpp=9000), item("under", False, dissent="it trains models", tpp=2000)
+    )
+    result = weigh(expressions("tpp >= 4800"), chips, PARTNERS, "X")
+    assert result.leaks == ()
+    assert result.span("leak") == (0, 1)
+    assert "leaks 0–1" in result.summary()
+    assert "disputed 1" in result.summary()
+    assert result.verdict == "balanced"
+    assert result.verdict_if_dissents_hold == "too-loose"
+    assert "too-loose if the dissents hold" in result.verdict_text()
+
+
+def test_a_disputed_capture_makes_the_overreach_count_a_range():
+    chips = catalogue(item("big", True, dissent="consumer part", tpp=9000))
+    result = weigh(expressions("tpp >= 4800"), chips, PARTNERS, "X")
+    assert result.span("overreach") == (0, 1)
+    assert result.outcome("big").if_dissents_hold == "overreach"
+
+
+def test_an_item_with_no_concern_record_is_neither_a_leak_nor_overreach():
+    chips = catalogue(item("plain", None, tpp=9000), item("low", None, tpp=10))
+    result = weigh(expressions("tpp >= 4800"), chips, PARTNERS, "X")
+    assert (result.leaks, result.overreach, result.verdict) == ((), (), "balanced")
+    assert result.outcome("plain").label == "captured (concern not assessed)"
+    assert "concern not assessed 2" in result.summary()
+
+
+def test_an_area_capability_of_concern_decides_for_items_without_a_record():
+    area = criteria.parse("tpp >= 2000", PARAMETERS)
+    from curator.core.model import AreaConcern
+
+    stated = AreaConcern("tpp >= 2000", "trains frontier models", ("test",))
+    setting = Setting(PARTNERS.adopters, area="ai", area_concern=stated, area_criteria=area)
+    chips = catalogue(item("mid", None, tpp=3000))
+    result = weigh(expressions("tpp >= 4800"), chips, setting, "X")
+    assert result.leaks == ("mid",)
+    assert result.outcome("mid").concern.basis == (
+        "area ai: trains frontier models (tpp 3,000 ≥ 2,000)"
+    )
 
 
 def test_mystery_without_tpp_is_unknown():
@@ -253,17 +415,16 @@ def test_miss_reason_keeps_the_bound_nearest_the_value_for_each_parameter():
 
 
 @pytest.mark.parametrize(
-    ("leaks", "overreach", "foreign", "verdict"),
+    ("leaks", "tight", "verdict"),
     [
-        (True, False, False, "too-loose"),
-        (False, True, False, "too-tight"),
-        (False, False, True, "too-tight"),
-        (True, True, False, "both"),
-        (False, False, False, "balanced"),
+        (True, False, "too-loose"),
+        (False, True, "too-tight"),
+        (True, True, "both"),
+        (False, False, "balanced"),
     ],
 )
-def test_verdict_rule(leaks, overreach, foreign, verdict):
-    assert verdict_of(leaks, overreach, foreign) == verdict
+def test_verdict_rule(leaks, tight, verdict):
+    assert verdict_of(leaks, tight) == verdict
 
 
 def test_3a090_is_too_tight():
@@ -327,9 +488,9 @@ def test_amended_match_that_does_not_parse_reports_its_column():
     assert err.value.column == 17
 
 
-def test_paragraph_alone_weighs_one_paragraph():
+def test_naming_a_paragraph_without_a_match_keeps_every_paragraph_in_force():
     found = expressions_for(CONTROL, PARAMETERS, item="a.2")
-    assert [label for label, _ in found] == ["a.2"]
+    assert [label for label, _ in found] == ["a.1", "a.2"]
 
 
 def test_control_without_criteria_is_refused():
@@ -395,17 +556,65 @@ def test_sweep_counts_on_a_hand_checked_example():
     ]
 
 
-def test_balanced_window_has_zero_leaks_and_the_fewest_overreach():
+def test_without_a_balanced_threshold_the_sweep_gives_the_fewest_too_tight_without_leaks():
     result = sweep(expressions("tpp >= 2500"), LADDER, PARTNERS, "tpp")
-    assert result.balanced_window == (2500, 3000)
-    assert result.summary() == "balanced window on tpp: 2,500 – 3,000 (no leaks, overreach 1)"
+    assert result.balanced == ()
+    assert result.fewest_too_tight == (2500, 3000)
+    assert result.summary() == (
+        "no balanced threshold on tpp; without leaks, the fewest captures too tight (1) are at "
+        "2,500 – 3,000"
+    )
 
 
-def test_balanced_window_is_none_when_every_threshold_leaks():
+def test_the_balanced_thresholds_are_those_whose_verdict_is_balanced():
+    chips = catalogue(
+        item("a", False, tpp=1000), item("c", True, tpp=3000), item("e", True, tpp=5000)
+    )
+    result = sweep(expressions("tpp >= 2500"), chips, PARTNERS, "tpp")
+    assert result.balanced == ((2500, 3000),)
+    assert [p.verdict for p in result.points] == [
+        "too-tight",
+        "balanced",
+        "balanced",
+        "too-loose",
+    ]
+    assert result.summary() == "balanced on tpp: 2,500 – 3,000"
+
+
+def test_no_balanced_threshold_when_every_threshold_leaks():
     chips = catalogue(item("x", True, tpp=9000, datacenter=False), item("y", False, tpp=1))
     result = sweep(expressions("tpp >= 100 and datacenter == true"), chips, PARTNERS, "tpp")
-    assert result.balanced_window is None
-    assert "no threshold on tpp" in result.summary()
+    assert result.balanced == ()
+    assert result.fewest_too_tight is None
+    assert "every threshold leaks" in result.summary()
+
+
+def test_sweeping_one_paragraph_keeps_the_others_in_force():
+    # l4 is captured by a.2 whatever a.1's threshold: never a leak of the a.1 sweep
+    result = sweep(current(), CHIPS, PARTNERS, "tpp", paragraph="a.1")
+    assert result.current == 4800
+    assert all(p.leaks == 0 or p.threshold > 4992 for p in result.points)
+    low = next(p for p in result.points if p.threshold == 1936)
+    assert low.leaks == 0
+
+
+def test_sweeping_one_paragraph_leaves_the_others_constants_as_written():
+    found = rescaled(current(), "tpp", 9600, paragraph="a.1")
+    assert [str(e) for _, e in found] == [
+        "tpp >= 9600",
+        "datacenter == true and tpp >= 1600 and performance_density >= 5.92",
+    ]
+
+
+def test_a_sweep_counts_exceptions_as_the_verdict_does():
+    result = sweep(criteria_of(WITH_NAC, PARAMETERS), CHIPS, weigh_with_nac_setting(), "tpp")
+    at = next(p for p in result.points if p.threshold == 4800)
+    assert at.overreach == 0  # the RTX 4090 has NAC/ACA
+    assert at.verdict == weigh_with_nac().verdict
+
+
+def weigh_with_nac_setting() -> Setting:
+    return setting_of(WITH_NAC, Manifest(id="t", title="t", parameters=PARAMETERS))
 
 
 def test_sweep_candidates_are_catalogue_values_plus_the_current_threshold():
@@ -453,15 +662,18 @@ def test_sweep_counts_a_non_numeric_value_as_unknown():
 def test_sweep_of_an_empty_catalogue_has_no_window():
     result = sweep(expressions("tpp >= 2500"), {}, PARTNERS, "tpp")
     assert result.empty
-    assert result.balanced_window is None
+    assert result.balanced == ()
     assert "nothing to sweep" in result.summary()
 
 
-def test_chart_marks_the_current_threshold_and_the_balanced_window():
-    text = "\n".join(chart(sweep(expressions("tpp >= 2500"), LADDER, PARTNERS, "tpp")))
+def test_chart_marks_the_current_threshold_and_the_balanced_thresholds():
+    chips = catalogue(
+        item("a", False, tpp=1000), item("c", True, tpp=3000), item("e", True, tpp=5000)
+    )
+    text = "\n".join(chart(sweep(expressions("tpp >= 2500"), chips, PARTNERS, "tpp")))
     assert "▲" in text
     assert "━" in text
-    assert "balanced window 2,500 – 3,000" in text
+    assert "balanced 2,500 – 3,000" in text
     assert "●" in text and "○" in text
 
 
@@ -534,4 +746,90 @@ def test_sweep_agrees_with_weighing_at_every_threshold(rows, threshold):
             len(one.leaks),
             len(one.overreach),
             len(one.captured),
+        )
+
+
+# a catalogue with every kind of fact the outcomes read: concern records (some disputed, some
+# missing), origins inside and outside the applying jurisdictions, foreign supply in quantity,
+# and the datacenter flag an exception reads
+rich_rows = st.lists(
+    st.tuples(
+        values,
+        st.sampled_from((True, False, None)),  # of concern
+        st.booleans(),  # disputed
+        st.sampled_from(("US", "CN")),
+        st.booleans(),  # shipping in quantity
+        st.booleans(),  # datacenter
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+def rich(rows) -> dict[str, CatalogueItem]:
+    made = []
+    for n, (tpp, concern, disputed, origin, shipping, dc) in enumerate(rows):
+        one = item(
+            f"i{n}",
+            concern,
+            origin=origin,
+            dissent="the other view" if disputed else "",
+            tpp=tpp,
+            datacenter=dc,
+        )
+        made.append(supplied(one) if shipping else one)
+    return catalogue(*made)
+
+
+RICH_CONTROL = Control(
+    id="3A090",
+    title="t",
+    area="advanced-computing",
+    status="draft",
+    items=(
+        Paragraph("a", "", exceptions=(NOTE_2,)),
+        Paragraph("a.1", "", "tpp >= 4800"),
+        Paragraph("a.2", "", "datacenter == true and 1600 <= tpp < 4800"),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=rich_rows, threshold=st.integers(min_value=1, max_value=20_000))
+def test_the_current_threshold_is_balanced_in_the_sweep_exactly_when_the_verdict_is(
+    rows, threshold
+):
+    chips = rich(rows)
+    control = amended(RICH_CONTROL, PARAMETERS, "a.1", f"tpp >= {threshold}")
+    setting = setting_of(RICH_CONTROL, Manifest(id="t", title="t", parameters=PARAMETERS))
+    setting = Setting(PARTNERS.adopters, setting.exceptions, comparable_within=0.05)
+    result = weigh(control, chips, setting, "3A090")
+    swept = sweep(control, chips, setting, "tpp", paragraph="a.1")
+    at = next(p for p in swept.points if p.threshold == threshold)
+    assert swept.is_balanced_at(threshold) == (result.verdict == "balanced")
+    assert (at.verdict, at.verdict_if_dissents_hold) == (
+        result.verdict,
+        result.verdict_if_dissents_hold,
+    )
+    assert (at.leaks_span, at.overreach_span, at.undermined, at.captured) == (
+        result.span("leak"),
+        result.span("overreach"),
+        len(result.undermined),
+        len(result.captured),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=rich_rows, threshold=st.integers(min_value=1, max_value=20_000))
+def test_every_point_of_a_sweep_is_the_weighing_at_that_threshold(rows, threshold):
+    chips = rich(rows)
+    found = amended(RICH_CONTROL, PARAMETERS, "a.1", f"tpp >= {threshold}")
+    setting = Setting(PARTNERS.adopters, weigh_with_nac_setting().exceptions)
+    for point in sweep(found, chips, setting, "tpp", paragraph="a.1").points:
+        one = weigh(rescaled(found, "tpp", point.threshold, "a.1"), chips, setting, "X")
+        assert (point.verdict, point.leaks_span, point.overreach_span, point.undermined) == (
+            one.verdict,
+            one.span("leak"),
+            one.span("overreach"),
+            len(one.undermined),
         )

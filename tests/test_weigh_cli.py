@@ -9,13 +9,29 @@ OCT_2022 = "tpp >= 4800 and interconnect >= 600"
 KEYS = {
     "control",
     "expression",
+    "adopters",
+    "definitions",
     "captured",
-    "leaks",
-    "overreach",
-    "mass_market",
-    "foreign_substitutes",
     "unknown",
+    "items",
+    "counts",
     "verdict",
+    "verdict_if_dissents_hold",
+}
+ITEM_KEYS = {
+    "item",
+    "name",
+    "outcome",
+    "if_dissents_hold",
+    "paragraph",
+    "reason",
+    "exceptions",
+    "origin",
+    "foreign_made",
+    "undermined_by",
+    "mass_market",
+    "concern",
+    "reach",
 }
 
 
@@ -29,6 +45,10 @@ def weigh_json(curator, lst, *args: str) -> dict:
     return json.loads(run.out)
 
 
+def ids(found: dict, outcome: str) -> list[str]:
+    return [i["item"] for i in found["items"] if i["outcome"] == outcome]
+
+
 def row(text: str, item_id: str) -> str:
     return next(line for line in text.splitlines() if line.startswith(f"{item_id} "))
 
@@ -36,8 +56,18 @@ def row(text: str, item_id: str) -> str:
 # ---------------------------------------------------------------- the weighing
 
 
-def test_json_has_exactly_the_contract_keys(curator, lst):
-    assert set(weigh_json(curator, lst)) == KEYS
+def test_json_has_exactly_the_documented_keys(curator, lst):
+    found = weigh_json(curator, lst)
+    assert set(found) == KEYS
+    assert all(set(i) == ITEM_KEYS for i in found["items"])
+
+
+def test_json_says_who_applies_the_control(curator, lst):
+    assert weigh_json(curator, lst)["adopters"] == {
+        "by": "unilateral",
+        "jurisdictions": ["US"],
+        "as_of": "",
+    }
 
 
 def test_json_expression_joins_paragraphs_with_or(curator, lst):
@@ -57,14 +87,26 @@ def test_json_names_the_capturing_paragraph(curator, lst):
     }
 
 
-def test_json_reports_overreach_mass_market_substitutes_and_unknown(curator, lst):
+def test_json_reports_each_items_outcome_and_the_counts(curator, lst):
     found = weigh_json(curator, lst)
-    assert found["leaks"] == []
-    assert found["overreach"] == ["rtx-4090"]
-    assert found["mass_market"] == ["rtx-4090"]
-    assert found["foreign_substitutes"] == ["ascend-910b"]
+    assert ids(found, "leak") == []
+    assert ids(found, "overreach") == ["rtx-4090"]
+    assert ids(found, "foreign-made") == ["ascend-910b"]
     assert found["unknown"] == ["mystery"]
+    assert found["counts"]["leaks"] == {"min": 0, "max": 0}
+    assert found["counts"]["overreach"] == {"min": 1, "max": 1}
     assert found["verdict"] == "too-tight"
+
+
+def test_json_gives_the_basis_of_each_judgement(curator, lst):
+    rtx = next(i for i in weigh_json(curator, lst)["items"] if i["item"] == "rtx-4090")
+    assert rtx["concern"] == {
+        "of_concern": False,
+        "basis": "the capability of GeForce RTX 4090",
+        "by": "record",
+        "assessed": "chair, 2026-01-15",
+        "dissents": [],
+    }
 
 
 def test_text_table_shows_paragraph_outcome_and_reason(curator, lst):
@@ -73,7 +115,7 @@ def test_text_table_shows_paragraph_outcome_and_reason(curator, lst):
     assert row(run.out, "rtx-4090").split("  ")[-1].strip() == "tpp 5,285 ≥ 4,800"
     assert "3A090.a.1" in row(run.out, "rtx-4090")
     assert "overreach (mass market)" in row(run.out, "rtx-4090")
-    assert "foreign substitute" in row(run.out, "ascend-910b")
+    assert "captured, foreign-made" in row(run.out, "ascend-910b")
     assert "3A090.a.2" in row(run.out, "l4")
 
 
@@ -100,9 +142,34 @@ def test_items_outside_the_scope_are_counted_not_listed(curator, lst):
     assert not any(line.startswith("switch ") for line in out.splitlines())
 
 
-def test_item_alone_weighs_one_paragraph(curator, lst):
-    found = weigh_json(curator, lst, "--item", "a.2")
-    assert [c["paragraph"] for c in found["captured"]] == ["3A090.a.2"] * 3
+def test_text_gives_the_basis_of_every_leak_and_overreach(curator, lst):
+    out = weigh(curator, lst).out
+    assert (
+        "  rtx-4090 (overreach): not of concern — the capability of GeForce RTX 4090 "
+        "[chair, 2026-01-15]" in out
+    )
+
+
+def test_a_disputed_item_is_reported_apart_and_the_counts_become_ranges(curator, lst):
+    text = lst.read("catalogue/h20.toml").replace(
+        "\n[params]",
+        '\n[[concern.dissents]]\nmember = "academia-1"\nbasis = "trains large models"\n\n[params]',
+    )
+    lst.write("catalogue/h20.toml", text)
+    out = weigh(curator, lst).out
+    table, disputed = out.split("disputed — a member dissents")
+    assert not any(line.startswith("h20 ") for line in table.splitlines())
+    assert "not captured; leak if the dissent holds" in row(disputed, "h20")
+    assert "h20: dissent (academia-1): trains large models" in disputed
+    assert "leaks 0–1" in out
+    assert "verdict: too-tight — " in out
+    assert "both if the dissents hold" in out
+
+
+def test_item_without_match_or_sweep_is_a_usage_error(curator, lst):
+    run = weigh(curator, lst, "--item", "a.2")
+    assert run.code == 2
+    assert "--match replaces or --sweep varies" in run.err
 
 
 # ---------------------------------------------------------------- what if
@@ -110,7 +177,7 @@ def test_item_alone_weighs_one_paragraph(curator, lst):
 
 def test_oct_2022_match_makes_a800_a_leak_while_a100_stays_captured(curator, lst):
     found = weigh_json(curator, lst, "--match", OCT_2022)
-    assert "a800" in found["leaks"]
+    assert "a800" in ids(found, "leak")
     assert [c["item"] for c in found["captured"]] == ["a100"]
     assert found["captured"][0]["paragraph"] == "3A090"
     assert found["change"]["verdict_before"] == "too-tight"
@@ -141,39 +208,54 @@ def test_match_with_item_replaces_only_that_paragraph(curator, lst):
 # ---------------------------------------------------------------- sweep
 
 
-def test_sweep_json_lists_every_candidate_and_the_window(curator, lst):
+def test_sweeping_one_paragraph_keeps_the_others_in_force(curator, lst):
+    found = weigh_json(curator, lst, "--item", "a.1", "--sweep", "tpp")["sweep"]
+    points = found["points"]
+    assert found["paragraph"] == "a.1"
+    assert [p["threshold"] for p in points] == [1936, 2368, 4800, 4992, 5120, 5285]
+    # a.2 stays in force: the L4 (1,936, density 6.57), A100 and A800 (density 6.04) are
+    # captured at every threshold, so nothing leaks; the Ascend 910B (no density) is unknown
+    # above its own 5,120
+    assert [p["leaks"]["max"] for p in points] == [0, 0, 0, 0, 0, 0]
+    assert [p["overreach"]["max"] for p in points] == [2, 2, 1, 1, 1, 1]
+    assert [p["captured"] for p in points] == [6, 6, 5, 5, 5, 4]
+    assert found["balanced"] == []
+    assert found["fewest_too_tight"] == [4800, 5285]
+
+
+def test_the_sweeps_verdict_at_the_current_threshold_is_the_verdict(curator, lst):
     found = weigh_json(curator, lst, "--item", "a.1", "--sweep", "tpp")
-    assert [p["threshold"] for p in found["sweep"]] == [1936, 2368, 4800, 4992, 5120, 5285]
-    # tpp >= t alone: L4 (1,936) leaks above its own figure, so only 1,936 has no leaks
-    assert [p["leaks"] for p in found["sweep"]] == [0, 1, 1, 1, 3, 4]
-    assert [p["overreach"] for p in found["sweep"]] == [2, 2, 1, 1, 1, 1]
-    assert [p["captured"] for p in found["sweep"]] == [6, 5, 4, 4, 2, 1]
-    assert found["balanced_window"] == [1936, 1936]
+    at = next(p for p in found["sweep"]["points"] if p["threshold"] == 4800)
+    assert at["verdict"] == found["verdict"] == "too-tight"
 
 
 def test_sweep_scales_the_other_paragraph_with_the_threshold(curator, lst):
     # a.2's 1600 moves to t/3, so L4 stays captured and no threshold leaks
-    found = weigh_json(curator, lst, "--sweep", "tpp")
-    assert [p["leaks"] for p in found["sweep"]] == [0, 0, 0, 0, 0, 0]
-    assert found["balanced_window"] == [4800, 5285]
+    found = weigh_json(curator, lst, "--sweep", "tpp")["sweep"]
+    assert [p["leaks"]["max"] for p in found["points"]] == [0, 0, 0, 0, 0, 0]
+    assert found["fewest_too_tight"] == [4800, 5285]
 
 
-def test_sweep_json_window_is_null_when_every_threshold_leaks(curator, lst):
-    found = weigh_json(curator, lst, "--match", OCT_2022, "--sweep", "tpp")
-    assert found["balanced_window"] is None
+def test_sweep_json_has_no_window_when_every_threshold_leaks(curator, lst):
+    found = weigh_json(curator, lst, "--match", OCT_2022, "--sweep", "tpp")["sweep"]
+    assert (found["balanced"], found["fewest_too_tight"]) == ([], None)
 
 
 def test_sweep_text_draws_both_curves_with_the_markers(curator, lst):
+    lst.write(
+        "catalogue/rtx-4090.toml",
+        lst.read("catalogue/rtx-4090.toml").replace("of_concern = false", "of_concern = true"),
+    )
     out = weigh(curator, lst, "--sweep", "tpp").out
-    assert "sweep of tpp" in out
+    assert "sweep of tpp in every paragraph" in out
     assert "●" in out and "○" in out
     assert "▲" in out and "━" in out
-    assert "balanced window on tpp: 4,800 – 5,285" in out
+    assert "balanced on tpp: 4,800 – 5,285" in out
 
 
-def test_sweep_text_says_when_there_is_no_balanced_window(curator, lst):
+def test_sweep_text_says_when_there_is_no_balanced_threshold(curator, lst):
     out = weigh(curator, lst, "--match", OCT_2022, "--sweep", "tpp").out
-    assert "no threshold on tpp keeps every item of concern captured" in out
+    assert "no balanced threshold on tpp: every threshold leaks" in out
 
 
 def test_sweep_on_a_parameter_the_expression_does_not_use_is_refused(curator, lst):
@@ -254,8 +336,7 @@ def test_non_numeric_catalogue_parameter_is_weighed_as_unknown(curator, lst):
     lst.write(
         "catalogue/a100.toml", lst.read("catalogue/a100.toml").replace("tpp = 4992", "tpp = true")
     )
-    found = weigh_json(curator, lst, "--item", "a.1")
-    assert "a100" in found["unknown"]
+    assert "a100" in weigh_json(curator, lst)["unknown"]
 
 
 def test_empty_catalogue_says_there_is_nothing_to_weigh_against(curator, lst):
@@ -270,4 +351,4 @@ def test_empty_catalogue_json_has_no_verdict_to_give(curator, lst):
     found = weigh_json(curator, lst, "--sweep", "tpp")
     assert found["verdict"] == "nothing-to-weigh"
     assert found["captured"] == []
-    assert found["balanced_window"] is None
+    assert found["sweep"]["balanced"] == []

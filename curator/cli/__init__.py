@@ -84,8 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except CuratorError as err:
+        # each refusal on its own line; an indented line (an expression and its caret) goes on
+        # the one before, and keeps its column
         for line in err.message.splitlines() or [""]:
-            print(f"curator: {line}", file=sys.stderr)
+            print(line if line[:1].isspace() else f"curator: {line}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         return 130

@@ -48,6 +48,11 @@ def register(verbs: argparse._SubParsersAction) -> None:
         "--amend-item", metavar="LABEL", help="the paragraph the amendment replaces the criteria of"
     )
     p.add_argument("--amend-match", metavar="EXPR", help="the proposed criteria expression")
+    p.add_argument(
+        "--amend-text",
+        metavar="TEXT",
+        help="the paragraph's proposed text, stating the thresholds of --amend-match",
+    )
     add_as(p)
     add_list(p)
     p.set_defaults(func=comment)
@@ -90,8 +95,10 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p = verbs.add_parser(
         "apply-amendment",
         help="put a proposed amendment into its paragraph (chair)",
-        description="Rewrite the paragraph's criteria with the amendment in COMMENT-FILE and "
-        "record which comment it came from. Chair only.",
+        description="Rewrite the paragraph's criteria (and its text, when the amendment "
+        "proposes one) with the amendment in COMMENT-FILE and record which comment it came "
+        "from. Refused when the paragraph's text would then state other thresholds than its "
+        "criteria. Chair only.",
     )
     p.add_argument("comment_file", metavar="COMMENT-FILE")
     add_as(p)
@@ -165,6 +172,7 @@ def comment(args: argparse.Namespace) -> int:
             args.position,
             args.amend_item,
             args.amend_match,
+            args.amend_text,
         )
     except discussion.CommentRefused as err:
         raise CuratorError(_refusal(err, args.amend_match or ""), err.exit_code) from None
@@ -180,6 +188,8 @@ def _refusal(err: discussion.CommentRefused, match: str) -> str:
         return f"{err.message}: write something with -m TEXT or --file F"
     if err.part == "amendment":
         return f"{err.message}: give both --amend-item LABEL and --amend-match EXPR"
+    if err.part == "amendment.text":
+        return f"{err.message}: give --amend-match EXPR with --amend-text"
     return err.message
 
 
@@ -216,12 +226,12 @@ def _comment_lines(control: Control, c: Comment, loaded: ControlList) -> list[st
     if c.transition:
         lines.append(f"{INDENT}status {c.transition.before} → {c.transition.after}")
     lines += [f"{INDENT}{line}".rstrip() for line in c.body.splitlines()]
-    effect = discussion.amendment_effect(
-        control, c, loaded.parameters, loaded.catalogue, loaded.partners
-    )
+    effect = discussion.amendment_effect(control, c, loaded.manifest, loaded.catalogue)
     if c.amendment and effect is not None:
         applied = " (applied)" if effect.applied else ""
         lines.append(f"{INDENT}amendment to {c.amendment.item}{applied}: {c.amendment.match}")
+        if c.amendment.text:
+            lines.append(f"{INDENT}  proposed text: {c.amendment.text}")
         if effect.change is None:
             lines.append(f"{INDENT}  what if: cannot weigh: {effect.problem}")
         else:

@@ -140,12 +140,6 @@ def _item_fields(p: argparse.ArgumentParser, new: bool) -> None:
     judgement = argparse.BooleanOptionalAction if not new else "store_true"
     default = None if not new else False
     p.add_argument(
-        "--of-concern",
-        action=judgement,
-        default=default,
-        help="the committee judges it should be captured",
-    )
-    p.add_argument(
         "--mass-market",
         action=judgement,
         default=default,
@@ -162,7 +156,6 @@ def _fields(args: argparse.Namespace) -> ItemFields:
         origin=args.origin,
         kind=args.kind,
         notes=args.notes,
-        of_concern=args.of_concern,
         mass_market=args.mass_market,
         params=tuple(args.param),
         sources=tuple(args.source),

@@ -22,9 +22,10 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p = verbs.add_parser(
         "weigh",
         help="weigh a control against the catalogue",
-        description="Show what a control captures, what leaks out, what it overreaches and which "
-        "captured items are sold abroad anyway; try a proposed expression with --match; sweep one "
-        "threshold with --sweep.",
+        description="Show what a control captures and on what basis: what leaks out, what it "
+        "overreaches, which captures have a license exception, which items of concern it captures "
+        "abroad and which captures foreign availability undermines; disputed items apart. Try a "
+        "proposed expression with --match; sweep one threshold with --sweep.",
     )
     p.add_argument("control_id", metavar="CONTROL-ID")
     add_list(p)
@@ -36,7 +37,8 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--item",
         metavar="LABEL",
-        help="the paragraph --match replaces; alone, weigh that paragraph by itself",
+        help="the paragraph --match replaces, or the paragraph --sweep varies (the others stay "
+        "in force)",
     )
     p.add_argument("--sweep", metavar="PARAM", help="sweep the threshold on this parameter")
     add_format(p)
@@ -44,29 +46,34 @@ def register(verbs: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.item is not None and args.match is None and not args.sweep:
+        raise CuratorError(
+            "--item names the paragraph that --match replaces or --sweep varies: give one", 2
+        )
     loaded = load(list_root(args), folders=DEFINITIONS)  # weighing reads no discussion
     if loaded.manifest is None:
         raise CuratorError("list.toml is missing or broken: run `curator check`")
     control = weighing.control_named(loaded.controls, args.control_id)
-    parameters, catalogue, partners = loaded.parameters, loaded.catalogue, loaded.partners
+    parameters, catalogue = loaded.parameters, loaded.catalogue
     try:
         expressions = weighing.expressions_for(control, parameters, args.item, args.match)
     except ExprError as err:
         raise CuratorError(expression_error("--match", args.match or "", err), 2) from None
     except weighing.NothingToWeigh as err:
         raise CuratorError(f"{err.message}: give one with --match") from None
+    setting = weighing.setting_of(control, loaded.manifest)
 
-    result = weighing.weigh(expressions, catalogue, partners, control.id)
+    result = weighing.weigh(expressions, catalogue, setting, control.id)
     before = change = None
     if args.match is not None:
         current = weighing.expressions_for(control, parameters)
-        before = weighing.weigh(current, catalogue, partners, control.id)
+        before = weighing.weigh(current, catalogue, setting, control.id)
         change = weighing.what_if(before, result)
     swept = None
     if args.sweep:
         from curator.core.sweep import sweep
 
-        swept = sweep(expressions, catalogue, partners, args.sweep)
+        swept = sweep(expressions, catalogue, setting, args.sweep, args.item or "")
 
     if args.format == "json":
         document = result.as_json()
@@ -89,11 +96,18 @@ def _text(title, result, before, change, swept: Sweep | None, item: str | None) 
         lines.append(f"proposed{scope}: {result.expression}")
     else:
         lines.append(f"expression: {result.expression}")
+    lines.append(f"applied by: {result.adopters.words()}")
+    if result.definitions:
+        terms = "; ".join(f"{p} — {n}" for p, n in result.definitions)
+        lines.append(f"terms defined by: {terms}")
     lines.append("")
     if result.empty:
         lines.append(result.summary())
         return lines
-    lines += _table(result, change)
+    settled = [o for o in result.weighed if not o.disputed]
+    lines += _table(settled, change)
+    lines += _bases(settled)
+    lines += _disputed(result.disputed, change)
     lines += ["", result.summary()]
     if change is not None:
         lines.append(
@@ -108,16 +122,22 @@ def _text(title, result, before, change, swept: Sweep | None, item: str | None) 
         from curator.core.sweep import chart
 
         how = "other constants scaled with it" if swept.scaled else "every constant replaced"
+        where = (
+            f"paragraph {swept.paragraph}, the others in force"
+            if swept.paragraph
+            else "every paragraph"
+        )
         lines += [
             "",
-            f"sweep of {swept.param} ({len(swept.points)} candidate thresholds, ascending; {how})",
+            f"sweep of {swept.param} in {where} ({len(swept.points)} candidate thresholds, "
+            f"ascending; {how})",
         ]
         lines += chart(swept)
         lines.append(swept.summary())
     return lines
 
 
-def _table(result: weighing.Weighing, change: weighing.Change | None) -> list[str]:
+def _table(outcomes: list[weighing.Outcome], change: weighing.Change | None) -> list[str]:
     header = ("item", "name", "paragraph", "outcome", "reason")
     rows = [
         (
@@ -127,8 +147,12 @@ def _table(result: weighing.Weighing, change: weighing.Change | None) -> list[st
             weighing.outcome_words(o, change),
             o.reason,
         )
-        for o in sorted(result.weighed, key=lambda o: (o.rank, o.paragraph or "", o.item))
+        for o in sorted(outcomes, key=lambda o: (o.rank, o.paragraph or "", o.item))
     ]
+    return _columns(header, rows)
+
+
+def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
 
     def line(row: tuple[str, ...]) -> str:
@@ -136,6 +160,49 @@ def _table(result: weighing.Weighing, change: weighing.Change | None) -> list[st
         return "  ".join([*cells, row[-1]]).rstrip()
 
     return [line(header), *(line(r) for r in rows)]
+
+
+def _bases(outcomes: list[weighing.Outcome]) -> list[str]:
+    """The committee's basis for every leak and overreach: the verdict rests on them."""
+    failures = [o for o in outcomes if o.outcome in (weighing.LEAK, weighing.OVERREACH)]
+    if not failures:
+        return []
+    lines = ["", "basis of each leak and overreach:"]
+    for o in sorted(failures, key=lambda o: (o.rank, o.item)):
+        lines.append(f"  {o.item} ({o.outcome}): {_concern_words(o.concern)}")
+    return lines
+
+
+def _disputed(outcomes: tuple[weighing.Outcome, ...], change: weighing.Change | None) -> list[str]:
+    """Disputed items apart: their outcome on the record, and should the dissent hold."""
+    if not outcomes:
+        return []
+    lines = ["", "disputed — a member dissents from the committee's record:"]
+    rows = [
+        (
+            o.item,
+            _clip(o.name, NAME_WIDTH),
+            o.paragraph or "—",
+            f"{weighing.outcome_words(o, change)}; "
+            f"{weighing.OUTCOME_WORDS[o.if_dissents_hold]} if the dissent holds",
+            o.reason,
+        )
+        for o in sorted(outcomes, key=lambda o: (o.rank, o.item))
+    ]
+    lines += _columns(("item", "name", "paragraph", "outcome", "reason"), rows)
+    for o in outcomes:
+        lines.append(f"  {o.item}: record: {_concern_words(o.concern)}")
+        for d in o.concern.dissents:
+            lines.append(f"  {o.item}: dissent ({d.member}): {d.basis}")
+    return lines
+
+
+def _concern_words(judgement: weighing.Judgement) -> str:
+    if judgement.of_concern is None:
+        return "concern not assessed"
+    view = "of concern" if judgement.of_concern else "not of concern"
+    who = f" [{judgement.assessed}]" if judgement.assessed else ""
+    return f"{view} — {judgement.basis}{who}"
 
 
 def _clip(text: str, width: int) -> str:

@@ -35,7 +35,6 @@ class ItemFields:
     origin: str | None = None
     kind: str | None = None
     notes: str | None = None
-    of_concern: bool | None = None
     mass_market: bool | None = None
     params: tuple[str, ...] = ()  # NAME=VALUE, as typed
     sources: tuple[str, ...] = ()  # added to the item's
@@ -70,7 +69,7 @@ def new_item(item_id: str, fields: ItemFields, parameters: Mapping[str, Paramete
                 "source", "", "no-source", "an item needs at least one source for its figures"
             )
         )
-    start = CatalogueItem(id=item_id, name="", of_concern=False, mass_market=False)
+    start = CatalogueItem(id=item_id, name="", mass_market=False)
     draft = edit_item(start, fields, parameters)
     return replace(draft, problems=(*problems, *draft.problems))
 
@@ -118,6 +117,8 @@ def edit_item(
             )
         elif text not in sources:
             sources.append(text)
+    given = [t.strip() for t in fields.sources if t.strip()]
+    cited = given[0] if given else (sources[0] if sources else "")
     params, param_problems = parse_params(fields.params, parameters)
     problems.extend(param_problems)
     changed = replace(
@@ -127,10 +128,19 @@ def edit_item(
         origin=item.origin if fields.origin is None else fields.origin.strip().upper(),
         kind=item.kind if fields.kind is None else fields.kind,
         notes=item.notes if fields.notes is None else fields.notes.strip(),
-        of_concern=item.of_concern if fields.of_concern is None else fields.of_concern,
         mass_market=item.mass_market if fields.mass_market is None else fields.mass_market,
         sources=tuple(sources),
         params={**item.params, **params},
+        # a figure given anew cites the first source given with it (else the item's first);
+        # one given again unchanged keeps its reference
+        param_sources={
+            **item.param_sources,
+            **{
+                name: cited
+                for name, value in params.items()
+                if cited and (item.params.get(name) != value or name not in item.param_sources)
+            },
+        },
     )
     return ItemDraft(changed, tuple(problems))
 

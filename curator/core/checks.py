@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from curator.core import criteria
+from curator.core import agreement, countries, criteria
 from curator.core.model import (
+    PLURILATERAL,
+    UNILATERAL,
     CatalogueItem,
     Comment,
     Control,
@@ -17,7 +19,11 @@ from curator.core.model import (
 from curator.core.problems import Problem
 
 
-def check_control(control: Control, manifest: Manifest, known: set[str]) -> Iterator[Problem]:
+def check_control(
+    control: Control, manifest: Manifest, known: Mapping[str, Control]
+) -> Iterator[Problem]:
+    """A control's cross-file rules; `known`: the list's controls by id (a paragraph whose text
+    cites another entry's limits is checked against that entry's text)."""
     file = control.file
     if control.area not in manifest.areas:
         yield _p(file, "area", "unknown-area", f"unknown area '{control.area}'", manifest.areas)
@@ -49,6 +55,98 @@ def check_control(control: Control, manifest: Manifest, known: set[str]) -> Iter
             yield from check_expression(
                 file, f"items[{i}].match", paragraph.match, manifest.parameters
             )
+            yield from _check_wording(control, i, manifest.parameters, known)
+        for j, exception in enumerate(paragraph.exceptions):
+            yield from check_expression(
+                file, f"items[{i}].exceptions[{j}].when", exception.when, manifest.parameters
+            )
+    yield from _check_adopters(control, manifest)
+    yield from _check_notes(control, manifest)
+
+
+def _check_wording(
+    control: Control, index: int, parameters: Mapping[str, Parameter], known: Mapping[str, Control]
+) -> Iterator[Problem]:
+    """A paragraph whose text states thresholds its criteria do not use, or the reverse."""
+    paragraph = control.items[index]
+    text = agreement.paragraph_text(control, paragraph.label)
+    try:
+        expr = criteria.parse(paragraph.match, parameters)
+    except criteria.ExprError:
+        return  # reported as bad criteria
+    for message in agreement.disagreements(text, expr, parameters, agreement.cited_in(known)):
+        yield Problem(
+            control.file,
+            None,
+            f"items[{index}].match",
+            "text-disagrees",
+            f"paragraph {paragraph.label}: {message}",
+        )
+
+
+def _check_adopters(control: Control, manifest: Manifest) -> Iterator[Problem]:
+    file = control.file
+    known = [*manifest.regimes, PLURILATERAL, UNILATERAL]
+    if control.regime and control.regime not in known:
+        yield _p(
+            file,
+            "regime",
+            "unknown-regime",
+            f"unknown regime '{control.regime}': declare it in list.toml [regimes], or write "
+            f"plurilateral or unilateral",
+            dict.fromkeys(known),
+            control.regime,
+        )
+    if control.regime == PLURILATERAL and not control.applied_by:
+        yield Problem(
+            file,
+            None,
+            "regime",
+            "no-adopters",
+            "a plurilateral control names the jurisdictions that apply it in applied_by",
+        )
+    if control.applied_by and control.regime != PLURILATERAL:
+        yield Problem(
+            file,
+            None,
+            "applied_by",
+            "adopters-not-read",
+            'applied_by is read only for regime = "plurilateral"',
+        )
+    yield from _check_codes(file, "applied_by", control.applied_by, union=True)
+
+
+def _check_notes(control: Control, manifest: Manifest) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, note in enumerate(control.notes):
+        if note.label in seen:
+            yield Problem(
+                control.file,
+                None,
+                f"notes[{i}].label",
+                "duplicate-label",
+                f"'{note.label}' appears twice",
+            )
+        seen.add(note.label)
+        for j, name in enumerate(note.defines):
+            if name not in manifest.parameters:
+                yield _p(
+                    control.file,
+                    f"notes[{i}].defines[{j}]",
+                    "unknown-parameter",
+                    f"parameter '{name}' is not declared in list.toml",
+                    manifest.parameters,
+                    name,
+                )
+
+
+def _check_codes(
+    file: str, key: str, codes: tuple[str, ...] | list[str], union: bool = False
+) -> Iterator[Problem]:
+    for i, code in enumerate(codes):
+        wrong = countries.problem(code, union)
+        if wrong:
+            yield Problem(file, None, f"{key}[{i}]", "unknown-jurisdiction", wrong)
 
 
 def check_expression(
@@ -69,6 +167,27 @@ def check_item(item: CatalogueItem, manifest: Manifest) -> Iterator[Problem]:
         yield Problem(
             file, None, "sources", "no-source", "a catalogue item needs at least one source"
         )
+    if item.origin and (wrong := countries.problem(item.origin)):
+        yield Problem(file, None, "origin", "unknown-jurisdiction", wrong)
+    yield from _check_concern(item, manifest)
+    for name in item.params:
+        if name not in item.param_sources:
+            yield Problem(
+                file,
+                None,
+                f"params.{name}",
+                "unsourced-figure",
+                f"'{name}' has no reference: add it to [param_sources]",
+            )
+    for name in item.param_sources:
+        if name not in item.params:
+            yield Problem(
+                file,
+                None,
+                f"param_sources.{name}",
+                "source-without-figure",
+                f"'{name}' has a source but no figure in [params]",
+            )
     for name, value in item.params.items():
         key = f"params.{name}"
         param = manifest.parameters.get(name)
@@ -92,6 +211,26 @@ def check_item(item: CatalogueItem, manifest: Manifest) -> Iterator[Problem]:
                 key,
                 "wrong-type",
                 f"'{name}' is measured in {param.unit}: write a number",
+            )
+
+
+def _check_concern(item: CatalogueItem, manifest: Manifest) -> Iterator[Problem]:
+    concern = item.concern
+    if concern is None:
+        return
+    who = [("concern.assessed_by", concern.assessed_by)]
+    who += [(f"concern.dissents[{i}].member", d.member) for i, d in enumerate(concern.dissents)]
+    for key, member in who:
+        if manifest.members and manifest.member(member) is None:
+            yield Problem(item.file, None, key, "unknown-member", f"'{member}' is not a member")
+    for i, dissent in enumerate(concern.dissents):
+        if dissent.member == concern.assessed_by:
+            yield Problem(
+                item.file,
+                None,
+                f"concern.dissents[{i}].member",
+                "self-dissent",
+                f"'{dissent.member}' recorded the judgement and cannot dissent from it",
             )
 
 
@@ -137,6 +276,21 @@ def check_comment(
         yield from check_expression(
             file, "amendment.match", comment.amendment.match, manifest.parameters
         )
+        yield from check_amendment_text(
+            file, comment.amendment.text, comment.amendment.match, manifest
+        )
+
+
+def check_amendment_text(file: str, text: str, match: str, manifest: Manifest) -> Iterator[Problem]:
+    """An amendment that proposes a text must propose one its criteria agree with."""
+    if not text:
+        return
+    try:
+        expr = criteria.parse(match, manifest.parameters)
+    except criteria.ExprError:
+        return  # reported as bad criteria
+    for message in agreement.disagreements(text, expr, manifest.parameters):
+        yield Problem(file, None, "amendment.text", "text-disagrees", message)
 
 
 def check_public_comment(
@@ -177,6 +331,16 @@ def check_public_comment(
 
 
 def check_manifest(manifest: Manifest, file: str) -> Iterator[Problem]:
+    if manifest.jurisdiction and (wrong := countries.problem(manifest.jurisdiction)):
+        yield Problem(file, None, "jurisdiction", "unknown-jurisdiction", wrong)
+    yield from _check_codes(file, "partners", manifest.partners, union=True)
+    for regime in manifest.regimes.values():
+        yield from _check_codes(file, f"regimes.{regime.id}.members", regime.members, union=True)
+    for area in manifest.areas.values():
+        if area.concern is not None:
+            yield from check_expression(
+                file, f"areas.{area.id}.concern.match", area.concern.match, manifest.parameters
+            )
     seen: dict[str, int] = {}
     for i, member in enumerate(manifest.members):
         if member.id in seen:

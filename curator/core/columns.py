@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -44,12 +45,19 @@ class Columns:
         self.items = items
         self.cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.marks: dict[str, np.ndarray] = {}
+        self.made: dict[str, Any] = {}
 
     def mark(self, name: str, of: Callable[[CatalogueItem], bool]) -> np.ndarray:
-        """A yes/no column about the items themselves (of concern, foreign…), made once."""
+        """A yes/no column about the items themselves (foreign, available…), made once."""
         if name not in self.marks:
             self.marks[name] = np.array([bool(of(i)) for i in self.items], dtype=bool)
         return self.marks[name]
+
+    def memo(self, name: str, make: Callable[[], Any]) -> Any:
+        """Anything else about the items (the concern judgements), made once per name."""
+        if name not in self.made:
+            self.made[name] = make()
+        return self.made[name]
 
     def measured_on(self, params: Set[str]) -> np.ndarray:
         """For each item, whether it has a figure (of any type) for one of `params`."""

@@ -9,17 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from curator.core import criteria
+from curator.core import agreement, criteria
 from curator.core import weigh as weighing
 from curator.core.model import (
     POSITIONS,
+    Amendment,
     CatalogueItem,
     Comment,
     Control,
+    Manifest,
     Member,
+    Paragraph,
     Parameter,
 )
 from curator.core.problems import CuratorError
@@ -29,9 +32,9 @@ MAX_BODY = 200_000  # the comment schema's limit
 
 class CommentRefused(CuratorError):
     """A comment that cannot be written for want of one of its parts: `part` is "body",
-    "amendment" (a paragraph without an expression, or the reverse) or "amendment.match" (an
-    expression that does not parse: `expression_error`), so that the interface can name its
-    own input for it."""
+    "amendment" (a paragraph without an expression, or the reverse), "amendment.text" (a text
+    without an expression) or "amendment.match" (an expression that does not parse:
+    `expression_error`), so that the interface can name its own input for it."""
 
     def __init__(
         self,
@@ -153,12 +156,14 @@ def new_comment(
     amend_item: str | None = None,
     amend_match: str | None = None,
     transition: tuple[str, str] | None = None,
+    amend_text: str | None = None,
 ) -> dict[str, Any]:
     """The data of a new comment file, after checking everything a comment must satisfy.
 
     The author is already known to be allowed to write (curator.core.roles). Raises
     CuratorError (exit 1) for an empty or oversized body, a position outside the enum, an
-    amendment on a paragraph the control lacks, or one whose expression does not parse.
+    amendment on a paragraph the control lacks, one whose expression does not parse, or one
+    whose proposed text states other thresholds than its criteria.
     """
     text = body.strip()
     if not text and transition is None:
@@ -173,6 +178,8 @@ def new_comment(
             "amendment",
             2,
         )
+    if amend_text is not None and amend_match is None:
+        raise CommentRefused("a proposed text goes with a proposed expression", "amendment.text", 2)
     data: dict[str, Any] = {"author": author.id, "at": at.astimezone(dt.UTC)}
     if position:
         data["position"] = position
@@ -183,6 +190,10 @@ def new_comment(
             "item": amend_item,
             "match": checked_amendment(control, parameters, amend_item, amend_match),
         }
+        if amend_text is not None:
+            data["amendment"]["text"] = agreed_text(
+                amend_text, data["amendment"]["match"], parameters
+            )
     if transition is not None:
         data["transition"] = {"from": transition[0], "to": transition[1]}
     return data
@@ -207,6 +218,49 @@ def checked_amendment(
     return text
 
 
+def agreed_text(text: str, match: str, parameters: Mapping[str, Parameter]) -> str:
+    """A proposed paragraph text, once it states the thresholds its criteria use and no others."""
+    proposed = text.strip()
+    if not proposed:
+        raise CuratorError("the proposed text is empty")
+    found = agreement.disagreements(proposed, criteria.parse(match, parameters), parameters)
+    if found:
+        raise CuratorError(f"the proposed text and criteria disagree: {'; '.join(found)}")
+    return proposed
+
+
+def amended_paragraph(
+    control: Control,
+    parameters: Mapping[str, Parameter],
+    amendment: Amendment,
+    controls: Mapping[str, Control],
+) -> Paragraph:
+    """The paragraph as an amendment leaves it: its criteria, and its text when the amendment
+    proposes one. Refused (CuratorError) when the result's text and criteria would contradict
+    each other: a published rule must not say one threshold and apply another."""
+    match = checked_amendment(control, parameters, amendment.item, amendment.match)
+    paragraph = control.paragraph(amendment.item)
+    assert paragraph is not None  # checked_amendment refuses a paragraph the control lacks
+    after = replace(paragraph, match=match, text=amendment.text or paragraph.text)
+    changed = replace(
+        control, items=tuple(after if p.label == after.label else p for p in control.items)
+    )
+    text = agreement.paragraph_text(changed, after.label)
+    expr = criteria.parse(match, parameters)
+    found = agreement.disagreements(text, expr, parameters, agreement.cited_in(controls))
+    if found:
+        advice = (
+            "propose a text that agrees"
+            if amendment.text
+            else "propose the paragraph's text with the criteria"
+        )
+        raise CuratorError(
+            f"{control.id} paragraph {after.label} would contradict itself: "
+            f"{'; '.join(found)}; {advice}"
+        )
+    return after
+
+
 # ---------------------------------------------------------------- amendments: what if
 
 
@@ -222,9 +276,8 @@ class AmendmentEffect:
 def amendment_effect(
     control: Control,
     comment: Comment,
-    parameters: Mapping[str, Parameter],
+    manifest: Manifest | None,
     catalogue: Mapping[str, CatalogueItem],
-    partners: Sequence[str],
 ) -> AmendmentEffect | None:
     """The what-if of the comment's amendment against the control as it stands (None: none)."""
     amendment = comment.amendment
@@ -232,13 +285,15 @@ def amendment_effect(
         return None
     paragraph = control.paragraph(amendment.item)
     applied = paragraph is not None and paragraph.amended_by == comment.file
+    parameters = manifest.parameters if manifest else {}
     try:
         current = weighing.criteria_of(control, parameters)
         proposed = weighing.amended(control, parameters, amendment.item, amendment.match)
+        setting = weighing.setting_of(control, manifest)
     except criteria.ExprError as err:
         return AmendmentEffect(None, applied, f"does not parse: {err}")
     except CuratorError as err:
         return AmendmentEffect(None, applied, err.message)
-    before = weighing.weigh(current, catalogue, partners, control.id)
-    after = weighing.weigh(proposed, catalogue, partners, control.id)
+    before = weighing.weigh(current, catalogue, setting, control.id)
+    after = weighing.weigh(proposed, catalogue, setting, control.id)
     return AmendmentEffect(weighing.what_if(before, after), applied)

@@ -20,7 +20,9 @@ STATUSES = (
 )
 POSITIONS = ("support", "too-loose", "too-tight", "oppose", "abstain")
 ROLES = ("chair", "member", "observer")
-REGIMES = ("wassenaar", "mtcr", "nsg", "australia-group", "unilateral")
+# a control is applied by the members of a regime declared in list.toml, by a plurilateral set
+# it names (`applied_by`), or by the list's own jurisdiction alone (unilateral)
+PLURILATERAL, UNILATERAL = "plurilateral", "unilateral"
 VISIBILITIES = ("public", "committee")
 DEFAULT_PUBLISHABLE = ("recommended", "published", "final")
 
@@ -34,10 +36,32 @@ class Member:
 
 
 @dataclass(frozen=True)
+class AreaConcern:
+    """An area's capability of concern, stated once as an expression over parameters (not
+    necessarily those any control uses): it decides concern for an item with no record."""
+
+    match: str
+    basis: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Area:
     id: str
     title: str
     description: str = ""
+    concern: AreaConcern | None = None
+
+
+@dataclass(frozen=True)
+class Regime:
+    """A multilateral export-control regime and its members, as of a date, from a source."""
+
+    id: str
+    title: str
+    members: tuple[str, ...]  # ISO 3166 alpha-2 (and EU where the regime counts it)
+    as_of: str = ""
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,7 +99,9 @@ class Manifest:
     title: str
     version: str = ""
     description: str = ""
-    partners: tuple[str, ...] = ()
+    jurisdiction: str = ""  # who applies the list's unilateral controls (ISO 3166 alpha-2)
+    partners: tuple[str, ...] = ()  # who applies a control that names no regime
+    regimes: Mapping[str, Regime] = field(default_factory=dict)
     docket: Docket | None = None
     members: tuple[Member, ...] = ()
     areas: Mapping[str, Area] = field(default_factory=dict)
@@ -108,11 +134,48 @@ class Manifest:
 
 
 @dataclass(frozen=True)
+class LicenseException:
+    """A license exception a paragraph makes available (NAC/ACA under Note 2 to 3A090) to the
+    items it captures for which `when` holds."""
+
+    name: str
+    when: str  # a criteria expression
+    condition: str = ""  # the condition in the regulation's words
+
+
+@dataclass(frozen=True)
 class Paragraph:
     label: str
     text: str = ""
     match: str = ""
     amended_by: str = ""  # the discussion file an applied amendment came from
+    exceptions: tuple[LicenseException, ...] = ()
+
+    def within(self, label: str) -> bool:
+        """Whether this paragraph is `label` or one of its sub-paragraphs (a.1 is within a)."""
+        return self.label == label or self.label.startswith(f"{label}.")
+
+
+NOTE_KINDS = ("note", "technical-note")
+
+
+@dataclass(frozen=True)
+class Note:
+    """A Note or Technical Note: operative text of the control, published with it; it may
+    define parameters its criteria use ('physical qubit', 'C-NOT error', TPP)."""
+
+    label: str  # as cited: "Note 2 to 3A090", "Technical Note 2 to 3A090.a and 3A090.b"
+    kind: str  # note | technical-note
+    text: str
+    defines: tuple[str, ...] = ()  # parameter names
+
+
+@dataclass(frozen=True)
+class InForce:
+    """When and where an entry took effect: changing it is a revision, not an addition."""
+
+    since: str  # ISO date
+    citation: str  # Federal Register citation, e.g. 89 FR 72926
 
 
 @dataclass(frozen=True)
@@ -131,7 +194,12 @@ class Control:
     impact: str = ""
     sources: tuple[str, ...] = ()
     proposed_by: str = ""
+    applied_by: tuple[str, ...] = ()  # a plurilateral control's jurisdictions
+    in_force: InForce | None = None
+    comparable_within: float | None = None  # foreign availability: see weigh.judge
+    kinds: tuple[str, ...] = ()  # the catalogue item kinds it is weighed against (all: empty)
     items: tuple[Paragraph, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     def paragraph(self, label: str) -> Paragraph | None:
         return next((p for p in self.items if p.label == label), None)
@@ -156,6 +224,61 @@ class Outline:
 
 
 @dataclass(frozen=True)
+class Dissent:
+    member: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Concern:
+    """The committee's judgement whether an item should be controlled, recorded apart from any
+    control's text: yes or no, the capability it rests on, sources, who assessed it and when,
+    and the members who hold the opposite view."""
+
+    of_concern: bool
+    basis: str
+    sources: tuple[str, ...] = ()
+    assessed_by: str = ""
+    assessed_on: str = ""  # ISO date
+    dissents: tuple[Dissent, ...] = ()
+
+    @property
+    def disputed(self) -> bool:
+        return bool(self.dissents)
+
+
+AVAILABILITY = ("shipping", "sampling", "announced", "discontinued")
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether an item can be had, and how much of it (foreign availability, 15 CFR 768)."""
+
+    status: str  # shipping | sampling | announced | discontinued
+    in_quantity: bool
+    as_of: str = ""
+    volume: str = ""  # in words, with figures where published
+    sources: tuple[str, ...] = ()
+
+    @property
+    def available_in_quantity(self) -> bool:
+        return self.status == "shipping" and self.in_quantity
+
+
+REACH = ("yes", "no", "unknown")
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whether the list's jurisdiction's rules reach an item made outside it (for the United
+    States: whether it is subject to the EAR, e.g. under a foreign direct product rule)."""
+
+    applies: str  # yes | no | unknown
+    basis: str = ""
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CatalogueItem:
     id: str
     name: str
@@ -163,17 +286,21 @@ class CatalogueItem:
     maker: str = ""
     origin: str = ""
     kind: str = ""
-    of_concern: bool = False
     mass_market: bool = False
     notes: str = ""
     sources: tuple[str, ...] = ()
     params: Mapping[str, float | bool] = field(default_factory=dict)
+    param_sources: Mapping[str, str] = field(default_factory=dict)
+    concern: Concern | None = None
+    availability: Availability | None = None
+    reach: Reach | None = None
 
 
 @dataclass(frozen=True)
 class Amendment:
     item: str
     match: str
+    text: str = ""  # the paragraph's proposed text, when the amendment gives it
 
 
 @dataclass(frozen=True)
@@ -247,3 +374,45 @@ class ControlList:
     @property
     def partners(self) -> tuple[str, ...]:
         return self.manifest.partners if self.manifest else ()
+
+    def adopters(self, control: Control) -> Adopters:
+        return adopters_of(control, self.manifest)
+
+
+@dataclass(frozen=True)
+class Adopters:
+    """Who applies a control: `by` is the regime's id, plurilateral, unilateral or partners
+    (the list's default, for a control that names no regime)."""
+
+    by: str
+    jurisdictions: tuple[str, ...]
+    as_of: str = ""
+
+    def words(self) -> str:
+        codes = ", ".join(self.jurisdictions) or "no jurisdiction"
+        if self.by == UNILATERAL:
+            return f"unilateral ({codes})"
+        if self.by == PLURILATERAL:
+            return f"plurilateral: {codes}"
+        if self.by == "partners":
+            return f"the list's partners: {codes}"
+        since = f", members as of {self.as_of}" if self.as_of else ""
+        return f"{self.by} ({len(self.jurisdictions)} members{since})"
+
+
+def adopters_of(control: Control, manifest: Manifest | None) -> Adopters:
+    """The jurisdictions that apply `control`: its regime's members, its plurilateral set, the
+    list's jurisdiction for a unilateral control, else the list's partners. A regime the list
+    does not declare (check reports it) is applied by no one known."""
+    if manifest is None:
+        return Adopters(control.regime or "partners", ())
+    if control.regime == PLURILATERAL:
+        return Adopters(PLURILATERAL, control.applied_by)
+    if control.regime == UNILATERAL:
+        return Adopters(UNILATERAL, (manifest.jurisdiction,) if manifest.jurisdiction else ())
+    if not control.regime:
+        return Adopters("partners", manifest.partners)
+    regime = manifest.regimes.get(control.regime)
+    if regime is None:
+        return Adopters(control.regime, ())
+    return Adopters(regime.id, regime.members, regime.as_of)

@@ -17,7 +17,15 @@ from typing import Any
 from curator.core import criteria, diff, scope
 from curator.core.diff import ControlChange
 from curator.core.ids import category_of, product_group_of
-from curator.core.model import Control, ControlList, Docket, Manifest
+from curator.core.model import (
+    PLURILATERAL,
+    UNILATERAL,
+    Control,
+    ControlList,
+    Docket,
+    Manifest,
+    adopters_of,
+)
 from curator.core.problems import CuratorError
 
 OPT_IN_FIELDS = ("rationale", "impact")  # internal unless list.toml [publish] fields names them
@@ -62,6 +70,12 @@ def public_view(
         "area": {"id": control.area, "title": area.title if area else control.area},
         "reasons": sorted(control.reasons),
         "regime": control.regime,
+        "applied_by": _applied_by(control, manifest),
+        "in_force": (
+            {"since": control.in_force.since, "citation": control.in_force.citation}
+            if control.in_force
+            else None
+        ),
         "summary": control.summary,
         "paragraphs": [
             {
@@ -69,8 +83,20 @@ def public_view(
                 "text": p.text,
                 "match": p.match,
                 "criteria": plain_criteria(p.match, manifest, described),
+                "exceptions": [
+                    {
+                        "name": e.name,
+                        "condition": e.condition,
+                        "criteria": plain_criteria(e.when, manifest, described),
+                    }
+                    for e in p.exceptions
+                ],
             }
             for p in control.items
+        ],
+        "notes": [
+            {"label": n.label, "kind": n.kind, "text": n.text, "defines": list(n.defines)}
+            for n in control.notes
         ],
         "related": sorted(r for r in control.related if r in published and r != control.id),
         "sources": list(control.sources),
@@ -80,6 +106,19 @@ def public_view(
         if name in manifest.publish_fields and value:
             view[name] = value
     return view
+
+
+def _applied_by(control: Control, manifest: Manifest) -> dict[str, Any]:
+    """Who applies the control, as a reader sees it: the regime's name or the kind of set, and
+    the jurisdictions."""
+    adopters = adopters_of(control, manifest)
+    regime = manifest.regimes.get(adopters.by)
+    title = {
+        PLURILATERAL: "Plurilateral (the jurisdictions listed)",
+        UNILATERAL: "Unilateral",
+        "partners": "The list's partner jurisdictions",
+    }.get(adopters.by, regime.title if regime else adopters.by)
+    return {"by": adopters.by, "title": title, "jurisdictions": list(adopters.jurisdictions)}
 
 
 def published_views(loaded: ControlList) -> dict[str, dict[str, Any]]:
@@ -203,6 +242,54 @@ def _parameters(controls: Iterable[Control], manifest: Manifest) -> list[dict[st
     ]
 
 
+# ---------------------------------------------------------------- amendatory instructions
+
+ADD, REVISE, REMOVE = "add", "revise", "remove"
+ACTIONS = (ADD, REVISE, REMOVE)
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """One amendatory instruction of the notice: what to do to which entries of a category."""
+
+    category: str  # the category's code, 0-9
+    action: str  # add | revise | remove
+    ids: tuple[str, ...]
+
+
+def amendatory(
+    current: Mapping[str, Mapping[str, Any]], changes: Iterable[Change], compared: bool
+) -> tuple[tuple[Instruction, ...], tuple[str, ...]]:
+    """What the notice tells the Federal Register to do, from the diff against the last
+    release: add an entry not in force; revise one in force that changed (or, with no release
+    to compare with, any in force); remove one in force that is no longer published. Also the
+    ids of entries in force that are published unchanged: they are set out in no instruction.
+    `compared`: whether there was a release to compare with."""
+    changed = {c.id: c for c in changes}
+    chosen: dict[tuple[str, str], list[str]] = {}
+    unchanged: list[str] = []
+    for cid, view in sorted(current.items()):
+        if view.get("in_force") is None:
+            action = ADD
+        elif not compared or cid in changed:
+            action = REVISE
+        else:
+            unchanged.append(cid)
+            continue
+        chosen.setdefault((cid[0], action), []).append(cid)
+    for change in changes:
+        if change.kind == REMOVED and change.was_in_force:
+            chosen.setdefault((change.id[0], REMOVE), []).append(change.id)
+    order = {ADD: 0, REVISE: 1, REMOVE: 2}
+    instructions = tuple(
+        Instruction(category, action, tuple(sorted(ids)))
+        for (category, action), ids in sorted(
+            chosen.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])
+        )
+    )
+    return instructions, tuple(unchanged)
+
+
 # ---------------------------------------------------------------- the redline
 
 
@@ -233,6 +320,7 @@ class Change:
     effect: str  # tightened | loosened | equivalent | mixed | editorial | other
     fields: tuple[FieldChange, ...]
     previous_id: str = ""  # for a rename: the id before
+    was_in_force: bool = False  # the entry as it was carried an in_force record
 
 
 def marked(old: str, new: str) -> tuple[Segment, ...]:
@@ -310,7 +398,15 @@ def redline(
             effect = (found.effect or OTHER) if found else diff.EDITORIAL
         title = (now or was or {}).get("title", "")
         changes.append(
-            Change(cid, title, kind, effect, fields, "" if previous == cid else previous)
+            Change(
+                cid,
+                title,
+                kind,
+                effect,
+                fields,
+                "" if previous == cid else previous,
+                bool(was and was.get("in_force")),
+            )
         )
     return tuple(changes)
 
@@ -339,9 +435,15 @@ def _texts(view: Mapping[str, Any] | None) -> dict[str, str]:
         "Regime": view["regime"],
         "Summary": view["summary"],
     }
+    if view.get("in_force"):
+        texts["In force"] = f"since {view['in_force']['since']} ({view['in_force']['citation']})"
     for p in view["paragraphs"]:
         texts[f"Paragraph {p['label']}"] = p["text"]
         texts[f"Paragraph {p['label']} criteria"] = p["criteria"] or p["match"]
+        for e in p.get("exceptions", ()):
+            texts[f"Paragraph {p['label']} exception {e['name']}"] = e["condition"] or e["criteria"]
+    for n in view.get("notes", ()):
+        texts[n["label"]] = n["text"]
     texts["Related controls"] = ", ".join(view["related"])
     texts["Sources"] = "\n".join(view["sources"])
     for name in OPT_IN_FIELDS:

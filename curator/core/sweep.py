@@ -1,5 +1,6 @@
-"""Sweeping one threshold (docs/design.md §3): leaks and overreach at every candidate threshold, and
-the balanced window. Vectorised with numpy so a live what-if stays instant on a large catalogue.
+"""Sweeping one threshold (docs/design.md §3): the weighing at every candidate threshold, and the
+thresholds at which the verdict is balanced. Vectorised with numpy so a live what-if stays
+instant on a large catalogue.
 
 Kleene values (core.columns) have shape (thresholds, items); comparisons that do not involve
 the swept parameter have shape (1, items) and broadcast.
@@ -14,18 +15,40 @@ from dataclasses import dataclass
 import numpy as np
 
 from curator.core import criteria
-from curator.core.columns import Columns, Swept, fits, judged
+from curator.core.columns import Columns, Swept, fits
 from curator.core.model import CatalogueItem
 from curator.core.problems import CuratorError
-from curator.core.weigh import Labelled, figure, in_scope
+from curator.core.weigh import (
+    BALANCED,
+    LEAK,
+    OVERREACH,
+    Labelled,
+    Setting,
+    facts_of,
+    figure,
+    in_scope,
+    judge,
+    paragraph_columns,
+)
 
 
 @dataclass(frozen=True)
 class SweepPoint:
+    """The weighing at one candidate threshold, with the outcomes `weigh.judge` defines."""
+
     threshold: float
-    leaks: int
-    overreach: int
     captured: int
+    leaks: int  # on the committee's records
+    overreach: int
+    undermined: int
+    leaks_span: tuple[int, int]  # the fewest and the most, over the records and the dissents
+    overreach_span: tuple[int, int]
+    verdict: str
+    verdict_if_dissents_hold: str
+
+    @property
+    def too_tight(self) -> int:
+        return self.overreach + self.undermined
 
 
 @dataclass(frozen=True)
@@ -34,38 +57,66 @@ class Sweep:
     current: float  # the reference constant the expression has now
     items: int  # catalogue items within the expression's scope (see weigh.in_scope)
     points: tuple[SweepPoint, ...]  # by threshold, ascending
-    balanced_window: tuple[float, float] | None
+    balanced: tuple[tuple[float, float], ...]  # runs of candidates whose verdict is balanced
+    fewest_too_tight: tuple[float, float] | None  # no leaks and the fewest too-tight captures
     scaled: bool  # other constants on `param` scaled with the reference; False: all replaced
+    paragraph: str = ""  # the paragraph swept; "" for every paragraph using `param`
 
     @property
     def empty(self) -> bool:
         return self.items == 0
 
+    def is_balanced_at(self, threshold: float) -> bool:
+        """Whether `threshold` lies in a balanced run (between candidates of one run, the
+        criteria capture what they capture at its upper end)."""
+        return any(lo <= threshold <= hi for lo, hi in self.balanced)
+
     def summary(self) -> str:
         if self.empty:
             return "no catalogue item is within the expression's scope: there is nothing to sweep"
-        if self.balanced_window is None:
-            return f"no threshold on {self.param} keeps every item of concern captured"
-        lo, hi = self.balanced_window
-        best = next(p.overreach for p in self.points if p.threshold == lo)
-        where = figure(lo) if lo == hi else f"{figure(lo)} – {figure(hi)}"
-        return f"balanced window on {self.param}: {where} (no leaks, overreach {best})"
+        if self.balanced:
+            runs = ", ".join(_run(lo, hi) for lo, hi in self.balanced)
+            return f"balanced on {self.param}: {runs}"
+        if self.fewest_too_tight is None:
+            return f"no balanced threshold on {self.param}: every threshold leaks"
+        lo, hi = self.fewest_too_tight
+        best = next(p.too_tight for p in self.points if p.threshold == lo)
+        return (
+            f"no balanced threshold on {self.param}; without leaks, the fewest captures too "
+            f"tight ({best}) are at {_run(lo, hi)}"
+        )
 
     def as_json(self) -> dict[str, object]:
         return {
-            "sweep": [
-                {
-                    "threshold": _number(p.threshold),
-                    "leaks": p.leaks,
-                    "overreach": p.overreach,
-                    "captured": p.captured,
-                }
-                for p in self.points
-            ],
-            "balanced_window": (
-                None if self.balanced_window is None else [_number(v) for v in self.balanced_window]
-            ),
+            "sweep": {
+                "param": self.param,
+                "paragraph": self.paragraph,
+                "current": _number(self.current),
+                "scaled": self.scaled,
+                "points": [
+                    {
+                        "threshold": _number(p.threshold),
+                        "captured": p.captured,
+                        "leaks": {"min": p.leaks_span[0], "max": p.leaks_span[1]},
+                        "overreach": {"min": p.overreach_span[0], "max": p.overreach_span[1]},
+                        "undermined": p.undermined,
+                        "verdict": p.verdict,
+                        "verdict_if_dissents_hold": p.verdict_if_dissents_hold,
+                    }
+                    for p in self.points
+                ],
+                "balanced": [[_number(lo), _number(hi)] for lo, hi in self.balanced],
+                "fewest_too_tight": (
+                    None
+                    if self.fewest_too_tight is None
+                    else [_number(v) for v in self.fewest_too_tight]
+                ),
+            }
         }
+
+
+def _run(lo: float, hi: float) -> str:
+    return figure(lo) if lo == hi else f"{figure(lo)} – {figure(hi)}"
 
 
 def _number(value: float) -> float | int:
@@ -75,18 +126,21 @@ def _number(value: float) -> float | int:
 # ---------------------------------------------------------------- the threshold semantics
 
 
-def reference_constant(expressions: Sequence[Labelled], param: str) -> float:
-    """The first constant compared with `param`, in file order: the threshold being swept."""
-    constants = _constants(expressions, param)
+def reference_constant(expressions: Sequence[Labelled], param: str, paragraph: str = "") -> float:
+    """The first constant compared with `param`, in file order (in `paragraph` when given):
+    the threshold being swept."""
+    constants = _constants(expressions, param, paragraph)
     if constants:
         return constants[0]
-    used = sorted({a.param for _, e in expressions for a in criteria.atoms(e)})
-    if any(a.param == param for _, e in expressions for a in criteria.atoms(e)):
+    chosen = [(label, e) for label, e in expressions if not paragraph or label == paragraph]
+    used = sorted({a.param for _, e in chosen for a in criteria.atoms(e)})
+    where = f"paragraph {paragraph}" if paragraph else "the expression"
+    if any(a.param == param for _, e in chosen for a in criteria.atoms(e)):
         raise CuratorError(f"'{param}' is a yes/no flag: only a number threshold can be swept", 2)
     close = difflib.get_close_matches(param, used, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     raise CuratorError(
-        f"cannot sweep '{param}': the expression does not use it{hint}; it uses {', '.join(used)}",
+        f"cannot sweep '{param}': {where} does not use it{hint}; it uses {', '.join(used)}",
         2,
     )
 
@@ -103,17 +157,28 @@ def constant_map(constants: Sequence[float], reference: float, threshold: float)
     return {c: threshold if c == reference else c * threshold / reference for c in constants}
 
 
-def rescaled(expressions: Sequence[Labelled], param: str, threshold: float) -> tuple[Labelled, ...]:
-    """The expression set with the swept threshold set to `threshold` (see `constant_map`)."""
-    reference = reference_constant(expressions, param)
-    mapping = constant_map(_constants(expressions, param), reference, threshold)
-    return tuple((label, criteria.replace_constants(e, param, mapping)) for label, e in expressions)
+def rescaled(
+    expressions: Sequence[Labelled], param: str, threshold: float, paragraph: str = ""
+) -> tuple[Labelled, ...]:
+    """The expression set with the swept threshold set to `threshold` (see `constant_map`), in
+    `paragraph` alone when given."""
+    reference = reference_constant(expressions, param, paragraph)
+    mapping = constant_map(_constants(expressions, param, paragraph), reference, threshold)
+    return tuple(
+        (label, criteria.replace_constants(e, param, mapping) if _swept(label, paragraph) else e)
+        for label, e in expressions
+    )
 
 
-def _constants(expressions: Sequence[Labelled], param: str) -> list[float]:
+def _swept(label: str, paragraph: str) -> bool:
+    return not paragraph or label == paragraph
+
+
+def _constants(expressions: Sequence[Labelled], param: str, paragraph: str = "") -> list[float]:
     return [
         a.value
-        for _, e in expressions
+        for label, e in expressions
+        if _swept(label, paragraph)
         for a in criteria.atoms(e)
         if a.param == param and not isinstance(a.value, bool)
     ]
@@ -129,61 +194,95 @@ def _scalable(constants: Sequence[float], reference: float) -> bool:
 def sweep(
     expressions: Sequence[Labelled],
     catalogue: Mapping[str, CatalogueItem],
-    partners: Sequence[str],
+    setting: Setting,
     param: str,
+    paragraph: str = "",
 ) -> Sweep:
-    """Leaks, overreach and captures at every candidate threshold on `param`.
+    """The weighing at every candidate threshold on `param`.
 
     Candidates are the catalogue's distinct finite numeric values of `param` plus the current
-    threshold. At candidate t the reference constant c0 (the first constant on `param` in the
-    expressions, in file order) becomes t and every other constant c on `param` becomes c·t/c0, so
-    bands keep their shape; if c0 <= 0 or any constant is negative, every constant becomes t
-    (`constant_map`). An item whose value is missing or of the wrong type is unknown, as in
-    `weigh`. The balanced window is the lowest and highest candidate with zero leaks and the
-    fewest overreach, or None when every candidate leaks. `partners` does not enter the counts;
-    it is taken so that a sweep and a weighing are called alike.
+    threshold. At candidate t the reference constant c0 (the first constant on `param`, in file
+    order, in `paragraph` when given, else in any paragraph) becomes t and every other constant c
+    on `param` there becomes c·t/c0, so bands keep their shape; if c0 <= 0 or any constant is
+    negative, every constant becomes t (`constant_map`). The other paragraphs stay in force as
+    written. Each point is judged by `weigh.judge`, the verdict's own outcomes: exceptions,
+    foreign availability and disputed items count as they do in `weigh`. The balanced runs are
+    the candidates whose verdict is balanced; when there are none, `fewest_too_tight` holds the
+    lowest and highest candidate with no leaks and the fewest overreach and undermined captures.
     """
-    del partners  # foreign substitutes are not part of a sweep's curves
-    reference = reference_constant(expressions, param)
-    # items measured on none of the expression's parameters are unknown at every threshold, so
-    # leaving them out changes no count; it keeps the arrays to the items that matter
-    items = [catalogue[k] for k in sorted(catalogue) if in_scope(expressions, catalogue[k].params)]
-    constants = _constants(expressions, param)
+    reference = reference_constant(expressions, param, paragraph)
+    # items measured on none of the expression's parameters are outside its scope at every
+    # threshold, so leaving them out changes no count; it keeps the arrays to those that matter
+    items = [
+        catalogue[k]
+        for k in sorted(catalogue)
+        if setting.weighs(catalogue[k]) and in_scope(expressions, catalogue[k].params)
+    ]
     values = _numbers(items, param)
     found = values[np.isfinite(values)]
     thresholds = np.unique(np.append(found, reference))
 
-    scaled = _scalable(constants, reference)
+    scaled = _scalable(_constants(expressions, param, paragraph), reference)
     swept = Swept(param, thresholds, reference, scaled)
-    is_true, is_false = judged([e for _, e in expressions], Columns(items), swept)
-    shape = (len(thresholds), len(items))
-    is_true = np.broadcast_to(is_true, shape)
-    is_false = np.broadcast_to(is_false, shape)
-    concern = np.array([i.of_concern for i in items], dtype=bool)
+    table = Columns(items)
+    columns = paragraph_columns(expressions, table, swept, paragraph)
+    judged = judge(columns, table, setting, facts_of(table, setting))
+    count = len(thresholds)
+    leaks, overreach = judged.count(LEAK), judged.count(OVERREACH)
+    leaks_span, overreach_span = judged.span(LEAK), judged.span(OVERREACH)
+    undermined = judged.undermined.sum(axis=1)
+    captured = judged.captures()
+    verdicts, if_dissents = judged.verdicts(), judged.verdicts(True)
 
-    captured = is_true.sum(axis=1)
-    leaks = (is_false & concern).sum(axis=1)
-    overreach = (is_true & ~concern).sum(axis=1)
+    def each(values: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(values, (count,))
+
     points = tuple(
-        SweepPoint(float(t), int(lk), int(o), int(c))
-        for t, lk, o, c in zip(thresholds, leaks, overreach, captured, strict=True)
+        SweepPoint(
+            float(thresholds[i]),
+            int(each(captured)[i]),
+            int(each(leaks)[i]),
+            int(each(overreach)[i]),
+            int(each(undermined)[i]),
+            (int(each(leaks_span[0])[i]), int(each(leaks_span[1])[i])),
+            (int(each(overreach_span[0])[i]), int(each(overreach_span[1])[i])),
+            verdicts[min(i, len(verdicts) - 1)],
+            if_dissents[min(i, len(if_dissents) - 1)],
+        )
+        for i in range(count)
     )
     return Sweep(
         param=param,
         current=reference,
         items=len(items),
-        points=points,
-        balanced_window=_window(thresholds, leaks, overreach) if items else None,
+        points=points if items else (),
+        balanced=_balanced_runs(points) if items else (),
+        fewest_too_tight=_fewest_too_tight(points) if items else None,
         scaled=scaled,
+        paragraph=paragraph,
     )
 
 
-def _window(thresholds: np.ndarray, leaks: np.ndarray, overreach: np.ndarray):
-    tight = leaks == 0
-    if not tight.any():
+def _balanced_runs(points: Sequence[SweepPoint]) -> tuple[tuple[float, float], ...]:
+    runs: list[tuple[float, float]] = []
+    start: float | None = None
+    for i, point in enumerate(points):
+        if point.verdict == BALANCED:
+            start = point.threshold if start is None else start
+            last = i + 1 == len(points) or points[i + 1].verdict != BALANCED
+            if last:
+                runs.append((start, point.threshold))
+                start = None
+    return tuple(runs)
+
+
+def _fewest_too_tight(points: Sequence[SweepPoint]) -> tuple[float, float] | None:
+    clean = [p for p in points if p.leaks == 0]
+    if not clean:
         return None
-    chosen = thresholds[tight & (overreach == overreach[tight].min())]
-    return (float(chosen.min()), float(chosen.max()))
+    least = min(p.too_tight for p in clean)
+    chosen = [p.threshold for p in clean if p.too_tight == least]
+    return (min(chosen), max(chosen))
 
 
 def _numbers(items: Sequence[CatalogueItem], param: str) -> np.ndarray:
@@ -194,19 +293,20 @@ def _numbers(items: Sequence[CatalogueItem], param: str) -> np.ndarray:
 # ---------------------------------------------------------------- the chart
 
 
-LEAK, OVERREACH, BOTH_MARKS = "●", "○", "◉"
+LEAK_MARK, TIGHT_MARK, BOTH_MARKS = "●", "○", "◉"
 
 
 def chart(result: Sweep, width: int = 64, height: int = 10) -> tuple[str, ...]:
-    """The two curves as Unicode text lines: leaks (●) and overreach (○) against the candidate
-    thresholds in ascending order (one column per candidate, or per group of candidates when
-    there are more than `width`), the current threshold (▲) and the balanced window (━) marked.
+    """The two curves as Unicode text lines: leaks (●) and captures too tight (○: overreach or
+    undermined) on the committee's records against the candidate thresholds in ascending order
+    (one column per candidate, or per group of candidates when there are more than `width`), the
+    current threshold (▲) and the balanced thresholds (━) marked.
     Pure text, so the terminal UI can show the same chart."""
     points = result.points
     if not points:
         return ()
     columns = _columns(len(points), width)
-    top = max(max(max(p.leaks, p.overreach) for p in points), 1)
+    top = max(max(max(p.leaks, p.too_tight) for p in points), 1)
     rows = min(height, top + 1)
 
     def row_of(count: int) -> int:
@@ -218,9 +318,9 @@ def chart(result: Sweep, width: int = 64, height: int = 10) -> tuple[str, ...]:
     for r in range(rows - 1, -1, -1):
         cells = []
         for p in shown:
-            leak, over = row_of(p.leaks) == r, row_of(p.overreach) == r
+            leak, over = row_of(p.leaks) == r, row_of(p.too_tight) == r
             cells.append(
-                BOTH_MARKS if leak and over else LEAK if leak else OVERREACH if over else " "
+                BOTH_MARKS if leak and over else LEAK_MARK if leak else TIGHT_MARK if over else " "
             )
         value = round(r * top / (rows - 1)) if rows > 1 else 0
         # one count per row: label them all; a scaled axis labels its ends and middle
@@ -230,14 +330,13 @@ def chart(result: Sweep, width: int = 64, height: int = 10) -> tuple[str, ...]:
     pad = " " * (label_width + 1)
     lines.append(f"{pad}└{'─' * len(columns)}")
 
-    window = result.balanced_window
     marks = []
     for c, group in enumerate(columns):
         span = [points[i].threshold for i in group]
         first = c == 0 or columns[c - 1] != group  # a stretched candidate gets one ▲, not four
         if first and any(t == result.current for t in span):
             marks.append("▲")
-        elif window and any(window[0] <= t <= window[1] for t in span):
+        elif any(points[i].verdict == BALANCED for i in group):
             marks.append("━")
         else:
             marks.append(" ")
@@ -276,14 +375,13 @@ def _axis_labels(ends: tuple[float, float], span: int, at: int | None, current: 
 
 def _legend(result: Sweep) -> str:
     parts = [
-        f"{LEAK} leaks",
-        f"{OVERREACH} overreach",
+        f"{LEAK_MARK} leaks",
+        f"{TIGHT_MARK} too tight (overreach or undermined)",
         f"{BOTH_MARKS} both",
         f"▲ current {result.param} {figure(result.current)}",
     ]
-    if result.balanced_window:
-        lo, hi = result.balanced_window
-        parts.append(f"━ balanced window {figure(lo)}" + ("" if lo == hi else f" – {figure(hi)}"))
+    if result.balanced:
+        parts.append(f"━ balanced {', '.join(_run(lo, hi) for lo, hi in result.balanced)}")
     else:
-        parts.append("no balanced window: every threshold leaks")
+        parts.append("no balanced threshold")
     return "  ".join(parts)

@@ -47,7 +47,7 @@ def build(
     document = publication.public_list(loaded, revision)
     current = {view["id"]: view for view in document["controls"]}
     changes = publication.redline(old, loaded, current)
-    files = (renderer or default_renderer()).package(document, changes, against)
+    files = (renderer or default_renderer()).package(document, changes, against, old is not None)
     return Package(files, len(document["controls"]), changes, against, revision)
 
 

@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from curator.core.problems import CuratorError
-from curator.core.publication import KINDS, Change
+from curator.core.publication import ACTIONS, KINDS, Change, amendatory
 
 if TYPE_CHECKING:  # imported to explain a refusal: every publication would pay for it
     import jsonschema
@@ -32,14 +32,6 @@ except ImportError:  # pragma: no cover - jsonschema-rs is a dependency
 
 SCHEMA_FILE = "list.schema.json"
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
-REGIMES = {
-    "": "None stated",
-    "wassenaar": "Wassenaar Arrangement",
-    "mtcr": "Missile Technology Control Regime",
-    "nsg": "Nuclear Suppliers Group",
-    "australia-group": "Australia Group",
-    "unilateral": "Unilateral (no multilateral regime)",
-}
 EFFECTS = {
     "tightened": "tightened: captures more",
     "loosened": "loosened: captures less",
@@ -140,7 +132,6 @@ class Renderer:
         )
         for env in (self.html, self.text):
             env.filters["long_date"] = long_date
-            env.globals["regimes"] = REGIMES
             env.globals["effects"] = EFFECTS
         self.html.filters["markdown"] = self.markdown
         self.html.filters["cite"] = cite
@@ -181,13 +172,19 @@ class Renderer:
             anchored=paragraph_anchors(document["controls"]),
         )
 
-    def notice(self, document: Mapping[str, Any]) -> str:
-        categories: dict[str, list[Mapping[str, Any]]] = {}
-        for control in document["controls"]:
-            categories.setdefault(control["category"]["code"], []).append(control)
+    def notice(
+        self, document: Mapping[str, Any], changes: Sequence[Change] = (), compared: bool = False
+    ) -> str:
+        by_id = {c["id"]: c for c in document["controls"]}
+        instructions, unchanged = amendatory(by_id, changes, compared)
+        counts = {a: sum(len(i.ids) for i in instructions if i.action == a) for a in ACTIONS}
         return self.text.get_template("notice.md.j2").render(
             doc=document,
-            categories=sorted(categories.items()),
+            by_id=by_id,
+            instructions=instructions,
+            unchanged=[by_id[cid] for cid in unchanged],
+            counts=counts,
+            category_titles={c["category"]["code"]: c["category"]["title"] for c in by_id.values()},
             agency_heading=agency_heading(document["docket"]["agency"]),
         )
 
@@ -200,9 +197,14 @@ class Renderer:
         )
 
     def package(
-        self, document: Mapping[str, Any], changes: Sequence[Change], against: Against | None
+        self,
+        document: Mapping[str, Any],
+        changes: Sequence[Change],
+        against: Against | None,
+        compared: bool = False,
     ) -> dict[str, bytes]:
-        """Every file of the package by name; list.json is checked against its schema first."""
+        """Every file of the package by name; list.json is checked against its schema first.
+        `compared`: whether `changes` come from a comparison with an earlier release."""
         check_published(document)
         listing = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
         try:
@@ -210,7 +212,7 @@ class Renderer:
                 "index.html": self.index(document),
                 "list.json": listing,
                 SCHEMA_FILE: published_schema_text(),
-                "notice.md": self.notice(document),
+                "notice.md": self.notice(document, changes, compared),
                 "changes.html": self.changes(document, changes, against),
             }
         finally:

@@ -76,11 +76,20 @@ def post_comment(
     position: str = "",
     amend_item: str | None = None,
     amend_match: str | None = None,
+    amend_text: str | None = None,
 ) -> str:
     """Check and write a member's comment on a control; returns the new file's path."""
     control = control_named(loaded.controls, control_id)
     data = discussion.new_comment(
-        control, loaded.parameters, author, now(), body, position, amend_item, amend_match
+        control,
+        loaded.parameters,
+        author,
+        now(),
+        body,
+        position,
+        amend_item,
+        amend_match,
+        amend_text=amend_text,
     )
     return write_comment(root, control.id, data)
 
@@ -123,17 +132,21 @@ def apply_amendment(root: Path, loaded: ControlList, comment_file: str) -> tuple
     if amendment is None:
         raise CuratorError(f"{comment.file} proposes no amendment")
     control = control_named(loaded.controls, comment.control)
-    match = discussion.checked_amendment(
-        control, loaded.parameters, amendment.item, amendment.match
-    )
+    after = discussion.amended_paragraph(control, loaded.parameters, amendment, loaded.controls)
     paragraph = control.paragraph(amendment.item)
-    if paragraph is not None and paragraph.match == match and paragraph.amended_by == comment.file:
+    if paragraph is not None and (paragraph.match, paragraph.text, paragraph.amended_by) == (
+        after.match,
+        after.text,
+        comment.file,
+    ):
         return comment, False
 
     def set_match(fields: dict[str, Any]) -> None:
         for item in fields.get("items", []):
             if item.get("label") == amendment.item:
-                item["match"] = match
+                item["match"] = after.match
+                if after.text:
+                    item["text"] = after.text
                 item["amended_by"] = comment.file
 
     rewrite_control(root, control, set_match)

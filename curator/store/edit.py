@@ -51,7 +51,7 @@ def control_problems(data: Mapping[str, Any], loaded: ControlList) -> list[str]:
     if loaded.manifest is None:
         return []
     control = records.control_from(validate.json_view(dict(data)))
-    known = set(loaded.controls) | {control.id}
+    known = {**loaded.controls, control.id: control}
     return [f"{p.key}: {p.message}" for p in checks.check_control(control, loaded.manifest, known)]
 
 

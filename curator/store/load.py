@@ -147,13 +147,12 @@ def build(
         catalogue[stem] = records.item_from(data, path)
 
     if manifest is not None:
-        known = set(controls)
         for control in controls.values():
             problems.extend(
                 _checked(
                     watch,
                     control.file,
-                    lambda seen, c=control: checks.check_control(c, manifest, seen(known)),
+                    lambda seen, c=control: checks.check_control(c, manifest, seen(controls)),
                 )
             )
         for item in catalogue.values():

@@ -178,7 +178,7 @@ def scan(text: str) -> Layout:
             is_array = line.startswith("[[")
             close = line.find("]]" if is_array else "]")
             name = line[2 if is_array else 1 : close if close > 0 else len(line)]
-            path: KeyPath = tuple(_split_key(name))
+            path: KeyPath = _within_arrays(_split_key(name), counts, is_array)
             if is_array:
                 index = counts.get(path, 0)
                 counts[path] = index + 1
@@ -205,6 +205,18 @@ def scan(text: str) -> Layout:
             current = path
     layout.trailing = pending
     return layout
+
+
+def _within_arrays(parts: list[str], counts: dict[KeyPath, int], is_array: bool) -> KeyPath:
+    """A header's key path, each array of tables it passes through given its current element:
+    `[[items.exceptions]]` after the second `[[items]]` is items, 1, exceptions."""
+    path: list[str | int] = []
+    for i, part in enumerate(parts):
+        path.append(part)
+        last = i == len(parts) - 1
+        if tuple(path) in counts and not (last and is_array):
+            path.append(counts[tuple(path)] - 1)
+    return tuple(path)
 
 
 def _attach(layout: Layout, path: KeyPath, pending: list[str], raw: str, end: int) -> None:

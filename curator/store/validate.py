@@ -189,7 +189,11 @@ def _plain(error: jsonschema.ValidationError) -> Iterator[Issue]:
             yield path, "missing-key", f"missing required key '{key}'"
     elif kw == "additionalProperties":
         known = list(sub.get("properties", {}))
+        replaced = sub.get("x-replaced", {})
         for key in sorted(set(value) - set(known)):
+            if key in replaced:  # a key an earlier version of the format had
+                yield (*path, key), "replaced-key", f"'{key}' is no longer read: {replaced[key]}"
+                continue
             close = difflib.get_close_matches(key, known, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             yield (*path, key), "unknown-key", f"unknown key '{key}'{hint}"
@@ -207,6 +211,13 @@ def _plain(error: jsonschema.ValidationError) -> Iterator[Issue]:
         yield path, "bad-format", f"{value!r} has a key that is not a valid name"
     elif kw == "minLength":
         yield path, "empty-value", f"{title} must not be empty"
+    elif kw == "minItems":
+        least = error.validator_value
+        yield (
+            path,
+            "empty-value",
+            f"{title} needs at least {least} entr{'y' if least == 1 else 'ies'}",
+        )
     elif kw == "maxLength":
         yield path, "too-long", f"{title} is longer than {error.validator_value} characters"
     elif kw == "uniqueItems":

@@ -267,10 +267,11 @@ class Workspace:
             control = self.loaded.controls[control_id]
             try:
                 found = weighing.criteria_of(control, self.loaded.parameters)
+                setting = weighing.setting_of(control, self.loaded.manifest)
             except (ExprError, CuratorError):
                 found = ()
             self._verdicts[control_id] = (
-                weighing.verdict(found, self._table, self.loaded.partners) if found else ""
+                weighing.verdict(found, self._table, setting) if found else ""
             )
         return self._verdicts[control_id]
 
@@ -290,11 +291,7 @@ class Workspace:
         notes = {}
         for comment in self.thread(control_id):
             effect = discussion.amendment_effect(
-                control,
-                comment,
-                self.loaded.parameters,
-                self.loaded.catalogue,
-                self.loaded.partners,
+                control, comment, self.loaded.manifest, self.loaded.catalogue
             )
             if effect is None:
                 continue

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from curator.core import lifecycle, records
-from curator.core.model import REGIMES, VISIBILITIES, Control
+from curator.core.model import PLURILATERAL, UNILATERAL, VISIBILITIES, Control
 from curator.core.problems import CuratorError
 from curator.store.atomic import ChangedOnDisk
 from curator.store.edit import control_problems, read_for_edit, save_control
@@ -74,8 +74,12 @@ class EditScreen(ModalScreen[bool]):
                     allow_blank=False,
                     id="f-visibility",
                 )
+                manifest = self.workspace.loaded.manifest
+                declared = [*(manifest.regimes if manifest else ()), PLURILATERAL, UNILATERAL]
+                if c.regime and c.regime not in declared:
+                    declared.append(c.regime)  # an undeclared one (check reports it) stays
                 yield Select(
-                    [(r, r) for r in REGIMES],
+                    [(r, r) for r in declared],
                     value=c.regime or Select.NULL,
                     prompt="regime",
                     id="f-regime",

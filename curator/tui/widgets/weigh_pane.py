@@ -29,6 +29,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         # what the capture table shows, kept so a resize can lay it out again
         self.shown: tuple[weighing.Weighing | None, weighing.Change | None] = (None, None)
         self.folded: bool | None = None
+        self.setting = weighing.Setting()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="verdict")
@@ -64,6 +65,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         items.set_options([(f"paragraph {p.label}", p.label) for p in control.items if p.match])
         try:
             found = weighing.criteria_of(control, ws.loaded.parameters)
+            self.setting = weighing.setting_of(control, ws.loaded.manifest)
         except (ExprError, CuratorError) as err:
             found = ()
             self.query_one("#verdict", Static).update(f"criteria error: {err}")
@@ -77,7 +79,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
             if control.items:
                 self.query_one("#verdict", Static).update("No paragraph has criteria to weigh.")
             return
-        self.current = weighing.weigh(found, ws.loaded.catalogue, ws.loaded.partners, control.id)
+        self.current = weighing.weigh(found, ws.loaded.catalogue, self.setting, control.id)
         self._show_verdict(self.current)
         self._table(self.current, None)
 
@@ -155,7 +157,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         except CuratorError as err:
             out.update(f"[red]{err.message}[/red]")
             return
-        after = weighing.weigh(proposed, ws.loaded.catalogue, ws.loaded.partners, control.id)
+        after = weighing.weigh(proposed, ws.loaded.catalogue, self.setting, control.id)
         change = weighing.what_if(self.current, after)
         out.update(
             f"newly captured: {', '.join(change.newly_captured) or 'none'}\n"
@@ -172,6 +174,6 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         if control is None:
             return
         found = weighing.criteria_of(control, ws.loaded.parameters)
-        result = sweep.sweep(found, ws.loaded.catalogue, ws.loaded.partners, param)
+        result = sweep.sweep(found, ws.loaded.catalogue, self.setting, param)
         text = "\n".join([*sweep.chart(result), result.summary()])
         self.app.call_from_thread(self.query_one("#sweep-chart", Static).update, text)
