@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,6 +234,16 @@ def run_curator(
             timeout=120,
         )
         return Run(done.returncode, done.stdout, done.stderr)
+    return in_process(args, _environment(env), cwd, stdin)
+
+
+def in_process(
+    args: Sequence[str],
+    environment: dict[str, str],
+    cwd: Path | None = None,
+    stdin: str | None = None,
+) -> Run:
+    """`curator.cli.main(args)` with exactly `environment` as os.environ, in `cwd`."""
     from curator.cli import main
 
     # byte streams underneath, as a process has: some commands write sys.stdout.buffer
@@ -240,7 +251,6 @@ def run_curator(
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
     given = io.TextIOWrapper(io.BytesIO((stdin or "").encode()), encoding="utf-8")
     saved_environ = dict(os.environ)
-    environment = _environment(env)
     saved_streams = (sys.stdin, sys.stdout, sys.stderr)
     saved_cwd = os.getcwd()
     try:
@@ -288,18 +298,10 @@ def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cache_home: Path):
-    """The CLI in process: `cli("check", "--list", dir)` is a Run with what it printed. No
-    $CURATOR_MEMBER or $CURATOR_LIST from the caller's environment."""
-    from curator.cli import main
-
+def cli(monkeypatch: pytest.MonkeyPatch, cache_home: Path):
+    """The CLI in process with a cache folder of the test's own: `cli("check", "--list", dir)`
+    is a Run with what it printed. No $CURATOR_MEMBER or $CURATOR_LIST from the caller's
+    environment (a test may set them)."""
     monkeypatch.delenv("CURATOR_MEMBER", raising=False)
     monkeypatch.delenv("CURATOR_LIST", raising=False)
-
-    def run(*args: str) -> Run:
-        capsys.readouterr()  # what was printed before is not this command's
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return Run(code, out, err)
-
-    return run
+    return lambda *args: in_process(args, dict(os.environ))
