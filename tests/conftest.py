@@ -1,11 +1,14 @@
-"""Shared fixtures: small real lists written into tmp_path, and a way to run the real CLI."""
+"""Shared fixtures: small real lists written into tmp_path, and ways to run the CLI: in this
+process (the default, quick) or as the real command (`end_to_end=True`)."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,21 +216,76 @@ class Run:
     err: str
 
 
-def run_curator(
-    *args: str, cwd: Path | None = None, env: dict | None = None, stdin: str | None = None
-) -> Run:
+def _environment(env: dict | None) -> dict[str, str]:
+    """The caller's environment without its list or member, colour off, then `env`."""
     base = {k: v for k, v in os.environ.items() if k not in ("CURATOR_LIST", "CURATOR_MEMBER")}
-    full_env = {**base, "NO_COLOR": "1", **(env or {})}
-    done = subprocess.run(
-        [sys.executable, "-m", "curator", *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=120,
-    )
-    return Run(done.returncode, done.stdout, done.stderr)
+    return {**base, "NO_COLOR": "1", **(env or {})}
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    """What was written to `stream`, read back as `subprocess.run(text=True)` would."""
+    stream.flush()
+    return io.TextIOWrapper(io.BytesIO(stream.buffer.getvalue()), encoding="utf-8").read()
+
+
+def run_curator(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    stdin: str | None = None,
+    end_to_end: bool = False,
+) -> Run:
+    """`curator ARGS` run in `cwd` with `env` added to the environment and `stdin` as its
+    input. The CLI's `main` runs in this process (streams, folder and environment swapped in
+    for the call); `end_to_end=True` runs the real command, `python -m curator`, instead."""
+    if end_to_end:
+        done = subprocess.run(
+            [sys.executable, "-m", "curator", *args],
+            cwd=cwd,
+            env=_environment(env),
+            capture_output=True,
+            text=True,
+            input=stdin,
+            timeout=120,
+        )
+        return Run(done.returncode, done.stdout, done.stderr)
+    return in_process(args, _environment(env), cwd, stdin)
+
+
+def in_process(
+    args: Sequence[str],
+    environment: dict[str, str],
+    cwd: Path | None = None,
+    stdin: str | None = None,
+) -> Run:
+    """`curator.cli.main(args)` with exactly `environment` as os.environ, in `cwd`."""
+    from curator.cli import main
+
+    # byte streams underneath, as a process has: some commands write sys.stdout.buffer
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    given = io.TextIOWrapper(io.BytesIO((stdin or "").encode()), encoding="utf-8")
+    saved_environ = dict(os.environ)
+    saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+    saved_cwd = os.getcwd()
+    try:
+        os.environ.clear()
+        os.environ.update(environment)
+        if cwd is not None:
+            os.chdir(cwd)
+        sys.stdin, sys.stdout, sys.stderr = given, out, err
+        try:
+            code = main(list(args))
+        except SystemExit as exit:  # argparse: usage (2), --help and --version (0)
+            if isinstance(exit.code, str):
+                print(exit.code, file=sys.stderr)
+            code = exit.code if isinstance(exit.code, int) else int(exit.code is not None)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_environ)
+    return Run(code, _text(out), _text(err))
 
 
 @pytest.fixture
@@ -255,18 +313,10 @@ def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cache_home: Path):
-    """The CLI in process: `cli("check", "--list", dir)` is a Run with what it printed. No
-    $CURATOR_MEMBER or $CURATOR_LIST from the caller's environment."""
-    from curator.cli import main
-
+def cli(monkeypatch: pytest.MonkeyPatch, cache_home: Path):
+    """The CLI in process with a cache folder of the test's own: `cli("check", "--list", dir)`
+    is a Run with what it printed. No $CURATOR_MEMBER or $CURATOR_LIST from the caller's
+    environment (a test may set them)."""
     monkeypatch.delenv("CURATOR_MEMBER", raising=False)
     monkeypatch.delenv("CURATOR_LIST", raising=False)
-
-    def run(*args: str) -> Run:
-        capsys.readouterr()  # what was printed before is not this command's
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return Run(code, out, err)
-
-    return run
+    return lambda *args: in_process(args, dict(os.environ))

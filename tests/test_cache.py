@@ -7,7 +7,6 @@ import copy
 import importlib.util
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -473,27 +472,6 @@ def test_results_decoded_already_are_always_worth_looking_up(lst, trusting):
     files = cache.ListCache.of(lst.root)
     assert files.results_of("controls") is not None
     assert files.worth_looking_up("controls/3A090.toml", 1)
-
-
-PAUSE = """
-import gc, sys
-from curator.store import cache
-if sys.argv[1] == "short-lived":
-    cache.set_aside_after_pauses()
-with cache.gc_paused():
-    built = [[i] for i in range(10_000)]
-print(gc.get_freeze_count())
-"""
-
-
-def test_a_short_lived_process_sets_aside_what_a_pause_built():
-    ran = subprocess.run([sys.executable, "-c", PAUSE, "short-lived"], capture_output=True)
-    assert int(ran.stdout) >= 10_000
-
-
-def test_a_long_lived_process_leaves_the_collector_alone():
-    ran = subprocess.run([sys.executable, "-c", PAUSE, "tui"], capture_output=True)
-    assert int(ran.stdout) == 0
 
 
 def release_definitions(repo, revision: str):

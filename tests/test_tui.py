@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import tomllib
 
 import pytest
@@ -504,11 +503,3 @@ async def test_a_long_docket_shows_its_first_comments_and_says_how_many_more(
         pane = app.main.query_one("#public-pane")
         assert pane.query_one("#p-list").row_count == 2
         assert "the first 2 of 3 comments" in str(pane.query_one("#p-count").render())
-
-
-def test_what_the_app_starts_with_is_set_aside_from_the_collector(lst):
-    gc.unfreeze()
-    app = CuratorApp(lst.root)
-    assert gc.get_freeze_count() > 0
-    collected = {id(o) for o in gc.get_objects()}  # what the collector still goes through
-    assert id(app.workspace.loaded) not in collected
