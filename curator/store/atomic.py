@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from curator.core.problems import CuratorError
+from curator.store.files import read_regular
 
 TEMP_PREFIX = ".curator-"
 STALE_AFTER = 3600.0  # seconds: a temp file this old is left over, whatever wrote it
@@ -51,7 +52,7 @@ def digest(raw: bytes | None) -> str | None:
 
 def current_digest(path: Path) -> str | None:
     try:
-        return digest(path.read_bytes())
+        return digest(read_regular(path))
     except FileNotFoundError:
         return None
 

@@ -23,6 +23,7 @@ from curator.core.problems import CuratorError
 from curator.core.weigh import control_named
 from curator.store.atomic import ChangedOnDisk, digest, write_atomic
 from curator.store.edit import save_control
+from curator.store.files import read_regular
 from curator.store.write import control_path, render
 
 MAX_SAME_SECOND = 1000  # comments by one member in one second before we stop trying
@@ -160,7 +161,7 @@ def rewrite_control(root: Path, control: Control, change: Callable[[dict[str, An
     """Apply `change` to the control file's data and write it back canonically, provided the file
     still says what the loaded control said."""
     path = control_path(root, control.id)
-    raw = path.read_bytes()
+    raw = read_regular(path)
     try:
         text = raw.decode("utf-8")
         fields = tomli.loads(text)

@@ -11,6 +11,7 @@ from curator.core.model import Control, ControlList, Member
 from curator.core.problems import CuratorError
 from curator.store import validate
 from curator.store.atomic import digest, write_atomic
+from curator.store.files import read_regular
 from curator.store.read import key_text
 from curator.store.write import control_path, render
 
@@ -51,7 +52,7 @@ def control_problems(data: Mapping[str, Any], loaded: ControlList) -> list[str]:
 
 def read_for_edit(root: Path, control_id: str) -> tuple[str, str]:
     """The control file's text and the digest to save against (conflict detection)."""
-    raw = control_path(root, control_id).read_bytes()
+    raw = read_regular(control_path(root, control_id))
     return raw.decode("utf-8"), digest(raw) or ""
 
 

@@ -50,6 +50,7 @@ from curator.store.cache import (
     folder_of,
     gc_paused,
 )
+from curator.store.files import is_regular
 from curator.store.source import DEFINITIONS, Entry, kind_of, with_bytes
 
 ALL = "#controls"  # a check that went through every control depends on all of them
@@ -594,7 +595,7 @@ def _fresh(
     read) and the stamp to remember it by (NO_STAMP, read again every time: one too recent to
     trust, or a file that cannot be read). Files are read here, in the walk: reading each only
     as `build` parses it measured slower (a first check's share took 6.4 s against 5.6)."""
-    if st.st_size > reader.MAX_BYTES:
+    if st.st_size > reader.MAX_BYTES or not is_regular(st):
         return source.stat_entry(path, where, st), NO_STAMP  # a problem, every time
     remembered = _remembered_as(st, stamp, line)
     if kind is None:
@@ -619,7 +620,7 @@ def _fresh_definition(
     same bytes (they are not read again), else worked out from them (its item is then an entry
     with its bytes); None for a file of no known kind or one that cannot be read. `kind` and
     `folder`: the file's (kind_of, folder_of)."""
-    if kind is not None and st.st_size <= reader.MAX_BYTES:
+    if kind is not None and st.st_size <= reader.MAX_BYTES and is_regular(st):
         blob = files.stamped(path, folder, stamp)  # read by another verb
         if blob is not None:
             return (where, st), blob, _remembered_as(st, stamp, line)

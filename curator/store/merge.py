@@ -21,6 +21,7 @@ import tomli
 from curator.core.problems import CuratorError
 from curator.store import git
 from curator.store.atomic import digest, write_atomic
+from curator.store.files import read_given
 from curator.store.schemas import shape
 from curator.store.source import kind_of
 from curator.store.tomltext import KeyPath, Layout, Shape, canonical, scan
@@ -341,7 +342,7 @@ class DriverResult:
 
 def merge_driver(base: Path, ours: Path, theirs: Path, repo_path: str) -> DriverResult:
     """`curator merge-file %O %A %B %P`: merge into `ours`, as git expects of a merge driver."""
-    raws = [p.read_bytes() for p in (base, ours, theirs)]
+    raws = [read_given(p) for p in (base, ours, theirs)]  # refused: a usage error (exit 2)
     kind = kind_in_repo(repo_path)
     try:
         if kind is None:

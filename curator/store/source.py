@@ -11,6 +11,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from curator.core.problems import Problem
+from curator.store.files import NOT_A_FILE, OPEN_FLAGS, is_regular
 from curator.store.read import MAX_BYTES, Read
 
 FOLDERS = ("controls", "catalogue", "discussion", "public-comments")
@@ -327,8 +328,9 @@ def with_bytes(entry: Entry) -> Entry:
 
 def read_file(path: str, size: int = 65536) -> bytes:
     """Up to MAX_BYTES + 1 bytes of a file (enough to tell that it is too large); `size` is
-    what stat said, so one read usually does it without a MAX_BYTES buffer per file."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    what stat said, so one read usually does it without a MAX_BYTES buffer per file. Opened
+    without blocking: a file replaced by a pipe since it was stat'ed reads empty or fails."""
+    fd = os.open(path, OPEN_FLAGS)
     try:
         chunks, total = [], 0
         want = min(size + 1, MAX_BYTES + 1)
@@ -356,6 +358,8 @@ def walk_file(rel: str, path: str, read: bool = False) -> Entry:
 
 def stat_entry(rel: str, path: str, st: os.stat_result, read: bool = False) -> Entry:
     """The entry of a plain file that was stat'ed (reading it may raise OSError)."""
+    if not is_regular(st):
+        return not_a_file(rel)
     if st.st_size > MAX_BYTES:
         message = f"file is {st.st_size:,} bytes; the limit is {MAX_BYTES:,}"
         return Entry(rel, None, Problem(rel, None, "", "file-too-large", message))
@@ -367,6 +371,11 @@ def stat_entry(rel: str, path: str, st: os.stat_result, read: bool = False) -> E
 
 def stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def not_a_file(rel: str) -> Entry:
+    """A folder, pipe or device where a list file's name is: never opened (a pipe would wait)."""
+    return Entry(rel, None, Problem(rel, None, "", "not-a-file", f"{NOT_A_FILE}: not read"))
 
 
 def unreadable(rel: str, err: OSError) -> Entry:
