@@ -57,15 +57,20 @@ def check(args: argparse.Namespace) -> int:
                 "ok": not loaded.problems,
                 "files": loaded.files,
                 "problems": [p.as_json() for p in loaded.problems],
+                "notices": [p.as_json() for p in loaded.notices],
             }
         )
     else:
         print_problems(loaded.problems)
+        print_problems(loaded.notices)
         broken = len(loaded.broken)
-        summary = f"{loaded.files} files, {len(loaded.problems)} problems"
+        summary = f"{loaded.files} files, {len(loaded.problems) or 'no'} problems"
         if broken:
             summary += f", {broken} files could not be used"
-        print(summary if loaded.problems else f"{loaded.files} files, no problems", file=sys.stderr)
+        if loaded.notices:
+            noun = "notice" if len(loaded.notices) == 1 else "notices"
+            summary += f", {len(loaded.notices)} {noun} (files that are not list files)"
+        print(summary, file=sys.stderr)
     return 1 if loaded.problems else 0
 
 

@@ -233,21 +233,24 @@ def _sweep_once(folder: Path) -> None:
 
 def _sweep(folder: Path) -> int:
     removed = 0
-    now = time.time()
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
-            ours = entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(".tmp")
-            if ours and _stale(entry, now):
+            if is_temp(entry.name) and left_over(entry):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     removed += 1
     return removed
 
 
-def _stale(entry: os.DirEntry, now: float) -> bool:
+def is_temp(name: str) -> bool:
+    """Whether a file name is one of the atomic writer's temp files."""
+    return name.startswith(TEMP_PREFIX) and name.endswith(".tmp")
+
+
+def left_over(entry: os.DirEntry) -> bool:
     """No running write owns this temp file: its process is gone, or it is old."""
     try:
-        if now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER:
+        if time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER:
             return True
     except OSError:
         return False

@@ -79,11 +79,13 @@ class Checked:
     files: int
     broken: tuple[str, ...]
     paths: tuple[str, ...]  # every file looked at
+    notices: tuple[Problem, ...] = ()  # files that are not list files (Problem.notice)
 
     def __reduce__(self) -> tuple:
         # from a helper process: 10^5 paths as one string (a path holds no NUL) unpickle in a
         # tenth of the time
-        return _checked, (self.problems, self.files, self.broken, "\0".join(self.paths))
+        paths = "\0".join(self.paths)
+        return _checked, (self.problems, self.files, self.broken, paths, self.notices)
 
     @property
     def usable(self) -> list[str]:
@@ -93,9 +95,13 @@ class Checked:
 
 
 def _checked(
-    problems: tuple[Problem, ...], files: int, broken: tuple[str, ...], paths: str
+    problems: tuple[Problem, ...],
+    files: int,
+    broken: tuple[str, ...],
+    paths: str,
+    notices: tuple[Problem, ...],
 ) -> Checked:
-    return Checked(problems, files, broken, tuple(paths.split("\0")) if paths else ())
+    return Checked(problems, files, broken, tuple(paths.split("\0")) if paths else (), notices)
 
 
 class Watch:
@@ -202,7 +208,8 @@ def check(root: Path, processes: int | None = None) -> Checked:
     if files is None:
         loaded = loading.load(root)
         paths = tuple(e.path for e in source.walk(Path(root), read=False))
-        return Checked(loaded.problems, loaded.files, tuple(sorted(loaded.broken)), paths)
+        broken = tuple(sorted(loaded.broken))
+        return Checked(loaded.problems, loaded.files, broken, paths, loaded.notices)
     count = processes or _processes(files)
     # paused to the end, merging included: the first collection after 10^6 new objects goes
     # through all of them (a sixth of a second) and finds nothing to collect
@@ -312,7 +319,8 @@ def _merged(parts: Iterable[Checked]) -> Checked:
     problems = sorted((p for part in parts for p in part.problems), key=loading._order)
     paths = tuple(p for part in parts for p in part.paths)
     broken = sorted(b for part in parts for b in part.broken)
-    return Checked(tuple(problems), len(paths), tuple(broken), paths)
+    notices = sorted((p for part in parts for p in part.notices), key=loading._order)
+    return Checked(tuple(problems), len(paths), tuple(broken), paths, tuple(notices))
 
 
 class _Buckets:
@@ -508,6 +516,27 @@ def _problem_tuple(p: Problem) -> tuple:
     return (p.file, p.line, p.key, p.code, p.message)
 
 
+def _answer(result: Checked) -> dict[str, Any]:
+    """A part's result as its memory keeps it ("said"), for `_remembered`."""
+    return {
+        "problems": [_problem_tuple(p) for p in result.problems],
+        "files": result.files,
+        "broken": list(result.broken),
+        "notices": [_problem_tuple(p) for p in result.notices],
+    }
+
+
+def _remembered(said: dict[str, Any], paths: list[str]) -> Checked:
+    """The result a part's memory kept, for files that all have the stamp they had."""
+    return Checked(
+        tuple(Problem(*p) for p in said["problems"]),
+        said["files"],
+        tuple(said["broken"]),
+        tuple(paths),
+        tuple(Problem(*p) for p in said.get("notices", ())),
+    )
+
+
 def _memory(files: ListCache, name: str) -> dict[str, Any]:
     """A memory section (one cache file, so that its parts cannot disagree); a missing or
     damaged one starts empty, and every file is checked again."""
@@ -692,12 +721,7 @@ class _Definitions:
             and before == self.state
         ):
             said = memory["said"]  # every file has the stamp it had: the same answer
-            checked = Checked(
-                tuple(Problem(*p) for p in said["problems"]),
-                said["files"],
-                tuple(said["broken"]),
-                tuple(self.paths),
-            )
+            checked = _remembered(said, self.paths)
             return checked, Defined(self.state, before, frozenset(), self.definitions)
         changed = self._changed()
         checked = self._check()
@@ -870,12 +894,10 @@ class _Definitions:
             if mine or checked or path in built.broken:
                 found[path] = (path in built.broken, tuple(map(_problem_tuple, mine)), checked)
         ordered = tuple(sorted(problems, key=loading._order))
-        result = Checked(ordered, len(self.paths), tuple(sorted(broken)), tuple(self.paths))
-        memory["said"] = {
-            "problems": [_problem_tuple(p) for p in ordered],
-            "files": result.files,
-            "broken": list(result.broken),
-        }
+        result = Checked(
+            ordered, len(self.paths), tuple(sorted(broken)), tuple(self.paths), built.notices
+        )
+        memory["said"] = _answer(result)
         memory["state"] = self.state
         memory["looked"] = marshal.dumps(remembered)
         self.files.dirty.add(DEFINED)
@@ -1079,12 +1101,7 @@ class _Bucket:
             and said
             and memory["state"] == defined.state
         ):  # every file has the stamp it had, and the definitions are the same: the same answer
-            return Checked(
-                tuple(Problem(*p) for p in said["problems"]),
-                said["files"],
-                tuple(said["broken"]),
-                tuple(self.paths),
-            )
+            return _remembered(said, self.paths)
         _decode_looked(memory)
         seen, looked, found, against = (memory[p] for p in ("seen", "looked", "found", "state"))
         present = set(self.paths)
@@ -1116,12 +1133,23 @@ class _Bucket:
                 found[path] = (path in self.broken, tuple(map(_problem_tuple, mine)))
             else:
                 found.pop(path, None)
-        problems = [p for _, kept in found.values() for p in kept]
-        broken = sorted(path for path, (was_broken, _) in found.items() if was_broken)
-        memory["said"] = {"problems": problems, "files": len(self.paths), "broken": broken}
+        problems, notices, broken = [], [], []
+        for path, (was_broken, kept) in found.items():
+            if was_broken and loading.notices_only(kept):
+                notices += kept  # not a list file: said, not broken
+                continue
+            problems += kept
+            if was_broken:
+                broken.append(path)
+        result = Checked(
+            tuple(Problem(*p) for p in problems),
+            len(self.paths),
+            tuple(sorted(broken)),
+            tuple(self.paths),
+            tuple(Problem(*p) for p in notices),
+        )
+        memory["said"] = _answer(result)
         memory["state"] = defined.state
         memory["looked"] = marshal.dumps(looked)
         self.files.dirty.add(self.name)
-        return Checked(
-            tuple(Problem(*p) for p in problems), len(self.paths), tuple(broken), tuple(self.paths)
-        )
+        return result

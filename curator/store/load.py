@@ -11,7 +11,7 @@ from pathlib import Path
 from curator.core import checks, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, SLUG_ID, TRACKING_NUMBER
 from curator.core.model import Comment, Control, ControlList, Manifest, Outline, PublicComment
-from curator.core.problems import Problem
+from curator.core.problems import NOTICES, Problem
 from curator.store import cache, incremental
 from curator.store import read as reader
 from curator.store.source import DEFINITIONS, FOLDERS, Entry, kind_of, walk, with_bytes
@@ -175,6 +175,8 @@ def build(
         # located now, while the file's bytes are at hand
         problems.extend(_locate(p, entry) for p in said_checks(record, manifest, outlines, watch))
 
+    notices = [p for found in broken.values() if notices_only(found) for p in found]
+    broken = {path: found for path, found in broken.items() if not notices_only(found)}
     for path, found in broken.items():
         problems.extend(_locate(p, sources.get(path)) for p in found)
     problems = [_locate(p, sources.get(p.file)) for p in problems]
@@ -187,7 +189,14 @@ def build(
         problems=tuple(sorted(problems, key=_order)),
         files=files,
         broken={path: tuple(found) for path, found in broken.items()},
+        notices=tuple(sorted(notices, key=_order)),
     )
+
+
+def notices_only(found: Iterable[Problem | tuple]) -> bool:
+    """Whether a file not used was left out only for notices (Problem.notice; a problem as a
+    tuple too): a file that is not a list file is not a broken list file."""
+    return all((p.code if type(p) is Problem else p[3]) in NOTICES for p in found)
 
 
 def said_record(
