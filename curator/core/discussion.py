@@ -14,6 +14,7 @@ from typing import Any
 
 from curator.core import criteria
 from curator.core import weigh as weighing
+from curator.core.inert import first_unsafe, unsafe_message
 from curator.core.model import (
     POSITIONS,
     CatalogueItem,
@@ -139,6 +140,9 @@ def new_comment(
         raise CuratorError("the comment is empty: write something with -m TEXT or --file F")
     if len(text) > MAX_BODY:
         raise CuratorError(f"the comment is {len(text):,} characters; the limit is {MAX_BODY:,}")
+    unsafe = first_unsafe(text)
+    if unsafe is not None:
+        raise CuratorError(f"the comment {unsafe_message(unsafe)}")
     if position and position not in POSITIONS:
         raise CuratorError(f"'{position}' is not a position (positions: {', '.join(POSITIONS)})")
     if (amend_item is None) != (amend_match is None):

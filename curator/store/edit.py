@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from curator.core import checks, records
+from curator.core.inert import first_unsafe, unsafe_message
 from curator.core.model import Control, ControlList, Member
 from curator.core.problems import CuratorError
 from curator.store import validate
@@ -31,6 +32,9 @@ def create_control(
         raise CuratorError(f"unknown area '{area}' (areas: {areas})")
     if not title.strip():
         raise CuratorError("the title must not be empty")
+    unsafe = first_unsafe(title)
+    if unsafe is not None:
+        raise CuratorError(f"the title {unsafe_message(unsafe)}")
     control = Control(
         id=control_id, title=title.strip(), area=area, status="draft", proposed_by=member.id
     )

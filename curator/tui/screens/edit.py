@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
@@ -154,9 +155,9 @@ class EditScreen(ModalScreen[bool]):
             except Exception as err:  # CuratorError carries the reason
                 problems.append(f"status: {getattr(err, 'message', err)}")
         self.query_one("#problems", Static).update(
-            "\n".join(f"[red]✗ {p}[/red]" for p in problems)
+            Content.styled("\n".join(f"✗ {p}" for p in problems), "red")
             if problems
-            else "[green]✓ valid[/green]"
+            else Content.styled("✓ valid", "green")
         )
         self.query_one("#save", Button).disabled = bool(problems)
         return problems

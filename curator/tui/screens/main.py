@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select, TabbedContent, TabPane
 
@@ -65,7 +66,7 @@ class MainScreen(Screen):
         manifest = self.workspace.loaded.manifest
         areas = sorted(manifest.areas.values(), key=lambda a: a.title) if manifest else []
         select = self.query_one("#area-filter", Select)
-        select.set_options([(a.title, a.id) for a in areas])
+        select.set_options([(Content(a.title), a.id) for a in areas])
 
     def refresh_rows(self, keep: str | None = None) -> None:
         table = self.query_one(ControlTable)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import DataTable, Input, Select, Static
 
 from curator.core import criteria, sweep
@@ -12,6 +13,7 @@ from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
 from curator.core.problems import CuratorError
 from curator.tui.state import Workspace
+from curator.tui.text import plain
 from curator.tui.widgets.control_pane import ControlPaneMixin
 
 WHOLE = "__whole__"
@@ -59,7 +61,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
             found = weighing.criteria_of(control, ws.loaded.parameters)
         except (ExprError, CuratorError) as err:
             found = ()
-            self.query_one("#verdict", Static).update(f"criteria error: {err}")
+            self.query_one("#verdict", Static).update(Content(f"criteria error: {err}"))
         used = sorted({a.param for _, e in found for a in criteria.atoms(e)})
         params.set_options([(p, p) for p in used if not ws.loaded.parameters[p].is_flag])
         with whatif.prevent(Input.Changed):
@@ -86,7 +88,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
             return
         for o in sorted(result.weighed, key=lambda o: (o.rank, o.item)):
             outcome = weighing.outcome_words(o, change)
-            table.add_row(o.item, o.name, o.paragraph or "—", outcome, o.reason, key=o.item)
+            table.add_row(*plain(o.item, o.name, o.paragraph or "—", outcome, o.reason), key=o.item)
 
     # -- what-if ---------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -123,10 +125,14 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
             proposed = weighing.amended(control, ws.loaded.parameters, item, expression)
         except ExprError as err:
             caret = " " * (err.column - 1) + "^"
-            out.update(f"[red]column {err.column}: {err.message}[/red]\n{expression}\n{caret}")
+            out.update(
+                Content.assemble(
+                    (f"column {err.column}: {err.message}", "red"), f"\n{expression}\n{caret}"
+                )
+            )
             return
         except CuratorError as err:
-            out.update(f"[red]{err.message}[/red]")
+            out.update(Content.styled(err.message, "red"))
             return
         after = weighing.weigh(proposed, ws.loaded.catalogue, ws.loaded.partners, control.id)
         change = weighing.what_if(self.current, after)
