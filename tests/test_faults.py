@@ -205,7 +205,7 @@ WRITES = {
     "status": 2,
     "apply-amendment": 1,
     "edit": 1,
-    "release": 2,
+    "release": 3,  # a note of the release under way (in .git), list.toml, CHANGELOG.md
     "comments-import": 3,
     "comments-answer": 1,
     "publish": 6,
@@ -444,7 +444,15 @@ def killed(scenario: Scenario, argv: list[str], at: int) -> int:
     return done.returncode
 
 
-KILLS = [(path, at) for path in PATHS for at in sorted({1, WRITES[path]}) if at <= 2]
+# the first write of each path that the list's files show (a release's first is its note in
+# .git, which `Scenario.files` leaves out: test_release kills it at every step)
+FIRST_SHOWN = {"release": 2}
+KILLS = [
+    (path, at)
+    for path in PATHS
+    for at in sorted({FIRST_SHOWN.get(path, 1), WRITES[path]})
+    if at <= FIRST_SHOWN.get(path, 2)
+]
 
 
 @pytest.mark.parametrize(("path", "at"), KILLS)

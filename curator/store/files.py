@@ -95,3 +95,11 @@ def read_given(path: Path | str, limit: int | None = None, exit_code: int = 2) -
         raise CuratorError(f"{path}: no such file", exit_code) from None
     except OSError as err:
         raise CuratorError(f"{path}: cannot read: {err.strerror}", exit_code) from None
+
+
+def read_regular_or_none(path: Path) -> bytes | None:
+    """`read_regular`, or None when nothing is there."""
+    try:
+        return read_regular(path)
+    except FileNotFoundError:
+        return None

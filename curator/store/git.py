@@ -717,11 +717,15 @@ def commit_files(
     return text(top, "rev-parse", "HEAD")
 
 
+def check_tag_name(top: Path, name: str) -> None:
+    if run(top, "check-ref-format", f"refs/tags/{name}", check=False).returncode != 0:
+        raise CuratorError(f"'{name}' is not a valid tag name", 2)
+
+
 def annotated_tag(
     top: Path, name: str, message: str, author: tuple[str, str] | None = None
 ) -> None:
-    if run(top, "check-ref-format", f"refs/tags/{name}", check=False).returncode != 0:
-        raise CuratorError(f"'{name}' is not a valid tag name", 2)
+    check_tag_name(top, name)
     run(top, "tag", "-a", name, "-m", message, env=_identity(top, author, tagger=True))
 
 
