@@ -327,6 +327,15 @@ def _mutations(root: Path) -> list[tuple[str, callable]]:
         ("list files in a subfolder", lambda: _write(root / "controls/old/9E997.toml", "x")),
         ("a list file out of place", lambda: _write(root / "public-comments/x.toml", "x")),
         ("the strays cleared away", lambda: _clear(root, target)),
+        (
+            "a status change recorded, not made",
+            lambda: (root / "discussion" / target / "2031-01-04T000000Z-chair.toml").write_text(
+                'author = "chair"\nat = 2031-01-04T00:00:00Z\nbody = "Reopened."\n\n'
+                '[transition]\nfrom = "withdrawn"\nto = "draft"\n'
+            ),
+        ),
+        ("the change made", lambda: status(target, "draft")),
+        ("the change undone by hand", lambda: status(target, "withdrawn")),
     ]
 
 
@@ -367,6 +376,10 @@ def test_the_incremental_check_agrees_with_a_full_load(tmp_path, trusting):
         assert (found.problems, found.files, found.broken, found.notices) == plain(root), name
         again = incremental.check(root)  # the remembered answer
         assert (again.problems, again.files, again.broken, again.notices) == plain(root), name
+        unfinished = "transition-not-applied" in {p.code for p in found.problems}
+        assert unfinished == (
+            name in ("a status change recorded, not made", "the change undone by hand")
+        ), name
 
 
 def test_check_json_is_the_same_with_and_without_the_cache(tmp_path, curator):

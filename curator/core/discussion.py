@@ -46,6 +46,36 @@ def thread(comments: Iterable[Comment], control_id: str) -> tuple[Comment, ...]:
     return tuple(sorted((c for c in comments if c.control == control_id), key=comment_order))
 
 
+def last_moves(comments: Iterable[Comment]) -> dict[str, Comment]:
+    """Per control, the newest comment that records a change of its status."""
+    last: dict[str, Comment] = {}
+    for comment in comments:
+        if comment.transition is None:
+            continue
+        known = last.get(comment.control)
+        if known is None or comment_order(comment) > comment_order(known):
+            last[comment.control] = comment
+    return last
+
+
+def unfinished(move: Comment, status: str) -> bool:
+    """Whether the change of status `move` records was not made: its control, now `status`,
+    still has the status it was moving from (a status change stopped between writing the
+    comment and the control)."""
+    return move.transition is not None and status == move.transition.before != move.transition.after
+
+
+def unfinished_move(
+    comments: Iterable[Comment], control: Control, new: str, author: str
+) -> Comment | None:
+    """`author`'s comment recording the move of `control` to `new`, if it is the last move
+    recorded and was not made (`unfinished`): making the move again finishes that one."""
+    last = last_moves(comments).get(control.id)
+    if last is None or last.author != author or not unfinished(last, control.status):
+        return None
+    return last if last.transition is not None and last.transition.after == new else None
+
+
 def _instant(at: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(at)

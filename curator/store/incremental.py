@@ -22,6 +22,7 @@ else is checked whole. A process that fails has its buckets checked again by the
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import marshal
 import os
 import pickle
@@ -30,11 +31,12 @@ import signal
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from curator.core.model import Manifest, Outline
+from curator.core import checks, discussion
+from curator.core.model import Comment, Manifest, Outline, Transition
 from curator.core.problems import Problem
 from curator.store import cache, source
 from curator.store import load as loading
@@ -69,6 +71,10 @@ MEMORY = {"seen": dict, "looked": bytes, "found": dict, "said": dict, "state": b
 NO_STAMP = bytes(STAMP.size)  # a stamp too recent to trust: never the same as a file's
 
 Definitions = tuple[Manifest | None, Mapping[str, Outline]]  # what the said files' checks need
+# a comment that changes a status, as a bucket remembers it: its file, control, author, time,
+# and the statuses from and to
+Move = tuple[str, str, str, str, str, str]
+MOVES = "checked-moves"  # the last check of the last moves against the controls
 
 
 @dataclass(frozen=True)
@@ -80,12 +86,14 @@ class Checked:
     broken: tuple[str, ...]
     paths: tuple[str, ...]  # every file looked at
     notices: tuple[Problem, ...] = ()  # files that are not list files (Problem.notice)
+    moves: tuple[Move, ...] = ()  # the comments that change a status (see `_moves_checked`)
 
     def __reduce__(self) -> tuple:
         # from a helper process: 10^5 paths as one string (a path holds no NUL) unpickle in a
         # tenth of the time
         paths = "\0".join(self.paths)
-        return _checked, (self.problems, self.files, self.broken, paths, self.notices)
+        fields = (self.problems, self.files, self.broken, paths, self.notices, self.moves)
+        return _checked, fields
 
     @property
     def usable(self) -> list[str]:
@@ -100,8 +108,10 @@ def _checked(
     broken: tuple[str, ...],
     paths: str,
     notices: tuple[Problem, ...],
+    moves: tuple[Move, ...],
 ) -> Checked:
-    return Checked(problems, files, broken, tuple(paths.split("\0")) if paths else (), notices)
+    listed = tuple(paths.split("\0")) if paths else ()
+    return Checked(problems, files, broken, listed, notices, moves)
 
 
 class Watch:
@@ -300,7 +310,7 @@ class _Run:
                     parts.update(helper.answer())
                 # the buckets of a helper that failed
                 parts.update(said.check([b for b in range(BUCKETS) if b not in parts]))
-                merged = _merged([checked, *parts.values()])
+                merged = _moves_checked(files, _merged([checked, *parts.values()]), defined)
                 files.sections["size"] = merged.files
                 files.dirty.add("size")
             done = True
@@ -320,7 +330,45 @@ def _merged(parts: Iterable[Checked]) -> Checked:
     paths = tuple(p for part in parts for p in part.paths)
     broken = sorted(b for part in parts for b in part.broken)
     notices = sorted((p for part in parts for p in part.notices), key=loading._order)
-    return Checked(tuple(problems), len(paths), tuple(broken), paths, tuple(notices))
+    moves = tuple(m for part in parts for m in part.moves)
+    return Checked(tuple(problems), len(paths), tuple(broken), paths, tuple(notices), moves)
+
+
+def _moves_checked(files: ListCache, merged: Checked, defined: Defined) -> Checked:
+    """`merged` with the problems of the last status change recorded for each control
+    (checks.check_moves): a check across comments, which no bucket can make alone. Its
+    answer is remembered with the definitions and the last moves it was made for, so that a
+    check with nothing new builds no definitions for it."""
+    last = discussion.last_moves(
+        Comment(control, file, author, at, transition=Transition(before, after))
+        for file, control, author, at, before, after in merged.moves
+    )
+    if not last:
+        return merged
+    asked = sorted((c.file, c.transition) for c in last.values())
+    key = hashlib.sha1(defined.state + repr(asked).encode(), usedforsecurity=False).digest()
+    memory = files._section(MOVES, dict)
+    if memory.get("key") == key:
+        found = [Problem(*p) for p in memory["problems"]]
+    else:
+        _, controls = defined.definitions()
+        found = [
+            loading._locate(p, _bytes_of(files.root, p.file))
+            for p in checks.check_moves(last.values(), controls)
+        ]
+        files.sections[MOVES] = {"key": key, "problems": [_problem_tuple(p) for p in found]}
+        files.dirty.add(MOVES)
+    if not found:
+        return merged
+    problems = tuple(sorted((*merged.problems, *found), key=loading._order))
+    return replace(merged, problems=problems)
+
+
+def _bytes_of(root: Path, path: str) -> bytes | None:
+    try:
+        return source.read_file(f"{root}/{path}")
+    except OSError:
+        return None
 
 
 class _Buckets:
@@ -523,6 +571,7 @@ def _answer(result: Checked) -> dict[str, Any]:
         "files": result.files,
         "broken": list(result.broken),
         "notices": [_problem_tuple(p) for p in result.notices],
+        "moves": list(result.moves),
     }
 
 
@@ -533,7 +582,8 @@ def _remembered(said: dict[str, Any], paths: list[str]) -> Checked:
         said["files"],
         tuple(said["broken"]),
         tuple(paths),
-        tuple(Problem(*p) for p in said.get("notices", ())),
+        tuple(Problem(*p) for p in said["notices"]),
+        tuple(map(tuple, said["moves"])),
     )
 
 
@@ -1017,6 +1067,7 @@ class _Bucket:
         self.memory = _memory(files, self.name)
         self.paths: list[str] = []
         self.fresh: dict[str, bytes] = {}  # path: stamp to remember, for each file read
+        self.moves: dict[str, Move] = {}  # the files read that change a status
         # path: (its bytes, or its entry; its record), not checked yet
         self.made: dict[str, tuple[Entry | bytes, Any]] = {}
         self.broken: dict[str, list[Problem]] = defaultdict(list)
@@ -1065,6 +1116,11 @@ class _Bucket:
             made = loading.said_record(_entry_of(path, item), kind, reader.read, self.broken)
         if made is None:
             return
+        record = made[1]
+        if kind == "comment" and record.transition is not None:
+            transition = record.transition
+            move = (path, record.control, record.author, record.at)
+            self.moves[path] = (*move, transition.before, transition.after)
         if self.defined is None:
             self.made[path] = made  # (its bytes with it: located when a check finds something)
         else:
@@ -1133,6 +1189,10 @@ class _Bucket:
                 found[path] = (path in self.broken, tuple(map(_problem_tuple, mine)))
             else:
                 found.pop(path, None)
+        moves = {m[0]: m for m in said.get("moves", ()) if m[0] in present}
+        for path in self.fresh:
+            moves.pop(path, None)
+        moves.update(self.moves)
         problems, notices, broken = [], [], []
         for path, (was_broken, kept) in found.items():
             if was_broken and loading.notices_only(kept):
@@ -1147,6 +1207,7 @@ class _Bucket:
             tuple(sorted(broken)),
             tuple(self.paths),
             tuple(Problem(*p) for p in notices),
+            tuple(moves.values()),
         )
         memory["said"] = _answer(result)
         memory["state"] = defined.state

@@ -164,6 +164,7 @@ def build(
     comments: list[Comment] = []
     public: list[PublicComment] = []
     outlines = {cid: control.outline() for cid, control in controls.items()} if said else {}
+    moves: dict[str, tuple[Comment, Entry]] = {}  # comments that change a status, by file
     for i, (entry, kind) in enumerate(said):
         said[i] = None  # each file's bytes let go once it is read, not all 10^5 held to the end
         made = said_record(entry, kind, reader_fn, broken)
@@ -172,8 +173,13 @@ def build(
         entry, record = made
         if keep_said:
             (comments if kind == "comment" else public).append(record)
+        if kind == "comment" and record.transition is not None:
+            moves[record.file] = record, entry
         # located now, while the file's bytes are at hand
         problems.extend(_locate(p, entry) for p in said_checks(record, manifest, outlines, watch))
+    if moves and not isinstance(watch, incremental.Unchecked):
+        found = checks.check_moves((move for move, _ in moves.values()), outlines)
+        problems.extend(_locate(p, moves[p.file][1]) for p in found)
 
     notices = [p for found in broken.values() if notices_only(found) for p in found]
     broken = {path: found for path, found in broken.items() if not notices_only(found)}
