@@ -2,7 +2,8 @@
 read-only, the process is killed between writing the temp file and renaming it.
 
 Write paths: fmt, new, comment, status, apply-amendment, the TUI's edit (store.edit.save_control),
-release, comments import, comments answer, publish. After a fault an all-or-nothing write leaves
+release, comments import, comments answer, publish (into a new folder, and over an earlier
+package). After a fault an all-or-nothing write leaves
 every file byte-identical and no temp file; a write of many files (fmt, import, publish) leaves
 each file either as it was or as a successful run writes it, never torn. After a kill the temp
 file is left behind and the next run removes it.
@@ -54,18 +55,20 @@ class Scenario:
 
     root: Path
     argv: list[str] = field(default_factory=list)  # the CLI arguments; empty: the TUI's edit
-    out: Path | None = None  # publish's output folder, watched as well
+    out: Path | None = None  # publish's output folder: the folder it is in is watched as well
     atomic: bool = True  # all or nothing; False: each file is old or new
     rerun: list[str] | None = None  # what "the next run" is after a kill; None: the same
 
     @property
     def folders(self) -> tuple[Path, ...]:
-        return (self.root,) if self.out is None else (self.root, self.out)
+        # (the package is made beside the output folder, then put in its place)
+        return (self.root,) if self.out is None else (self.root, self.out.parent)
 
     def files(self) -> dict[str, bytes]:
-        """Every file of the list and of the output folder (temp files included), .git left out."""
+        """Every file of the list and beside and in the output folder (temp files included),
+        .git left out."""
         found = {}
-        for name, top in (("list", self.root), ("out", self.out)):
+        for name, top in (("list", self.root), ("out", self.folders[-1] if self.out else None)):
             if top is None or not top.exists():
                 continue
             for folder, dirnames, filenames in os.walk(top):
@@ -174,15 +177,21 @@ def comments_answer(tmp_path: Path) -> Scenario:
     return Scenario(root, as_list(root, "comments", "answer", ROWS[0].tracking, *answer))
 
 
-def publish(tmp_path: Path) -> Scenario:
+def publish_new(tmp_path: Path) -> Scenario:
     root = new_list(tmp_path)
     path = root / "controls/3A090.toml"
     path.write_text(path.read_text().replace('"proposed"', '"recommended"'))
-    out = tmp_path / "package"
-    argv = as_list(root, "publish", "--out", str(out), "--force", "--as", "chair")
+    out = tmp_path / "site" / "package"  # not there yet: made beside, then renamed into place
+    return Scenario(root, as_list(root, "publish", "--out", str(out), "--as", "chair"), out=out)
+
+
+def publish(tmp_path: Path) -> Scenario:
+    scenario = publish_new(tmp_path)
+    argv = [*scenario.argv, "--force"]
     assert main(argv) == 0  # an earlier package: the fault hits its replacement
+    path = scenario.root / "controls/3A090.toml"
     path.write_text(path.read_text().replace("Integrated circuits", "Integrated chips"))
-    return Scenario(root, argv, out=out, atomic=False)
+    return Scenario(scenario.root, argv, out=scenario.out, atomic=False)
 
 
 PATHS: dict[str, Callable[[Path], Scenario]] = {
@@ -195,6 +204,7 @@ PATHS: dict[str, Callable[[Path], Scenario]] = {
     "release": release,
     "comments-import": comments_import,
     "comments-answer": comments_answer,
+    "publish-new": publish_new,
     "publish": publish,
 }
 # how many files each writes: a fault lands on the first and on the last
@@ -208,6 +218,7 @@ WRITES = {
     "release": 3,  # a note of the release under way (in .git), list.toml, CHANGELOG.md
     "comments-import": 3,
     "comments-answer": 1,
+    "publish-new": 6,
     "publish": 6,
 }
 

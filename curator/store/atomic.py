@@ -141,8 +141,7 @@ def _prepare(folder: Path) -> None:
 def _temp_file(path: Path, data: bytes, new: bool, sync: bool) -> str:
     """A temp file holding `data` beside `path`, with the mode `path` has (new: the umask's)."""
     while True:
-        # the writer's pid in the name lets a later run tell a killed write from a live one
-        temp = os.path.join(path.parent, f"{TEMP_PREFIX}{os.getpid()}-{next(_numbers)}.tmp")
+        temp = os.path.join(path.parent, temp_name())
         try:
             fd = os.open(temp, _CREATE, 0o666 if new else 0o600)
             break
@@ -163,6 +162,12 @@ def _temp_file(path: Path, data: bytes, new: bool, sync: bool) -> str:
         _remove(temp)
         raise
     return temp
+
+
+def temp_name() -> str:
+    """A name for a temp file (or folder) unique in this process; the writer's pid in it lets a
+    later run tell a killed write from a live one."""
+    return f"{TEMP_PREFIX}{os.getpid()}-{next(_numbers)}.tmp"
 
 
 def _place(temp: str, path: Path, expected: str | None) -> None:
