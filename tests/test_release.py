@@ -206,37 +206,37 @@ def _changed(repo) -> str:
     return repo.commit("Raise a.1")
 
 
-def test_a_commit_a_hook_refuses_leaves_the_repository_as_it_was(tmp_path):
+def _lock_tag(repo) -> Path:
+    lock = repo.top / ".git/refs/tags/test-list/v1.1.lock"  # as another git would leave it
+    lock.write_text("")
+    return lock
+
+
+REFUSALS = {
+    "a pre-commit hook refuses the commit": (
+        lambda repo: _hook(repo, "pre-commit", HOOK_REFUSES),
+        "the release commit was not made: git commit: pre-commit: refused by the committee's",
+    ),
+    "a lock refuses the tag": (_lock_tag, "the tag test-list/v1.1 was refused"),
+    "a reference-transaction hook refuses the tag": (
+        lambda repo: _hook(repo, "reference-transaction", TAGS_REFUSED),
+        "the tag test-list/v1.1 was refused",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFUSALS)
+def test_a_refused_commit_or_tag_leaves_the_repository_as_it_was(tmp_path, case):
+    block, message = REFUSALS[case]
     repo = _released(tmp_path)
     head = _changed(repo)
-    hook = _hook(repo, "pre-commit", HOOK_REFUSES)
+    blocker = block(repo)
     before = _state(repo)
     done = repo.curator("release", "1.1", "--as", "chair", "--list", LIST_DIR)
     assert done.code == 1
-    assert "the release commit was not made" in done.err
-    assert "refused by the committee's policy" in done.err
+    assert message in done.err
     assert "nothing was released" in done.err
     assert _state(repo) == before  # nothing staged either: the next commit carries nothing
-    hook.unlink()
-    assert repo.curator("release", "1.1", "--as", "chair", "--list", LIST_DIR).code == 0
-    _released_once(repo, head=head)
-
-
-@pytest.mark.parametrize("how", ["a lock another git left", "a hook that refuses tags"])
-def test_a_tag_refused_undoes_the_release_commit(tmp_path, how):
-    repo = _released(tmp_path)
-    head = _changed(repo)
-    if how == "a lock another git left":
-        blocker = repo.top / ".git/refs/tags/test-list/v1.1.lock"
-        blocker.write_text("")
-    else:
-        blocker = _hook(repo, "reference-transaction", TAGS_REFUSED)
-    before = _state(repo)
-    done = repo.curator("release", "1.1", "--as", "chair", "--list", LIST_DIR)
-    assert done.code == 1
-    assert "the tag test-list/v1.1 was refused" in done.err
-    assert "nothing was released" in done.err
-    assert _state(repo) == before
     blocker.unlink()
     assert repo.curator("release", "1.1", "--as", "chair", "--list", LIST_DIR).code == 0
     _released_once(repo, head=head)
