@@ -337,20 +337,20 @@ def _merged(parts: Iterable[Checked]) -> Checked:
 def _moves_checked(files: ListCache, merged: Checked, defined: Defined) -> Checked:
     """`merged` with the problems of the last status change recorded for each control
     (checks.check_moves): a check across comments, which no bucket can make alone. Its
-    answer is remembered with the definitions and the last moves it was made for, so that a
-    check with nothing new builds no definitions for it."""
-    last = discussion.last_moves(
-        Comment(control, file, author, at, transition=Transition(before, after))
-        for file, control, author, at, before, after in merged.moves
-    )
-    if not last:
+    answer is remembered with the definitions and the moves it was made for, so that a check
+    with nothing new neither builds the definitions nor goes through the moves for it."""
+    if not merged.moves:
         return merged
-    asked = sorted((c.file, c.transition) for c in last.values())
-    key = hashlib.sha1(defined.state + repr(asked).encode(), usedforsecurity=False).digest()
+    asked = defined.state + marshal.dumps(sorted(merged.moves))
+    key = hashlib.sha1(asked, usedforsecurity=False).digest()
     memory = files._section(MOVES, dict)
     if memory.get("key") == key:
         found = [Problem(*p) for p in memory["problems"]]
     else:
+        last = discussion.last_moves(
+            Comment(control, file, author, at, transition=Transition(before, after))
+            for file, control, author, at, before, after in merged.moves
+        )
         _, controls = defined.definitions()
         found = [
             loading._locate(p, _bytes_of(files.root, p.file))
@@ -583,7 +583,7 @@ def _remembered(said: dict[str, Any], paths: list[str]) -> Checked:
         tuple(said["broken"]),
         tuple(paths),
         tuple(Problem(*p) for p in said["notices"]),
-        tuple(map(tuple, said["moves"])),
+        tuple(said["moves"]),  # (tuples, as pickled)
     )
 
 
