@@ -16,6 +16,7 @@ from gitrepo import new_repo
 
 from curator.core.diff import diff_lists
 from curator.store import cache, git, incremental, validate
+from curator.store.atomic import TEMP_PREFIX
 from curator.store.load import build, load
 from curator.store.schemas import KINDS
 from curator.store.source import DEFINITIONS, Entry, kind_of, walk
@@ -40,7 +41,7 @@ def counted_load(root: Path):
 def plain(root: Path):
     """The list loaded with no cache at all: what every cached answer must equal."""
     loaded = build(walk(root))
-    return loaded.problems, loaded.files, tuple(sorted(loaded.broken))
+    return loaded.problems, loaded.files, tuple(sorted(loaded.broken)), loaded.notices
 
 
 def same_size_edit(path: Path, old: str, new: str) -> None:
@@ -317,7 +318,53 @@ def _mutations(root: Path) -> list[tuple[str, callable]]:
             ),
         ),
         ("public comment removed", lambda: public[3].unlink()),
+        ("a file that is not a list file", lambda: (root / "controls/README.md").write_text("x")),
+        ("a hidden file", lambda: (root / "discussion" / target / ".draft.toml").write_text("")),
+        ("a temp file a killed write left", lambda: _left_over(root / "catalogue")),
+        ("a pipe named like a comment", lambda: os.mkfifo(root / "discussion" / target / PIPE)),
+        ("a folder named like a control", lambda: (root / "controls/9E998.toml").mkdir()),
+        ("list files in a subfolder", lambda: _write(root / "controls/old/9E997.toml", "x")),
+        ("a list file out of place", lambda: _write(root / "public-comments/x.toml", "x")),
+        ("the strays cleared away", lambda: _clear(root, target)),
+        (
+            "a status change recorded, not made",
+            lambda: (root / "discussion" / target / "2031-01-04T000000Z-chair.toml").write_text(
+                'author = "chair"\nat = 2031-01-04T00:00:00Z\nbody = "Reopened."\n\n'
+                '[transition]\nfrom = "withdrawn"\nto = "draft"\n'
+            ),
+        ),
+        ("the change made", lambda: status(target, "draft")),
+        ("the change undone by hand", lambda: status(target, "withdrawn")),
     ]
+
+
+PIPE = "2031-01-03T000000Z-chair.toml"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def _left_over(folder: Path) -> None:
+    """A temp file of the atomic writer whose process is gone."""
+    temp = folder / f"{TEMP_PREFIX}{2**31 - 2}-0.tmp"  # a pid no process has
+    temp.write_text("half")
+    os.utime(temp, (1, 1))
+
+
+def _clear(root: Path, target: str) -> None:
+    for rel in (
+        "controls/README.md",
+        f"discussion/{target}/.draft.toml",
+        f"discussion/{target}/{PIPE}",
+    ):
+        (root / rel).unlink()
+    for temp in (root / "catalogue").glob(f"{TEMP_PREFIX}*"):
+        temp.unlink()
+    for folder in ("controls/9E998.toml", "controls/old"):
+        shutil.rmtree(root / folder)
+    (root / "public-comments/x.toml").unlink()
 
 
 def test_the_incremental_check_agrees_with_a_full_load(tmp_path, trusting):
@@ -325,9 +372,13 @@ def test_the_incremental_check_agrees_with_a_full_load(tmp_path, trusting):
     for name, mutate in _mutations(root):
         mutate()
         found = incremental.check(root)
-        assert (found.problems, found.files, found.broken) == plain(root), name
+        assert (found.problems, found.files, found.broken, found.notices) == plain(root), name
         again = incremental.check(root)  # the remembered answer
-        assert (again.problems, again.files, again.broken) == plain(root), name
+        assert (again.problems, again.files, again.broken, again.notices) == plain(root), name
+        unfinished = "transition-not-applied" in {p.code for p in found.problems}
+        assert unfinished == (
+            name in ("a status change recorded, not made", "the change undone by hand")
+        ), name
 
 
 def test_check_json_is_the_same_with_and_without_the_cache(tmp_path, curator):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -145,7 +146,7 @@ def test_text_output_is_path_line_key_message(lst, curator):
 def test_clean_list_exits_zero(lst, curator):
     run = curator("check", "--list", str(lst.root), "--format", "json")
     assert run.code == 0, run.out
-    assert json.loads(run.out) == {"ok": True, "files": 9, "problems": []}
+    assert json.loads(run.out) == {"ok": True, "files": 9, "problems": [], "notices": []}
 
 
 def test_ten_megabyte_file_is_refused_by_size_not_parsed(lst, curator):
@@ -238,3 +239,73 @@ def test_each_conflict_marker_is_found_on_any_line(marker, where):
 )
 def test_what_only_looks_like_a_conflict_marker_is_not_one(text):
     assert conflict_marker(text.encode()) is None
+
+
+# ---------------------------------------------------------------- nothing is silently skipped
+
+STRAYS = {
+    # what is put in the list (a folder when it ends with /), where it is reported, the code,
+    # whether the check fails
+    "folder in place of a control": (
+        "controls/3A091.toml/",
+        "controls/3A091.toml",
+        "not-a-file",
+        True,
+    ),
+    "subfolder of controls": ("controls/sub/3A092.toml", "controls/sub", "misplaced-folder", True),
+    "subfolder of a discussion": (
+        "discussion/3A090/old/x.toml",
+        "discussion/3A090/old",
+        "misplaced-folder",
+        True,
+    ),
+    "list file out of place": ("discussion/3A090.toml", None, "misplaced-file", True),
+    "hidden file": ("controls/.3A093.toml", None, "not-a-list-file", False),
+    "hidden folder": ("catalogue/.trash/a100.toml", "catalogue/.trash", "not-a-list-file", False),
+    "not a .toml file": ("catalogue/notes.md", None, "not-a-list-file", False),
+    # by a process that is gone, long ago
+    "temp file a killed write left": (
+        "controls/.curator-2147483646-0.tmp",
+        None,
+        "leftover-temp-file",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", STRAYS)
+def test_what_is_not_a_list_file_is_reported_not_skipped(lst, curator, case):
+    rel, reported, code, fails = STRAYS[case]
+    path = lst.root / rel
+    if rel.endswith("/"):
+        path.mkdir(parents=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('id = "x"\n')
+        os.utime(path, (1, 1))
+    reported = reported or rel
+    run = curator("check", "--format", "json", "--list", str(lst.root))
+    found = json.loads(run.out)
+    listed = found["problems"] if fails else found["notices"]
+    assert [(p["file"], p["code"]) for p in listed] == [(reported, code)]
+    assert run.code == (1 if fails else 0)
+    assert found["ok"] is not fails
+    text = curator("check", "--list", str(lst.root))
+    assert f"{reported}: {'' if fails else 'notice: '}" in text.out
+    assert ("1 notice" in text.err) is not fails
+
+
+def test_a_gitkeep_says_nothing(lst, curator):
+    for folder in ("controls", "catalogue", "discussion", "discussion/3A090", "public-comments"):
+        (lst.root / folder).mkdir(exist_ok=True)
+        (lst.root / folder / ".gitkeep").write_text("")
+    run = curator("check", "--list", str(lst.root))
+    assert (run.code, run.out) == (0, "")
+    assert run.err == "9 files, no problems\n"
+
+
+def test_a_temp_file_of_a_running_write_says_nothing(lst, curator):
+    live = lst.root / "controls" / f".curator-{os.getpid()}-0.tmp"  # this process: running
+    live.write_text("half")
+    run = curator("check", "--format", "json", "--list", str(lst.root))
+    assert json.loads(run.out)["notices"] == []

@@ -206,6 +206,45 @@ def binary_merge_inputs(root: Path, scratch: Path) -> dict[str, str]:
     return {}
 
 
+PIPES = (
+    "controls/3A091.toml",
+    "catalogue/planted.toml",
+    "discussion/3A090/2026-11-28T012200Z-chair.toml",
+    "public-comments/BIS-2026-0001/abc-1234-wxyz.toml",
+)
+
+
+@generator
+def pipes(root: Path, scratch: Path) -> dict[str, str]:
+    # opening a pipe to read waits until something opens it to write: here, for ever
+    for rel in PIPES:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(root / rel)
+    return {}
+
+
+@generator
+def pipe_for_list_toml(root: Path, scratch: Path) -> dict[str, str]:
+    (root / "list.toml").unlink()
+    os.mkfifo(root / "list.toml")
+    return {}
+
+
+@generator
+def pipe_for_body(root: Path, scratch: Path) -> dict[str, str]:
+    os.mkfifo(scratch / "body.txt")
+    return {}
+
+
+@generator
+def one_line_csv(root: Path, scratch: Path) -> dict[str, str]:
+    with _input(scratch, "bulk.csv").open("wb") as f:
+        f.write(_csv())
+        for _ in range(17):
+            f.write(b"a" * MEGABYTE)
+    return {}
+
+
 def _input(scratch: Path, name: str) -> Path:
     path = scratch / "case" / "input" / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ def own_cache(cache_home: Path) -> Path:
 
 
 def said(checked: incremental.Checked) -> tuple:
-    return checked.problems, checked.files, checked.broken
+    return checked.problems, checked.files, checked.broken, checked.notices
 
 
 def cache_files(home: Path) -> dict[str, int]:
@@ -32,8 +32,9 @@ def cache_files(home: Path) -> dict[str, int]:
 
 
 def listed(folder: Path, listings: source.Listings) -> list[str]:
-    """The files the walk finds in `folder` (paths inside it)."""
-    found = source._folder(folder.parent, "", str(folder), False, listings)
+    """The files the walk finds in `folder` (a folder of a list, named as one: the paths are
+    the list's)."""
+    found = source._folder(folder.parent, f"{folder.name}/", str(folder), False, listings)
     return [rel + name for rel, _, names in found for name in names]
 
 
@@ -359,24 +360,24 @@ def test_a_link_put_in_a_listed_folder_is_judged(tmp_path, trusting):
 
 
 def test_a_folder_changed_a_moment_ago_is_listed_afresh(tmp_path):
-    folder = tmp_path / "folder"
+    folder = tmp_path / "controls"
     folder.mkdir()
     (folder / "a.toml").write_text("")
     listings = source.Listings({}, source.trust_line())
-    assert listed(folder, listings) == ["a.toml"]
+    assert listed(folder, listings) == ["controls/a.toml"]
     assert listings.known == {}  # too recent to trust: not kept
 
 
 def test_a_listing_is_reused_while_its_folder_is_unchanged(tmp_path):
-    folder = tmp_path / "folder"
-    (folder / "sub").mkdir(parents=True)
-    (folder / "a.toml").write_text("")
-    (folder / "sub" / "b.toml").write_text("")
+    folder = tmp_path / "discussion"
+    for control in ("3A090", "3A091"):
+        (folder / control).mkdir(parents=True)
+        (folder / control / "a.toml").write_text("")
     first = source.Listings({}, time.time_ns() + 10**12)  # trusts every stamp
     walked = listed(folder, first)
-    assert walked == ["a.toml", "sub/b.toml"]
+    assert walked == ["discussion/3A090/a.toml", "discussion/3A091/a.toml"]
     again = source.Listings(first.walked(), time.time_ns() + 10**12)
-    (folder / "a.toml").write_text("changed content: a folder's stamp does not move")
+    (folder / "3A090" / "a.toml").write_text("changed content: a folder's stamp does not move")
     assert listed(folder, again) == walked
     assert again.walked() is None  # nothing new to keep
 
@@ -394,10 +395,10 @@ def test_fmt_check_after_a_shared_check_opens_no_unchanged_file(tmp_path, trusti
 
 
 def test_a_walk_adopted_from_another_process_is_kept_as_if_made_here(tmp_path):
-    folder = tmp_path / "folder"
-    (folder / "sub").mkdir(parents=True)
-    (folder / "a.toml").write_text("")
-    (folder / "sub" / "b.toml").write_text("")
+    folder = tmp_path / "discussion"
+    for control in ("3A090", "3A091"):
+        (folder / control).mkdir(parents=True)
+        (folder / control / "a.toml").write_text("")
     there = source.Listings({}, time.time_ns() + 10**12)
     walked = listed(folder, there)
     here = source.Listings({}, time.time_ns() + 10**12)

@@ -1,8 +1,13 @@
-"""The lifecycle: which status may follow which, who may move it, and `curator status`."""
+"""The lifecycle: which status may follow which, who may move it, and `curator status` — which,
+stopped between its comment and the control, is reported by `check` and finished by a rerun."""
 
 from __future__ import annotations
 
 import itertools
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -181,3 +186,88 @@ def test_a_control_changed_on_disk_since_it_was_loaded_is_not_overwritten(lst):
         change_status(lst.root, loaded, CHAIR, "3A090", "under-review", "why")
     assert lst.read("controls/3A090.toml") == edited
     assert not (lst.root / "discussion").exists()
+
+
+# ---------------------------------------------------------------- a status change stopped part way
+
+KILLED_BEFORE_THE_CONTROL = """
+import os, sys
+from curator.store import discussion
+
+def rewrite_control(*args, **kwargs):
+    os._exit(137)  # killed: the comment is written, the control is not
+
+discussion.rewrite_control = rewrite_control
+from curator.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+MOVE = ["status", "3A090", "under-review", "-m", "Ready for review.", "--as", "industry-1"]
+
+
+def comments_on(root) -> list:
+    return sorted((root / "discussion" / "3A090").glob("*.toml"))
+
+
+def test_a_status_change_killed_after_its_comment_is_reported_then_finished(lst, curator):
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_BEFORE_THE_CONTROL, "--list", str(lst.root), *MOVE],
+        env={k: v for k, v in os.environ.items() if k != "CURATOR_MEMBER"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 137, done.stderr
+    [comment] = comments_on(lst.root)
+    assert 'status = "proposed"' in lst.read("controls/3A090.toml")
+
+    run = curator("check", "--format", "json", "--list", str(lst.root))
+    assert run.code == 1
+    [problem] = json.loads(run.out)["problems"]
+    assert problem["code"] == "transition-not-applied"
+    assert problem["file"] == f"discussion/3A090/{comment.name}"
+    assert problem["key"] == "transition"
+    assert comment.read_text().splitlines()[problem["line"] - 1] == "[transition]"
+    assert "proposed → under-review, but 3A090 is still proposed" in problem["message"]
+
+    again = curator(*MOVE, "--list", str(lst.root))
+    assert again.code == 0, again.err
+    assert comments_on(lst.root) == [comment]  # the move finished: no second comment
+    assert 'status = "under-review"' in lst.read("controls/3A090.toml")
+    assert curator("check", "--list", str(lst.root)).code == 0
+
+
+def _move(root, stamp: str, author: str, before: str, after: str) -> None:
+    at = f"{stamp[:10]}T{stamp[11:13]}:{stamp[13:15]}:{stamp[15:17]}Z"
+    path = root / "discussion" / "3A090" / f"{stamp}-{author}.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'author = "{author}"\nat = {at}\nbody = "Moved."\n\n'
+        f'[transition]\nfrom = "{before}"\nto = "{after}"\n'
+    )
+
+
+def _status(root, status: str) -> None:
+    path = root / "controls" / "3A090.toml"
+    path.write_text(path.read_text().replace('status = "proposed"', f'status = "{status}"'))
+
+
+def test_only_the_last_status_change_recorded_must_match_its_control(lst, curator):
+    # draft → proposed → withdrawn → draft: the control is a draft again, as the last says,
+    # though the first change also left from draft
+    _status(lst.root, "draft")
+    _move(lst.root, "2026-11-01T090000Z", "industry-1", "draft", "proposed")
+    _move(lst.root, "2026-11-02T090000Z", "industry-1", "proposed", "withdrawn")
+    _move(lst.root, "2026-11-03T090000Z", "industry-1", "withdrawn", "draft")
+    assert curator("check", "--list", str(lst.root)).code == 0
+    _move(lst.root, "2026-11-04T090000Z", "chair", "draft", "proposed")  # not made
+    run = curator("check", "--format", "json", "--list", str(lst.root))
+    codes = [(p["file"], p["code"]) for p in json.loads(run.out)["problems"]]
+    assert codes == [("discussion/3A090/2026-11-04T090000Z-chair.toml", "transition-not-applied")]
+
+
+def test_someone_elses_unfinished_change_is_not_taken_as_ones_own(lst, curator):
+    _move(lst.root, "2026-11-04T090000Z", "academia-1", "proposed", "under-review")
+    assert curator(*MOVE, "--list", str(lst.root)).code == 0
+    assert len(comments_on(lst.root)) == 2  # industry-1 records their own move
+    assert curator("check", "--list", str(lst.root)).code == 0

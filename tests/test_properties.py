@@ -359,35 +359,60 @@ def test_fmt_keeps_every_comment_a_person_typed(case, draw):
 
 # ---------------------------------------------------------------- parse, write, parse
 
+# what a terminal acts on (C0 and C1 controls but tab and line breaks, DEL, line separators,
+# bidirectional overrides and isolates): the writer escapes it, and read() refuses a file whose
+# text holds it
+ACTS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
+)
+
+
+def holds_acting(value: Any) -> bool:
+    if isinstance(value, str):
+        return ACTS.search(value) is not None
+    if isinstance(value, dict):
+        return any(holds_acting(k) or holds_acting(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(map(holds_acting, value))
+    return False
+
+
+def read_back(kind: str, file: str, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The data of a file written from `data` as read() gives it; None when `data` holds a
+    character a terminal acts on, which read() refuses (and says so, with nothing else)."""
+    got = read(kind, file, render(kind, data).encode("utf-8"))
+    if holds_acting(data):
+        assert got.data is None
+        assert {p.code for p in got.problems} == {"control-character"}
+        return None
+    assert got.problems == ()  # the strategies draw only data the schemas accept
+    return got.data
+
 
 @SETTINGS
 @given(controls)
 def test_a_control_written_and_read_back_is_the_same_control(control):
     file = f"controls/{control.id}.toml"
-    raw = render("control", records.control_to(control)).encode("utf-8")
-    got = read("control", file, raw)
-    assert got.problems == ()
-    assert records.control_from(got.data, file) == replace(control, file=file)
+    data = read_back("control", file, records.control_to(control))
+    if data is not None:
+        assert records.control_from(data, file) == replace(control, file=file)
 
 
 @SETTINGS
 @given(public_comments)
 def test_a_public_comment_written_and_read_back_is_the_same_comment(comment):
     file = f"public-comments/{comment.docket}/{comment.tracking_number}.toml"
-    raw = render("public-comment", records.public_comment_to(comment)).encode("utf-8")
-    got = read("public-comment", file, raw)
-    assert got.problems == ()
-    assert records.public_comment_from(got.data, file) == replace(comment, file=file)
+    data = read_back("public-comment", file, records.public_comment_to(comment))
+    if data is not None:
+        assert records.public_comment_from(data, file) == replace(comment, file=file)
 
 
 @SETTINGS
 @given(kind_and_data())
 def test_every_kind_of_file_reads_back_the_data_it_was_written_from(case):
     kind, data = case
-    raw = render(kind, data).encode("utf-8")
-    got = read(kind, f"{kind}.toml", raw)
-    assert got.problems == ()  # the strategies draw only data the schemas accept
-    assert got.data == json_view(data)
+    got = read_back(kind, f"{kind}.toml", data)
+    assert got is None or got == json_view(data)
 
 
 # ---------------------------------------------------------------- criteria

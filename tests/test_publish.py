@@ -17,6 +17,7 @@ from conftest import CONTROL_3A090, ListDir, make_list, run_curator
 from markdown_it import MarkdownIt
 
 from curator import publish
+from curator.cli import main
 from curator.core.problems import CuratorError
 from curator.publish import render
 from curator.store.load import load
@@ -585,3 +586,34 @@ def test_templates_read_a_view_key_as_an_attribute_and_stay_strict_about_a_missi
 def test_templates_still_read_attributes_of_what_is_not_a_view():
     views = render.Renderer().html
     assert views.from_string("{{ d.year }}").render(d=dt.date(2026, 3, 31)) == "2026"
+
+
+# ---------------------------------------------------------------- whole or nothing
+
+
+def test_a_publish_stopped_by_a_full_disk_leaves_nothing_and_needs_no_force(
+    repo, tmp_path, monkeypatch, capsys
+):
+    from test_faults import Faults
+
+    site = tmp_path / "site"
+    argv = ["--list", str(repo.root), "publish", "--out", str(site / "out"), "--as", "chair"]
+    with monkeypatch.context() as m:
+        Faults(m, "disk-full", 3, (site,))  # the third of six files: two would be written
+        assert main(argv) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    assert not site.exists() or list(site.iterdir()) == []  # nothing, not even the half made
+    assert main(argv) == 0  # the disk has room again: no --force needed
+    assert {p.name for p in (site / "out").iterdir()} == FILES | {".curator-publish"}
+    assert [p.name for p in site.iterdir()] == ["out"]
+    assert oct((site / "out").stat().st_mode & 0o777) == oct(0o755)
+
+
+def test_a_package_a_killed_publish_left_half_made_is_cleared_by_the_next(repo, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    left = site / ".curator-2147483646-0.tmp"  # by a process that is gone
+    left.mkdir()
+    (left / "index.html").write_text("half")
+    assert publish_cli(repo, site / "out").code == 0
+    assert [p.name for p in site.iterdir()] == ["out"]

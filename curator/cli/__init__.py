@@ -78,6 +78,13 @@ def parser(verb: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if not short_lived(argv):  # the terminal UI draws the screen itself (curator.tui.app)
+        return _main(argv)
+    with common.inert_output():  # nothing a verb prints can act on the terminal
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     args = parser(verb_of(argv)).parse_args(argv)
     if args.verb is None:  # the options before no verb are the TUI's
         args = parser("tui").parse_args([*argv, "tui"])

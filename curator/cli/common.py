@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import re
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
+from curator.core.inert import UNSAFE, inert
 from curator.core.problems import Problem
 from curator.store.discover import find_list
 
@@ -48,14 +51,31 @@ def expression_error(option: str, text: str, err: ExprError) -> str:
     return f"{option}: column {err.column}: {err.message}\n  {text}\n  {' ' * (err.column - 1)}^"
 
 
-# control characters move the cursor or clear the screen; bidirectional overrides reorder text
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+class InertStream:
+    """An output stream (stdout, stderr) that writes what it is given with every character a
+    terminal would act on escaped (curator.core.inert): what a verb prints of a list — titles,
+    names, bodies, problems echoing a bad value, what git says — cannot clear the screen or
+    retitle the window, whichever verb prints it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(inert(text, lines=True))
+
+    def __getattr__(self, name: str) -> Any:  # flush, fileno, isatty, encoding…
+        return getattr(self.stream, name)
 
 
-def inert(text: str) -> str:
-    """Text someone else chose (a git author's name, a commit subject) as it may be shown on a
-    terminal: control and bidirectional characters written as escapes such as \\x1b."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+@contextlib.contextmanager
+def inert_output() -> Iterator[None]:
+    """sys.stdout and sys.stderr made InertStreams while a verb runs."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = InertStream(out), InertStream(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 # what Markdown (GitHub's and GitLab's dialects) would act on in running text: escapes, code,
@@ -73,8 +93,10 @@ def markdown_inert(text: str) -> str:
 
 
 def print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    # JSON escapes control characters below 0x20 itself; the others as JSON escapes too, so
+    # that the stream has nothing to escape (its \x9b would not be JSON)
+    sys.stdout.write(UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def print_problems(problems: list[Problem] | tuple[Problem, ...], stream=None) -> None:

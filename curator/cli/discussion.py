@@ -22,6 +22,7 @@ from curator.core.weigh import control_named
 from curator.store import discussion as writing
 from curator.store import identity, provenance
 from curator.store import sync as syncing
+from curator.store.files import TooLarge, read_given
 from curator.store.load import load, load_about
 from curator.store.source import DELIBERATION
 
@@ -194,16 +195,25 @@ def _refusal(err: discussion.CommentRefused, match: str) -> str:
 
 
 def _read_body(name: str) -> str:
-    if name == "-":
-        return sys.stdin.read()
+    """A comment body from a file (or stdin, `-`): at most what a comment may hold, and only
+    from a regular file (a pipe's name would wait for ever, /dev/zero never end)."""
+    limit = 4 * discussion.MAX_BODY  # bytes: a character takes at most four in UTF-8
     try:
-        return Path(name).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CuratorError(f"{name}: no such file") from None
+        if name == "-":
+            raw = sys.stdin.buffer.read(limit + 1)
+            if len(raw) > limit:
+                raise TooLarge("stdin", len(raw), limit)
+        else:
+            raw = read_given(name, limit, exit_code=1)
+    except TooLarge:
+        raise CuratorError(
+            f"{name}: the comment is over {limit:,} bytes; "
+            f"the limit is {discussion.MAX_BODY:,} characters"
+        ) from None
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise CuratorError(f"{name}: not UTF-8 text") from None
-    except OSError as err:
-        raise CuratorError(f"{name}: cannot read: {err.strerror}") from None
 
 
 def discuss(args: argparse.Namespace) -> int:

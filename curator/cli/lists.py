@@ -70,10 +70,7 @@ def check(args: argparse.Namespace) -> int:
         print_json(
             {
                 "ok": not any(loaded.problems for _, loaded in results),
-                "lists": [
-                    {"list": name, **_check_json(loaded.files, loaded.problems)}
-                    for name, loaded in results
-                ],
+                "lists": [{"list": name, **_check_json(loaded)} for name, loaded in results],
             }
         )
     else:
@@ -87,9 +84,10 @@ def check(args: argparse.Namespace) -> int:
 def _check_one(root: Path, format: str) -> int:
     loaded = incremental.check(root)
     if format == "json":
-        print_json(_check_json(loaded.files, loaded.problems))
+        print_json(_check_json(loaded))
     else:
         print_problems(loaded.problems)
+        print_problems(loaded.notices)
         print(_summary(loaded), file=sys.stderr)
     trouble = drivers.trouble(root)
     if trouble:
@@ -97,16 +95,24 @@ def _check_one(root: Path, format: str) -> int:
     return 1 if loaded.problems else 0
 
 
-def _check_json(files: int, problems: tuple[Problem, ...]) -> dict:
-    return {"ok": not problems, "files": files, "problems": [p.as_json() for p in problems]}
+def _check_json(loaded: incremental.Checked) -> dict:
+    return {
+        "ok": not loaded.problems,
+        "files": loaded.files,
+        "problems": [p.as_json() for p in loaded.problems],
+        "notices": [p.as_json() for p in loaded.notices],
+    }
 
 
 def _summary(loaded: incremental.Checked) -> str:
-    if not loaded.problems:
-        return f"{loaded.files} files, no problems"
-    summary = f"{loaded.files} files, {len(loaded.problems)} problems"
+    summary = f"{loaded.files} files, {len(loaded.problems) or 'no'} problems"
     broken = len(loaded.broken)
-    return summary + (f", {broken} files could not be used" if broken else "")
+    if broken:
+        summary += f", {broken} files could not be used"
+    if loaded.notices:
+        noun = "notice" if len(loaded.notices) == 1 else "notices"
+        summary += f", {len(loaded.notices)} {noun} (files that are not list files)"
+    return summary
 
 
 def _shown(root: Path) -> str:

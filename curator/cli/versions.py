@@ -32,6 +32,7 @@ from curator.core.diff import (
 from curator.core.model import ControlList
 from curator.core.problems import CuratorError
 from curator.store import drivers, git, repo, scaffold
+from curator.store.files import read_given
 from curator.store.incremental import Unchecked
 from curator.store.load import load
 from curator.store.merge import merge_driver
@@ -470,9 +471,5 @@ def init(args: argparse.Namespace) -> int:
 
 
 def textconv(args: argparse.Namespace) -> int:
-    try:
-        raw = args.file.read_bytes()
-    except OSError as err:
-        raise CuratorError(f"{args.file}: {err.strerror}", 2) from None
-    sys.stdout.write(repo.readable(raw))
+    sys.stdout.write(repo.readable(read_given(args.file)))
     return 0

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
-from curator.core import agreement, countries, criteria
+from curator.core import agreement, countries, criteria, discussion
 from curator.core.model import (
     PLURILATERAL,
     UNILATERAL,
@@ -147,6 +147,25 @@ def _check_codes(
         wrong = countries.problem(code, union)
         if wrong:
             yield Problem(file, None, f"{key}[{i}]", "unknown-jurisdiction", wrong)
+
+
+def check_moves(comments: Iterable[Comment], controls: Mapping[str, Outline]) -> Iterator[Problem]:
+    """The last change of status recorded for each control, when the control does not show
+    it: it still has the status the change moved it from."""
+    for control_id, move in discussion.last_moves(comments).items():
+        control = controls.get(control_id)
+        if control is None or not discussion.unfinished(move, control.status):
+            continue
+        assert move.transition is not None
+        before, after = move.transition.before, move.transition.after
+        yield Problem(
+            move.file,
+            None,
+            "transition",
+            "transition-not-applied",
+            f"records the change {before} → {after}, but {control_id} is still {before}: "
+            "the change was not finished",
+        )
 
 
 def check_expression(

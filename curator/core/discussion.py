@@ -14,6 +14,7 @@ from typing import Any
 
 from curator.core import agreement, criteria
 from curator.core import weigh as weighing
+from curator.core.inert import first_unsafe, unsafe_message
 from curator.core.model import (
     POSITIONS,
     Amendment,
@@ -66,6 +67,36 @@ def comment_order(comment: Comment) -> tuple[dt.datetime, int, str]:
 def thread(comments: Iterable[Comment], control_id: str) -> tuple[Comment, ...]:
     """The comments on one control, oldest first, newest last."""
     return tuple(sorted((c for c in comments if c.control == control_id), key=comment_order))
+
+
+def last_moves(comments: Iterable[Comment]) -> dict[str, Comment]:
+    """Per control, the newest comment that records a change of its status."""
+    last: dict[str, Comment] = {}
+    for comment in comments:
+        if comment.transition is None:
+            continue
+        known = last.get(comment.control)
+        if known is None or comment_order(comment) > comment_order(known):
+            last[comment.control] = comment
+    return last
+
+
+def unfinished(move: Comment, status: str) -> bool:
+    """Whether the change of status `move` records was not made: its control, now `status`,
+    still has the status it was moving from (a status change stopped between writing the
+    comment and the control)."""
+    return move.transition is not None and status == move.transition.before != move.transition.after
+
+
+def unfinished_move(
+    comments: Iterable[Comment], control: Control, new: str, author: str
+) -> Comment | None:
+    """`author`'s comment recording the move of `control` to `new`, if it is the last move
+    recorded and was not made (`unfinished`): making the move again finishes that one."""
+    last = last_moves(comments).get(control.id)
+    if last is None or last.author != author or not unfinished(last, control.status):
+        return None
+    return last if last.transition is not None and last.transition.after == new else None
 
 
 def _instant(at: str) -> dt.datetime:
@@ -170,6 +201,9 @@ def new_comment(
         raise CommentRefused("the comment is empty", "body")
     if len(text) > MAX_BODY:
         raise CuratorError(f"the comment is {len(text):,} characters; the limit is {MAX_BODY:,}")
+    unsafe = first_unsafe(text)
+    if unsafe is not None:
+        raise CuratorError(f"the comment {unsafe_message(unsafe)}")
     if position and position not in POSITIONS:
         raise CuratorError(f"'{position}' is not a position (positions: {', '.join(POSITIONS)})")
     if (amend_item is None) != (amend_match is None):

@@ -366,6 +366,7 @@ class ControlList:
     problems: tuple[Problem, ...] = ()
     files: int = 0
     broken: Mapping[str, tuple[Problem, ...]] = field(default_factory=dict)
+    notices: tuple[Problem, ...] = ()  # files that are not list files (Problem.notice)
 
     @property
     def parameters(self) -> Mapping[str, Parameter]:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# what is reported without failing the check: things in the list's folders that are not list
+# files (a README, an editor's backup, a hidden file, a temp file a killed write left)
+NOTICES = frozenset({"not-a-list-file", "leftover-temp-file"})
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -14,10 +18,15 @@ class Problem:
     code: str
     message: str
 
+    @property
+    def notice(self) -> bool:
+        """Reported, but not a problem of the list: `check` passes with it."""
+        return self.code in NOTICES
+
     def render(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         key = f"{self.key}: " if self.key else ""
-        return f"{where}: {key}{self.message}"
+        return f"{where}: {'notice: ' if self.notice else ''}{key}{self.message}"
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from curator.core.ids import CONTROL_ID, DOCKET_ID, TRACKING_NUMBER
+from curator.core.inert import first_unsafe, unsafe_message
 from curator.core.model import Control, ControlList, Disposition, PublicComment
 from curator.core.problems import CuratorError
 
@@ -270,6 +271,9 @@ def disposition(action: str, response: str, member_id: str, at: dt.datetime) -> 
         raise CuratorError(f"unknown action '{action}': use one of {', '.join(ACTIONS)}", 2)
     if not response.strip():
         raise CuratorError("the response must not be empty", 2)
+    unsafe = first_unsafe(response)
+    if unsafe is not None:
+        raise CuratorError(f"the response {unsafe_message(unsafe)}", 2)
     stamp = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Disposition(action=action, response=response.strip(), by=member_id, at=stamp)
 

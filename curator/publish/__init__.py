@@ -1,12 +1,16 @@
-"""The public-comment package (docs/design.md §6): built from the allow-list, written without clobbering.
+"""The public-comment package (docs/design.md §6): built from the allow-list, written without
+clobbering, whole.
 
 `build` is pure over loaded lists (core views → templates → bytes); `prepare` finds the revision
-and the earlier release in git; `write` puts the files in the output folder, replacing only files
-an earlier publish wrote there, as listed in its `.curator-publish` file.
+and the earlier release in git; `write` makes the package in a folder beside the output folder
+and puts it in place, replacing only files an earlier publish wrote there, as listed in its
+`.curator-publish` file.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,11 +21,13 @@ from curator.core.problems import CuratorError
 from curator.core.publication import Change
 from curator.publish.render import Against, Renderer, default_renderer
 from curator.store import git
-from curator.store.atomic import current_digest, write_atomic
+from curator.store.atomic import WriteFailed, is_temp, left_over, temp_name, write_many
+from curator.store.files import read_regular
 from curator.store.incremental import Unchecked
 from curator.store.source import DEFINITIONS
 
 MANIFEST = ".curator-publish"
+MAX_MANIFEST = 1024 * 1024  # what an earlier publish's manifest may hold: a few names
 MANIFEST_HEADER = "# Files written by `curator publish`; `--force` replaces only these.\n"
 
 
@@ -89,7 +95,10 @@ def _place(root: Path, required: bool) -> git.ListPlace | None:
 
 
 def write(out: Path, root: Path, files: Mapping[str, bytes], force: bool = False) -> None:
-    """Write `files` into `out`, atomically, never into the list, never over a stranger's file."""
+    """Write `files` into `out`, never into the list, never over a stranger's file, whole: the
+    package is made in a folder beside `out` and put in place at once (renamed onto it); into
+    an earlier package (`force`) its files are moved in one by one, each whole, once all of
+    them are on disk. A failure leaves `out` as it was."""
     target, list_folder = out.resolve(), root.resolve()
     if target.is_relative_to(list_folder):
         raise CuratorError(
@@ -111,18 +120,66 @@ def write(out: Path, root: Path, files: Mapping[str, bytes], force: bool = False
             f"(not listed in {MANIFEST}); move {'it' if len(strangers) == 1 else 'them'} "
             "away or publish to another folder"
         )
-    # the manifest first: files a crash leaves behind are still known as ours next time
     listing = MANIFEST_HEADER + "".join(f"{name}\n" for name in sorted(files))
-    for name, data in ((MANIFEST, listing.encode("utf-8")), *sorted(files.items())):
-        path = target / name
-        write_atomic(path, data, expected=current_digest(path))
-        path.chmod(0o644)  # a published package is for everyone to read, whatever the umask
+    # the manifest first: files a crash leaves behind are still known as ours next time
+    package = {MANIFEST: listing.encode("utf-8"), **dict(sorted(files.items()))}
+    made = _made_beside(target, package)
+    try:
+        if present:
+            for name in package:
+                os.replace(made / name, target / name)
+        else:
+            os.replace(made, target)  # (onto an empty folder too: it is replaced)
+    except OSError as err:
+        raise CuratorError(
+            f"{out}: cannot put the package in place: {err.strerror or err}; "
+            + ("the files not listed above are as they were" if present else "nothing was written")
+        ) from err
+    finally:
+        if made.exists():
+            shutil.rmtree(made, ignore_errors=True)
+
+
+def _made_beside(target: Path, package: Mapping[str, bytes]) -> Path:
+    """A folder beside `target` holding the package, on disk: named as the atomic writer's
+    temp files are (one a killed publish left is removed here, as theirs are); readable by
+    everyone, whatever the umask (a package is public)."""
+    folder = target.parent / temp_name()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for left in _left_beside(target.parent):
+            shutil.rmtree(left, ignore_errors=True)
+        folder.mkdir()
+        folder.chmod(0o755)
+        failed = [
+            err for err in write_many((folder / n, d, None) for n, d in package.items()) if err
+        ]
+        if failed:
+            raise failed[0]
+        for name in package:
+            (folder / name).chmod(0o644)
+    except BaseException as err:
+        shutil.rmtree(folder, ignore_errors=True)
+        if isinstance(err, OSError) and not isinstance(err, CuratorError):
+            raise WriteFailed(folder, err) from err
+        raise
+    return folder
+
+
+def _left_beside(parent: Path) -> list[Path]:
+    """Package folders killed publishes left in `parent` (their process is gone)."""
+    with os.scandir(parent) as entries:
+        return [
+            Path(e.path)
+            for e in entries
+            if is_temp(e.name) and e.is_dir(follow_symlinks=False) and left_over(e)
+        ]
 
 
 def written_before(folder: Path) -> set[str]:
     """The files an earlier publish wrote in `folder`, from its manifest."""
     try:
-        text = (folder / MANIFEST).read_text("utf-8")
-    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+        text = read_regular(folder / MANIFEST, MAX_MANIFEST).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
         return set()
     return {line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"}

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from curator.core.problems import CuratorError
+from curator.store.files import read_regular
 
 TEMP_PREFIX = ".curator-"
 STALE_AFTER = 3600.0  # seconds: a temp file this old is left over, whatever wrote it
@@ -51,7 +52,7 @@ def digest(raw: bytes | None) -> str | None:
 
 def current_digest(path: Path) -> str | None:
     try:
-        return digest(path.read_bytes())
+        return digest(read_regular(path))
     except FileNotFoundError:
         return None
 
@@ -140,8 +141,7 @@ def _prepare(folder: Path) -> None:
 def _temp_file(path: Path, data: bytes, new: bool, sync: bool) -> str:
     """A temp file holding `data` beside `path`, with the mode `path` has (new: the umask's)."""
     while True:
-        # the writer's pid in the name lets a later run tell a killed write from a live one
-        temp = os.path.join(path.parent, f"{TEMP_PREFIX}{os.getpid()}-{next(_numbers)}.tmp")
+        temp = os.path.join(path.parent, temp_name())
         try:
             fd = os.open(temp, _CREATE, 0o666 if new else 0o600)
             break
@@ -162,6 +162,12 @@ def _temp_file(path: Path, data: bytes, new: bool, sync: bool) -> str:
         _remove(temp)
         raise
     return temp
+
+
+def temp_name() -> str:
+    """A name for a temp file (or folder) unique in this process; the writer's pid in it lets a
+    later run tell a killed write from a live one."""
+    return f"{TEMP_PREFIX}{os.getpid()}-{next(_numbers)}.tmp"
 
 
 def _place(temp: str, path: Path, expected: str | None) -> None:
@@ -232,21 +238,24 @@ def _sweep_once(folder: Path) -> None:
 
 def _sweep(folder: Path) -> int:
     removed = 0
-    now = time.time()
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
-            ours = entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(".tmp")
-            if ours and _stale(entry, now):
+            if is_temp(entry.name) and left_over(entry):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
                     removed += 1
     return removed
 
 
-def _stale(entry: os.DirEntry, now: float) -> bool:
+def is_temp(name: str) -> bool:
+    """Whether a file name is one of the atomic writer's temp files."""
+    return name.startswith(TEMP_PREFIX) and name.endswith(".tmp")
+
+
+def left_over(entry: os.DirEntry) -> bool:
     """No running write owns this temp file: its process is gone, or it is old."""
     try:
-        if now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER:
+        if time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER:
             return True
     except OSError:
         return False

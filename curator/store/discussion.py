@@ -23,6 +23,7 @@ from curator.core.problems import CuratorError
 from curator.core.weigh import control_named
 from curator.store.atomic import ChangedOnDisk, digest, write_atomic
 from curator.store.edit import save_control
+from curator.store.files import read_regular
 from curator.store.write import control_path, render
 
 MAX_SAME_SECOND = 1000  # comments by one member in one second before we stop trying
@@ -101,14 +102,20 @@ def change_status(
     reason as a comment with the transition; returns the comment's path."""
     control = control_named(loaded.controls, control_id)
     lifecycle.check_transition(control, new, member)
-    data = discussion.new_comment(
-        control, loaded.parameters, member, now(), reason, transition=(control.status, new)
-    )
 
     def set_status(fields: dict[str, Any]) -> None:
         fields["status"] = new
 
-    # the comment first: a new file is the one write that can be undone without a trace
+    # the comment first: a new file is the one write that can be undone without a trace, and
+    # a run stopped between the two leaves a comment the next run finishes (check reports it
+    # meanwhile: transition-not-applied)
+    left = discussion.unfinished_move(loaded.comments, control, new, member.id)
+    if left is not None:
+        rewrite_control(root, control, set_status)
+        return left.file
+    data = discussion.new_comment(
+        control, loaded.parameters, member, now(), reason, transition=(control.status, new)
+    )
     path = write_comment(root, control.id, data)
     try:
         rewrite_control(root, control, set_status)
@@ -173,7 +180,7 @@ def rewrite_control(root: Path, control: Control, change: Callable[[dict[str, An
     """Apply `change` to the control file's data and write it back canonically, provided the file
     still says what the loaded control said."""
     path = control_path(root, control.id)
-    raw = path.read_bytes()
+    raw = read_regular(path)
     try:
         text = raw.decode("utf-8")
         fields = tomli.loads(text)

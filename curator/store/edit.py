@@ -12,10 +12,12 @@ import tomli
 from curator.core import catalogue, checks, records
 from curator.core.catalogue import ItemFields
 from curator.core.ids import is_slug
+from curator.core.inert import first_unsafe, unsafe_message
 from curator.core.model import Control, ControlList, Manifest, Member
 from curator.core.problems import CuratorError, InputProblem, Refused
 from curator.store import identity, validate
 from curator.store.atomic import digest, write_atomic
+from curator.store.files import read_regular
 from curator.store.read import key_text, read
 from curator.store.roster import read_list_file
 from curator.store.write import control_path, render
@@ -36,6 +38,9 @@ def create_control(
         raise CuratorError(f"unknown area '{area}' (areas: {areas})")
     if not title.strip():
         raise CuratorError("the title must not be empty")
+    unsafe = first_unsafe(title)
+    if unsafe is not None:
+        raise CuratorError(f"the title {unsafe_message(unsafe)}")
     control = Control(
         id=control_id, title=title.strip(), area=area, status="draft", proposed_by=member.id
     )
@@ -57,7 +62,7 @@ def control_problems(data: Mapping[str, Any], loaded: ControlList) -> list[str]:
 
 def read_for_edit(root: Path, control_id: str) -> tuple[str, str]:
     """The control file's text and the digest to save against (conflict detection)."""
-    raw = control_path(root, control_id).read_bytes()
+    raw = read_regular(control_path(root, control_id))
     return raw.decode("utf-8"), digest(raw) or ""
 
 

@@ -651,14 +651,14 @@ class FileVersion:
     before: bytes | None  # None when added
 
 
-FIELD = "\x1f"
-RECORD = "\x1e"
+# what separates the fields git prints of a commit: NUL, the one character no name and no
+# subject can hold (a subject may hold any other, \r, \x1e and U+2028 among them)
+FIELDS = ("%H", "%h", "%aI", "%an", "%ae", "%s")
 
 
 def file_history(top: Path, path: str) -> list[FileVersion]:
     """Commits that touched `path`, newest first, following renames. Merge commits are left
     out: the commits on each side that made the changes are listed themselves."""
-    fmt = FIELD.join(("%H", "%h", "%aI", "%an", "%ae", "%s"))
     done = run(
         top,
         "-c",
@@ -666,7 +666,7 @@ def file_history(top: Path, path: str) -> list[FileVersion]:
         "log",
         "--follow",
         "--name-status",
-        f"--format={RECORD}{fmt}",
+        "--format=%x00" + "%x00".join(FIELDS) + "%x00",
         "--",
         path,
         check=False,
@@ -674,11 +674,14 @@ def file_history(top: Path, path: str) -> list[FileVersion]:
     if done.returncode != 0:
         return []  # no commits yet
     found: list[tuple[list[str], str, str, str]] = []
-    for record in done.stdout.decode("utf-8", "replace").split(RECORD):
-        lines = [line for line in record.splitlines() if line.strip()]
-        change = next((line.split("\t") for line in lines[1:] if "\t" in line), None)
-        if lines and change is not None:
-            found.append((lines[0].split(FIELD), change[0][:1], change[1], change[-1]))
+    # each commit: its fields, then the lines of its changed files ("M\tpath", "R100\told\tnew")
+    parts = done.stdout.decode("utf-8", "replace").split("\0")[1:]
+    width = len(FIELDS) + 1
+    for at in range(0, len(parts) - width + 1, width):
+        meta, changes = parts[at : at + width - 1], parts[at + width - 1]
+        change = next((line.split("\t") for line in changes.split("\n") if "\t" in line), None)
+        if change is not None:
+            found.append((meta, change[0][:1], change[1], change[-1]))
     names = []
     for meta, status, old, new in found:
         names += [] if status == "D" else [f"{meta[0]}:{new}"]
@@ -692,7 +695,7 @@ def file_history(top: Path, path: str) -> list[FileVersion]:
             date=meta[2],
             author=meta[3],
             email=meta[4],
-            subject=meta[5] if len(meta) > 5 else "",
+            subject=meta[5],
             status=status,
             path=new,
             previous_path=old,
@@ -720,11 +723,15 @@ def commit_files(
     return text(top, "rev-parse", "HEAD")
 
 
+def check_tag_name(top: Path, name: str) -> None:
+    if run(top, "check-ref-format", f"refs/tags/{name}", check=False).returncode != 0:
+        raise CuratorError(f"'{name}' is not a valid tag name", 2)
+
+
 def annotated_tag(
     top: Path, name: str, message: str, author: tuple[str, str] | None = None
 ) -> None:
-    if run(top, "check-ref-format", f"refs/tags/{name}", check=False).returncode != 0:
-        raise CuratorError(f"'{name}' is not a valid tag name", 2)
+    check_tag_name(top, name)
     run(top, "tag", "-a", name, "-m", message, env=_identity(top, author, tagger=True))
 
 

@@ -22,6 +22,7 @@ else is checked whole. A process that fails has its buckets checked again by the
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import marshal
 import os
 import pickle
@@ -30,11 +31,12 @@ import signal
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from curator.core.model import Manifest, Outline
+from curator.core import checks, discussion
+from curator.core.model import Comment, Manifest, Outline, Transition
 from curator.core.problems import Problem
 from curator.store import cache, source
 from curator.store import load as loading
@@ -50,6 +52,7 @@ from curator.store.cache import (
     folder_of,
     gc_paused,
 )
+from curator.store.files import is_regular
 from curator.store.source import DEFINITIONS, Entry, kind_of, with_bytes
 
 ALL = "#controls"  # a check that went through every control depends on all of them
@@ -68,6 +71,10 @@ MEMORY = {"seen": dict, "looked": bytes, "found": dict, "said": dict, "state": b
 NO_STAMP = bytes(STAMP.size)  # a stamp too recent to trust: never the same as a file's
 
 Definitions = tuple[Manifest | None, Mapping[str, Outline]]  # what the said files' checks need
+# a comment that changes a status, as a bucket remembers it: its file, control, author, time,
+# and the statuses from and to
+Move = tuple[str, str, str, str, str, str]
+MOVES = "checked-moves"  # the last check of the last moves against the controls
 
 
 @dataclass(frozen=True)
@@ -78,11 +85,15 @@ class Checked:
     files: int
     broken: tuple[str, ...]
     paths: tuple[str, ...]  # every file looked at
+    notices: tuple[Problem, ...] = ()  # files that are not list files (Problem.notice)
+    moves: tuple[Move, ...] = ()  # the comments that change a status (see `_moves_checked`)
 
     def __reduce__(self) -> tuple:
         # from a helper process: 10^5 paths as one string (a path holds no NUL) unpickle in a
         # tenth of the time
-        return _checked, (self.problems, self.files, self.broken, "\0".join(self.paths))
+        paths = "\0".join(self.paths)
+        fields = (self.problems, self.files, self.broken, paths, self.notices, self.moves)
+        return _checked, fields
 
     @property
     def usable(self) -> list[str]:
@@ -92,9 +103,15 @@ class Checked:
 
 
 def _checked(
-    problems: tuple[Problem, ...], files: int, broken: tuple[str, ...], paths: str
+    problems: tuple[Problem, ...],
+    files: int,
+    broken: tuple[str, ...],
+    paths: str,
+    notices: tuple[Problem, ...],
+    moves: tuple[Move, ...],
 ) -> Checked:
-    return Checked(problems, files, broken, tuple(paths.split("\0")) if paths else ())
+    listed = tuple(paths.split("\0")) if paths else ()
+    return Checked(problems, files, broken, listed, notices, moves)
 
 
 class Watch:
@@ -201,7 +218,8 @@ def check(root: Path, processes: int | None = None) -> Checked:
     if files is None:
         loaded = loading.load(root)
         paths = tuple(e.path for e in source.walk(Path(root), read=False))
-        return Checked(loaded.problems, loaded.files, tuple(sorted(loaded.broken)), paths)
+        broken = tuple(sorted(loaded.broken))
+        return Checked(loaded.problems, loaded.files, broken, paths, loaded.notices)
     count = processes or _processes(files)
     # paused to the end, merging included: the first collection after 10^6 new objects goes
     # through all of them (a sixth of a second) and finds nothing to collect
@@ -292,7 +310,7 @@ class _Run:
                     parts.update(helper.answer())
                 # the buckets of a helper that failed
                 parts.update(said.check([b for b in range(BUCKETS) if b not in parts]))
-                merged = _merged([checked, *parts.values()])
+                merged = _moves_checked(files, _merged([checked, *parts.values()]), defined)
                 files.sections["size"] = merged.files
                 files.dirty.add("size")
             done = True
@@ -311,7 +329,46 @@ def _merged(parts: Iterable[Checked]) -> Checked:
     problems = sorted((p for part in parts for p in part.problems), key=loading._order)
     paths = tuple(p for part in parts for p in part.paths)
     broken = sorted(b for part in parts for b in part.broken)
-    return Checked(tuple(problems), len(paths), tuple(broken), paths)
+    notices = sorted((p for part in parts for p in part.notices), key=loading._order)
+    moves = tuple(m for part in parts for m in part.moves)
+    return Checked(tuple(problems), len(paths), tuple(broken), paths, tuple(notices), moves)
+
+
+def _moves_checked(files: ListCache, merged: Checked, defined: Defined) -> Checked:
+    """`merged` with the problems of the last status change recorded for each control
+    (checks.check_moves): a check across comments, which no bucket can make alone. Its
+    answer is remembered with the definitions and the moves it was made for, so that a check
+    with nothing new neither builds the definitions nor goes through the moves for it."""
+    if not merged.moves:
+        return merged
+    asked = defined.state + marshal.dumps(sorted(merged.moves))
+    key = hashlib.sha1(asked, usedforsecurity=False).digest()
+    memory = files._section(MOVES, dict)
+    if memory.get("key") == key:
+        found = [Problem(*p) for p in memory["problems"]]
+    else:
+        last = discussion.last_moves(
+            Comment(control, file, author, at, transition=Transition(before, after))
+            for file, control, author, at, before, after in merged.moves
+        )
+        _, controls = defined.definitions()
+        found = [
+            loading._locate(p, _bytes_of(files.root, p.file))
+            for p in checks.check_moves(last.values(), controls)
+        ]
+        files.sections[MOVES] = {"key": key, "problems": [_problem_tuple(p) for p in found]}
+        files.dirty.add(MOVES)
+    if not found:
+        return merged
+    problems = tuple(sorted((*merged.problems, *found), key=loading._order))
+    return replace(merged, problems=problems)
+
+
+def _bytes_of(root: Path, path: str) -> bytes | None:
+    try:
+        return source.read_file(f"{root}/{path}")
+    except OSError:
+        return None
 
 
 class _Buckets:
@@ -507,6 +564,29 @@ def _problem_tuple(p: Problem) -> tuple:
     return (p.file, p.line, p.key, p.code, p.message)
 
 
+def _answer(result: Checked) -> dict[str, Any]:
+    """A part's result as its memory keeps it ("said"), for `_remembered`."""
+    return {
+        "problems": [_problem_tuple(p) for p in result.problems],
+        "files": result.files,
+        "broken": list(result.broken),
+        "notices": [_problem_tuple(p) for p in result.notices],
+        "moves": list(result.moves),
+    }
+
+
+def _remembered(said: dict[str, Any], paths: list[str]) -> Checked:
+    """The result a part's memory kept, for files that all have the stamp they had."""
+    return Checked(
+        tuple(Problem(*p) for p in said["problems"]),
+        said["files"],
+        tuple(said["broken"]),
+        tuple(paths),
+        tuple(Problem(*p) for p in said["notices"]),
+        tuple(said["moves"]),  # (tuples, as pickled)
+    )
+
+
 def _memory(files: ListCache, name: str) -> dict[str, Any]:
     """A memory section (one cache file, so that its parts cannot disagree); a missing or
     damaged one starts empty, and every file is checked again."""
@@ -594,7 +674,7 @@ def _fresh(
     read) and the stamp to remember it by (NO_STAMP, read again every time: one too recent to
     trust, or a file that cannot be read). Files are read here, in the walk: reading each only
     as `build` parses it measured slower (a first check's share took 6.4 s against 5.6)."""
-    if st.st_size > reader.MAX_BYTES:
+    if st.st_size > reader.MAX_BYTES or not is_regular(st):
         return source.stat_entry(path, where, st), NO_STAMP  # a problem, every time
     remembered = _remembered_as(st, stamp, line)
     if kind is None:
@@ -619,7 +699,7 @@ def _fresh_definition(
     same bytes (they are not read again), else worked out from them (its item is then an entry
     with its bytes); None for a file of no known kind or one that cannot be read. `kind` and
     `folder`: the file's (kind_of, folder_of)."""
-    if kind is not None and st.st_size <= reader.MAX_BYTES:
+    if kind is not None and st.st_size <= reader.MAX_BYTES and is_regular(st):
         blob = files.stamped(path, folder, stamp)  # read by another verb
         if blob is not None:
             return (where, st), blob, _remembered_as(st, stamp, line)
@@ -691,12 +771,7 @@ class _Definitions:
             and before == self.state
         ):
             said = memory["said"]  # every file has the stamp it had: the same answer
-            checked = Checked(
-                tuple(Problem(*p) for p in said["problems"]),
-                said["files"],
-                tuple(said["broken"]),
-                tuple(self.paths),
-            )
+            checked = _remembered(said, self.paths)
             return checked, Defined(self.state, before, frozenset(), self.definitions)
         changed = self._changed()
         checked = self._check()
@@ -869,12 +944,10 @@ class _Definitions:
             if mine or checked or path in built.broken:
                 found[path] = (path in built.broken, tuple(map(_problem_tuple, mine)), checked)
         ordered = tuple(sorted(problems, key=loading._order))
-        result = Checked(ordered, len(self.paths), tuple(sorted(broken)), tuple(self.paths))
-        memory["said"] = {
-            "problems": [_problem_tuple(p) for p in ordered],
-            "files": result.files,
-            "broken": list(result.broken),
-        }
+        result = Checked(
+            ordered, len(self.paths), tuple(sorted(broken)), tuple(self.paths), built.notices
+        )
+        memory["said"] = _answer(result)
         memory["state"] = self.state
         memory["looked"] = marshal.dumps(remembered)
         self.files.dirty.add(DEFINED)
@@ -994,6 +1067,7 @@ class _Bucket:
         self.memory = _memory(files, self.name)
         self.paths: list[str] = []
         self.fresh: dict[str, bytes] = {}  # path: stamp to remember, for each file read
+        self.moves: dict[str, Move] = {}  # the files read that change a status
         # path: (its bytes, or its entry; its record), not checked yet
         self.made: dict[str, tuple[Entry | bytes, Any]] = {}
         self.broken: dict[str, list[Problem]] = defaultdict(list)
@@ -1042,6 +1116,11 @@ class _Bucket:
             made = loading.said_record(_entry_of(path, item), kind, reader.read, self.broken)
         if made is None:
             return
+        record = made[1]
+        if kind == "comment" and record.transition is not None:
+            transition = record.transition
+            move = (path, record.control, record.author, record.at)
+            self.moves[path] = (*move, transition.before, transition.after)
         if self.defined is None:
             self.made[path] = made  # (its bytes with it: located when a check finds something)
         else:
@@ -1078,12 +1157,7 @@ class _Bucket:
             and said
             and memory["state"] == defined.state
         ):  # every file has the stamp it had, and the definitions are the same: the same answer
-            return Checked(
-                tuple(Problem(*p) for p in said["problems"]),
-                said["files"],
-                tuple(said["broken"]),
-                tuple(self.paths),
-            )
+            return _remembered(said, self.paths)
         _decode_looked(memory)
         seen, looked, found, against = (memory[p] for p in ("seen", "looked", "found", "state"))
         present = set(self.paths)
@@ -1115,12 +1189,28 @@ class _Bucket:
                 found[path] = (path in self.broken, tuple(map(_problem_tuple, mine)))
             else:
                 found.pop(path, None)
-        problems = [p for _, kept in found.values() for p in kept]
-        broken = sorted(path for path, (was_broken, _) in found.items() if was_broken)
-        memory["said"] = {"problems": problems, "files": len(self.paths), "broken": broken}
+        moves = {m[0]: m for m in said.get("moves", ()) if m[0] in present}
+        for path in self.fresh:
+            moves.pop(path, None)
+        moves.update(self.moves)
+        problems, notices, broken = [], [], []
+        for path, (was_broken, kept) in found.items():
+            if was_broken and loading.notices_only(kept):
+                notices += kept  # not a list file: said, not broken
+                continue
+            problems += kept
+            if was_broken:
+                broken.append(path)
+        result = Checked(
+            tuple(Problem(*p) for p in problems),
+            len(self.paths),
+            tuple(sorted(broken)),
+            tuple(self.paths),
+            tuple(Problem(*p) for p in notices),
+            tuple(moves.values()),
+        )
+        memory["said"] = _answer(result)
         memory["state"] = defined.state
         memory["looked"] = marshal.dumps(looked)
         self.files.dirty.add(self.name)
-        return Checked(
-            tuple(Problem(*p) for p in problems), len(self.paths), tuple(broken), tuple(self.paths)
-        )
+        return result

@@ -11,7 +11,7 @@ from pathlib import Path
 from curator.core import checks, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, SLUG_ID, TRACKING_NUMBER
 from curator.core.model import Comment, Control, ControlList, Manifest, Outline, PublicComment
-from curator.core.problems import Problem
+from curator.core.problems import NOTICES, Problem
 from curator.store import cache, incremental
 from curator.store import read as reader
 from curator.store.source import DEFINITIONS, FOLDERS, Entry, kind_of, walk, with_bytes
@@ -163,6 +163,7 @@ def build(
     comments: list[Comment] = []
     public: list[PublicComment] = []
     outlines = {cid: control.outline() for cid, control in controls.items()} if said else {}
+    moves: dict[str, tuple[Comment, Entry]] = {}  # comments that change a status, by file
     for i, (entry, kind) in enumerate(said):
         said[i] = None  # each file's bytes let go once it is read, not all 10^5 held to the end
         made = said_record(entry, kind, reader_fn, broken)
@@ -171,9 +172,16 @@ def build(
         entry, record = made
         if keep_said:
             (comments if kind == "comment" else public).append(record)
+        if kind == "comment" and record.transition is not None:
+            moves[record.file] = record, entry
         # located now, while the file's bytes are at hand
         problems.extend(_locate(p, entry) for p in said_checks(record, manifest, outlines, watch))
+    if moves and not isinstance(watch, incremental.Unchecked):
+        found = checks.check_moves((move for move, _ in moves.values()), outlines)
+        problems.extend(_locate(p, moves[p.file][1]) for p in found)
 
+    notices = [p for found in broken.values() if notices_only(found) for p in found]
+    broken = {path: found for path, found in broken.items() if not notices_only(found)}
     for path, found in broken.items():
         problems.extend(_locate(p, sources.get(path)) for p in found)
     problems = [_locate(p, sources.get(p.file)) for p in problems]
@@ -186,7 +194,14 @@ def build(
         problems=tuple(sorted(problems, key=_order)),
         files=files,
         broken={path: tuple(found) for path, found in broken.items()},
+        notices=tuple(sorted(notices, key=_order)),
     )
+
+
+def notices_only(found: Iterable[Problem | tuple]) -> bool:
+    """Whether a file not used was left out only for notices (Problem.notice; a problem as a
+    tuple too): a file that is not a list file is not a broken list file."""
+    return all((p.code if type(p) is Problem else p[3]) in NOTICES for p in found)
 
 
 def said_record(

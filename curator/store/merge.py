@@ -23,6 +23,7 @@ import tomli
 from curator.core.problems import CuratorError
 from curator.store import git
 from curator.store.atomic import digest, write_atomic
+from curator.store.files import read_given
 from curator.store.schemas import shape
 from curator.store.source import kind_of
 from curator.store.tomltext import KeyPath, Layout, Shape, canonical, scan
@@ -364,7 +365,7 @@ def merge_driver(
     The sides are named from the merge or rebase git is running here unless given."""
     if sides is None:
         sides = sides_of(Path.cwd(), repo_path, os.environ)
-    raws = [p.read_bytes() for p in (base, ours, theirs)]
+    raws = [read_given(p) for p in (base, ours, theirs)]  # refused: a usage error (exit 2)
     kind = kind_in_repo(repo_path)
     try:
         if kind is None:

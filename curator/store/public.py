@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import io
 import multiprocessing
 import os
 import re
@@ -28,6 +29,7 @@ from curator.core.problems import CuratorError, Problem
 from curator.store import validate
 from curator.store.atomic import ChangedOnDisk, WriteFailed, digest, write_atomic, write_many
 from curator.store.cache import _can_fork
+from curator.store.files import open_regular, read_regular
 from curator.store.read import MAX_BYTES, conflict_marker, read
 from curator.store.write import render
 
@@ -101,7 +103,7 @@ def control_ids(root: Path) -> frozenset[str]:
 def read_manifest(root: Path) -> Manifest | None:
     """list.toml alone: writing one comment file needs the members, not the whole list."""
     try:
-        raw = (root / "list.toml").read_bytes()
+        raw = read_regular(root / "list.toml", MAX_BYTES)
     except OSError:
         return None
     got = read("list", "list.toml", raw)
@@ -122,16 +124,19 @@ def import_csv(root: Path, source: Path, docket: str | None = None) -> Imported:
     result = Imported(str(source))
     csv.field_size_limit(MAX_FIELD)
     try:
-        # surrogateescape: an invalid byte becomes a marker we report with its line, instead of
-        # an exception that would end the import at that row
-        stream = source.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+        # a regular file only: a pipe's name would wait for a writer, /dev/zero never end
+        raw = open_regular(source)
     except FileNotFoundError:
         raise CuratorError(f"{source}: no such file", 2) from None
     except OSError as err:
         raise CuratorError(f"{source}: cannot read: {err.strerror}", 2) from None
-    with stream:
+    # surrogateescape: an invalid byte becomes a marker we report with its line, instead of
+    # an exception that would end the import at that row
+    with io.TextIOWrapper(
+        raw, encoding="utf-8-sig", errors="surrogateescape", newline=""
+    ) as stream:
         # strict: a stray quote is reported at its row instead of swallowing every row after it
-        rows = csv.reader(stream, strict=True)
+        rows = csv.reader(_lines(stream), strict=True)
         try:
             header = next(rows)
         except StopIteration:
@@ -152,6 +157,13 @@ def import_csv(root: Path, source: Path, docket: str | None = None) -> Imported:
         result.problems.append(Problem(str(source), first, "", "other-docket", message))
     result.problems.sort(key=lambda p: p.line or 0)
     return result
+
+
+def _lines(stream: io.TextIOBase) -> Iterator[str]:
+    """The lines of `stream`, one longer than a field may be cut in pieces: a file of one
+    endless line is read a piece at a time (its records are refused), never whole."""
+    while line := stream.readline(MAX_FIELD + 1):
+        yield line
 
 
 def _written(writes: Iterator[Write]) -> Iterator[list[CuratorError | None]]:
@@ -293,8 +305,13 @@ class _Importer:
         raw: bytes | None = None
         outdated = False
         if name in entries:  # a file that was not there when the import began is new
-            with contextlib.suppress(FileNotFoundError):
-                raw = path.read_bytes()
+            try:
+                raw = read_regular(path, MAX_BYTES)
+            except FileNotFoundError:
+                pass
+            except OSError as err:
+                result.refuse(line, "broken-file", f"{rel}: {err.strerror}; left untouched")
+                return None
         # most rows of a re-import are unchanged comments nobody has answered or mapped yet:
         # their file holds exactly what the row renders to, which spares parsing it
         data = records.public_comment_to(public.imported(row, docket, self.known, None))
@@ -436,7 +453,7 @@ def _change(
     path = root / rel
     if path.is_symlink() or not path.resolve().is_relative_to(root.resolve()):
         raise CuratorError(f"{rel} is a link or leads outside the list folder; not changed")
-    raw = path.read_bytes()
+    raw = read_regular(path, MAX_BYTES)
     _, before = _usable(rel, raw)
     if before is None:
         raise CuratorError(f"{rel} is broken: run `curator check`; not changed")

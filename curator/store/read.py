@@ -78,7 +78,7 @@ def read(kind: str, file: str, raw: bytes) -> Read:
     except RecursionError:
         return _broken(file, "toml-syntax", "not valid TOML: nested too deeply")
     view, ordinary = validate.view_of(data)
-    issues = validate.validate(kind, view, ordinary)
+    issues = validate.validate(kind, view, ordinary, plain=not maybe_unsafe(raw))
     if not issues:
         return Read(view, ())
     layout = scan(text)
@@ -128,6 +128,27 @@ def suits_toml_rs(text: str, raw: bytes | None = None) -> bool:
     if raw is None:
         raw = text.encode("utf-8", "surrogatepass")
     return len(raw) - len(raw.translate(None, NESTING)) < FAST_NESTING
+
+
+# what TOML can turn into a character a terminal acts on (curator.core.inert): an escape
+# (\b \f \r \e \xHH \uXXXX \UXXXXXXXX), or one written as it is in UTF-8 — a C1 control, a
+# bidirectional or line-separator mark (other control characters TOML refuses as they are)
+ESCAPE = re.compile(rb"\\[bfrexuU]")
+C1 = re.compile(rb"\xc2[\x80-\x9f]")
+MARKS = re.compile(rb"\xe2(?:\x80[\xa8-\xae]|\x81[\xa6-\xa9])")
+
+
+def maybe_unsafe(raw: bytes) -> bool:
+    """Whether the text in a file's data may hold a character a terminal acts on: found in
+    the bytes, a search for one byte at a time (each a memchr), so that the data of nearly
+    every file need not be walked."""
+    if b"\\" in raw and ESCAPE.search(raw) is not None:
+        return True
+    if raw.isascii():
+        return False
+    return (b"\xe2" in raw and MARKS.search(raw) is not None) or (
+        b"\xc2" in raw and C1.search(raw) is not None
+    )
 
 
 def conflict_marker(raw: bytes) -> re.Match[bytes] | None:

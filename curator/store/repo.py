@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +19,9 @@ from curator.core.model import CatalogueItem, Control, ControlList
 from curator.core.problems import CuratorError
 from curator.core.records import control_from
 from curator.store import drivers, git, identity
-from curator.store.atomic import clean_stale_temps, current_digest, digest, write_atomic
+from curator.store.atomic import clean_stale_temps, digest, write_atomic
+from curator.store.cache import blob_id
+from curator.store.files import read_regular_or_none
 from curator.store.load import load
 from curator.store.schemas import shape
 from curator.store.tomltext import canonical
@@ -45,7 +48,10 @@ def release(
     root: Path, version: str, member: str | None, message: str | None, today: dt.date
 ) -> Released:
     """Cut release `version` of the list in `root`: version in list.toml, a CHANGELOG.md
-    section, a commit by the chair and the annotated tag `<list-id>/v<version>`."""
+    section, a commit by the chair and the annotated tag `<list-id>/v<version>` — all of them
+    or none (`_Pending`): a commit refused (a hook, a full disk) or a tag refused puts back
+    what was written and committed; a release stopped part way (killed) is put back, or, once
+    committed, tagged, by the next `release`."""
     place = git.place_of(root)
     if not git.has_commits(place.top):
         raise CuratorError("the repository has no commits yet: commit the list first")
@@ -54,9 +60,18 @@ def release(
     if manifest is None:
         raise CuratorError("list.toml is missing or broken: run `curator check`")
     chair = identity.chair(manifest, root, member)
+    author = (chair.name, chair.email) if chair.email else None
     key = git.version_key(version)
     identity.require_own_identity(chair, root)  # the commit and the tag bear git's identity
+    tag = git.release_tag(manifest.id, version)
+    git.check_tag_name(place.top, tag)
     clean_stale_temps(root)  # a killed write's temp file is not an uncommitted change
+    pending = _Pending.of(place, manifest.id)
+    if pending is not None:
+        if pending.resume(tag, author):
+            current = load(root)  # as committed
+            return _released(place, current, tag, git.resolve(place.top, "HEAD"), pending.section)
+        current = load(root)  # as it was before
     dirty = git.dirty_paths(place)
     if dirty:
         shown = ", ".join(dirty[:5]) + (" …" if len(dirty) > 5 else "")
@@ -67,58 +82,189 @@ def release(
         raise CuratorError(
             f"`curator check` finds {len(current.problems)} problem(s): fix them before a release"
         )
-    tags = git.releases(place.top, manifest.id)
-    if not tags and git.is_shallow(place.top):
-        raise CuratorError(
-            "this is a shallow clone without release tags, so the last release is unknown: "
-            "run `git fetch --unshallow --tags` first"
-        )
-    latest = tags[-1] if tags else None
+    latest = _latest(place, manifest.id)
     if latest is not None and key <= latest.key:
         raise CuratorError(
             f"version {version} is not greater than the last release {latest.version} "
             f"(tag {latest.tag})"
         )
-    tag = git.release_tag(manifest.id, version)
     previous = git.load_revision(place, latest.tag) if latest else ControlList(manifest=None)
     diff = diff_lists(previous, current, latest.tag if latest else "", version)
     section = changelog.section(diff, version, today.isoformat(), latest.tag if latest else None)
 
     manifest_path, log_path = root / "list.toml", root / CHANGELOG
-    before = {p: p.read_bytes() if p.exists() else None for p in (manifest_path, log_path)}
-    manifest_raw = before[manifest_path] or b""
-    data = tomli.loads(manifest_raw.decode("utf-8"))
+    before = {p: read_regular_or_none(p) for p in (manifest_path, log_path)}
+    text = (before[manifest_path] or b"").decode("utf-8")
+    data = tomli.loads(text)
     data["version"] = version
-    text = manifest_raw.decode("utf-8")
-    old_log = before[log_path]
-    new_log = changelog.prepend((old_log or b"").decode("utf-8"), section)
-    author = (chair.name, chair.email) if chair.email else None
-    subject = message or f"Release {manifest.id} {version}"
+    new_log = changelog.prepend((before[log_path] or b"").decode("utf-8"), section)
     written = {manifest_path: render("list", data, text).encode(), log_path: new_log.encode()}
-    try:  # both files and the commit, or neither
+    subject = message or f"Release {manifest.id} {version}"
+    head = git.resolve(place.top, "HEAD")
+    blobs = {
+        place.repo_path(p.relative_to(root).as_posix()): blob_id(b) for p, b in written.items()
+    }
+    pending = _Pending(place, manifest.id, tag, head, subject, section, blobs)
+    pending.start()
+    try:
         for path, new in written.items():
             write_atomic(path, new, digest(before[path]))
-        commit = git.commit_files(
-            place.top, [place.repo_path("list.toml"), place.repo_path(CHANGELOG)], subject, author
-        )
-    except CuratorError:
-        _restore(before, written)
-        raise
-    git.annotated_tag(place.top, tag, f"{subject}\n\n{section}", author)
+        commit = git.commit_files(place.top, list(blobs), subject, author)
+    except CuratorError as err:
+        raise pending.undone(f"the release commit was not made: {err.message}") from err
+    try:
+        git.annotated_tag(place.top, tag, pending.tag_message, author)
+    except CuratorError as err:
+        raise pending.undone(f"the tag {tag} was refused: {err.message}", commit) from err
+    pending.finish()
     return Released(tag, commit, latest.tag if latest else None, section, diff)
 
 
-def _restore(before: dict[Path, bytes | None], written: dict[Path, bytes]) -> None:
-    """Put back the files a release wrote when it could not finish; a file it did not get to
-    write, or that someone changed since, is left alone."""
-    for path, raw in before.items():
-        ours = digest(written[path])
-        if current_digest(path) != ours:
-            continue
-        if raw is None:
-            path.unlink(missing_ok=True)
-        else:
-            write_atomic(path, raw, ours)
+def _latest(place: git.ListPlace, list_id: str) -> git.Release | None:
+    """The list's last release, which the next one is compared with."""
+    tags = git.releases(place.top, list_id)
+    if not tags and git.is_shallow(place.top):
+        raise CuratorError(
+            "this is a shallow clone without release tags, so the last release is unknown: "
+            "run `git fetch --unshallow --tags` first"
+        )
+    return tags[-1] if tags else None
+
+
+def _released(
+    place: git.ListPlace, current: ControlList, tag: str, commit: str, section: str
+) -> Released:
+    """What a release finished by a later run did: its commit tagged (`current`: the list as
+    committed, compared with the release before it)."""
+    assert current.manifest is not None
+    found = [r for r in git.releases(place.top, current.manifest.id) if r.tag != tag]
+    latest = found[-1] if found else None
+    previous = git.load_revision(place, latest.tag) if latest else ControlList(manifest=None)
+    version = tag.rsplit("/v", 1)[-1]
+    diff = diff_lists(previous, current, latest.tag if latest else "", version)
+    return Released(tag, commit, latest.tag if latest else None, section, diff)
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A release under way, noted in the repository's git folder (not in the list: it is no
+    change of the list) before anything is written, and dropped once tagged: the HEAD it
+    started from, the tag and its message, and the blob id of each file it writes. A run
+    that finds one left (the release was killed) puts its files back, or, when its commit was
+    made, tags it."""
+
+    place: git.ListPlace
+    list_id: str
+    tag: str
+    head: str
+    subject: str
+    section: str
+    blobs: Mapping[str, str]  # repository path: the blob id of what the release writes there
+
+    @property
+    def tag_message(self) -> str:
+        return f"{self.subject}\n\n{self.section}"
+
+    @staticmethod
+    def note_of(place: git.ListPlace, list_id: str) -> Path:
+        where = git.text(place.top, "rev-parse", "--git-path", f"curator-release-{list_id}")
+        return place.top / where
+
+    @classmethod
+    def of(cls, place: git.ListPlace, list_id: str) -> _Pending | None:
+        """The release of this list a run left under way, if any."""
+        note = read_regular_or_none(cls.note_of(place, list_id))
+        if note is None:
+            return None
+        try:
+            kept = json.loads(note)
+            fields = (kept["tag"], kept["head"], kept["subject"], kept["section"])
+            return cls(place, list_id, *fields, dict(kept["blobs"]))
+        except (ValueError, KeyError, TypeError):
+            raise CuratorError(
+                f"{cls.note_of(place, list_id)} (a release under way) cannot be read: "
+                "remove it, then run `git status` to see what the release left"
+            ) from None
+
+    def start(self) -> None:
+        note = {
+            "tag": self.tag,
+            "head": self.head,
+            "subject": self.subject,
+            "section": self.section,
+            "blobs": self.blobs,
+        }
+        write_atomic(self.note_of(self.place, self.list_id), json.dumps(note).encode())
+
+    def finish(self) -> None:
+        self.note_of(self.place, self.list_id).unlink(missing_ok=True)
+
+    def resume(self, tag: str, author: tuple[str, str] | None) -> bool:
+        """Finish what a killed run left: tag its commit (True), or put its files back (False:
+        the release is to be made afresh)."""
+        top = self.place.top
+        head = git.resolve(top, "HEAD")
+        parent = git.run(top, "rev-parse", "--verify", "--quiet", "HEAD^", check=False)
+        if parent.stdout.decode().strip() == self.head and self._committed(head):
+            if tag != self.tag:
+                raise CuratorError(
+                    f"the release {self.tag} was stopped after its commit, before its tag: "
+                    f"run `curator release {self.tag.rsplit('/v', 1)[-1]}` to finish it first"
+                )
+            tagged = git.run(
+                top, "rev-parse", "--verify", "--quiet", f"{tag}^{{commit}}", check=False
+            )
+            if tagged.stdout.decode().strip() != head:  # (else stopped right after the tag)
+                git.annotated_tag(top, self.tag, self.tag_message, author)
+            self.finish()
+            return True
+        if head == self.head:  # not committed: what it wrote goes back
+            self._put_back(self.head)
+        self.finish()  # (HEAD moved on since: nothing of it is left to finish)
+        return False
+
+    def undone(self, why: str, commit: str | None = None) -> CuratorError:
+        """After a refusal: the commit (if made) and the files put back as they were; the
+        error to raise, saying `why` and whether that worked."""
+        try:
+            if commit is not None:
+                undo = ("update-ref", "-m", "curator: release undone", "HEAD", self.head, commit)
+                git.run(self.place.top, *undo)
+            self._put_back(self.head)
+        except CuratorError as stuck:
+            return CuratorError(
+                f"{why}; what it wrote could not be put back yet ({stuck.message}): "
+                "`curator release` puts it back first when run again"
+            )
+        self.finish()
+        return CuratorError(f"{why}; nothing was released, the list is as it was")
+
+    def _committed(self, commit: str) -> bool:
+        """Whether `commit` holds exactly the files this release wrote."""
+        asked = [f"{commit}:{path}" for path in self.blobs]
+        found = git.run(self.place.top, "rev-parse", *asked, check=False).stdout.decode().split()
+        return found == list(self.blobs.values())
+
+    def _put_back(self, head: str) -> None:
+        """The files as `head` has them, in the working tree and the index — unless changed
+        since the release wrote them (then left alone, and the run stops)."""
+        top = self.place.top
+        for repo_path, written in self.blobs.items():
+            path = top / repo_path
+            now = read_regular_or_none(path)
+            shown = git.run(top, "cat-file", "blob", f"{head}:{repo_path}", check=False)
+            then = shown.stdout if shown.returncode == 0 else None
+            if now == then:
+                continue
+            if now is None or blob_id(now) != written:
+                raise CuratorError(
+                    f"{repo_path} was changed after the release wrote it; not undone"
+                )
+            if then is None:
+                path.unlink()
+            else:
+                write_atomic(path, then, digest(now))
+        git.run(top, "reset", "--quiet", head, "--", *self.blobs, env=git.LITERAL)
 
 
 # ---------------------------------------------------------------- a control's history

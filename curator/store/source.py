@@ -11,6 +11,8 @@ from operator import attrgetter
 from pathlib import Path
 
 from curator.core.problems import Problem
+from curator.store.atomic import is_temp, left_over
+from curator.store.files import NOT_A_FILE, OPEN_FLAGS, is_regular
 from curator.store.read import MAX_BYTES, Read
 
 FOLDERS = ("controls", "catalogue", "discussion", "public-comments")
@@ -215,10 +217,10 @@ class Listings:
 def _folder(
     root: Path, rel: str, here: str, read: bool, listings: Listings | None = None
 ) -> Iterator[Entry | Batch]:
-    """One folder in name order: linked subfolders (refused), its .toml files, then each
-    subfolder. One scandir per folder (none when `listings` knows it unchanged), no Path
-    objects per file, and each entry's type from the directory itself (d_type): a list has
-    10^5 files. Lazy, so that a caller can stop after the first N files."""
+    """One folder in name order: its .toml files, then each subfolder. One scandir per folder
+    (none when `listings` knows it unchanged), no Path objects per file, and each entry's type
+    from the directory itself (d_type): a list has 10^5 files. Lazy, so that a caller can stop
+    after the first N files."""
     known = listings.listing(here) if listings is not None else None
     if known is None:
         stamp = listings.stamp(here) if listings is not None else None
@@ -227,9 +229,10 @@ def _folder(
                 entries = list(found)
         except OSError:
             return
-        known = _plain_listing(entries)
+        holds_folders = rel in HOLD_FOLDERS
+        known = _plain_listing(entries, holds_folders)
         if known is None:
-            yield from _linked_folder(root, rel, here, entries, read, listings)
+            yield from _unusual_folder(root, rel, here, entries, read, listings, holds_folders)
             return
         if listings is not None:
             listings.remember(here, stamp, *known)
@@ -240,64 +243,116 @@ def _folder(
         yield from _folder(root, f"{rel}{name}/", f"{here}/{name}", read, listings)
 
 
-def _linked_folder(
+# the folders that hold a folder per control or docket; every other folder holds list files
+HOLD_FOLDERS = ("discussion/", "public-comments/")
+KEEP = ".gitkeep"  # what keeps an empty folder in git: said nothing about
+
+
+def _plain_listing(
+    entries: list[os.DirEntry], holds_folders: bool
+) -> tuple[list[str], list[str]] | None:
+    """The .toml files' and the subfolders' names, each sorted; None when anything else is
+    among the entries (a link, a folder or a file out of place, a file that is not a list
+    file). The loop every folder of a list goes through: a regular file costs one look at its
+    type (from the directory itself, d_type)."""
+    names: list[str] = []
+    subnames: list[str] = []
+    for e in entries:
+        if e.is_file(follow_symlinks=False):
+            if _listed(e.name) and not holds_folders:
+                names.append(e.name)
+            elif e.name != KEEP:
+                return None
+        elif e.is_dir(follow_symlinks=False):
+            if not holds_folders or e.name.startswith("."):
+                return None
+            subnames.append(e.name)
+        elif e.is_symlink() or holds_folders or not _listed(e.name):
+            return None
+        else:  # neither a file, a folder nor a link: judged by its stat, as a file is
+            names.append(e.name)
+    names.sort()
+    subnames.sort()
+    return names, subnames
+
+
+def _unusual_folder(
     root: Path,
     rel: str,
     here: str,
     entries: list[os.DirEntry],
     read: bool,
     listings: Listings | None,
+    holds_folders: bool,
 ) -> Iterator[Entry | Batch]:
-    """`_folder` for a folder holding a link, listed afresh every time: linked subfolders
-    refused, each linked file judged where it stands between the plain files around it."""
+    """`_folder` for a folder holding something else than list files and their folders (a
+    link, a stray file or folder), listed afresh every time: each list file, link and stray
+    in name order (plain files in batches between the others), then each subfolder."""
     entries.sort(key=_name)
-    subfolders, files = [], []
+    subfolders, items = [], []
     for e in entries:
-        if e.is_symlink():
-            if _is_dir(e):
-                yield _entry(root, Path(e.path), read)
-            elif _listed(e.name):
-                files.append(e)
-        elif e.is_dir(follow_symlinks=False):
-            subfolders.append(e)
+        if e.is_dir(follow_symlinks=False):
+            if holds_folders and not e.name.startswith("."):
+                subfolders.append(e)
+            else:
+                items.append(_stray_folder(rel + e.name))
+        elif e.is_symlink() and _is_dir(e):
+            items.append(_entry(root, Path(e.path), read))  # refused: a linked folder
         elif _listed(e.name):
-            files.append(e)
+            items.append(_misplaced(rel + e.name) if holds_folders else e)
+        elif e.name != KEEP and (found := _not_listed(rel + e.name, e)) is not None:
+            items.append(found)
     if listings is not None:
-        listings.remember(here, None, [e.name for e in files], [e.name for e in subfolders])
+        listings.remember(here, None, [], [])  # (not kept: listed afresh every time)
     names = []
-    for e in files:
-        if e.is_symlink():
-            if names:
-                yield rel, here, names
-                names = []
-            yield _entry(root, Path(e.path), read)
-        else:
-            names.append(e.name)
+    for item in items:
+        if isinstance(item, os.DirEntry) and not item.is_symlink():
+            names.append(item.name)
+            continue
+        if names:
+            yield rel, here, names
+            names = []
+        yield _entry(root, Path(item.path), read) if isinstance(item, os.DirEntry) else item
     if names:
         yield rel, here, names
     for e in subfolders:
         yield from _folder(root, f"{rel}{e.name}/", e.path, read, listings)
 
 
-def _plain_listing(entries: list[os.DirEntry]) -> tuple[list[str], list[str]] | None:
-    """The .toml files' and the subfolders' names, each sorted; None when a link is among the
-    entries. The loop every folder of a list goes through: a regular file costs one look at
-    its type (from the directory itself, d_type)."""
-    names: list[str] = []
-    subnames: list[str] = []
-    for e in entries:
-        if e.is_file(follow_symlinks=False):
-            if _listed(e.name):
-                names.append(e.name)
-        elif e.is_dir(follow_symlinks=False):
-            subnames.append(e.name)
-        elif e.is_symlink():
+def _stray(path: str, code: str, message: str) -> Entry:
+    return Entry(path, None, Problem(path, None, "", code, message))
+
+
+def _stray_folder(path: str) -> Entry:
+    """A folder where none belongs: its files are not read."""
+    name = path.rsplit("/", 1)[-1]
+    if name.startswith("."):
+        return _stray(path, "not-a-list-file", "a hidden folder: not read")
+    if name.endswith(".toml"):
+        return _stray(path, "not-a-file", "a folder where a list file belongs: not read")
+    message = f"a folder where none belongs: what it holds is not read ({PLACES})"
+    return _stray(path, "misplaced-folder", message)
+
+
+def _misplaced(path: str) -> Entry:
+    return _stray(path, "misplaced-file", f"a list file where none belongs: not read ({PLACES})")
+
+
+def _not_listed(path: str, entry: os.DirEntry) -> Entry | None:
+    """A file whose name is not a list file's: a temp file a killed write left (one a running
+    write owns says nothing), anything else not read."""
+    if is_temp(entry.name):
+        if not left_over(entry):
             return None
-        elif _listed(e.name):  # neither a file, a folder nor a link: read as a file would be
-            names.append(e.name)
-    names.sort()
-    subnames.sort()
-    return names, subnames
+        message = "left by a write that was stopped before it finished; `curator fmt` removes it"
+        return _stray(path, "leftover-temp-file", message)
+    what = "a hidden file" if entry.name.startswith(".") else "not a .toml file"
+    return _stray(path, "not-a-list-file", f"{what}: not read")
+
+
+PLACES = (
+    "list files go in controls/, catalogue/, discussion/<CONTROL-ID>/ and public-comments/<DOCKET>/"
+)
 
 
 def _listed(name: str) -> bool:
@@ -327,8 +382,9 @@ def with_bytes(entry: Entry) -> Entry:
 
 def read_file(path: str, size: int = 65536) -> bytes:
     """Up to MAX_BYTES + 1 bytes of a file (enough to tell that it is too large); `size` is
-    what stat said, so one read usually does it without a MAX_BYTES buffer per file."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    what stat said, so one read usually does it without a MAX_BYTES buffer per file. Opened
+    without blocking: a file replaced by a pipe since it was stat'ed reads empty or fails."""
+    fd = os.open(path, OPEN_FLAGS)
     try:
         chunks, total = [], 0
         want = min(size + 1, MAX_BYTES + 1)
@@ -356,6 +412,8 @@ def walk_file(rel: str, path: str, read: bool = False) -> Entry:
 
 def stat_entry(rel: str, path: str, st: os.stat_result, read: bool = False) -> Entry:
     """The entry of a plain file that was stat'ed (reading it may raise OSError)."""
+    if not is_regular(st):
+        return not_a_file(rel)
     if st.st_size > MAX_BYTES:
         message = f"file is {st.st_size:,} bytes; the limit is {MAX_BYTES:,}"
         return Entry(rel, None, Problem(rel, None, "", "file-too-large", message))
@@ -367,6 +425,11 @@ def stat_entry(rel: str, path: str, st: os.stat_result, read: bool = False) -> E
 
 def stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def not_a_file(rel: str) -> Entry:
+    """A folder, pipe or device where a list file's name is: never opened (a pipe would wait)."""
+    return Entry(rel, None, Problem(rel, None, "", "not-a-file", f"{NOT_A_FILE}: not read"))
 
 
 def unreadable(rel: str, err: OSError) -> Entry:

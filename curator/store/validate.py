@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from curator.core.inert import first_unsafe, unsafe_message
 from curator.store.schemas import schema
 
 if TYPE_CHECKING:  # imported when a file fails: every check would pay for it otherwise
@@ -99,12 +100,17 @@ def is_valid(kind: str, instance: Any) -> bool:
     return _slow(kind).is_valid(instance)
 
 
-def validate(kind: str, instance: Any, ordinary: bool | None = None) -> list[Issue]:
+def validate(
+    kind: str, instance: Any, ordinary: bool | None = None, plain: bool = False
+) -> list[Issue]:
     """What is wrong with `instance` as a file of `kind`. `ordinary`: whether every number in
-    it is one a list can hold, when known (`view_of`)."""
+    it is one a list can hold, when known (`view_of`); `plain`: that no text in it can hold a
+    character a terminal acts on (the file's bytes said so: see `read.maybe_unsafe`)."""
     if ordinary is None:
         ordinary = _ordinary(instance)
     odd = [] if ordinary else list(bad_numbers(instance))
+    if not plain:
+        odd += unsafe_text(instance)
     if not odd and is_valid(kind, instance):
         return []
     issues = odd + list(explain(kind, instance))
@@ -130,6 +136,25 @@ def bad_numbers(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[Issue]
     elif isinstance(value, list):
         for index, sub in enumerate(value):
             yield from bad_numbers(sub, (*path, index))
+
+
+def unsafe_text(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[Issue]:
+    """Text — a value or a key — holding a character a terminal would act on instead of
+    showing it (curator.core.inert): an escape sequence in a title or a comment would clear
+    the screen or retitle the window of whoever reads it."""
+    if isinstance(value, str):
+        found = first_unsafe(value)
+        if found is not None:
+            yield path, "control-character", unsafe_message(found)
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            found = first_unsafe(str(key))
+            if found is not None:
+                yield (*path, key), "control-character", f"the key {unsafe_message(found)}"
+            yield from unsafe_text(sub, (*path, key))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            yield from unsafe_text(sub, (*path, index))
 
 
 def _ordinary(value: Any) -> bool:

@@ -12,6 +12,7 @@ import tomli
 from curator.core.ids import CONTROL_ID
 from curator.core.problems import CuratorError
 from curator.store.atomic import digest, write_atomic
+from curator.store.files import read_regular
 from curator.store.schemas import shape
 from curator.store.source import kind_of
 from curator.store.tomltext import canonical, scan
@@ -43,7 +44,7 @@ def unformatted(root: Path, paths: Iterator[str]) -> Iterator[Reformat]:
         kind = kind_of(rel)
         if kind is None:
             continue
-        before = (root / rel).read_bytes()
+        before = read_regular(root / rel)
         after = canonical_text(kind, before.decode("utf-8")).encode("utf-8")
         if after != before:
             yield Reformat(rel, before, after)

@@ -5,17 +5,23 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import App
+from textual.filter import LineFilter
 
 from curator.core.problems import CuratorError
 from curator.tui import keys
 from curator.tui.commands import CuratorCommands
 from curator.tui.screens.main import MainScreen
 from curator.tui.state import Workspace
+from curator.tui.text import InertLines
 from curator.tui.typeahead import TypeAhead
+
+INERT = InertLines()  # one for the app's life: each line drawn keeps what it made of it
 
 
 class CuratorApp(App):
@@ -43,6 +49,16 @@ class CuratorApp(App):
         self.next_poll = 0.0
         self.leaving = False
         self.typeahead = TypeAhead()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's own filters, then InertLines: nothing from the list reaches the terminal
+        as a control character."""
+        return [*super().get_line_filters(), INERT]
+
+    def notify(self, message: str, *, markup: bool = False, **options: Any) -> None:
+        """A notification's message as plain text, whoever asks (a widget asks with markup on):
+        messages carry paths, titles and problems, which are not markup."""
+        super().notify(message, markup=False, **options)
 
     def on_mount(self) -> None:
         # nothing may write to the terminal while the app owns it

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from curator.tui.keys import ACTIONS, display_key
 
@@ -38,5 +40,19 @@ class CuratorCommands(Provider):
             score = matcher.match(text)
             if score > 0.5:
                 yield Hit(
-                    score, matcher.highlight(text), partial(self.app.goto, cid), help=control.status
+                    score,
+                    highlighted(matcher, text),
+                    partial(self.app.goto, cid),
+                    help=control.status,
                 )
+
+
+def highlighted(matcher: Matcher, text: str) -> Content:
+    """`matcher.highlight(text)` for text that is not markup (a control's title): the letters
+    the query matched, marked."""
+    content = Content(text)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

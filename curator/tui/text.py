@@ -1,11 +1,18 @@
-"""Markdown for the panes, built from model values (presentation only, no rules)."""
+"""Markdown for the panes, built from model values, and list data as the terminal gets it
+(presentation only, no rules)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rich.segment import Segment
+from rich.text import Text
+from textual.color import Color
+from textual.filter import LineFilter
+
 from curator.core.criteria import ExprError, describe, parse
 from curator.core.ids import category_of, product_group_of
+from curator.core.inert import UNSAFE_IN_LINE
 from curator.core.model import Comment, Control, Parameter
 from curator.core.problems import Problem
 
@@ -78,3 +85,29 @@ def thread_markdown(comments: Sequence[Comment], amendment_notes: Mapping[str, s
             out += [""]
         out += ["---", ""]
     return "\n".join(out)
+
+
+def plain(*cells: str) -> tuple[Text, ...]:
+    """Table cells from list data as plain text: a DataTable reads a str as markup, so a name
+    holding "[bold red]" would be styled (and one holding "[/]" would fail)."""
+    return tuple(Text(cell) for cell in cells)
+
+
+class InertLines(LineFilter):
+    """The last step of every line drawn, whichever widget drew it (a table, a Markdown body,
+    an input holding a title, a toast): the characters a terminal would act on instead of
+    showing them (curator.core.inert) are dropped. They take no cell, so nothing moves."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        if all(s.text.isprintable() for s in segments):  # nearly every line, at C speed
+            return segments
+        kept = []
+        for segment in segments:
+            text, style, control = segment
+            if not control and not text.isprintable():
+                text = UNSAFE_IN_LINE.sub("", text)
+                if not text:
+                    continue
+                segment = Segment(text, style, control)
+            kept.append(segment)
+        return kept

@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
@@ -164,9 +165,9 @@ class EditScreen(ModalScreen[bool]):
             reserved = lifecycle.reserved_changes(self.control, edited, member.id)
             problems.extend(f"only the chair may do this: {what}" for what in reserved)
         self.query_one("#problems", Static).update(
-            "\n".join(f"[red]✗ {p}[/red]" for p in problems)
+            Content.styled("\n".join(f"✗ {p}" for p in problems), "red")
             if problems
-            else "[green]✓ valid[/green]"
+            else Content.styled("✓ valid", "green")
         )
         self.query_one("#save", Button).disabled = bool(problems)
         return problems

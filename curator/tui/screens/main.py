@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Select, TabbedContent, TabPane, TextArea
@@ -79,7 +80,7 @@ class MainScreen(Screen):
         manifest = self.workspace.loaded.manifest
         areas = sorted(manifest.areas.values(), key=lambda a: a.title) if manifest else []
         select = self.query_one("#area-filter", Select)
-        select.set_options([(a.title, a.id) for a in areas])
+        select.set_options([(Content(a.title), a.id) for a in areas])
         # the area column as wide as the list's longest area id: ids are short, titles give way
         table = self.query_one(ControlTable)
         table.columns = [

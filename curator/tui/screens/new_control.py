@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -28,7 +29,7 @@ class NewControlScreen(ModalScreen[str | None]):
             yield Label("New draft control", classes="dialog-title")
             yield Input(placeholder="id, e.g. 3A091", id="n-id")
             yield Input(placeholder="title", id="n-title")
-            yield Select([(a.title, a.id) for a in areas], prompt="area", id="n-area")
+            yield Select([(Content(a.title), a.id) for a in areas], prompt="area", id="n-area")
             yield Static("", id="n-problem")
             with Horizontal(classes="buttons"):
                 yield Button("Create", id="create", variant="primary")
@@ -58,6 +59,6 @@ class NewControlScreen(ModalScreen[str | None]):
                 member,
             )
         except CuratorError as err:
-            self.query_one("#n-problem", Static).update(f"[red]{err.message}[/red]")
+            self.query_one("#n-problem", Static).update(Content.styled(err.message, "red"))
             return
         self.dismiss(control_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, Input, Markdown, Select, Static, TextArea
 
 from curator.core.model import POSITIONS
@@ -114,7 +115,7 @@ class DiscussionPane(ControlPaneMixin, Vertical):
         try:
             path = self.workspace.post(self.control_id, self.read_form())
         except CuratorError as err:
-            self.query_one("#c-problem", Static).update(f"[red]{err.message}[/red]")
+            self.query_one("#c-problem", Static).update(Content.styled(err.message, "red"))
             self.app.notify(err.message.splitlines()[0], severity="error")
             return
         self.app.notify(f"Posted {path}")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from curator.tui.state import Workspace
+from curator.tui.text import plain
 from curator.tui.widgets.control_pane import ControlPaneMixin
 
 
@@ -58,19 +60,21 @@ class HistoryPane(ControlPaneMixin, Vertical):
         for i, v in enumerate(versions):
             change = v.change
             table.add_row(
-                v.version.short,
-                v.version.date[:10],
-                v.version.author,
-                change.change if change else v.problem,
-                (change.effect or "") if change else "",
+                *plain(
+                    v.version.short,
+                    v.version.date[:10],
+                    v.version.author,
+                    change.change if change else v.problem,
+                    (change.effect or "") if change else "",
+                ),
                 key=str(i),
             )
-        self.query_one("#version-diff", Static).update(message)
+        self.query_one("#version-diff", Static).update(Content(message))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id != "versions" or event.row_key.value is None:
             return
         version = self.versions[int(event.row_key.value)]
         self.query_one("#version-diff", Static).update(
-            self.workspace.since(self.control_id or "", version)
+            Content(self.workspace.since(self.control_id or "", version))
         )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Button, DataTable, Markdown, Select, Static, Switch, TextArea
 
 from curator.core import public
 from curator.core.problems import CuratorError
 from curator.tui.state import Workspace
+from curator.tui.text import plain
 from curator.tui.widgets.control_pane import ControlPaneMixin
 
 
@@ -54,10 +56,12 @@ class PublicPane(ControlPaneMixin, Vertical):
         table.clear()
         for c in found:
             table.add_row(
-                c.tracking_number,
-                public.submitter_of(c),
-                ", ".join(c.mapped_controls) or public.GENERAL,
-                _status(c),
+                *plain(
+                    c.tracking_number,
+                    public.submitter_of(c),
+                    ", ".join(c.mapped_controls) or public.GENERAL,
+                    _status(c),
+                ),
                 key=c.tracking_number,
             )
         self.query_one("#p-body", Markdown).update("" if found else "*No public comments here.*")
@@ -112,7 +116,7 @@ class PublicPane(ControlPaneMixin, Vertical):
                 self.query_one("#p-response", TextArea).text,
             )
         except CuratorError as err:
-            problem.update(f"[red]{err.message}[/red]")
+            problem.update(Content.styled(err.message, "red"))
             return
         problem.update("")
         self.query_one("#p-response", TextArea).text = ""

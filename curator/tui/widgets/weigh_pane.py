@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import DataTable, Input, Select, Static
 
 from curator.core import criteria, sweep
@@ -13,6 +13,7 @@ from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
 from curator.core.problems import CuratorError
 from curator.tui.state import Workspace
+from curator.tui.text import plain
 from curator.tui.widgets.control_pane import ControlPaneMixin
 
 WHOLE = "__whole__"
@@ -68,7 +69,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
             self.setting = weighing.setting_of(control, ws.loaded.manifest)
         except (ExprError, CuratorError) as err:
             found = ()
-            self.query_one("#verdict", Static).update(f"criteria error: {err}")
+            self.query_one("#verdict", Static).update(Content(f"criteria error: {err}"))
         used = sorted({a.param for _, e in found for a in criteria.atoms(e)})
         params.set_options([(p, p) for p in used if not ws.loaded.parameters[p].is_flag])
         with whatif.prevent(Input.Changed):
@@ -114,8 +115,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         for title, width in zip((*titles, "reason"), (*widths, reason), strict=True):
             table.add_column(title, width=width)
         for row, o in zip(rows, ordered, strict=True):
-            cells = [Text(cell) for cell in (*row, o.reason)]
-            table.add_row(*cells, key=o.item, height=None)
+            table.add_row(*plain(*row, o.reason), key=o.item, height=None)
 
     # -- what-if ---------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -152,10 +152,14 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
             proposed = weighing.amended(control, ws.loaded.parameters, item, expression)
         except ExprError as err:
             caret = " " * (err.column - 1) + "^"
-            out.update(f"[red]column {err.column}: {err.message}[/red]\n{expression}\n{caret}")
+            out.update(
+                Content.assemble(
+                    (f"column {err.column}: {err.message}", "red"), f"\n{expression}\n{caret}"
+                )
+            )
             return
         except CuratorError as err:
-            out.update(f"[red]{err.message}[/red]")
+            out.update(Content.styled(err.message, "red"))
             return
         after = weighing.weigh(proposed, ws.loaded.catalogue, self.setting, control.id)
         change = weighing.what_if(self.current, after)
