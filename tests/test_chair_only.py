@@ -253,6 +253,53 @@ def test_while_the_list_names_two_chairs_each_may_still_act_as_a_member(repo):
     assert verify(lst) == (0, [])
 
 
+@pytest.mark.parametrize("who", ["chair", "industry-1"])
+def test_one_of_two_chairs_may_settle_on_one_by_hand(repo, who):
+    root, lst = repo
+    second_chair(lst)
+    commit_all(root, "chair", "a second chair, by mistake")
+    other = {"chair": "Committee chair", "industry-1": "Industry member 1"}[
+        "industry-1" if who == "chair" else "chair"
+    ]
+    replace_in(
+        lst, "list.toml", f'name = "{other}"\nrole = "chair"', f'name = "{other}"\nrole = "member"'
+    )
+    commit_all(root, who, "one chair again")
+    status("recommended")(lst)
+    commit_all(root, who, "recommend, as the one chair")
+    assert verify(lst) == (0, [])
+
+
+def test_a_member_cannot_settle_two_chairs_on_themselves(repo):
+    root, lst = repo
+    second_chair(lst)
+    commit_all(root, "chair", "a second chair, by mistake")
+    replace_in(
+        lst,
+        "list.toml",
+        'name = "Committee chair"\nrole = "chair"',
+        'name = "Committee chair"\nrole = "member"',
+    )
+    replace_in(
+        lst,
+        "list.toml",
+        'name = "Industry member 1"\nrole = "chair"',
+        'name = "Industry member 1"\nrole = "member"',
+    )
+    replace_in(
+        lst,
+        "list.toml",
+        'name = "Academic member 1"\nrole = "member"',
+        'name = "Academic member 1"\nrole = "chair"',
+    )
+    coup = commit_all(root, "academia-1", "I will chair")
+    code, problems = verify(lst)
+    assert code == 1
+    assert [(p["commit"], p["file"], p["code"]) for p in problems] == [
+        (coup, "list.toml", "chair-only")
+    ]
+
+
 def test_a_second_chair_fails_check_where_it_is_named(lst):
     second_chair(lst)
     run = run_curator("check", "--format", "json", "--list", str(lst.root))

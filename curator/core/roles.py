@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from curator.core.model import Manifest, Member
@@ -43,6 +44,14 @@ def acting_as(manifest: Manifest, member: Member) -> Member:
     if member.role == "chair" and manifest.chair is None:
         return replace(member, role="member")
     return member
+
+
+def settles(manifest: Manifest, member: Member, after: Sequence[Member]) -> bool:
+    """Whether `member`, one of the several chairs list.toml names, leaves the roster `after`
+    with one chair: how the list is settled (by hand: curator lets none of them act), which
+    verify does not hold against the one who did it."""
+    several = manifest.chair is None and any(c.id == member.id for c in manifest.chairs)
+    return several and sum(1 for m in after if m.role == "chair") == 1
 
 
 def require_writer(manifest: Manifest, member_id: str | None, email: str | None) -> Member:

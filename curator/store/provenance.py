@@ -355,7 +355,12 @@ class _Judge:
             if not changed:
                 return  # the same data, laid out differently
             what = ", ".join(changed)
-        if self.chair_acts:
+        after = _manifest(self.files.data(change.after))
+        if self.chair_acts or (
+            self.who is not None
+            and after is not None
+            and roles.settles(self.manifest, self.who, after.members)
+        ):
             self.acts.append((change.path, f"a change to {what}"))
             return
         yield self.finding(
