@@ -63,7 +63,9 @@ def make_forge(tmp_path: Path, change, *init_args: str) -> Forge:
 
 
 def raise_a1(repo) -> None:
+    """The criteria and the text raised together, as check requires."""
     repo.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
+    repo.edit("controls/3A090.toml", "of 4800 or more", "of 6000 or more")
 
 
 @pytest.fixture

@@ -439,7 +439,7 @@ async def test_an_answer_to_an_earlier_text_is_marked_in_the_public_tab(lst, cur
         await pilot.pause()
         pane = app.main.query_one("#public-pane")
         table = pane.query_one("#p-list")
-        assert table.get_row_at(0)[-1] == "noted, earlier text"
+        assert str(table.get_row_at(0)[-1]) == "noted, earlier text"
         table.focus()
         await pilot.pause()
         body = pane.query_one("#p-body").source
