@@ -261,6 +261,21 @@ class CuratorApp(App):
         else:
             self.notify(f"{rel} is valid")
 
+    def action_members(self) -> None:
+        from curator.tui.screens.roster import MembersScreen
+
+        self.push_screen(MembersScreen(self.workspace), self.after_records)
+
+    def action_items(self) -> None:
+        from curator.tui.screens.roster import ItemsScreen
+
+        self.push_screen(ItemsScreen(self.workspace), self.after_records)
+
+    def after_records(self, changed: bool | None) -> None:
+        if changed:
+            self.action_reload()
+            self.refresh_header()
+
     def action_sync(self) -> None:
         if self.can_write():
             self.notify("Syncing: commit, pull, push…", title="Sync")
