@@ -9,7 +9,6 @@ from curator.cli.common import add_as, add_format, add_list, inert, list_root, p
 from curator.core.catalogue import ItemFields
 from curator.core.model import ROLES, Member
 from curator.core.problems import CuratorError, Refused
-from curator.core.roster import RosterChange
 from curator.store import edit, roster
 
 # where each refused field was typed, and what to do about a refusal
@@ -195,7 +194,7 @@ def member_list(args: argparse.Namespace) -> int:
 def member_add(args: argparse.Namespace) -> int:
     member = Member(id=args.member_id, name=args.name, role=args.role, email=args.email.strip())
     done = roster.add_member(list_root(args), args.as_member, member)
-    print(f"list.toml: added {member.id} ({member.name}) as {member.role}{_handed(done)}")
+    print(f"list.toml: added {member.id} ({member.name}) as {member.role}{done.handover()}")
     return 0
 
 
@@ -212,14 +211,8 @@ def member_set_role(args: argparse.Namespace) -> int:
     if not done.changed:
         print(f"{args.member_id} is already {args.role}: list.toml unchanged")
     else:
-        print(f"list.toml: {args.member_id} is now {args.role}{_handed(done)}")
+        print(f"list.toml: {args.member_id} is now {args.role}{done.handover()}")
     return 0
-
-
-def _handed(done: RosterChange) -> str:
-    return "".join(
-        f"; {m.id} handed the chair over and is now a member" for m in done.former_chairs
-    )
 
 
 @_refusing

@@ -30,6 +30,12 @@ class RosterChange:
     former_chairs: tuple[Member, ...] = ()  # who handed the chair over, when it moved
     changed: bool = True
 
+    def handover(self) -> str:
+        """What became of the chair before, to follow a report of the change ("" if nothing)."""
+        return "".join(
+            f"; {m.id} handed the chair over and is now a member" for m in self.former_chairs
+        )
+
 
 @dataclass(frozen=True)
 class Authored:

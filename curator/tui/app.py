@@ -14,6 +14,7 @@ from textual.app import App
 from textual.filter import LineFilter
 
 from curator.core.problems import CuratorError
+from curator.store.settings import load_settings, settings_path
 from curator.tui import keys
 from curator.tui.commands import CuratorCommands
 from curator.tui.screens.main import MainScreen
@@ -49,6 +50,34 @@ class CuratorApp(App):
         self.next_poll = 0.0
         self.leaving = False
         self.typeahead = TypeAhead()
+        self.settings = load_settings()
+        self.keymap: dict[str, str] = {}  # the keys you set that are in force (binding ids)
+
+    def apply_settings(self) -> None:
+        """Your keymap and theme; a settings file that cannot be used is reported, and the
+        defaults stay."""
+        settings = self.settings
+        for problem in settings.problems:
+            self.notify(
+                f"{problem.render()}\nUsing the default keys and theme.",
+                title="Settings not applied",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+        if settings.theme and settings.theme not in self.available_themes:
+            known = ", ".join(sorted(self.available_themes))
+            self.notify(
+                f"{settings_path()}: theme: unknown theme '{settings.theme}' (themes: {known})",
+                title="Settings: theme not applied",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+        elif settings.theme:
+            self.theme = settings.theme
+        self.keymap = settings.keymap
+        self.set_keymap(settings.keymap)
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's own filters, then InertLines: nothing from the list reaches the terminal
@@ -63,6 +92,7 @@ class CuratorApp(App):
     def on_mount(self) -> None:
         # nothing may write to the terminal while the app owns it
         logging.disable(logging.WARNING)
+        self.apply_settings()
         self.refresh_header()
         self.push_screen(MainScreen(self.workspace))
         # the table first; the rest a moment after the first screen is drawn: reading the
@@ -246,6 +276,21 @@ class CuratorApp(App):
             )
         else:
             self.notify(f"{rel} is valid")
+
+    def action_members(self) -> None:
+        from curator.tui.screens.roster import MembersScreen
+
+        self.push_screen(MembersScreen(self.workspace), self.after_records)
+
+    def action_items(self) -> None:
+        from curator.tui.screens.roster import ItemsScreen
+
+        self.push_screen(ItemsScreen(self.workspace), self.after_records)
+
+    def after_records(self, changed: bool | None) -> None:
+        if changed:
+            self.action_reload()
+            self.refresh_header()
 
     def action_sync(self) -> None:
         if self.can_write():

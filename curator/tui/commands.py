@@ -8,22 +8,24 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from curator.tui.keys import ACTIONS, display_key
+from curator.tui.keys import ACTIONS, display_keys
 
 
 class CuratorCommands(Provider):
     async def discover(self) -> Hits:
+        keymap = self.app.keymap  # type: ignore[attr-defined]
         for action in ACTIONS:
             yield DiscoveryHit(
-                f"{action.title} ({display_key(action.key)})",
+                f"{action.title} ({display_keys(action, keymap)})",
                 partial(self.app.run_action, action.action),
                 help=action.help,
             )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        keymap = self.app.keymap  # type: ignore[attr-defined]
         for action in ACTIONS:
-            label = f"{action.title} ({display_key(action.key)})"
+            label = f"{action.title} ({display_keys(action, keymap)})"
             score = matcher.match(f"{label} {action.help}")
             if score > 0:
                 yield Hit(

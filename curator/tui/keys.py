@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -18,6 +19,16 @@ class Action:
     # has the focus (the letters are being typed there); "app": everywhere, forms included
     scope: str = "main"
     opens_form: bool = False  # the keys typed right behind it belong to a form (see typeahead)
+
+    @property
+    def name(self) -> str:
+        """The binding's id, which a keymap in your settings names: the action, with its
+        argument joined by "_" ("tab('weigh')" is "tab_weigh")."""
+        return self.action.replace("('", "_").replace("')", "")
+
+    def keys(self, keymap: Mapping[str, str]) -> list[str]:
+        """The keys that run it under `keymap` (the default key unless the keymap says)."""
+        return keymap.get(self.name, self.key).split(",")
 
 
 ACTIONS: tuple[Action, ...] = (
@@ -44,6 +55,20 @@ ACTIONS: tuple[Action, ...] = (
         show=False,
     ),
     Action("s", "sync", "Sync", "Commit your changes, pull and push"),
+    Action(
+        "M",
+        "members",
+        "Members",
+        "The roster: add and remove members, set roles (the chair's)",
+        show=False,
+    ),
+    Action(
+        "I",
+        "items",
+        "Items",
+        "The catalogue: add and change items with their sources",
+        show=False,
+    ),
     Action("r", "reload", "Reload", "Reload the list from disk", show=False),
     Action("t", "toggle_dark", "Theme", "Switch between light and dark themes", show=False),
     Action("question_mark", "help", "Help", "Show keys and what the marks mean", scope="app"),
@@ -58,7 +83,11 @@ ACTIONS: tuple[Action, ...] = (
 )
 
 
-FORM_KEYS = frozenset(a.key for a in ACTIONS if a.opens_form)
+def form_keys(keymap: Mapping[str, str]) -> frozenset[str]:
+    """The keys that open a form (and hold what is typed right behind them) under `keymap`."""
+    return frozenset(k for a in ACTIONS if a.opens_form for k in a.keys(keymap))
+
+
 # the names of the controls screen's actions (without their arguments)
 MAIN_ACTIONS = frozenset(a.action.split("(")[0] for a in ACTIONS if a.scope == "main")
 
@@ -67,7 +96,7 @@ def bindings(scope: str) -> list[Binding]:
     """The bindings of one scope; the screen's act on the app, where the actions live."""
     prefix = "app." if scope == "main" else ""
     return [
-        Binding(a.key, prefix + a.action, a.title, show=a.show, id=a.action, tooltip=a.help)
+        Binding(a.key, prefix + a.action, a.title, show=a.show, id=a.name, tooltip=a.help)
         for a in ACTIONS
         if a.scope == scope
     ]
@@ -75,3 +104,7 @@ def bindings(scope: str) -> list[Binding]:
 
 def display_key(key: str) -> str:
     return {"slash": "/", "question_mark": "?", "escape": "esc"}.get(key, key)
+
+
+def display_keys(action: Action, keymap: Mapping[str, str]) -> str:
+    return ", ".join(display_key(k) for k in action.keys(keymap))

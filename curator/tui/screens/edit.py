@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from itertools import count
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
-from curator.core import lifecycle, records
-from curator.core.model import PLURILATERAL, UNILATERAL, VISIBILITIES, Control
+from curator.core import criteria, lifecycle, records
+from curator.core.criteria import ExprError
+from curator.core.model import PLURILATERAL, UNILATERAL, VISIBILITIES, Control, Paragraph, Parameter
 from curator.core.problems import CuratorError
 from curator.store.atomic import ChangedOnDisk
 from curator.store.edit import control_problems, read_for_edit, save_control
+from curator.tui.screens.confirm import ConfirmScreen
 from curator.tui.state import Workspace
 
 TEXTS = ("summary", "rationale", "impact")
+
+
+def next_label(labels: Sequence[str]) -> str:
+    """A label for a paragraph added after `labels`: the last one's final number plus one
+    ("a.2" → "a.3"), or the first free "a.N" when it does not end in a number."""
+    head, dot, tail = (labels[-1] if labels else "").rpartition(".")
+    if not (dot and tail.isdigit()):
+        head, tail = "a", "0"
+    n = int(tail) + 1
+    while f"{head}.{n}" in labels:
+        n += 1
+    return f"{head}.{n}"
 
 
 class ConflictScreen(ModalScreen[str]):
@@ -44,10 +61,61 @@ class ConflictScreen(ModalScreen[str]):
         self.dismiss(event.button.id)
 
 
+class ParagraphEditor(Vertical):
+    """One paragraph of the control: its label, text and criteria, with buttons to move it up or
+    down or remove it. `number` keeps its widgets' ids stable while paragraphs move."""
+
+    def __init__(self, number: int, paragraph: Paragraph) -> None:
+        super().__init__(classes="paragraph")
+        self.number = number
+        self.original = paragraph  # an applied amendment stays credited while its match stands
+
+    def compose(self) -> ComposeResult:
+        n, p = self.number, self.original
+        with Horizontal(classes="row"):
+            yield Label("Paragraph", classes="caption")
+            yield Input(p.label, placeholder="label, e.g. a.1", id=f"p-label-{n}", classes="label")
+            yield Button("↑", id=f"p-up-{n}", classes="move", tooltip="Move up")
+            yield Button("↓", id=f"p-down-{n}", classes="move", tooltip="Move down")
+            yield Button("Remove", id=f"p-remove-{n}", variant="warning", classes="move")
+        yield TextArea(p.text, id=f"p-text-{n}", classes="prose")
+        yield Input(p.match, placeholder="criteria, e.g. tpp >= 4800", id=f"p-match-{n}")
+        yield Static("", id=f"p-error-{n}", classes="criteria-error")
+
+    def data(self) -> dict[str, Any]:
+        n = self.number
+        item: dict[str, Any] = {"label": self.query_one(f"#p-label-{n}", Input).value.strip()}
+        text = self.query_one(f"#p-text-{n}", TextArea).text
+        match = self.query_one(f"#p-match-{n}", Input).value.strip()
+        if text:
+            item["text"] = text
+        if match:
+            item["match"] = match
+        if self.original.amended_by and match == self.original.match:
+            item["amended_by"] = self.original.amended_by
+        return item
+
+    def check_criteria(self, parameters: Mapping[str, Parameter]) -> None:
+        """The criteria parsed as typed; a refusal is shown under the box, at its column."""
+        match = self.query_one(f"#p-match-{self.number}", Input).value
+        error = self.query_one(f"#p-error-{self.number}", Static)
+        try:
+            if match.strip():
+                criteria.parse(match, parameters)
+        except ExprError as err:
+            caret = " " * (err.column - 1) + "^"
+            error.update(
+                Text.assemble((f"column {err.column}: {err.message}", "red"), f"\n{match}\n{caret}")
+            )
+        else:
+            error.update("")
+
+
 class EditScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("ctrl+n", "add_paragraph", "Add paragraph", id="add_paragraph"),
     ]
 
     def __init__(self, workspace: Workspace, control_id: str) -> None:
@@ -56,51 +124,95 @@ class EditScreen(ModalScreen[bool]):
         self.control_id = control_id
         self.text, self.digest = read_for_edit(workspace.root, control_id)
         self.control: Control = workspace.loaded.controls[control_id]
+        self.numbers = count()
+        self.opened: dict[str, Any] = {}  # the form as it was opened: Esc asks if it changed
 
     def compose(self) -> ComposeResult:
         c = self.control
         member = self.workspace.member
         statuses = (c.status, *lifecycle.allowed_transitions(c, member))
-        with VerticalScroll(id="edit", classes="dialog"):
+        with Vertical(id="edit", classes="dialog"):
             yield Label(f"Edit {c.id}", classes="dialog-title")
-            yield Label("Title")
-            yield Input(c.title, id="f-title")
-            with Horizontal(classes="row"):
-                yield Select(
-                    [(s, s) for s in statuses], value=c.status, allow_blank=False, id="f-status"
-                )
-                yield Select(
-                    [(v, v) for v in VISIBILITIES],
-                    value=c.visibility,
-                    allow_blank=False,
-                    id="f-visibility",
-                )
-                manifest = self.workspace.loaded.manifest
-                declared = [*(manifest.regimes if manifest else ()), PLURILATERAL, UNILATERAL]
-                if c.regime and c.regime not in declared:
-                    declared.append(c.regime)  # an undeclared one (check reports it) stays
-                yield Select(
-                    [(r, r) for r in declared],
-                    value=c.regime or Select.NULL,
-                    prompt="regime",
-                    id="f-regime",
-                )
-            yield Label("Reasons for control (comma-separated, e.g. NS1, AT1, RS)")
-            yield Input(", ".join(c.reasons), id="f-reasons")
-            for name in TEXTS:
-                yield Label(name.capitalize())
-                yield TextArea(getattr(c, name), id=f"f-{name}", classes="prose")
-            for i, p in enumerate(c.items):
-                yield Label(f"Paragraph {p.label}")
-                yield TextArea(p.text, id=f"p-text-{i}", classes="prose")
-                yield Input(p.match, placeholder="criteria, e.g. tpp >= 4800", id=f"p-match-{i}")
+            with VerticalScroll(id="edit-fields"):
+                yield Label("Title")
+                yield Input(c.title, id="f-title")
+                with Horizontal(classes="row"):
+                    yield Select(
+                        [(s, s) for s in statuses], value=c.status, allow_blank=False, id="f-status"
+                    )
+                    yield Select(
+                        [(v, v) for v in VISIBILITIES],
+                        value=c.visibility,
+                        allow_blank=False,
+                        id="f-visibility",
+                    )
+                    manifest = self.workspace.loaded.manifest
+                    declared = [*(manifest.regimes if manifest else ()), PLURILATERAL, UNILATERAL]
+                    if c.regime and c.regime not in declared:
+                        declared.append(c.regime)  # an undeclared one (check reports it) stays
+                    yield Select(
+                        [(r, r) for r in declared],
+                        value=c.regime or Select.NULL,
+                        prompt="regime",
+                        id="f-regime",
+                    )
+                yield Label("Reasons for control (comma-separated, e.g. NS1, AT1, RS)")
+                yield Input(", ".join(c.reasons), id="f-reasons")
+                for name in TEXTS:
+                    yield Label(name.capitalize())
+                    yield TextArea(getattr(c, name), id=f"f-{name}", classes="prose")
+                with Vertical(id="paragraphs"):
+                    for p in c.items:
+                        yield ParagraphEditor(next(self.numbers), p)
+                yield Button("Add paragraph (ctrl+n)", id="add-paragraph")
             yield Static("", id="problems")
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#f-title").focus()
+        for editor in self.query(ParagraphEditor):
+            editor.check_criteria(self.workspace.loaded.parameters)
+        self.revalidate()
+        self.opened = self.data()
+
+    # -- paragraphs ---------------------------------------------------------------------------
+    @property
+    def paragraphs(self) -> list[ParagraphEditor]:
+        return list(self.query_one("#paragraphs").query_children(ParagraphEditor))
+
+    async def action_add_paragraph(self) -> None:
+        """A new paragraph at the end, labelled after the last one; the focus goes to its
+        label."""
+        labels = [e.data()["label"] for e in self.paragraphs]
+        editor = ParagraphEditor(next(self.numbers), Paragraph(label=next_label(labels)))
+        await self.query_one("#paragraphs").mount(editor)
+        self.query_one(f"#p-label-{editor.number}", Input).focus()
+        self.revalidate()
+
+    def move_paragraph(self, editor: ParagraphEditor, step: int) -> None:
+        editors = self.paragraphs
+        at = editors.index(editor) + step
+        if 0 <= at < len(editors):
+            holder = self.query_one("#paragraphs")
+            if step < 0:
+                holder.move_child(editor, before=editors[at])
+            else:
+                holder.move_child(editor, after=editors[at])
+            self.revalidate()
+
+    async def remove_paragraph(self, editor: ParagraphEditor) -> None:
+        editors = self.paragraphs
+        at = editors.index(editor)
+        await editor.remove()
+        rest = self.paragraphs
+        # the focus stays in the paragraphs, on the one that took the removed one's place
+        if rest:
+            self.query_one(f"#p-label-{rest[min(at, len(rest) - 1)].number}", Input).focus()
+        else:
+            self.query_one("#add-paragraph", Button).focus()
         self.revalidate()
 
     # -- the form as data ---------------------------------------------------------------------
@@ -134,19 +246,11 @@ class EditScreen(ModalScreen[bool]):
                 base[name] = text
             else:
                 base.pop(name, None)
-        items = []
-        for i, p in enumerate(self.control.items):
-            item: dict[str, Any] = {"label": p.label}
-            text, match = value(f"#p-text-{i}"), value(f"#p-match-{i}").strip()
-            if text:
-                item["text"] = text
-            if match:
-                item["match"] = match
-            if p.amended_by and match == p.match:
-                item["amended_by"] = p.amended_by
-            items.append(item)
+        items = [editor.data() for editor in self.paragraphs]
         if items:
             base["items"] = items
+        else:
+            base.pop("items", None)
         return base
 
     def revalidate(self) -> list[str]:
@@ -177,18 +281,41 @@ class EditScreen(ModalScreen[bool]):
     @on(Select.Changed)
     def changed(self, event) -> None:
         event.stop()
+        widget = event.control
+        if widget.id and widget.id.startswith("p-match-"):
+            editor = next(a for a in widget.ancestors if isinstance(a, ParagraphEditor))
+            editor.check_criteria(self.workspace.loaded.parameters)
         self.revalidate()
 
     # -- save ---------------------------------------------------------------------------------
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "save":
+        button = event.button.id or ""
+        editor = next((a for a in event.button.ancestors if isinstance(a, ParagraphEditor)), None)
+        if button == "save":
             self.action_save()
-        else:
+        elif button == "cancel":
             self.action_cancel()
+        elif button == "add-paragraph":
+            await self.action_add_paragraph()
+        elif editor is not None and button.startswith("p-remove-"):
+            await self.remove_paragraph(editor)
+        elif editor is not None:
+            self.move_paragraph(editor, -1 if button.startswith("p-up-") else 1)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        """Leave the form; with changes, only once you say to discard them."""
+        if self.data() == self.opened:
+            self.dismiss(False)
+            return
+        question = f"Discard your edits to {self.control_id}?"
+        self.app.push_screen(
+            ConfirmScreen(question, "Discard", "Keep editing"), self.discard_if_confirmed
+        )
+
+    def discard_if_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self.dismiss(False)
 
     def action_save(self, expected: str | None = None) -> None:
         try:

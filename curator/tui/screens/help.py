@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
 
 from textual.app import ComposeResult
@@ -10,14 +11,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from curator.tui.keys import ACTIONS, display_key
+from curator.tui.keys import ACTIONS, display_keys
 
 
-def help_markdown() -> str:
+def help_markdown(keymap: Mapping[str, str]) -> str:
+    """The keys in force (`keymap`: yours, from your settings), with the names a keymap uses."""
     intro = resources.files("curator.tui").joinpath("help.md").read_text("utf-8")
-    rows = ["| key | action |", "|---|---|"]
-    rows += [f"| `{display_key(a.key)}` | {a.help} |" for a in ACTIONS]
-    rows += ["| `ctrl+p` | Command palette: every action, and go to a control by id |"]
+    rows = ["| key | action | name in a keymap |", "|---|---|---|"]
+    rows += [f"| `{display_keys(a, keymap)}` | {a.help} | `{a.name}` |" for a in ACTIONS]
+    rows += ["| `ctrl+p` | Command palette: every action, and go to a control by id | |"]
     return intro + "\n## Keys\n\n" + "\n".join(rows) + "\n"
 
 
@@ -26,4 +28,4 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(help_markdown())
+            yield Markdown(help_markdown(self.app.keymap))  # type: ignore[attr-defined]

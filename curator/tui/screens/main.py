@@ -128,7 +128,9 @@ class MainScreen(Screen):
             event.stop()
             event.prevent_default()
             typeahead.keep(event)
-        elif event.key in keys.FORM_KEYS and not isinstance(self.focused, TEXT_BOXES):
+        elif event.key in keys.form_keys(self.app.keymap) and not isinstance(  # type: ignore[attr-defined]
+            self.focused, TEXT_BOXES
+        ):
             typeahead.hold()  # the key goes on to its binding, which releases what follows
 
     # -- the layout: which half has the focus ---------------------------------------------------

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from curator.core import criteria, sweep
 from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
+from curator.core.model import Control
 from curator.core.problems import CuratorError
 from curator.tui.state import Workspace
 from curator.tui.text import plain
@@ -125,8 +126,8 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if event.select.id == "sweep-param" and not event.select.is_blank():
-            self.run_sweep(str(event.value))
+        if event.select.id == "sweep-param":
+            self.sweep_what_is_shown()
         elif event.select.id == "whatif-item":
             control = self.workspace.control(self.control_id)
             if control is None:
@@ -139,6 +140,13 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
                 paragraph = control.paragraph(str(event.value))
                 whatif.value = paragraph.match if paragraph else ""
 
+    def proposed(self, control: Control, expression: str) -> tuple[weighing.Labelled, ...]:
+        """The control's criteria with the what-if `expression` in force (for the paragraph
+        picked, or for the whole control); raises ExprError or CuratorError as `amended` does."""
+        picked = self.query_one("#whatif-item", Select)
+        item = None if picked.is_blank() else str(picked.value)
+        return weighing.amended(control, self.workspace.loaded.parameters, item, expression)
+
     def what_if(self, expression: str) -> None:
         """Weigh an edited expression and show what it changes, or where it fails to parse."""
         ws = self.workspace
@@ -146,10 +154,8 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         out = self.query_one("#whatif-result", Static)
         if control is None or self.current is None:
             return
-        picked = self.query_one("#whatif-item", Select)
-        item = None if picked.is_blank() else str(picked.value)
         try:
-            proposed = weighing.amended(control, ws.loaded.parameters, item, expression)
+            proposed = self.proposed(control, expression)
         except ExprError as err:
             caret = " " * (err.column - 1) + "^"
             out.update(
@@ -169,15 +175,27 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
             f"verdict: {change.verdict_before} → [b]{change.verdict_after}[/b]"
         )
         self._table(after, change)
+        self.sweep_what_is_shown()
 
     # -- sweep ------------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="sweep")
-    def run_sweep(self, param: str) -> None:
+    def sweep_what_is_shown(self) -> None:
+        """Sweep the chosen parameter over the what-if being typed when it parses, else over
+        the saved criteria. (While a half-typed what-if fails to parse, `what_if` stops before
+        this: the chart of the last one that parsed stays.)"""
         ws = self.workspace
         control = ws.control(self.control_id)
-        if control is None:
+        picked = self.query_one("#sweep-param", Select)
+        if control is None or picked.is_blank():
             return
-        found = weighing.criteria_of(control, ws.loaded.parameters)
+        try:
+            found = self.proposed(control, self.query_one("#whatif", Input).value)
+        except (ExprError, CuratorError):
+            found = weighing.criteria_of(control, ws.loaded.parameters)
+        self.run_sweep(str(picked.value), found)
+
+    @work(thread=True, exclusive=True, group="sweep")
+    def run_sweep(self, param: str, found: tuple[weighing.Labelled, ...]) -> None:
+        ws = self.workspace
         result = sweep.sweep(found, ws.loaded.catalogue, self.setting, param)
         text = "\n".join([*sweep.chart(result), result.summary()])
         self.app.call_from_thread(self.query_one("#sweep-chart", Static).update, text)
