@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import make_list, run_curator
-from gitrepo import LIST_DIR, identity, new_repo
+from gitrepo import CHAIR, LIST_DIR, identity, new_repo
 
 from curator.cli import main
 from curator.core import changelog
@@ -220,6 +220,7 @@ def _released_once(repo, version: str = "1.1", head: str | None = None) -> None:
 
 def _changed(repo) -> str:
     repo.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
+    repo.edit("controls/3A090.toml", "of 4800 or more", "of 6000 or more")  # text and criteria
     return repo.commit("Raise a.1")
 
 
@@ -269,7 +270,7 @@ def test_a_full_disk_during_the_commit_is_blamed_on_the_commit(tmp_path, monkeyp
     hook = _hook(
         repo, "pre-commit", "#!/bin/sh\necho 'fatal: No space left on device' >&2\nexit 1\n"
     )
-    for name, value in identity().items():
+    for name, value in CHAIR.items():
         monkeypatch.setenv(name, value)
     argv = ["--list", str(repo.root), "release", "1.1", "--as", "chair"]
     with monkeypatch.context() as m:
@@ -311,7 +312,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 def _killed(repo, where: str, version: str = "1.1") -> int:
-    env = {**os.environ, **identity(), "CURATOR_KILL_AT": where}
+    env = {**os.environ, **CHAIR, "CURATOR_KILL_AT": where}
     argv = ["--list", str(repo.root), "release", version, "--as", "chair"]
     done = subprocess.run(
         [sys.executable, "-c", KILLED_AT, *argv],
