@@ -587,7 +587,7 @@ class Licence:
         return text
 
     @property
-    def open(self) -> bool:
+    def unlicensed(self) -> bool:
         """Whether the item can go without an individual licence (none needed, an exception
         or a general licence in force)."""
         return not self.required or bool(self.exception) or bool(self.decisions)
@@ -768,9 +768,13 @@ def weigh_for(
         for country, lic in by_country.items():
             where = destination.id if entity is not None else country
             concern = entity is not None or book.of_concern(country)
-            if item.of_concern and concern and lic.open:
+            if item.of_concern and concern and lic.unlicensed:
                 leaks.append((item_id, where))
-            if not lic.open and (not item.of_concern or country in partners) and entity is None:
+            if (
+                not lic.unlicensed
+                and (not item.of_concern or country in partners)
+                and entity is None
+            ):
                 tight.append((item_id, where))
     return DestinationWeighing(control, destination, tuple(rows), tuple(leaks), tuple(tight), day)
 

@@ -1,0 +1,137 @@
+"""Destinations, licensing and entity files: checked, formatted, and refused when wrong."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from curator.cli import main
+
+LIST = Path(__file__).resolve().parents[1] / "lists" / "emerging-tech"
+
+
+@pytest.fixture
+def copy(tmp_path) -> Path:
+    root = tmp_path / "list"
+    shutil.copytree(LIST, root, ignore=shutil.ignore_patterns(".*"))
+    return root
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def check(root: Path, capsys) -> tuple[int, str]:
+    code = main(["check", "--list", str(root)])
+    return code, capsys.readouterr().out
+
+
+def test_the_bundled_destinations_check_clean(copy, capsys):
+    assert check(copy, capsys) == (0, "")
+
+
+def test_an_unknown_country_code_is_refused_with_the_code_meant(copy, capsys):
+    edit(copy, "destinations/country-groups.toml", '"GB",', '"UK",')
+    code, out = check(copy, capsys)
+    assert code == 1
+    assert "destinations/country-groups.toml:" in out
+    assert "'UK' is not an ISO 3166 alpha-2 code (did you mean 'GB'?)" in out
+
+
+def test_a_group_defined_twice_is_refused(copy, capsys):
+    path = copy / "destinations" / "country-groups.toml"
+    path.write_text(path.read_text() + '\n[[groups]]\nid = "E:1"\ntitle = "again"\nmembers = []\n')
+    code, out = check(copy, capsys)
+    assert code == 1 and "group 'E:1' is defined twice" in out
+
+
+def test_overlapping_licence_decisions_are_refused(copy, capsys):
+    edit(copy, "entities/huawei.toml", "from = 2019-08-19", "from = 2019-08-01")
+    code, out = check(copy, capsys)
+    assert code == 1
+    assert "entities/huawei.toml:" in out and "overlaps decisions[0]" in out
+
+
+def test_a_review_policy_outside_the_allowed_set_is_refused(copy, capsys):
+    edit(copy, "licensing/3A090.toml", 'review_policy = "denial"', 'review_policy = "maybe"')
+    code, out = check(copy, capsys)
+    assert code == 1 and "licensing/3A090.toml:" in out and "review_policy" in out
+
+
+def test_an_unknown_group_in_a_requirement_is_refused_with_the_group_meant(copy, capsys):
+    edit(copy, "licensing/3A090.toml", 'groups = ["D:1", "D:4", "D:5"]', 'groups = ["D:1", "D:6"]')
+    code, out = check(copy, capsys)
+    assert code == 1 and "no country group 'D:6'" in out
+
+
+def test_a_licensing_file_for_an_unknown_paragraph_is_refused(copy, capsys):
+    edit(copy, "licensing/3A090.toml", 'paragraphs = ["c"]', 'paragraphs = ["d"]')
+    code, out = check(copy, capsys)
+    assert code == 1 and "3A090 has no paragraph 'd'" in out
+
+
+def test_a_broken_destinations_file_leaves_the_others_loading(copy, capsys):
+    (copy / "entities" / "huawei.toml").write_text("id = [broken\n")
+    code, out = check(copy, capsys)
+    assert code == 1 and "entities/huawei.toml:1: not valid TOML" in out
+    assert main(["weigh", "3A090", "--list", str(copy), "--to", "CN"]) == 0
+    assert "licence required" in capsys.readouterr().out
+
+
+def test_fmt_lays_a_licensing_file_out_canonically_and_leaves_a_broken_one(copy, capsys):
+    path = copy / "licensing" / "3A090.toml"
+    canonical = path.read_text()
+    first, second, rest = canonical.split("\n", 2)
+    path.write_text(f"{second}\n{first}\n{rest}")  # not_available before control
+    broken = copy / "entities" / "huawei.toml"
+    broken.write_text("id = [broken\n")
+    assert main(["fmt", "--check", "--list", str(copy)]) == 1
+    assert "licensing/3A090.toml: not in canonical form" in capsys.readouterr().out
+    assert main(["fmt", "--list", str(copy)]) == 1  # the broken file was not formatted
+    assert path.read_text() == canonical
+    assert broken.read_text() == "id = [broken\n"
+
+
+@pytest.mark.parametrize(
+    ("to", "message"),
+    [
+        ("UK", "did you mean 'GB'?"),
+        ("D:9", "no country group 'D:9'"),
+        ("huawai", "did you mean 'huawei'?"),
+    ],
+)
+def test_weigh_to_nothing_known_is_a_usage_error_and_writes_nothing(copy, capsys, to, message):
+    before = sorted((p, p.read_bytes()) for p in copy.rglob("*.toml"))
+    assert main(["weigh", "3A090", "--list", str(copy), "--to", to]) == 2
+    assert message in capsys.readouterr().err
+    assert sorted((p, p.read_bytes()) for p in copy.rglob("*.toml")) == before
+
+
+def test_weigh_to_a_list_without_destinations_says_so(copy, capsys):
+    shutil.rmtree(copy / "destinations")
+    assert main(["weigh", "3A090", "--list", str(copy), "--to", "CN"]) == 1
+    assert "no destinations/country-groups.toml" in capsys.readouterr().err
+
+
+def test_a_licence_for_an_item_not_of_concern_is_too_tight(copy, capsys):
+    # without NAC, the consumer RTX 4090 needs an individual licence to China
+    edit(copy, "licensing/3A090.toml", "datacenter == false and tpp >= 4800", "tpp >= 10000000")
+    assert main(["weigh", "3A090", "--list", str(copy), "--to", "CN", "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["verdict"] == "too-tight"
+    assert found["too_tight"] == [{"item": "nvidia-rtx-4090", "to": "CN"}]
+
+
+def test_the_matrix_shows_each_group(copy, capsys):
+    assert main(["weigh", "3A090", "--list", str(copy), "--destinations", "--format", "json"]) == 0
+    rows = {r["item"]: r["cells"] for r in json.loads(capsys.readouterr().out)["items"]}
+    assert rows["nvidia-h100-sxm"]["A:5"] == "—"
+    assert rows["nvidia-h100-sxm"]["D:5"] == "denial"
+    assert rows["nvidia-rtx-4090"]["D:5"] == "denial (NAC)"
+    assert rows["nvidia-h100-sxm"]["D:1"] == "mixed"
