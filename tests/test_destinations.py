@@ -135,3 +135,23 @@ def test_the_matrix_shows_each_group(copy, capsys):
     assert rows["nvidia-h100-sxm"]["D:5"] == "denial"
     assert rows["nvidia-rtx-4090"]["D:5"] == "denial (NAC)"
     assert rows["nvidia-h100-sxm"]["D:1"] == "mixed"
+
+
+async def test_the_detail_tab_shows_the_licence_requirements_as_a_ccl_entry(lst):
+    from curator.tui.app import CuratorApp
+
+    for rel in ("destinations/country-groups.toml", "licensing/3A090.toml"):
+        (lst.root / rel).parent.mkdir(exist_ok=True)
+        shutil.copy(LIST / rel, lst.root / rel)
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        markdown = app.main.query_one("#detail-md").source
+    assert "## License Requirements" in markdown
+    assert (
+        "| RS applies to 3A090.a and 3A090.b | To or within D:1 or D:4 or D:5 or MO, excluding "
+        "A:5, A:6; to entities headquartered in D:5 or MO. Review: presumption of denial for "
+        "D:5 or MO; presumption of approval otherwise. |"
+    ) in markdown
+    assert "| LVS | N/A |" in markdown
+    assert "| NAC | Yes, for 3A090.a if datacenter == false and tpp >= 4800" in markdown

@@ -106,7 +106,7 @@ def test_huawei_needs_a_licence_for_every_captured_item_presumed_denied(capsys):
 
 
 def test_huawei_needs_a_licence_even_for_items_no_licensing_file_covers(book):
-    found = places.licence_for("4A906", "4A906.a", {}, "CN", book, book.entities["huawei"])
+    found = places.licence_for("2B910", "2B910.a", {}, "CN", book, book.entities["huawei"])
     assert found.required and found.reasons == ("Entity List",)
 
 
@@ -146,3 +146,22 @@ def test_huawei_under_the_temporary_general_licence_is_too_loose(capsys):
     assert {"item": "nvidia-h100-sxm", "to": "huawei"} in found["leaks"]
     # listed, and no general licence yet: every item needs an individual licence
     assert weigh_to(capsys, "huawei", "--on", "2019-05-18")["verdict"] == "balanced"
+
+
+def test_4a906_to_a_country_the_list_records_as_iec_uses_iec(capsys):
+    assert main(["weigh", "4A906", "--list", str(LIST), "--to", "FR", "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    answer = next(i for i in found["items"] if i["item"] == "atom-computing")["destinations"]["FR"]
+    assert answer["licence_required"] and answer["reasons"] == ["NS", "RS"]
+    assert answer["exception"] == "IEC"
+    assert answer["unconfirmed"]  # the IEC table itself was not read
+
+
+def test_4a906_to_china_needs_a_licence_with_no_exception(bundled, book):
+    found = places.licence_for("4A906", "4A906.a.7", {}, "CN", book)
+    assert found.required and found.exception == "" and found.reasons == ("NS", "RS")
+
+
+def test_unconfirmed_facts_are_said_so_in_the_answer(bundled, book):
+    assert "[unconfirmed]" in places.licence_for("4A906", "4A906.a.7", {}, "CN", book).words()
+    assert "[unconfirmed]" not in licence(bundled, book, "nvidia-h100-sxm", "CN").words()

@@ -575,6 +575,7 @@ class Licence:
     policy: str = ""  # a REVIEW_POLICIES key
     exception: str = ""  # the licence exception that applies instead, if any
     decisions: tuple[str, ...] = ()  # licence decisions in force that cover it
+    unconfirmed: bool = False  # rests on a requirement, exception or decision marked so
 
     def words(self) -> str:
         if not self.required:
@@ -584,7 +585,7 @@ class Licence:
             text += f"; exception {self.exception} applies"
         if self.decisions:
             text += f"; in force: {', '.join(self.decisions)}"
-        return text
+        return text + (" [unconfirmed]" if self.unconfirmed else "")
 
     @property
     def unlicensed(self) -> bool:
@@ -624,12 +625,14 @@ def licence_for(
     label = _label(paragraph, control)
     reasons: list[str] = []
     policies: list[str] = []
+    unconfirmed = False
     if licensing is not None:
         for req in licensing.requirements:
             if _covers(req.paragraphs, label) and _reaches(
                 req.scope, req.headquartered_in, country, entity, book
             ):
                 reasons.append(req.reason)
+                unconfirmed |= req.unconfirmed
                 policy = req.review_policy
                 if req.policy_scope is not None and not req.policy_scope.holds(country, book):
                     policy = req.otherwise or policy
@@ -652,13 +655,17 @@ def licence_for(
                 and (exc.when is None or criteria.evaluate(exc.when, params) is True)
             ):
                 exception = exc.id
+                unconfirmed |= exc.unconfirmed
                 break
-    decisions = (
-        tuple(d.licence for d in entity.decisions_on(day, control) if d.outcome == "granted")
+    granted = (
+        tuple(d for d in entity.decisions_on(day, control) if d.outcome == "granted")
         if entity is not None and day is not None
         else ()
     )
-    return Licence(True, tuple(dict.fromkeys(reasons)), policy, exception, decisions)
+    unconfirmed |= any(d.unconfirmed for d in granted)
+    decisions = tuple(d.licence for d in granted)
+    reasons_once = tuple(dict.fromkeys(reasons))
+    return Licence(True, reasons_once, policy, exception, decisions, unconfirmed)
 
 
 @dataclass(frozen=True)
@@ -729,6 +736,7 @@ class DestinationWeighing:
                             "review_policy": lic.policy or None,
                             "exception": lic.exception or None,
                             "decisions": list(lic.decisions),
+                            "unconfirmed": lic.unconfirmed,
                         }
                         for country, lic in i.by_country.items()
                     },
@@ -831,3 +839,50 @@ def matrix(
         )
         rows.append((item_id, paragraph, cells))
     return Matrix(control, groups, tuple(rows))
+
+
+# ---------------------------------------------------------------- the entry's tables
+
+
+def _paragraph_words(control: str, labels: Sequence[str]) -> str:
+    if not labels:
+        return "entire entry"
+    return " and ".join(f"{control}.{label}" for label in labels)
+
+
+def requirement_rows(licensing: Licensing) -> tuple[tuple[str, str], ...]:
+    """The "License Requirements" table of a CCL entry: (control(s), destinations and review
+    policy), one row per requirement, in the entry's words."""
+    rows = []
+    for req in licensing.requirements:
+        where = f"To or within {req.scope.words()}"
+        if req.headquartered_in is not None:
+            where += f"; to entities headquartered in {req.headquartered_in.words()}"
+        policy = REVIEW_POLICIES[req.review_policy]
+        if req.policy_scope is not None:
+            other = REVIEW_POLICIES[req.otherwise or req.review_policy]
+            policy = f"{policy} for {req.policy_scope.words()}; {other} otherwise"
+        flag = " (unconfirmed)" if req.unconfirmed else ""
+        rows.append(
+            (
+                f"{req.reason} applies to {_paragraph_words(licensing.control, req.paragraphs)}",
+                f"{where}. Review: {policy}{flag}.",
+            )
+        )
+    return tuple(rows)
+
+
+def exception_rows(licensing: Licensing) -> tuple[tuple[str, str], ...]:
+    """The "List Based License Exceptions" of a CCL entry: (exception, when it applies)."""
+    rows = [(name, "N/A") for name in licensing.not_available]
+    for exc in licensing.exceptions:
+        text = f"Yes, for {_paragraph_words(licensing.control, exc.paragraphs)}"
+        if exc.when_text:
+            text += f" if {exc.when_text}"
+        text += f", to {exc.scope.words()} ({exc.section})"
+        if exc.notice_days is not None:
+            text += f"; notice {exc.notice_days} days before export"
+        if exc.unconfirmed:
+            text += " (unconfirmed)"
+        rows.append((exc.id, text))
+    return tuple(rows)

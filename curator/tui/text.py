@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from curator.core import destinations as places
 from curator.core.criteria import ExprError, describe, parse
 from curator.core.ids import category_of, product_group_of
 from curator.core.model import Comment, Control, Parameter
 from curator.core.problems import Problem
+
+
+def licensing_markdown(licensing: places.Licensing) -> str:
+    """A control's licence requirements and exceptions, in the layout of a CCL entry."""
+    lines = ["## License Requirements", "", "| Control(s) | Destinations and review |", "|---|---|"]
+    lines += [f"| {a} | {b} |" for a, b in places.requirement_rows(licensing)]
+    exceptions = places.exception_rows(licensing)
+    if exceptions:
+        lines += ["", "## List Based License Exceptions", "", "| Exception | |", "|---|---|"]
+        lines += [f"| {a} | {b} |" for a, b in exceptions]
+    return "\n".join([*lines, ""])
 
 
 def control_markdown(control: Control, parameters: Mapping[str, Parameter], area: str) -> str:
