@@ -155,3 +155,19 @@ async def test_the_detail_tab_shows_the_licence_requirements_as_a_ccl_entry(lst)
     ) in markdown
     assert "| LVS | N/A |" in markdown
     assert "| NAC | Yes, for 3A090.a if datacenter == false and tpp >= 4800" in markdown
+
+
+def test_publish_prints_the_licence_tables_of_a_ccl_entry(copy, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["publish", "--list", str(copy), "--out", str(out), "--as", "chair"]) == 0
+    page = (out / "index.html").read_text()
+    assert "<caption>License Requirements for 4A906</caption>" in page
+    assert (
+        "<tr><td>NS applies to entire entry</td><td>Worldwide. Review: case-by-case review "
+        "(unconfirmed).</td></tr>"
+    ) in page
+    assert "<caption>List Based License Exceptions for 4A906</caption>" in page
+    published = json.loads((out / "list.json").read_text())
+    entry = next(c for c in published["controls"] if c["id"] == "4A906")
+    assert entry["licence_exceptions"][0] == {"exception": "STA", "text": "N/A"}
+    assert entry["licence_exceptions"][1]["exception"] == "IEC"

@@ -855,7 +855,7 @@ def requirement_rows(licensing: Licensing) -> tuple[tuple[str, str], ...]:
     policy), one row per requirement, in the entry's words."""
     rows = []
     for req in licensing.requirements:
-        where = f"To or within {req.scope.words()}"
+        where = "Worldwide" if req.scope.worldwide else f"To or within {req.scope.words()}"
         if req.headquartered_in is not None:
             where += f"; to entities headquartered in {req.headquartered_in.words()}"
         policy = REVIEW_POLICIES[req.review_policy]
@@ -886,3 +886,13 @@ def exception_rows(licensing: Licensing) -> tuple[tuple[str, str], ...]:
             text += " (unconfirmed)"
         rows.append((exc.id, text))
     return tuple(rows)
+
+
+def licensing_view(licensing: Licensing) -> dict[str, list[dict[str, str]]]:
+    """A control's licensing as published: the CCL entry's two tables, as rows."""
+    return {
+        "licence_requirements": [
+            {"controls": a, "destinations": b} for a, b in requirement_rows(licensing)
+        ],
+        "licence_exceptions": [{"exception": a, "text": b} for a, b in exception_rows(licensing)],
+    }
