@@ -18,8 +18,8 @@ from typing import Any
 
 from iso3166 import countries_by_alpha2
 
-from curator.core import criteria
-from curator.core.model import CatalogueItem, Parameter
+from curator.core import criteria, weigh
+from curator.core.model import CatalogueItem, Control, Parameter
 from curator.core.problems import InputProblem, Problem, closest
 
 # the review policies a licence application can meet (15 CFR 742: "presumption of denial",
@@ -560,6 +560,17 @@ class DestinationUnknown(ValueError):
 # ---------------------------------------------------------------- weighing for a destination
 
 
+def captured_by(
+    control: Control,
+    parameters: Mapping[str, Parameter],
+    catalogue: Mapping[str, CatalogueItem],
+    partners: Sequence[str],
+) -> tuple[tuple[str, str], ...]:
+    """The items a control's own text captures, weighed by core.weigh."""
+    expressions = weigh.criteria_of(control, parameters)
+    return captured(weigh.weigh(expressions, catalogue, partners, control.id))
+
+
 def captured(weighing: Any) -> tuple[tuple[str, str], ...]:
     """What licensing takes from the catalogue weighing (core.weigh): the captured items and
     the paragraph that captures each, as (item id, paragraph name such as "3A090.a.1")."""
@@ -817,6 +828,10 @@ def cell(licences: Sequence[Licence]) -> str:
     return "mixed"
 
 
+def _state(lic: Licence) -> str:
+    return _short(lic) if lic.required else "no licence"
+
+
 def _short(lic: Licence) -> str:
     if not lic.required:
         return "—"
@@ -896,3 +911,84 @@ def licensing_view(licensing: Licensing) -> dict[str, list[dict[str, str]]]:
         ],
         "licence_exceptions": [{"exception": a, "text": b} for a, b in exception_rows(licensing)],
     }
+
+
+# ---------------------------------------------------------------- changes of policy
+
+
+def strictness(licence: Licence) -> int:
+    """How hard it is for an item to reach a destination: no licence, an exception, then the
+    review policies from approval to denial."""
+    if not licence.required:
+        return 0
+    if licence.exception:
+        return 1
+    return 2 + (len(REVIEW_POLICIES) - 1 - list(REVIEW_POLICIES).index(licence.policy))
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """How a control's licensing changed between two versions of the list: tightened,
+    loosened or mixed, with a witness pair (item, destination) each way."""
+
+    control: str
+    effect: str  # "tightened", "loosened" or "mixed"
+    tighter: tuple[str, str, str, str] | None  # (item, country, before, after)
+    looser: tuple[str, str, str, str] | None
+
+    def witness(self) -> str:
+        parts = []
+        for pair in (self.tighter, self.looser):
+            if pair is not None:
+                item, country, before, after = pair
+                parts.append(f"{item} to {country}: {before} → {after}")
+        return "; ".join(parts)
+
+    def as_json(self) -> dict[str, object]:
+        def pair(found):
+            if found is None:
+                return None
+            item, country, before, after = found
+            return {"item": item, "to": country, "before": before, "after": after}
+
+        return {
+            "control": self.control,
+            "effect": self.effect,
+            "tighter": pair(self.tighter),
+            "looser": pair(self.looser),
+        }
+
+
+def policy_changes(
+    old: Destinations,
+    new: Destinations,
+    captures: Mapping[str, Sequence[tuple[str, str]]],
+    catalogue: Mapping[str, CatalogueItem],
+) -> tuple[PolicyChange, ...]:
+    """Every control whose licence picture changed between `old` and `new` (groups moved,
+    requirements, review policies or exceptions changed), judged on each captured item (by
+    control: `captures`) to every ISO 3166 country: the first pair made stricter and the first
+    made less strict are its witnesses."""
+    countries = sorted(countries_by_alpha2)
+    found = []
+    for control in sorted(captures):
+        if control not in old.licensing and control not in new.licensing:
+            continue
+        tighter = looser = None
+        for item, paragraph in captures[control]:
+            params = catalogue[item].params
+            for country in countries:
+                before = licence_for(control, paragraph, params, country, old)
+                after = licence_for(control, paragraph, params, country, new)
+                step = strictness(after) - strictness(before)
+                pair = (item, country, _state(before), _state(after))
+                if step > 0 and tighter is None:
+                    tighter = pair
+                elif step < 0 and looser is None:
+                    looser = pair
+            if tighter and looser:
+                break
+        if tighter or looser:
+            effect = "mixed" if tighter and looser else ("tightened" if tighter else "loosened")
+            found.append(PolicyChange(control, effect, tighter, looser))
+    return tuple(found)

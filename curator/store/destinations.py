@@ -9,16 +9,17 @@ model and its incremental check, which never read these folders: `check`, `fmt` 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from curator.core import destinations as core
 from curator.core.criteria import ExprError
 from curator.core.model import Control, Parameter
 from curator.core.problems import Problem
+from curator.store import git, write
 from curator.store import read as reader
-from curator.store import write
 from curator.store.source import read_file
 
 FOLDERS = ("destinations", "licensing", "entities")
@@ -68,8 +69,31 @@ def load(
     controls: Mapping[str, Control] | None = None,
     parameters: Mapping[str, Parameter] | None = None,
 ) -> Loaded:
-    """Read and check every destinations and licensing file. A broken file is reported and
-    left out; the others still load. `controls`: checked against, when given."""
+    """Read and check every destinations and licensing file in folder `root`. A broken file
+    is reported and left out; the others still load. `controls`: checked against, when
+    given."""
+    return _build(
+        [(rel, partial(read_file, str(root / rel))) for rel in paths(root)], controls, parameters
+    )
+
+
+def load_revision(place: git.ListPlace, revision: str) -> Loaded:
+    """The destinations and licensing files as they were at `revision` (not checked: what
+    `diff` compares with)."""
+    commit = git.resolve(place.top, revision)
+    found = [f for f in git.tree_files(place, commit, FOLDERS) if f.path != "list.toml"]
+    return _build([(f.path, partial(_blob, place, f.blob)) for f in found], None, None)
+
+
+def _blob(place: git.ListPlace, blob: str) -> bytes:
+    return git.run(place.top, "cat-file", "blob", blob).stdout
+
+
+def _build(
+    files: Sequence[tuple[str, Callable[[], bytes]]],
+    controls: Mapping[str, Control] | None,
+    parameters: Mapping[str, Parameter] | None,
+) -> Loaded:
     problems: list[Problem] = []
     groups: list[tuple[str, core.CountryGroup]] = []
     chart: list[tuple[str, core.ChartRow]] = []
@@ -77,15 +101,15 @@ def load(
     entities: dict[str, core.Entity] = {}
     usable: list[str] = []
     chart_as_of = ""
-    names = paths(root)
-    for rel in names:
+    raws: dict[str, bytes] = {}
+    for rel, fetch in files:
         kind = kind_of(rel)
         if kind is None:
             message = "not a destinations file: expected country-groups.toml or country-chart.toml"
             problems.append(Problem(rel, None, "", "unknown-file", message))
             continue
         try:
-            raw = read_file(str(root / rel))
+            raw = raws[rel] = fetch()
         except OSError as err:
             problems.append(Problem(rel, None, "", "unreadable", f"cannot read: {err.strerror}"))
             continue
@@ -128,8 +152,8 @@ def load(
     if controls is not None:
         labels = {cid: [i.label for i in c.items] for cid, c in controls.items()}
         found = core.check_destinations(groups, chart, book, labels)
-        problems += [_located(p, read_file(str(root / p.file))) for p in found]
-    return Loaded(book, tuple(sorted(problems)), tuple(usable), len(names))
+        problems += [_located(p, raws[p.file]) for p in found]
+    return Loaded(book, tuple(sorted(problems)), tuple(usable), len(files))
 
 
 def load_beside(root: Path) -> Loaded:
