@@ -171,3 +171,40 @@ def test_publish_prints_the_licence_tables_of_a_ccl_entry(copy, tmp_path, capsys
     entry = next(c for c in published["controls"] if c["id"] == "4A906")
     assert entry["licence_exceptions"][0] == {"exception": "STA", "text": "N/A"}
     assert entry["licence_exceptions"][1]["exception"] == "IEC"
+
+
+async def test_the_weigh_tab_weighs_for_a_chosen_entity_and_shows_each_decision(lst):
+    from curator.tui.app import CuratorApp
+
+    for rel in (
+        "destinations/country-groups.toml",
+        "destinations/country-chart.toml",
+        "licensing/3A090.toml",
+        "entities/huawei.toml",
+    ):
+        (lst.root / rel).parent.mkdir(exist_ok=True)
+        shutil.copy(LIST / rel, lst.root / rel)
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w")
+        pane = app.main.query_one("#weigh-pane")
+        pane.query_one("#destination").value = "huawei"
+        await pilot.pause()
+        shown = str(pane.query_one("#destination-result").render())
+        assert "to Huawei Technologies Co., Ltd. (CN, Entity List)" in shown
+        assert "licence required (RS, Entity List; presumption of denial)" in shown
+        # the temporary general licence let items of concern go; the later authorisation too
+        assert "2019-05-20 until 2019-08-19: temporary-general-licence granted" in shown
+        assert "(84 FR 23468 (May 22, 2019)) — too-loose" in shown
+        pane.query_one("#destination").value = "A:5"
+        await pilot.pause()
+        assert str(pane.query_one("#destination-result").render()).startswith("balanced to A:5")
+
+
+async def test_the_weigh_tab_has_no_destination_choice_in_a_list_without_destinations(lst):
+    from curator.tui.app import CuratorApp
+
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w")
+        assert not app.main.query_one("#weigh-pane").query("#destination")
