@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from gitrepo import git
+from test_destinations import edit
 
 from curator.cli import main
 
@@ -23,13 +24,6 @@ def root(tmp_path) -> Path:
     git(top, "add", "-A")
     git(top, "commit", "--quiet", "-m", "the list")
     return root
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
 
 
 def drop_member(root: Path, group: str, code: str) -> None:
