@@ -208,3 +208,10 @@ async def test_the_weigh_tab_has_no_destination_choice_in_a_list_without_destina
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("w")
         assert not app.main.query_one("#weigh-pane").query("#destination")
+
+
+def test_an_entity_listed_for_ccl_items_needs_a_licence_for_captured_items(copy, capsys):
+    edit(copy, "entities/huawei.toml", '"all-items-subject-to-the-EAR"', '"items-on-the-CCL"')
+    assert main(["weigh", "3A090", "--list", str(copy), "--to", "huawei", "--format", "json"]) == 0
+    for item in json.loads(capsys.readouterr().out)["items"]:
+        assert "Entity List" in item["destinations"]["CN"]["reasons"]

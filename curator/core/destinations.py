@@ -648,7 +648,9 @@ def licence_for(
                 if req.policy_scope is not None and not req.policy_scope.holds(country, book):
                     policy = req.otherwise or policy
                 policies.append(policy)
-    listed = entity is not None and entity.all_items
+    # a listing requires a licence for every captured item: one for all items subject to
+    # the EAR, or one for items on the CCL, which captured items are
+    listed = entity is not None
     if listed:
         reasons.append("Entity List")
         policies.append(entity.review_policy)

@@ -127,7 +127,8 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
             entity = where.entity
             lines += [
                 "",
-                f"{entity.name}, listed {entity.listed} ({entity.citation}); "
+                f"{entity.name}, listed {entity.listed} ({entity.citation}): a licence for "
+                f"{'all items subject to the EAR' if entity.all_items else 'items on the CCL'}, "
                 f"{places.REVIEW_POLICIES[entity.review_policy]}",
                 *(f"footnote: {f}" for f in entity.footnotes),
                 "licence decisions and their effect on this control:",
