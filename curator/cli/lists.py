@@ -16,7 +16,7 @@ from curator.cli.common import (
     print_problems,
 )
 from curator.core.problems import CuratorError, Problem
-from curator.store import cache, drivers, identity, incremental
+from curator.store import cache, destinations, drivers, identity, incremental
 from curator.store.atomic import clean_stale_temps
 from curator.store.discover import find_lists
 from curator.store.edit import create_control
@@ -65,7 +65,7 @@ def check(args: argparse.Namespace) -> int:
     if len(roots) == 1:
         return _check_one(roots[0], args.format)
     # several lists: each problem's file named from here, and a summary line per list
-    results = [(_shown(root), incremental.check(root)) for root in roots]
+    results = [(_shown(root), _checked(root)) for root in roots]
     if args.format == "json":
         print_json(
             {
@@ -81,8 +81,22 @@ def check(args: argparse.Namespace) -> int:
     return 1 if any(loaded.problems for _, loaded in results) else 0
 
 
-def _check_one(root: Path, format: str) -> int:
+def _checked(root: Path) -> incremental.Checked:
+    """The list's check, with its destinations and licensing files (store.destinations)."""
     loaded = incremental.check(root)
+    if not destinations.paths(root):
+        return loaded
+    found = destinations.load_beside(root)
+    return replace(
+        loaded,
+        problems=tuple(sorted(loaded.problems + found.problems)),
+        files=loaded.files + found.files,
+        broken=loaded.broken + found.broken,
+    )
+
+
+def _check_one(root: Path, format: str) -> int:
+    loaded = _checked(root)
     if format == "json":
         print_json(_check_json(loaded))
     else:
@@ -132,18 +146,21 @@ def fmt(args: argparse.Namespace) -> int:
     if not args.check:
         clean_stale_temps(root)
     loaded = incremental.check(root)
+    beside = destinations.load(root) if destinations.paths(root) else None
     changes = list(cache.unformatted(root, loaded.usable))
+    changes += destinations.unformatted(root, beside.usable) if beside else []
     for change in changes:
         if args.check:
             print(f"{change.path}: not in canonical form")
         else:
             rewrite(root, change)
             print(f"{change.path}: reformatted")
-    for path in sorted(loaded.broken):
+    broken = [*loaded.broken, *(beside.broken if beside else ())]
+    for path in sorted(broken):
         print(f"{path}: not formatted (broken: run `curator check`)", file=sys.stderr)
     if args.check and changes:
         return 1
-    return 1 if loaded.broken else 0  # a file that cannot be read was not formatted
+    return 1 if broken else 0  # a file that cannot be read was not formatted
 
 
 def new(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from curator import DISTRIBUTION, __version__
@@ -19,6 +20,7 @@ from curator.cli.common import (
     preload,
     print_json,
 )
+from curator.core import destinations as places
 from curator.core import scope
 from curator.core.diff import (
     ADDED,
@@ -31,7 +33,7 @@ from curator.core.diff import (
 )
 from curator.core.model import ControlList
 from curator.core.problems import CuratorError
-from curator.store import drivers, git, repo, scaffold
+from curator.store import destinations, drivers, git, repo, scaffold
 from curator.store.files import read_given
 from curator.store.incremental import Unchecked
 from curator.store.load import load
@@ -194,18 +196,62 @@ def diff(args: argparse.Namespace) -> int:
         old = git.load_revision(place, given, folders=DEFINITIONS, watch=Unchecked())
     assert given is not None
     result = diff_lists(old, new, given, target or git.WORKTREE)
+    policy = _policy_changes(place, root, given, target, new)
     if args.format == "markdown":
         name = new.manifest.id if new.manifest is not None else place.folder
-        print("\n".join(diff_markdown(result, name, new_list)))
+        print("\n".join(diff_markdown(result, name, new_list) + _policy_markdown(policy or ())))
     elif args.format == "json":
         for control_id in result.not_compared:  # the text output lists them itself
             print(
                 f"curator: {control_id} cannot be read on one side: not compared", file=sys.stderr
             )
-        print_json(result.as_json())
+        document = result.as_json()
+        if policy is not None:  # a list with licensing files
+            document["licensing"] = [c.as_json() for c in policy]
+        print_json(document)
     else:
-        print("\n".join(diff_text(result)))
+        print("\n".join(diff_text(result) + _policy_text(policy or ())))
     return 0
+
+
+def _policy_changes(
+    place: git.ListPlace, root: Path, given: str, target: str | None, new: ControlList
+) -> tuple[places.PolicyChange, ...] | None:
+    """Changes of licensing (groups, requirements, review policies, exceptions), judged on the
+    items the new version of each control captures; None for a list with no licensing files
+    on either side."""
+    old_book = destinations.load_revision(place, given).book
+    if target is None:
+        new_book = destinations.load(root).book
+    else:
+        new_book = destinations.load_revision(place, target).book
+    if not (old_book.licensing or new_book.licensing):
+        return None
+    captures = {
+        cid: places.captured_by(new.controls[cid], new.parameters, new.catalogue, new.manifest)
+        for cid in {*old_book.licensing, *new_book.licensing}
+        if cid in new.controls
+    }
+    return places.policy_changes(old_book, new_book, captures, new.catalogue)
+
+
+def _policy_text(changes: Sequence[places.PolicyChange]) -> list[str]:
+    if not changes:
+        return []
+    lines = ["", f"Licensing changed ({len(changes)}):"]
+    for change in changes:
+        lines += [f"  {change.control}  {change.effect}", f"      e.g. {change.witness()}"]
+    return lines
+
+
+def _policy_markdown(changes: Sequence[places.PolicyChange]) -> list[str]:
+    if not changes:
+        return []
+    md = markdown_inert
+    lines = ["#### Licensing changed", "", "| Control | Effect | Witness |", "| --- | --- | --- |"]
+    for change in changes:
+        lines.append(f"| **{md(change.control)}** | **{change.effect}** | {md(change.witness())} |")
+    return [*lines, ""]
 
 
 def _default_source(place: git.ListPlace, new: ControlList) -> str:

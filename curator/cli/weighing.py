@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from curator.cli.common import add_format, add_list, expression_error, list_root, print_json
+from curator.core import destinations as places
 from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
 from curator.core.problems import CuratorError
+from curator.store import destinations
 from curator.store.load import load
 from curator.store.source import DEFINITIONS
 
@@ -41,6 +44,22 @@ def register(verbs: argparse._SubParsersAction) -> None:
         "in force)",
     )
     p.add_argument("--sweep", metavar="PARAM", help="sweep the threshold on this parameter")
+    p.add_argument(
+        "--to",
+        metavar="DEST",
+        help="weigh for a destination: a country (CN), a country group (D:5) or an entity id",
+    )
+    p.add_argument(
+        "--on",
+        metavar="DATE",
+        type=_day,
+        help="with --to an entity: the day whose licence decisions apply (YYYY-MM-DD)",
+    )
+    p.add_argument(
+        "--destinations",
+        action="store_true",
+        help="print the matrix of captured items × country groups",
+    )
     add_format(p)
     p.set_defaults(func=run)
 
@@ -75,6 +94,9 @@ def run(args: argparse.Namespace) -> int:
 
         swept = sweep(expressions, catalogue, setting, args.sweep, args.item or "")
 
+    if args.to is not None or args.destinations:
+        return _for_destinations(args, result, loaded)
+
     if args.format == "json":
         document = result.as_json()
         if before is not None and change is not None:
@@ -86,6 +108,80 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("\n".join(_text(control.title, result, before, change, swept, args.item)))
     return 0
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _for_destinations(args: argparse.Namespace, result: weighing.Weighing, loaded) -> int:
+    """`--to` and `--destinations`: what the captured items need to reach a destination."""
+    root = list_root(args)
+    found = destinations.load(root, loaded.controls, loaded.parameters)
+    if not found.book.groups:
+        raise CuratorError(
+            "this list has no destinations/country-groups.toml: nothing to weigh for"
+        )
+    captures = places.captured(result)
+    if args.destinations:
+        table = places.matrix(result.control, captures, loaded.catalogue, found.book)
+        if args.format == "json":
+            print_json(table.as_json())
+        else:
+            print("\n".join(_matrix_text(table, found.book)))
+        return 0
+    try:
+        where = places.destination_named(args.to, found.book)
+    except places.DestinationUnknown as err:
+        raise CuratorError(f"--to: {err.problem.render()}", 2) from None
+    weighed = places.weigh_for(
+        result.control, captures, loaded.catalogue, where, found.book, loaded.partners, args.on
+    )
+    if args.format == "json":
+        print_json(weighed.as_json())
+    else:
+        print("\n".join(_destination_text(weighed, found.book)))
+    return 0
+
+
+def _destination_text(weighed: places.DestinationWeighing, book) -> list[str]:
+    where = weighed.destination
+    head = f"{weighed.control} to {where.title}"
+    if where.kind == "group":
+        head += f": {book.groups[where.id].title}, {len(where.countries)} countries"
+    if weighed.day is not None:
+        head += f", on {weighed.day}"
+    lines = [head, ""]
+    if not weighed.items:
+        lines.append("the control captures no catalogue item: nothing needs a licence")
+    header = ("item", "paragraph", "concern", "licence")
+    rows = [
+        (i.item, i.paragraph, "yes" if i.of_concern else "no", i.summary()) for i in weighed.items
+    ]
+    widths = [max(len(r[k]) for r in (header, *rows)) for k in range(3)]
+    for row in (header, *rows):
+        lines.append("  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[3]]))
+    lines += ["", f"verdict: {weighed.verdict} — {weighed.verdict_text()}"]
+    return lines
+
+
+def _matrix_text(table: places.Matrix, book) -> list[str]:
+    policies = ", ".join(f"{k} = {v}" for k, v in places.REVIEW_POLICIES.items())
+    header = ("item", "paragraph", *table.groups)
+    rows = [(item, paragraph, *cells) for item, paragraph, cells in table.rows]
+    widths = [max(len(r[k]) for r in (header, *rows)) for k in range(len(header))]
+    lines = [f"{table.control}: licence needed per country group (as of {_as_of(book)})", ""]
+    for row in (header, *rows):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    lines += ["", f"— no licence · mixed: members differ · {policies} (exception in brackets)"]
+    return lines
+
+
+def _as_of(book) -> str:
+    return min((g.as_of for g in book.groups.values()), default="")
 
 
 def _text(title, result, before, change, swept: Sweep | None, item: str | None) -> list[str]:

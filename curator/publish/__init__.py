@@ -15,13 +15,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from curator.core import destinations as places
 from curator.core import publication
 from curator.core.model import ControlList
 from curator.core.problems import CuratorError
 from curator.core.publication import Change
 from curator.publish.render import Against, Renderer, default_renderer
-from curator.store import git
-from curator.store.atomic import WriteFailed, is_temp, left_over, temp_name, write_many
+from curator.store import destinations, git
+from curator.store.atomic import (
+    WriteFailed,
+    is_temp,
+    left_over,
+    temp_name,
+    write_many,
+)
 from curator.store.files import read_regular
 from curator.store.incremental import Unchecked
 from curator.store.source import DEFINITIONS
@@ -48,9 +55,14 @@ def build(
     revision: str = "",
     against: Against | None = None,
     renderer: Renderer | None = None,
+    licensing: Mapping[str, places.Licensing] | None = None,
 ) -> Package:
-    """Every file of the package, or a CuratorError saying why nothing can be published."""
+    """Every file of the package, or a CuratorError saying why nothing can be published.
+    `licensing`: the controls' licence requirements and exceptions, published with them."""
     document = publication.public_list(loaded, revision)
+    for view in document["controls"]:
+        if licensing and view["id"] in licensing:
+            view.update(places.licensing_view(licensing[view["id"]]))
     current = {view["id"]: view for view in document["controls"]}
     changes = publication.redline(old, loaded, current)
     files = (renderer or default_renderer()).package(document, changes, against, old is not None)
@@ -61,10 +73,11 @@ def prepare(root: Path, loaded: ControlList, against: str | None = None) -> Pack
     """The package for the list in folder `root`, compared with `against` (default: the latest
     release tag `<list-id>/v*`; none outside git or before the first release)."""
     place = _place(root, required=against is not None)
+    licensing = destinations.load(root).book.licensing
     if place is None or not git.has_commits(place.top):
         if against is not None:
             raise CuratorError(f"unknown revision '{against}': the repository has no commits", 2)
-        return build(loaded)
+        return build(loaded, licensing=licensing)
     head = git.resolve(place.top, "HEAD")
     uncommitted = bool(git.dirty_paths(place, DEFINITIONS))  # what is published, only
     revision = f"{head} with uncommitted changes" if uncommitted else head
@@ -81,7 +94,7 @@ def prepare(root: Path, loaded: ControlList, against: str | None = None) -> Pack
         if chosen
         else None
     )
-    package = build(loaded, old, revision=revision, against=chosen)
+    package = build(loaded, old, revision=revision, against=chosen, licensing=licensing)
     return replace(package, uncommitted=uncommitted)
 
 

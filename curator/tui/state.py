@@ -13,12 +13,14 @@ from functools import cached_property
 from itertools import islice
 from pathlib import Path
 
+from curator.core import destinations as places
 from curator.core import diff, discussion, public
 from curator.core import weigh as weighing
 from curator.core.columns import Columns
 from curator.core.criteria import ExprError
 from curator.core.model import Comment, Control, ControlList, Member, PublicComment
 from curator.core.problems import CuratorError, Problem, Refused
+from curator.store import destinations as store_destinations
 from curator.store import discussion as store_discussion
 from curator.store import git, identity, repo, rest
 from curator.store import public as store_public
@@ -138,8 +140,14 @@ class Workspace:
 
     def _loaded_anew(self) -> None:
         self.generation += 1
-        for name in ("_haystack", "_threads", "_verdicts", "_table", "_bodies"):
+        for name in ("_haystack", "_threads", "_verdicts", "_table", "_bodies", "destinations"):
             self.__dict__.pop(name, None)
+
+    @cached_property
+    def destinations(self) -> places.Destinations:
+        """The list's destinations and licensing files (a broken one is left out: `check`
+        reports it)."""
+        return store_destinations.load(self.root).book
 
     def changed_on_disk(self) -> bool:
         """Whether files changed since the last load (another terminal's pull, an editor).

@@ -10,11 +10,23 @@ from rich.text import Text
 from textual.color import Color
 from textual.filter import LineFilter
 
+from curator.core import destinations as places
 from curator.core.criteria import ExprError, describe, parse
 from curator.core.ids import category_of, product_group_of
 from curator.core.inert import UNSAFE_IN_LINE
 from curator.core.model import Comment, Control, Parameter
 from curator.core.problems import Problem
+
+
+def licensing_markdown(licensing: places.Licensing) -> str:
+    """A control's licence requirements and exceptions, in the layout of a CCL entry."""
+    lines = ["## License Requirements", "", "| Control(s) | Destinations and review |", "|---|---|"]
+    lines += [f"| {a} | {b} |" for a, b in places.requirement_rows(licensing)]
+    exceptions = places.exception_rows(licensing)
+    if exceptions:
+        lines += ["", "## List Based License Exceptions", "", "| Exception | |", "|---|---|"]
+        lines += [f"| {a} | {b} |" for a, b in exceptions]
+    return "\n".join([*lines, ""])
 
 
 def control_markdown(control: Control, parameters: Mapping[str, Parameter], area: str) -> str:

@@ -187,11 +187,13 @@ class MainScreen(Screen):
             control = ws.loaded.controls[key]
             manifest = ws.loaded.manifest
             area = manifest.areas.get(control.area) if manifest else None
-            pane.show(
-                text.control_markdown(
-                    control, ws.loaded.parameters, area.title if area else control.area
-                )
+            shown = text.control_markdown(
+                control, ws.loaded.parameters, area.title if area else control.area
             )
+            licensing = ws.destinations.licensing.get(key)
+            if licensing is not None:
+                shown += "\n" + text.licensing_markdown(licensing)
+            pane.show(shown)
         # only the tab in view follows the selection (weighing, git log and threads cost);
         # the others catch up when they are shown
         active = self.query_one("#tabs", TabbedContent).active

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Input, Select, Static
 
 from curator.core import criteria, sweep
+from curator.core import destinations as places
 from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
 from curator.core.model import Control
@@ -21,6 +22,14 @@ WHOLE = "__whole__"
 # below this width the capture table folds the name and paragraph columns into the others
 FULL_TABLE_WIDTH = 120
 CELL_PADDING = 2  # DataTable's one column of padding on each side of a cell
+
+
+def destination_options(book: places.Destinations) -> list[tuple[str, str]]:
+    """The destinations to choose from: the groups, the chart's countries, the entities."""
+    groups = [(f"{g.id} {g.title}", g.id) for g in sorted(book.groups.values(), key=lambda g: g.id)]
+    countries = [(code, code) for code in sorted(book.chart)]
+    entities = [(f"{e.name} (entity)", e.id) for e in book.entities.values()]
+    return [*groups, *countries, *entities]
 
 
 class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
@@ -40,6 +49,13 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
             yield Input(placeholder="what-if: edit the expression", id="whatif")
         yield Static("", id="whatif-result")
         yield DataTable(id="captures", cursor_type="row", zebra_stripes=True)
+        book = self.workspace.destinations
+        if book.groups:  # a list with destinations files: weigh for one
+            with Horizontal(classes="row"):
+                yield Select(
+                    destination_options(book), prompt="weigh for a destination", id="destination"
+                )
+            yield Static("", id="destination-result")
         with Horizontal(classes="row"):
             yield Select([], prompt="sweep a parameter", id="sweep-param")
         yield Static("", id="sweep-chart")
@@ -84,6 +100,51 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         self.current = weighing.weigh(found, ws.loaded.catalogue, self.setting, control.id)
         self._show_verdict(self.current)
         self._table(self.current, None)
+        self._show_destination()
+
+    def _show_destination(self) -> None:
+        """The selected control's captured items for the chosen destination; for an entity,
+        each licence decision's effect on this control too."""
+        found = self.query("#destination")
+        if not found:
+            return
+        picked = found.first(Select)
+        out = self.query_one("#destination-result", Static)
+        if picked.is_blank() or self.current is None:
+            out.update("")
+            return
+        ws = self.workspace
+        book = ws.destinations
+        where = places.destination_named(str(picked.value), book)
+        captures = places.captured(self.current)
+
+        def weighed(day=None) -> places.DestinationWeighing:
+            return places.weigh_for(
+                self.current.control, captures, ws.loaded.catalogue, where, book,
+                ws.loaded.partners, day,
+            )  # fmt: skip
+
+        now = weighed()
+        lines = [f"{now.verdict} to {where.title} — {now.verdict_text()}"]
+        lines += [f"{i.item} ({i.paragraph}): {i.summary()}" for i in now.items]
+        if where.entity is not None:
+            entity = where.entity
+            lines += [
+                "",
+                f"{entity.name}, listed {entity.listed} ({entity.citation}): a licence for "
+                f"{'all items subject to the EAR' if entity.all_items else 'items on the CCL'}, "
+                f"{places.REVIEW_POLICIES[entity.review_policy]}",
+                *(f"footnote: {f}" for f in entity.footnotes),
+                "licence decisions and their effect on this control:",
+            ]
+            for decision in entity.decisions:
+                until = f" until {decision.end}" if decision.end else ""
+                effect = weighed(decision.start).verdict
+                lines.append(
+                    f"  {decision.start}{until}: {decision.licence} {decision.outcome} "
+                    f"({decision.citation}) — {effect}"
+                )
+        out.update(Content("\n".join(lines)))  # list text is shown as is, never as markup
 
     def _show_verdict(self, result: weighing.Weighing) -> None:
         self.query_one("#verdict", Static).update(
@@ -126,7 +187,9 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if event.select.id == "sweep-param":
+        if event.select.id == "destination":
+            self._show_destination()
+        elif event.select.id == "sweep-param":
             self.sweep_what_is_shown()
         elif event.select.id == "whatif-item":
             control = self.workspace.control(self.control_id)
