@@ -39,12 +39,27 @@ class Problem:
 
 
 class CuratorError(Exception):
-    """An expected failure the user can act on: printed as a message, never as a traceback."""
+    """An expected failure the user can act on: printed as a message, never as a traceback.
 
-    def __init__(self, message: str, exit_code: int = 1) -> None:
+    `field` names the input it concerns (a form's field, a command's argument), `column` where in
+    that input, `suggestions` what was probably meant: the CLI and the TUI say where it was typed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        exit_code: int = 1,
+        *,
+        field: str | None = None,
+        column: int | None = None,
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+        self.field = field
+        self.column = column
+        self.suggestions = suggestions
 
 
 @dataclass(frozen=True)
