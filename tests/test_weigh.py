@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,6 +25,7 @@ from curator.core.problems import CuratorError
 from curator.core.sweep import chart, reference_constant, rescaled, sweep
 from curator.core.weigh import (
     NOTHING_TO_WEIGH,
+    UNDECIDED,
     NothingToWeigh,
     Setting,
     amended,
@@ -449,6 +452,50 @@ def test_exact_capture_of_the_items_of_concern_is_balanced():
     assert weigh(expressions("tpp >= 4800"), chips, PARTNERS, "X").verdict == "balanced"
 
 
+# under the October 2022 text a chip with a TPP of 4,800 or more and no interconnect figure
+# cannot be decided: the one paragraph needs both
+UNMEASURED = catalogue(item("chip", True, tpp=5000))
+
+
+def test_a_weighing_whose_every_item_is_unknown_is_undecided_not_balanced():
+    result = weigh(expressions(OCT_2022), UNMEASURED, PARTNERS, "3A090")
+    assert result.unknown == ("chip",)
+    assert (result.verdict, result.verdict_if_dissents_hold) == (UNDECIDED, UNDECIDED)
+    assert result.as_json()["verdict"] == "undecided"
+
+
+def test_an_undecided_verdict_names_the_figures_the_items_lack():
+    text = weigh(expressions(OCT_2022), UNMEASURED, PARTNERS, "3A090").verdict_text()
+    assert text == (
+        "no item in scope has the figures this control's criteria need; add the figures its "
+        "unknown items lack (chip: no interconnect)"
+    )
+
+
+def test_an_undecided_verdict_lists_three_items_and_counts_the_rest():
+    many = catalogue(*(item(f"c{n}", True, tpp=6000) for n in range(5)))
+    text = weigh(expressions(OCT_2022), many, PARTNERS, "3A090").verdict_text()
+    assert text.endswith("c2: no interconnect; and 2 more unknown item(s))")
+
+
+def test_one_decided_item_among_unknown_ones_gives_a_verdict():
+    chips = catalogue(*UNMEASURED.values(), item("small", True, tpp=100))
+    result = weigh(expressions(OCT_2022), chips, PARTNERS, "3A090")
+    assert (result.unknown, result.leaks, result.verdict) == (("chip",), ("small",), "too-loose")
+
+
+def test_a_sweep_is_undecided_where_every_item_is_unknown_and_never_balanced_there():
+    # up to 5,000 the chip passes the TPP test and its missing interconnect leaves it unknown;
+    # above 5,000 it would be released, and being of concern it would leak
+    result = sweep(expressions(OCT_2022), UNMEASURED, PARTNERS, "tpp")
+    assert [(p.threshold, p.verdict) for p in result.points] == [
+        (4800, UNDECIDED),
+        (5000, UNDECIDED),
+    ]
+    assert result.balanced == ()
+    assert not result.is_balanced_at(4800)
+
+
 def test_empty_catalogue_has_nothing_to_weigh_against():
     result = weigh(current(), {}, PARTNERS, "3A090")
     assert result.empty
@@ -751,10 +798,11 @@ def test_sweep_agrees_with_weighing_at_every_threshold(rows, threshold):
 
 # a catalogue with every kind of fact the outcomes read: concern records (some disputed, some
 # missing), origins inside and outside the applying jurisdictions, foreign supply in quantity,
-# and the datacenter flag an exception reads
+# the datacenter flag an exception reads, and missing TPP figures (so that some weighings, or
+# all, are undecided)
 rich_rows = st.lists(
     st.tuples(
-        values,
+        st.one_of(values, values, values, st.none()),
         st.sampled_from((True, False, None)),  # of concern
         st.booleans(),  # disputed
         st.sampled_from(("US", "CN")),
@@ -774,9 +822,11 @@ def rich(rows) -> dict[str, CatalogueItem]:
             concern,
             origin=origin,
             dissent="the other view" if disputed else "",
-            tpp=tpp,
+            tpp=0 if tpp is None else tpp,
             datacenter=dc,
         )
+        if tpp is None:
+            one = replace(one, params={"datacenter": dc}, param_sources={"datacenter": "test"})
         made.append(supplied(one) if shipping else one)
     return catalogue(*made)
 

@@ -339,6 +339,31 @@ def test_non_numeric_catalogue_parameter_is_weighed_as_unknown(curator, lst):
     assert "a100" in weigh_json(curator, lst)["unknown"]
 
 
+def only_l4(lst) -> None:
+    """Leave the L4 alone in the catalogue: it has no interconnect figure."""
+    for path in (lst.root / "catalogue").glob("*.toml"):
+        if path.stem != "l4":
+            path.unlink()
+
+
+def test_a_weighing_that_decides_no_item_says_so_and_names_the_missing_figure(curator, lst):
+    only_l4(lst)
+    run = weigh(curator, lst, "--match", "tpp >= 1000 and interconnect >= 600")
+    assert run.code == 0, run.err
+    assert (
+        "verdict: balanced → undecided — no item in scope has the figures this control's "
+        "criteria need; add the figures its unknown items lack (l4: no interconnect)"
+    ) in run.out
+    assert "no item of concern leaks" not in run.out
+
+
+def test_json_of_a_weighing_that_decides_no_item_is_undecided(curator, lst):
+    only_l4(lst)
+    found = weigh_json(curator, lst, "--match", "tpp >= 1000 and interconnect >= 600")
+    assert found["change"]["verdict_after"] == "undecided"
+    assert found["unknown"] == ["l4"]
+
+
 def test_empty_catalogue_says_there_is_nothing_to_weigh_against(curator, lst):
     shutil.rmtree(lst.root / "catalogue")
     run = weigh(curator, lst)

@@ -42,8 +42,9 @@ TOO_LOOSE = "too-loose"
 TOO_TIGHT = "too-tight"
 BOTH = "both"
 BALANCED = "balanced"
+UNDECIDED = "undecided"  # items in scope, but none decided: every one lacks a figure
 NOTHING_TO_WEIGH = "nothing-to-weigh"  # no catalogue item in scope: no verdict can be given
-VERDICTS = (TOO_LOOSE, TOO_TIGHT, BOTH, BALANCED)
+VERDICTS = (TOO_LOOSE, TOO_TIGHT, BOTH, BALANCED, UNDECIDED)
 
 VERDICT_MEANING = {
     TOO_LOOSE: "lets items of concern out",
@@ -56,6 +57,7 @@ VERDICT_MEANING = {
         "no item of concern leaks; every other capture has an exception available; no capture "
         "is undermined by foreign availability"
     ),
+    UNDECIDED: "no item in scope has the figures this control's criteria need",
     NOTHING_TO_WEIGH: "there is nothing to weigh against",
 }
 
@@ -499,9 +501,16 @@ class Judged:
         return (on_record & dissent).sum(axis=1), (on_record | dissent).sum(axis=1)
 
     def verdicts(self, dissents_hold: bool = False) -> list[str]:
+        """Each threshold's verdict; `undecided` where no item in scope is decided (an item
+        is undecided for want of a figure, whatever its concern, so both views agree)."""
         leaks = self.count(LEAK, dissents_hold) > 0
         tight = (self.count(OVERREACH, dissents_hold) > 0) | self.undermined.any(axis=1)
-        return [verdict_of(bool(lk), bool(t)) for lk, t in zip(leaks, tight, strict=True)]
+        undecidable = np.isin(self.outcome, [_CODE[UNKNOWN], _CODE[OUTSIDE]])
+        decided = np.asarray(~undecidable.all(axis=1), dtype=bool)
+        return [
+            verdict_of(bool(lk), bool(t)) if d else UNDECIDED
+            for lk, t, d in zip(leaks, tight, decided, strict=True)
+        ]
 
 
 def judge(
@@ -784,13 +793,24 @@ class Weighing:
 
     def verdict_text(self) -> str:
         """The verdict's meaning, with the verdict should the dissents hold when it differs,
-        and a caveat when some items could not be weighed."""
+        and a caveat when some items could not be weighed; undecided names the figures
+        wanted."""
         meaning = VERDICT_MEANING[self.verdict]
+        if self.verdict == UNDECIDED:
+            return f"{meaning}; add the figures its unknown items lack ({self.wanted()})"
         if self.verdict_if_dissents_hold != self.verdict:
             meaning += f"; {self.verdict_if_dissents_hold} if the dissents hold"
         if self.unknown and not self.empty:
             meaning += f"; {len(self.unknown)} unknown item(s) not weighed: add their figures"
         return meaning
+
+    def wanted(self, shown: int = 3) -> str:
+        """The figures the unknown items lack, per item: `sumitomo-srdk-415d: no
+        cooling_power_100mk, no cooling_duration` (the first `shown`, then how many more)."""
+        unknown = [o for o in self.weighed if o.outcome == UNKNOWN]
+        listed = "; ".join(f"{o.item}: {o.reason}" for o in unknown[:shown])
+        more = len(unknown) - shown
+        return listed + (f"; and {more} more unknown item(s)" if more > 0 else "")
 
     def as_json(self) -> dict[str, object]:
         """The weighing as docs/weigh-json.md documents it."""
@@ -960,7 +980,7 @@ def _undermining(
             if is_true[0, row] or (
                 within is not None and _close_to(expr, table, int(row), within)[index]
             ):
-                found.append(table.items[row].id)
+                found.append(table.items[int(row)].id)
     return _unique(found)
 
 
