@@ -10,14 +10,13 @@ from curator.cli.common import (
     add_as,
     add_format,
     add_list,
-    expression_error,
     inert,
     list_root,
     print_json,
 )
 from curator.core import discussion, lifecycle
 from curator.core.model import POSITIONS, STATUSES, Comment, Control, ControlList
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, InvalidValue
 from curator.core.weigh import control_named
 from curator.store import discussion as writing
 from curator.store import identity, provenance
@@ -163,35 +162,19 @@ def comment(args: argparse.Namespace) -> int:
     loaded = _loaded(root, args.control_id)
     author = identity.writer(loaded.manifest, root, args.as_member)
     text = args.text if args.body_file is None else _read_body(args.body_file)
-    try:
-        path = writing.post_comment(
-            root,
-            loaded,
-            author,
-            args.control_id,
-            text,
-            args.position,
-            args.amend_item,
-            args.amend_match,
-            args.amend_text,
-        )
-    except discussion.CommentRefused as err:
-        raise CuratorError(_refusal(err, args.amend_match or ""), err.exit_code) from None
+    path = writing.post_comment(
+        root,
+        loaded,
+        author,
+        args.control_id,
+        text,
+        args.position,
+        args.amend_item,
+        args.amend_match,
+        args.amend_text,
+    )
     print(path)
     return 0
-
-
-def _refusal(err: discussion.CommentRefused, match: str) -> str:
-    """The refusal in the words of this verb's options."""
-    if err.expression_error is not None:
-        return expression_error("--amend-match", match.strip(), err.expression_error)
-    if err.part == "body":
-        return f"{err.message}: write something with -m TEXT or --file F"
-    if err.part == "amendment":
-        return f"{err.message}: give both --amend-item LABEL and --amend-match EXPR"
-    if err.part == "amendment.text":
-        return f"{err.message}: give --amend-match EXPR with --amend-text"
-    return err.message
 
 
 def _read_body(name: str) -> str:
@@ -204,7 +187,9 @@ def _read_body(name: str) -> str:
             if len(raw) > limit:
                 raise TooLarge("stdin", len(raw), limit)
         else:
-            raw = read_given(name, limit, exit_code=1)
+            raw = read_given(name, limit)
+    except InvalidValue as err:  # the body's file, not how the command was asked: exit 1
+        raise CuratorError(err.message) from None
     except TooLarge:
         raise CuratorError(
             f"{name}: the comment is over {limit:,} bytes; "

@@ -10,7 +10,7 @@ from curator.cli.common import add_format, add_list, expression_error, list_root
 from curator.core import destinations as places
 from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, InvalidValue
 from curator.store import destinations
 from curator.store.load import load
 from curator.store.source import DEFINITIONS
@@ -66,8 +66,8 @@ def register(verbs: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.item is not None and args.match is None and not args.sweep:
-        raise CuratorError(
-            "--item names the paragraph that --match replaces or --sweep varies: give one", 2
+        raise InvalidValue(
+            "--item names the paragraph that --match replaces or --sweep varies: give one"
         )
     loaded = load(list_root(args), folders=DEFINITIONS)  # weighing reads no discussion
     if loaded.manifest is None:
@@ -77,9 +77,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         expressions = weighing.expressions_for(control, parameters, args.item, args.match)
     except ExprError as err:
-        raise CuratorError(expression_error("--match", args.match or "", err), 2) from None
-    except weighing.NothingToWeigh as err:
-        raise CuratorError(f"{err.message}: give one with --match") from None
+        raise InvalidValue(expression_error("--match", args.match or "", err)) from None
     setting = weighing.setting_of(control, loaded.manifest)
 
     result = weighing.weigh(expressions, catalogue, setting, control.id)
@@ -133,10 +131,7 @@ def _for_destinations(args: argparse.Namespace, result: weighing.Weighing, loade
         else:
             print("\n".join(_matrix_text(table, found.book)))
         return 0
-    try:
-        where = places.destination_named(args.to, found.book)
-    except places.DestinationUnknown as err:
-        raise CuratorError(f"--to: {err.problem.render()}", 2) from None
+    where = places.destination_named(args.to, found.book)
     weighed = places.weigh_for(
         result.control, captures, loaded.catalogue, where, found.book, loaded.partners, args.on
     )

@@ -20,7 +20,7 @@ from iso3166 import countries_by_alpha2
 
 from curator.core import criteria, weigh
 from curator.core.model import CatalogueItem, Control, Manifest, Parameter
-from curator.core.problems import InputProblem, Problem, closest
+from curator.core.problems import InputProblem, InvalidValue, Problem, closest
 
 # the review policies a licence application can meet (15 CFR 742: "presumption of denial",
 # "case-by-case review", "presumption of approval")
@@ -551,9 +551,17 @@ def destination_named(text: str, book: Destinations) -> Destination:
     raise DestinationUnknown(InputProblem("to", text, "unknown-destination", message, meant))
 
 
-class DestinationUnknown(ValueError):
+class DestinationUnknown(InvalidValue):
+    """A destination that names no country, group or entity (field "to"): `problem` says
+    which kind it looked like, and what was probably meant."""
+
     def __init__(self, problem: InputProblem) -> None:
-        super().__init__(problem.render())
+        super().__init__(
+            problem.render(),
+            field=problem.field,
+            value=problem.value,
+            suggestions=(problem.suggestion,) if problem.suggestion else (),
+        )
         self.problem = problem
 
 

@@ -14,7 +14,6 @@ text; the outcomes are defined once, in `judge`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -34,7 +33,7 @@ from curator.core.model import (
     Reach,
     adopters_of,
 )
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, NotFound, close_to
 
 Labelled = tuple[str, Expr]  # (paragraph label, its parsed `match`)
 
@@ -103,9 +102,9 @@ def amended(
     )
 
 
-class NothingToWeigh(CuratorError):
-    """A control without criteria, weighed with no proposed expression: the interface says how
-    to propose one."""
+class NothingToWeigh(NotFound):
+    """A control without criteria, weighed with no proposed expression (field "match"): the
+    interface says how to propose one."""
 
 
 def expressions_for(
@@ -123,23 +122,35 @@ def expressions_for(
     if item is not None:
         index = _require_paragraph(control, item)
         if not control.items[index].match:
-            raise CuratorError(f"{control.id} paragraph '{item}' has no match expression to weigh")
+            raise NotFound(
+                f"{control.id} paragraph '{item}' has no match expression to weigh",
+                field="item",
+                value=item,
+            )
     found = criteria_of(control, parameters)
     if not found:
-        raise NothingToWeigh(f"{control.id} has no paragraph with a match expression")
+        raise NothingToWeigh(
+            f"{control.id} has no paragraph with a match expression", field="match"
+        )
     return found
 
 
 def control_named(controls: Mapping[str, Control], control_id: str) -> Control:
-    """The control with this id, or a CuratorError that suggests the closest ids."""
+    """The control with this id, or NotFound that suggests the closest ids."""
     control = controls.get(control_id)
     if control is not None:
         return control
-    close = difflib.get_close_matches(control_id, list(controls), n=3, cutoff=0.5)
+    close = [*close_to(control_id, controls, cutoff=0.5)]
     close += [c for c in controls if c.lower() == control_id.lower() and c not in close]
-    hint = f" (did you mean {', '.join(sorted(set(close)))}?)" if close else ""
-    known = "" if close or not controls else f" (controls: {', '.join(sorted(controls)[:10])})"
-    raise CuratorError(f"unknown control '{control_id}'{hint}{known}")
+    meant = tuple(sorted(set(close)))
+    hint = f" (did you mean {', '.join(meant)}?)" if meant else ""
+    known = "" if meant or not controls else f" (controls: {', '.join(sorted(controls)[:10])})"
+    raise NotFound(
+        f"unknown control '{control_id}'{hint}{known}",
+        field="control",
+        value=control_id,
+        suggestions=meant,
+    )
 
 
 def expression_text(expressions: Sequence[Labelled]) -> str:
@@ -154,20 +165,26 @@ def _require_paragraph(control: Control, item: str) -> int:
         if p.label == item:
             return i
     labels = [p.label for p in control.items]
-    close = difflib.get_close_matches(item, labels, n=1)
+    close = close_to(item, labels, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     listed = f"; paragraphs: {', '.join(labels)}" if labels else "; it has no paragraphs"
-    raise CuratorError(f"{control.id} has no paragraph '{item}'{hint}{listed}")
+    raise NotFound(
+        f"{control.id} has no paragraph '{item}'{hint}{listed}",
+        field="item",
+        value=item,
+        suggestions=close,
+    )
 
 
 def _parse_stored(control: Control, index: int, text: str, parameters) -> Expr:
     try:
         return criteria.parse(text, parameters)
     except ExprError as err:
-        where = control.file or control.id
         raise CuratorError(
-            f"{where}: items[{index}].match: {err.message} (column {err.column}); "
-            "run `curator check`"
+            f"items[{index}].match: {err.message} (column {err.column}); run `curator check`",
+            file=control.file or control.id,
+            field=f"items[{index}].match",
+            column=err.column,
         ) from None
 
 
@@ -358,7 +375,10 @@ def _parse_at(where: str, key: str, text: str, parameters: Mapping[str, Paramete
         return criteria.parse(text, parameters)
     except ExprError as err:
         raise CuratorError(
-            f"{where}: {key}: {err.message} (column {err.column}); run `curator check`"
+            f"{key}: {err.message} (column {err.column}); run `curator check`",
+            file=where,
+            field=key,
+            column=err.column,
         ) from None
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from curator.core import destinations as places
 from curator.core import publication
 from curator.core.model import ControlList
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, InvalidValue
 from curator.core.publication import Change
 from curator.publish.render import Against, Renderer, default_renderer
 from curator.store import destinations, git
@@ -76,7 +76,7 @@ def prepare(root: Path, loaded: ControlList, against: str | None = None) -> Pack
     licensing = destinations.load(root).book.licensing
     if place is None or not git.has_commits(place.top):
         if against is not None:
-            raise CuratorError(f"unknown revision '{against}': the repository has no commits", 2)
+            raise InvalidValue(f"unknown revision '{against}': the repository has no commits")
         return build(loaded, licensing=licensing)
     head = git.resolve(place.top, "HEAD")
     uncommitted = bool(git.dirty_paths(place, DEFINITIONS))  # what is published, only
