@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 from curator.core.inert import UNSAFE, inert
 from curator.core.problems import (
     CuratorError,
+    InputProblem,
     InvalidExpression,
     InvalidValue,
     NotFound,
     Problem,
+    Refused,
     Unavailable,
 )
 from curator.store.discover import find_list
@@ -28,7 +30,28 @@ if TYPE_CHECKING:
     from curator.core.criteria import ExprError
 
 # the option each field the core names is given with, where a refusal is worded by it
-OPTION_OF = {"to": "--to", "match": "--match", "amendment.match": "--amend-match"}
+OPTION_OF = {
+    "to": "--to",
+    "match": "--match",
+    "amendment.match": "--amend-match",
+    "name": "--name",
+    "email": "--email",
+    "maker": "--maker",
+    "origin": "--origin",
+    "kind": "--kind",
+    "param": "--param",
+    "source": "--source",
+}
+
+# what a problem of a Refused adds, by its code: what to do instead
+HINT_CHAIR = "hand the chair to another member first (curator member set-role OTHER chair)"
+HINTS = {
+    "removing-chair": HINT_CHAIR,
+    "demoting-chair": HINT_CHAIR,
+    "chairs": "make one of them the chair (curator member set-role ID chair)",
+    "has-authored": "make them an observer instead (curator member set-role {value} "
+    "observer), who keeps the attribution and cannot write",
+}
 
 # what a refusal of a field adds, in the words of the options: by the kind of refusal
 ADVICE: dict[tuple[type[CuratorError], str], str] = {
@@ -85,7 +108,9 @@ def rendered(err: CuratorError) -> str:
     `curator: …` (or `path:line: …` when it concerns a file); an indented line (an expression
     and its caret) keeps its column."""
     option = OPTION_OF.get(err.field or "")
-    if isinstance(err, InvalidExpression):
+    if isinstance(err, Refused):
+        message = "\n".join(_problem_text(p) for p in err.problems)
+    elif isinstance(err, InvalidExpression):
         message = with_caret(option or err.field or "", err.value, err.column or 1, err.reason)
     elif isinstance(err, InvalidValue) and option is not None:
         message = f"{option}: {err.message}"
@@ -105,6 +130,14 @@ def rendered(err: CuratorError) -> str:
     prefix = "" if err.file else "curator: "
     lines = message.splitlines() or [""]
     return "\n".join(line if line[:1].isspace() else f"{prefix}{line}" for line in lines)
+
+
+def _problem_text(problem: InputProblem) -> str:
+    """One problem of a refusal: the option its value was given with, what is wrong, and what
+    to do instead."""
+    option = OPTION_OF.get(problem.field)
+    hint = HINTS.get(problem.code, "").format(value=problem.value)
+    return (f"{option}: " if option else "") + problem.render() + (f": {hint}" if hint else "")
 
 
 class InertStream:
