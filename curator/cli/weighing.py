@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from curator.cli.common import add_format, add_list, expression_error, list_root, print_json
@@ -228,7 +229,7 @@ def _text(title, result, before, change, swept: Sweep | None, item: str | None) 
     return lines
 
 
-def _table(outcomes: list[weighing.Outcome], change: weighing.Change | None) -> list[str]:
+def _table(outcomes: list[weighing.Outcome], change: weighing.WhatIf | None) -> list[str]:
     header = ("item", "name", "paragraph", "outcome", "reason")
     rows = [
         (
@@ -243,7 +244,7 @@ def _table(outcomes: list[weighing.Outcome], change: weighing.Change | None) -> 
     return _columns(header, rows)
 
 
-def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _columns(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
 
     def line(row: tuple[str, ...]) -> str:
@@ -264,7 +265,7 @@ def _bases(outcomes: list[weighing.Outcome]) -> list[str]:
     return lines
 
 
-def _disputed(outcomes: tuple[weighing.Outcome, ...], change: weighing.Change | None) -> list[str]:
+def _disputed(outcomes: tuple[weighing.Outcome, ...], change: weighing.WhatIf | None) -> list[str]:
     """Disputed items apart: their outcome on the record, and should the dissent hold."""
     if not outcomes:
         return []

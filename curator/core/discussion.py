@@ -305,7 +305,7 @@ def amended_paragraph(
 class AmendmentEffect:
     """What a proposed amendment does against the catalogue, or why it cannot be weighed."""
 
-    change: weighing.Change | None
+    change: weighing.WhatIf | None
     applied: bool  # the paragraph's criteria already came from this comment
     problem: str = ""
 

@@ -258,7 +258,7 @@ class Instruction:
 
 
 def amendatory(
-    current: Mapping[str, Mapping[str, Any]], changes: Iterable[Change], compared: bool
+    current: Mapping[str, Mapping[str, Any]], changes: Iterable[RedlineEntry], compared: bool
 ) -> tuple[tuple[Instruction, ...], tuple[str, ...]]:
     """What the notice tells the Federal Register to do, from the diff against the last
     release: add an entry not in force; revise one in force that changed (or, with no release
@@ -311,7 +311,7 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
-class Change:
+class RedlineEntry:
     """One control in the redline: its public views on each side and what differs between them."""
 
     id: str
@@ -360,7 +360,7 @@ def redline(
     old: ControlList | None,
     new: ControlList,
     current: Mapping[str, Mapping[str, Any]] | None = None,
-) -> tuple[Change, ...]:
+) -> tuple[RedlineEntry, ...]:
     """Added, removed, renamed and changed published controls from `old` to `new`, by id.
 
     Both sides pass the same allow-list before anything is compared, so a committee-only
@@ -398,7 +398,7 @@ def redline(
             effect = (found.effect or OTHER) if found else diff.EDITORIAL
         title = (now or was or {}).get("title", "")
         changes.append(
-            Change(
+            RedlineEntry(
                 cid,
                 title,
                 kind,

@@ -980,7 +980,7 @@ def _undermining(
             if is_true[0, row] or (
                 within is not None and _close_to(expr, table, int(row), within)[index]
             ):
-                found.append(table.items[row].id)
+                found.append(table.items[int(row)].id)
     return _unique(found)
 
 
@@ -988,7 +988,7 @@ def _undermining(
 
 
 @dataclass(frozen=True)
-class Change:
+class WhatIf:
     """What a proposed expression does compared with the current one, over the same catalogue.
 
     `released` holds items the current text captures and the proposal demonstrably does not;
@@ -1014,20 +1014,20 @@ class Change:
         return "released" if item_id in self.released else ""
 
 
-def what_if(before: Weighing, after: Weighing) -> Change:
+def what_if(before: Weighing, after: Weighing) -> WhatIf:
     was = {o.item: o for o in before.outcomes}
     newly = tuple(o.item for o in after.outcomes if o.captured and not _captured(was.get(o.item)))
     released = tuple(
         o.item for o in after.outcomes if o.truth is False and _captured(was.get(o.item))
     )
-    return Change(newly, released, before.verdict, after.verdict)
+    return WhatIf(newly, released, before.verdict, after.verdict)
 
 
 def _captured(outcome: Outcome | None) -> bool:
     return outcome is not None and outcome.captured
 
 
-def outcome_words(outcome: Outcome, change: Change | None = None) -> str:
+def outcome_words(outcome: Outcome, change: WhatIf | None = None) -> str:
     """The outcome column of a table, with the what-if mark when there is one."""
     mark = change.mark(outcome.item) if change else ""
     return f"{outcome.label}, {mark}" if mark else outcome.label

@@ -19,7 +19,7 @@ from curator.core import destinations as places
 from curator.core import publication
 from curator.core.model import ControlList
 from curator.core.problems import CuratorError, InvalidValue
-from curator.core.publication import Change
+from curator.core.publication import RedlineEntry
 from curator.publish.render import Against, Renderer, default_renderer
 from curator.store import destinations, git
 from curator.store.atomic import (
@@ -42,7 +42,7 @@ MANIFEST_HEADER = "# Files written by `curator publish`; `--force` replaces only
 class Package:
     files: Mapping[str, bytes]  # name → bytes, by name
     controls: int
-    changes: tuple[Change, ...]
+    changes: tuple[RedlineEntry, ...]
     against: Against | None
     revision: str
     uncommitted: bool = False  # built from a working tree that differs from its commit
