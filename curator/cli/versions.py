@@ -187,7 +187,7 @@ def diff(args: argparse.Namespace) -> int:
         print(f"curator: no list at {place.folder} in {given}: all of it is new", file=sys.stderr)
         old = ControlList(manifest=None)
         new = git.load_side(place, root, target, DEFINITIONS)
-    elif target is not None:
+    elif given is not None and target is not None:
         old, new = git.load_differing(place, given, target)
     else:
         new = git.load_side(place, root, target, DEFINITIONS)

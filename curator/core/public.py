@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Any
 
 from curator.core.ids import CONTROL_ID, DOCKET_ID, TRACKING_NUMBER
 from curator.core.inert import first_unsafe, unsafe_message
@@ -238,7 +239,7 @@ def imported(
     is blanked except its title, so what was imported before is kept."""
     keep = row.withdrawn and prior is not None
     submitter = " ".join(p for p in (row.first_name, row.last_name) if p)
-    fields = {
+    fields: dict[str, Any] = {
         "document_id": row.document_id,
         "title": _text(row.title).strip(),
         "posted": row.posted,
