@@ -11,6 +11,7 @@ from curator.cli.common import exit_code, rendered
 from curator.core import roles
 from curator.core.model import Control, Manifest, Paragraph
 from curator.core.problems import (
+    Broken,
     CuratorError,
     InvalidExpression,
     InvalidValue,
@@ -90,7 +91,7 @@ def test_a_refusal_about_a_file_of_the_list_begins_with_its_path(lst, curator):
     done = run(curator, lst, "weigh", "3A090")
     assert done.code == 1
     assert done.err.startswith("controls/3A090.toml: items[0].exceptions[0].when: ")
-    assert "(column 8); run `curator check`" in done.err
+    assert done.err.endswith("(column 8): run `curator check`\n")
 
 
 @pytest.mark.parametrize(
@@ -102,6 +103,7 @@ def test_a_refusal_about_a_file_of_the_list_begins_with_its_path(lst, curator):
         (NotAllowed("x", field="member"), 1),
         (InvalidExpression("x", field="match", value="a >", column=3, reason="r"), 1),
         (Refused(()), 1),
+        (Broken("list.toml is broken"), 1),
         (CuratorError("list.toml is broken"), 1),
     ],
 )

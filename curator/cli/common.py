@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from curator.core.inert import UNSAFE, inert
 from curator.core.problems import (
+    Broken,
     CuratorError,
     InputProblem,
     InvalidExpression,
@@ -54,13 +55,14 @@ HINTS = {
 }
 
 # what a refusal of a field adds, in the words of the options: by the kind of refusal
-ADVICE: dict[tuple[type[CuratorError], str], str] = {
+ADVICE: dict[tuple[type[CuratorError], str | None], str] = {
     (InvalidValue, "body"): "write something with -m TEXT or --file F",
     (InvalidValue, "amendment"): "give both --amend-item LABEL and --amend-match EXPR",
     (InvalidValue, "amendment.text"): "give --amend-match EXPR with --amend-text",
     (NotFound, "match"): "give one with --match",
     (NotFound, "member"): "pass --as MEMBER, set CURATOR_MEMBER, or set `git config user.email` "
     "to the email listed for you in list.toml",
+    (Broken, None): "run `curator check`",  # whatever its field
 }
 
 
@@ -120,7 +122,7 @@ def rendered(err: CuratorError) -> str:
         (
             words
             for (kind, field), words in ADVICE.items()
-            if isinstance(err, kind) and field == err.field
+            if isinstance(err, kind) and field in (None, err.field)
         ),
         None,
     )

@@ -113,6 +113,11 @@ class NotAllowed(CuratorError):
     `field` is "member" when it is the asker who may not (or is not known)."""
 
 
+class Broken(CuratorError):
+    """The list holds what stops this command: a file that does not read, or problems that
+    must be fixed first. The list's check says what and where."""
+
+
 class InvalidExpression(CuratorError):
     """A criteria expression given for `field` that does not read: `reason` at `column` of
     `value`. The message says which expression, without the text and its caret."""

@@ -26,7 +26,7 @@ from curator.core.model import (
     Manifest,
     adopters_of,
 )
-from curator.core.problems import CuratorError
+from curator.core.problems import Broken, CuratorError
 
 OPT_IN_FIELDS = ("rationale", "impact")  # internal unless list.toml [publish] fields names them
 ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
@@ -176,15 +176,13 @@ def public_list(loaded: ControlList, revision: str = "") -> dict[str, Any]:
     """The published list (list.json): the list's public identity and its publishable controls."""
     manifest = loaded.manifest
     if manifest is None:
-        raise CuratorError("list.toml is broken: run `curator check`")
+        raise Broken("list.toml is broken")
     docket = require_docket(manifest)
     blocking = blocking_problems(loaded)
     if blocking:
         shown = "\n  ".join(blocking[:10])
         more = f"\n  … and {len(blocking) - 10} more" if len(blocking) > 10 else ""
-        raise CuratorError(
-            f"not published: fix these problems first (run `curator check`):\n  {shown}{more}"
-        )
+        raise Broken(f"not published: fix these problems first\n  {shown}{more}")
     controls = publishable(loaded)
     if not controls:
         statuses = ", ".join(manifest.publish_statuses)

@@ -65,7 +65,7 @@ def require_writer(manifest: Manifest, member_id: str | None, email: str | None)
         named = ", ".join(c.id for c in manifest.chairs)
         raise NotAllowed(
             f"list.toml names {len(manifest.chairs)} chairs ({named}): a list has one, and none "
-            "of them acts until list.toml names one (`curator check` shows where)",
+            "of them acts until list.toml names one (the list's problems show where)",
             field="member",
         )
     return member

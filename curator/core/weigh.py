@@ -33,7 +33,7 @@ from curator.core.model import (
     Reach,
     adopters_of,
 )
-from curator.core.problems import CuratorError, NotFound, close_to
+from curator.core.problems import Broken, NotFound, close_to
 
 Labelled = tuple[str, Expr]  # (paragraph label, its parsed `match`)
 
@@ -180,8 +180,8 @@ def _parse_stored(control: Control, index: int, text: str, parameters) -> Expr:
     try:
         return criteria.parse(text, parameters)
     except ExprError as err:
-        raise CuratorError(
-            f"items[{index}].match: {err.message} (column {err.column}); run `curator check`",
+        raise Broken(
+            f"items[{index}].match: {err.message} (column {err.column})",
             file=control.file or control.id,
             field=f"items[{index}].match",
             column=err.column,
@@ -374,8 +374,8 @@ def _parse_at(where: str, key: str, text: str, parameters: Mapping[str, Paramete
     try:
         return criteria.parse(text, parameters)
     except ExprError as err:
-        raise CuratorError(
-            f"{key}: {err.message} (column {err.column}); run `curator check`",
+        raise Broken(
+            f"{key}: {err.message} (column {err.column})",
             file=where,
             field=key,
             column=err.column,
