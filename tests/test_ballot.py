@@ -16,7 +16,7 @@ MEMBERS = (
 CONTROL = Control("3A090", "Chips", "advanced-computing", "under-review")
 
 
-def said(
+def position_taken(
     author: str, at: str, position: str = "", control: str = "3A090", seq: str = ""
 ) -> Comment:
     stamp = f"{at[:10]}T{at[11:13]}{at[14:16]}{at[17:19]}Z"
@@ -26,8 +26,8 @@ def said(
 
 def test_the_newest_position_per_member_wins():
     comments = [
-        said("industry-1", "2026-11-28T10:00:00Z", "support"),
-        said("industry-1", "2026-11-29T10:00:00Z", "too-tight"),
+        position_taken("industry-1", "2026-11-28T10:00:00Z", "support"),
+        position_taken("industry-1", "2026-11-29T10:00:00Z", "too-tight"),
     ]
     result = ballot(CONTROL, MEMBERS, comments)
     assert dict(result.positions)["industry-1"] == "too-tight"
@@ -35,32 +35,32 @@ def test_the_newest_position_per_member_wins():
 
 def test_file_order_does_not_decide_time_does():
     comments = [
-        said("industry-1", "2026-11-29T10:00:00Z", "too-tight"),
-        said("industry-1", "2026-11-28T10:00:00Z", "support"),
+        position_taken("industry-1", "2026-11-29T10:00:00Z", "too-tight"),
+        position_taken("industry-1", "2026-11-28T10:00:00Z", "support"),
     ]
     assert dict(ballot(CONTROL, MEMBERS, comments).positions)["industry-1"] == "too-tight"
 
 
 def test_a_second_comment_in_the_same_second_is_the_newer():
     comments = [
-        said("industry-1", "2026-11-28T10:00:00Z", "oppose", seq=".2"),
-        said("industry-1", "2026-11-28T10:00:00Z", "support"),
+        position_taken("industry-1", "2026-11-28T10:00:00Z", "oppose", seq=".2"),
+        position_taken("industry-1", "2026-11-28T10:00:00Z", "support"),
     ]
     assert dict(ballot(CONTROL, MEMBERS, comments).positions)["industry-1"] == "oppose"
 
 
 def test_a_comment_without_a_position_keeps_the_earlier_one():
     comments = [
-        said("industry-1", "2026-11-28T10:00:00Z", "too-loose"),
-        said("industry-1", "2026-11-29T10:00:00Z"),
+        position_taken("industry-1", "2026-11-28T10:00:00Z", "too-loose"),
+        position_taken("industry-1", "2026-11-29T10:00:00Z"),
     ]
     assert dict(ballot(CONTROL, MEMBERS, comments).positions)["industry-1"] == "too-loose"
 
 
 def test_members_without_a_position_are_no_record_and_observers_are_left_out():
     comments = [
-        said("industry-1", "2026-11-28T10:00:00Z", "support"),
-        said("observer-1", "2026-11-28T11:00:00Z", "oppose"),
+        position_taken("industry-1", "2026-11-28T10:00:00Z", "support"),
+        position_taken("observer-1", "2026-11-28T11:00:00Z", "oppose"),
     ]
     result = ballot(CONTROL, MEMBERS, comments)
     assert dict(result.positions) == {"industry-1": "support"}
@@ -68,16 +68,16 @@ def test_members_without_a_position_are_no_record_and_observers_are_left_out():
 
 
 def test_positions_on_other_controls_do_not_count():
-    comments = [said("industry-1", "2026-11-28T10:00:00Z", "oppose", control="4A906")]
+    comments = [position_taken("industry-1", "2026-11-28T10:00:00Z", "oppose", control="4A906")]
     assert ballot(CONTROL, MEMBERS, comments).positions == ()
 
 
 def test_tally_and_balance_count_the_latest_positions():
     comments = [
-        said("chair", "2026-11-28T09:00:00Z", "too-loose"),
-        said("industry-1", "2026-11-28T10:00:00Z", "too-loose"),
-        said("industry-1", "2026-11-28T11:00:00Z", "too-tight"),
-        said("academia-1", "2026-11-28T12:00:00Z", "too-tight"),
+        position_taken("chair", "2026-11-28T09:00:00Z", "too-loose"),
+        position_taken("industry-1", "2026-11-28T10:00:00Z", "too-loose"),
+        position_taken("industry-1", "2026-11-28T11:00:00Z", "too-tight"),
+        position_taken("academia-1", "2026-11-28T12:00:00Z", "too-tight"),
     ]
     result = ballot(CONTROL, MEMBERS, comments)
     assert result.tally == {"too-loose": 1, "too-tight": 2}
@@ -86,8 +86,8 @@ def test_tally_and_balance_count_the_latest_positions():
 
 
 def test_the_thread_runs_oldest_first():
-    late = said("chair", "2026-11-29T10:00:00Z")
-    early = said("academia-1", "2026-11-28T10:00:00Z")
+    late = position_taken("chair", "2026-11-29T10:00:00Z")
+    early = position_taken("academia-1", "2026-11-28T10:00:00Z")
     assert thread([late, early], "3A090") == (early, late)
 
 

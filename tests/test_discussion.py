@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from curator.core.discussion import CommentRefused, new_comment, thread
+from curator.core.discussion import new_comment, thread
+from curator.core.problems import CuratorError
 from curator.store.discussion import write_comment
 from curator.store.load import load
 
@@ -64,7 +65,12 @@ BAD_INPUT = {
         "'mallory' is not a member of this list",
     ),
     "observer writing": (["3A090", "-m", "hi"], "observer-1", 1, "observers read but do not write"),
-    "empty comment": (["3A090", "-m", "  \n "], "industry-1", 1, "the comment is empty"),
+    "empty comment": (
+        ["3A090", "-m", "  \n "],
+        "industry-1",
+        2,
+        "the comment is empty: write something with -m TEXT or --file F",
+    ),
     "position not in the enum": (
         ["3A090", "-m", "hi", "--position", "maybe"],
         "industry-1",
@@ -137,9 +143,9 @@ def test_a_refused_comment_names_its_part_and_no_option(lst, given, part):
     loaded = load(lst.root)
     member = loaded.manifest.member("industry-1")
     at = dt.datetime(2026, 11, 28, 1, 22, tzinfo=dt.UTC)
-    with pytest.raises(CommentRefused) as err:
+    with pytest.raises(CuratorError) as err:
         new_comment(loaded.controls["3A090"], loaded.parameters, member, at, **given)
-    assert err.value.part == part
+    assert err.value.field == part
     assert " -m " not in err.value.message and "--" not in err.value.message
 
 

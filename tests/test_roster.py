@@ -184,9 +184,9 @@ def test_remove_takes_the_member_and_their_comments_in_list_toml_only(lst, cli):
 
 
 def test_remove_refuses_the_author_of_comments_and_suggests_observer(lst, cli):
-    said = cli("comment", "3A090", "-m", "Too tight.", "--as", "academia-1",
-               "--list", str(lst.root))  # fmt: skip
-    assert said.code == 0, said.err
+    commented = cli("comment", "3A090", "-m", "Too tight.", "--as", "academia-1",
+                    "--list", str(lst.root))  # fmt: skip
+    assert commented.code == 0, commented.err
     before = lst.snapshot()
     run = member(cli, lst, "remove", "academia-1")
     assert run.code == 1

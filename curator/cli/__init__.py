@@ -91,11 +91,8 @@ def _main(argv: list[str]) -> int:
     try:
         return int(args.func(args) or 0)
     except CuratorError as err:
-        # each refusal on its own line; an indented line (an expression and its caret) goes on
-        # the one before, and keeps its column
-        for line in err.message.splitlines() or [""]:
-            print(line if line[:1].isspace() else f"curator: {line}", file=sys.stderr)
-        return err.exit_code
+        print(common.rendered(err), file=sys.stderr)
+        return common.exit_code(err)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

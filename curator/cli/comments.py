@@ -10,7 +10,7 @@ from pathlib import Path
 from curator.cli.common import add_as, add_list, list_root, print_json, print_problems
 from curator.core import public
 from curator.core.model import Manifest
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, InvalidValue
 from curator.store import identity
 from curator.store import public as files
 from curator.store.load import load
@@ -149,7 +149,7 @@ def map_comment(args: argparse.Namespace) -> int:
     root = list_root(args)
     identity.writer(_manifest(root), root, args.as_member)
     if args.general == bool(args.controls):
-        raise CuratorError("name the controls the comment concerns, or pass --general alone", 2)
+        raise InvalidValue("name the controls the comment concerns, or pass --general alone")
     change = files.set_mapping(root, args.tracking, [] if args.general else args.controls)
     mapping = change.after.mapping
     print(f"{change.file}: mapped to {', '.join(mapping) if mapping else public.GENERAL}")

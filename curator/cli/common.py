@@ -14,11 +14,56 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from curator.core.inert import UNSAFE, inert
-from curator.core.problems import Problem
+from curator.core.problems import (
+    Broken,
+    CuratorError,
+    InputProblem,
+    InvalidExpression,
+    InvalidValue,
+    NotFound,
+    Problem,
+    Refused,
+    Unavailable,
+)
 from curator.store.discover import find_list
 
 if TYPE_CHECKING:
     from curator.core.criteria import ExprError
+
+# the option each field the core names is given with, where a refusal is worded by it
+OPTION_OF = {
+    "to": "--to",
+    "match": "--match",
+    "amendment.match": "--amend-match",
+    "name": "--name",
+    "email": "--email",
+    "maker": "--maker",
+    "origin": "--origin",
+    "kind": "--kind",
+    "param": "--param",
+    "source": "--source",
+}
+
+# what a problem of a Refused adds, by its code: what to do instead
+HINT_CHAIR = "hand the chair to another member first (curator member set-role OTHER chair)"
+HINTS = {
+    "removing-chair": HINT_CHAIR,
+    "demoting-chair": HINT_CHAIR,
+    "chairs": "make one of them the chair (curator member set-role ID chair)",
+    "has-authored": "make them an observer instead (curator member set-role {value} "
+    "observer), who keeps the attribution and cannot write",
+}
+
+# what a refusal of a field adds, in the words of the options: by the kind of refusal
+ADVICE: dict[tuple[type[CuratorError], str | None], str] = {
+    (InvalidValue, "body"): "write something with -m TEXT or --file F",
+    (InvalidValue, "amendment"): "give both --amend-item LABEL and --amend-match EXPR",
+    (InvalidValue, "amendment.text"): "give --amend-match EXPR with --amend-text",
+    (NotFound, "match"): "give one with --match",
+    (NotFound, "member"): "pass --as MEMBER, set CURATOR_MEMBER, or set `git config user.email` "
+    "to the email listed for you in list.toml",
+    (Broken, None): "run `curator check`",  # whatever its field
+}
 
 
 def add_list(p: argparse.ArgumentParser) -> None:
@@ -48,7 +93,53 @@ def list_root(args: argparse.Namespace) -> Path:
 def expression_error(option: str, text: str, err: ExprError) -> str:
     """A criteria expression given with `option` and refused: the message, then the text with
     a caret under the column."""
-    return f"{option}: column {err.column}: {err.message}\n  {text}\n  {' ' * (err.column - 1)}^"
+    return with_caret(option, text, err.column, err.message)
+
+
+def with_caret(option: str, text: str, column: int, reason: str) -> str:
+    return f"{option}: column {column}: {reason}\n  {text}\n  {' ' * (column - 1)}^"
+
+
+def exit_code(err: CuratorError) -> int:
+    """2 for a request that cannot be taken as asked (a usage error), else 1."""
+    return 2 if isinstance(err, InvalidValue | Unavailable) else 1
+
+
+def rendered(err: CuratorError) -> str:
+    """What the CLI prints for `err`: the message in the words of the options, each line
+    `curator: …` (or `path:line: …` when it concerns a file); an indented line (an expression
+    and its caret) keeps its column."""
+    option = OPTION_OF.get(err.field or "")
+    if isinstance(err, Refused):
+        message = "\n".join(_problem_text(p) for p in err.problems)
+    elif isinstance(err, InvalidExpression):
+        message = with_caret(option or err.field or "", err.value, err.column or 1, err.reason)
+    elif isinstance(err, InvalidValue) and option is not None:
+        message = f"{option}: {err.message}"
+    else:
+        message = err.message
+    advice = next(
+        (
+            words
+            for (kind, field), words in ADVICE.items()
+            if isinstance(err, kind) and field in (None, err.field)
+        ),
+        None,
+    )
+    if advice:
+        first, _, rest = message.partition("\n")
+        message = f"{first}: {advice}" + (f"\n{rest}" if rest else "")
+    prefix = "" if err.file else "curator: "
+    lines = message.splitlines() or [""]
+    return "\n".join(line if line[:1].isspace() else f"{prefix}{line}" for line in lines)
+
+
+def _problem_text(problem: InputProblem) -> str:
+    """One problem of a refusal: the option its value was given with, what is wrong, and what
+    to do instead."""
+    option = OPTION_OF.get(problem.field)
+    hint = HINTS.get(problem.code, "").format(value=problem.value)
+    return (f"{option}: " if option else "") + problem.render() + (f": {hint}" if hint else "")
 
 
 class InertStream:

@@ -10,14 +10,13 @@ from curator.cli.common import (
     add_as,
     add_format,
     add_list,
-    expression_error,
     inert,
     list_root,
     print_json,
 )
 from curator.core import discussion, lifecycle
-from curator.core.model import POSITIONS, STATUSES, Comment, Control, ControlList
-from curator.core.problems import CuratorError
+from curator.core.model import POSITIONS, STATUSES, Comment, Control, ControlList, Manifest
+from curator.core.problems import CuratorError, InvalidValue
 from curator.core.weigh import control_named
 from curator.store import discussion as writing
 from curator.store import identity, provenance
@@ -143,16 +142,17 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.set_defaults(func=sync)
 
 
-def _loaded(root: Path, control_id: str | None = None) -> ControlList:
-    """The list as the committee's verbs need it: without the public's comments, and with one
-    control's discussion only when the verb is about one control (10^5 comments take seconds)."""
+def _loaded(root: Path, control_id: str | None = None) -> tuple[ControlList, Manifest]:
+    """The list as the committee's verbs need it, and its list.toml: without the public's
+    comments, and with one control's discussion only when the verb is about one control (10^5
+    comments take seconds)."""
     if control_id is None:
         loaded = load(root, folders=DELIBERATION)
     else:
         loaded = load_about(root, control_id)
     if loaded.manifest is None:
         raise CuratorError("list.toml is missing or broken: run `curator check`")
-    return loaded
+    return loaded, loaded.manifest
 
 
 # ---------------------------------------------------------------- comment, discuss
@@ -160,38 +160,22 @@ def _loaded(root: Path, control_id: str | None = None) -> ControlList:
 
 def comment(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded = _loaded(root, args.control_id)
-    author = identity.writer(loaded.manifest, root, args.as_member)
+    loaded, manifest = _loaded(root, args.control_id)
+    author = identity.writer(manifest, root, args.as_member)
     text = args.text if args.body_file is None else _read_body(args.body_file)
-    try:
-        path = writing.post_comment(
-            root,
-            loaded,
-            author,
-            args.control_id,
-            text,
-            args.position,
-            args.amend_item,
-            args.amend_match,
-            args.amend_text,
-        )
-    except discussion.CommentRefused as err:
-        raise CuratorError(_refusal(err, args.amend_match or ""), err.exit_code) from None
+    path = writing.post_comment(
+        root,
+        loaded,
+        author,
+        args.control_id,
+        text,
+        args.position,
+        args.amend_item,
+        args.amend_match,
+        args.amend_text,
+    )
     print(path)
     return 0
-
-
-def _refusal(err: discussion.CommentRefused, match: str) -> str:
-    """The refusal in the words of this verb's options."""
-    if err.expression_error is not None:
-        return expression_error("--amend-match", match.strip(), err.expression_error)
-    if err.part == "body":
-        return f"{err.message}: write something with -m TEXT or --file F"
-    if err.part == "amendment":
-        return f"{err.message}: give both --amend-item LABEL and --amend-match EXPR"
-    if err.part == "amendment.text":
-        return f"{err.message}: give --amend-match EXPR with --amend-text"
-    return err.message
 
 
 def _read_body(name: str) -> str:
@@ -204,7 +188,9 @@ def _read_body(name: str) -> str:
             if len(raw) > limit:
                 raise TooLarge("stdin", len(raw), limit)
         else:
-            raw = read_given(name, limit, exit_code=1)
+            raw = read_given(name, limit)
+    except InvalidValue as err:  # the body's file, not how the command was asked: exit 1
+        raise CuratorError(err.message) from None
     except TooLarge:
         raise CuratorError(
             f"{name}: the comment is over {limit:,} bytes; "
@@ -217,7 +203,7 @@ def _read_body(name: str) -> str:
 
 
 def discuss(args: argparse.Namespace) -> int:
-    loaded = _loaded(list_root(args), args.control_id)
+    loaded, _ = _loaded(list_root(args), args.control_id)
     control = control_named(loaded.controls, args.control_id)
     comments = discussion.thread(loaded.comments, control.id)
     noun = "comment" if len(comments) == 1 else "comments"
@@ -259,8 +245,8 @@ def _comment_lines(control: Control, c: Comment, loaded: ControlList) -> list[st
 
 
 def ballot(args: argparse.Namespace) -> int:
-    loaded = _loaded(list_root(args), args.control_id)
-    members = loaded.manifest.members
+    loaded, manifest = _loaded(list_root(args), args.control_id)
+    members = manifest.members
     if args.control_id is not None:
         control = control_named(loaded.controls, args.control_id)
         result = discussion.ballot(control, members, loaded.comments)
@@ -312,16 +298,16 @@ def _tally_text(result: discussion.Ballot) -> str:
 
 def status(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded = _loaded(root, args.control_id)
+    loaded, manifest = _loaded(root, args.control_id)
     if args.new_status is None:
         control = control_named(loaded.controls, args.control_id)
-        member = identity.acting(loaded.manifest, root, args.as_member)
+        member = identity.acting(manifest, root, args.as_member)
         choices = lifecycle.allowed_transitions(control, member)
         who = member.id if member else "you (not recognised as a member)"
         print(f"{control.id} is {control.status}")
         print(f"{who} may move it to: {', '.join(choices) or 'nothing'}")
         return 0
-    member = identity.writer(loaded.manifest, root, args.as_member)
+    member = identity.writer(manifest, root, args.as_member)
     control = control_named(loaded.controls, args.control_id)
     path = writing.change_status(root, loaded, member, control.id, args.new_status, args.reason)
     print(f"{control.id}: {control.status} → {args.new_status} (recorded in {path})")
@@ -330,8 +316,8 @@ def status(args: argparse.Namespace) -> int:
 
 def apply_amendment(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded = _loaded(root)
-    identity.chair(loaded.manifest, root, args.as_member)
+    loaded, manifest = _loaded(root)
+    identity.chair(manifest, root, args.as_member)
     applied, changed = writing.apply_amendment(root, loaded, args.comment_file)
     amendment = applied.amendment
     assert amendment is not None  # apply_amendment refuses a comment without one
@@ -348,8 +334,8 @@ def apply_amendment(args: argparse.Namespace) -> int:
 
 def verify(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded = _loaded(root)
-    result = provenance.verify(root, args.span, loaded.manifest, args.require_signatures)
+    _, manifest = _loaded(root)
+    result = provenance.verify(root, args.span, manifest, args.require_signatures)
     if args.format == "json":
         print_json(result.as_json())
         return 0 if result.ok else 1
@@ -377,8 +363,8 @@ def verify(args: argparse.Namespace) -> int:
 
 def sync(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded = _loaded(root)
-    result = syncing.sync(root, loaded.manifest, args.as_member, args.message, args.force_unchecked)
+    _, manifest = _loaded(root)
+    result = syncing.sync(root, manifest, args.as_member, args.message, args.force_unchecked)
     for line in result.summary().split("\n"):  # a file's name may hold any other character
         print(inert(line))
     return 0

@@ -65,7 +65,7 @@ def check(args: argparse.Namespace) -> int:
     if len(roots) == 1:
         return _check_one(roots[0], args.format)
     # several lists: each problem's file named from here, and a summary line per list
-    results = [(_shown(root), _checked(root)) for root in roots]
+    results = [(_shown(root), _check_list(root)) for root in roots]
     if args.format == "json":
         print_json(
             {
@@ -81,7 +81,7 @@ def check(args: argparse.Namespace) -> int:
     return 1 if any(loaded.problems for _, loaded in results) else 0
 
 
-def _checked(root: Path) -> incremental.Checked:
+def _check_list(root: Path) -> incremental.Checked:
     """The list's check, with its destinations and licensing files (store.destinations)."""
     loaded = incremental.check(root)
     if not destinations.paths(root):
@@ -96,7 +96,7 @@ def _checked(root: Path) -> incremental.Checked:
 
 
 def _check_one(root: Path, format: str) -> int:
-    loaded = _checked(root)
+    loaded = _check_list(root)
     if format == "json":
         print_json(_check_json(loaded))
     else:

@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 from curator.cli.common import add_as, add_format, add_list, inert, list_root, print_json
 from curator.core.catalogue import ItemFields
 from curator.core.model import ROLES, Member
-from curator.core.problems import CuratorError, Refused
 from curator.store import edit, roster
 
+
 # where each refused field was typed, and what to do about a refusal
-OPTIONS = {
-    "name": "--name",
-    "email": "--email",
-    "maker": "--maker",
-    "origin": "--origin",
-    "kind": "--kind",
-    "param": "--param",
-    "source": "--source",
-}
-HINT_CHAIR = ": hand the chair to another member first (curator member set-role OTHER chair)"
-HINTS = {
-    "removing-chair": HINT_CHAIR,
-    "demoting-chair": HINT_CHAIR,
-    "chairs": ": make one of them the chair (curator member set-role ID chair)",
-    "has-authored": ": make them an observer instead (curator member set-role {value} "
-    "observer), who keeps the attribution and cannot write",
-}
-
-
 def register(verbs: argparse._SubParsersAction) -> None:
     top = verbs.add_parser(
         "member",
@@ -161,23 +141,6 @@ def _fields(args: argparse.Namespace) -> ItemFields:
     )
 
 
-def _refusing(verb: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """`verb`, with a refusal said as where each value was typed and what to do instead."""
-
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return verb(args)
-        except Refused as err:
-            lines = []
-            for problem in err.problems:
-                option = OPTIONS.get(problem.field)
-                hint = HINTS.get(problem.code, "").format(value=problem.value)
-                lines.append((f"{option}: " if option else "") + problem.render() + hint)
-            raise CuratorError("\n".join(inert(line) for line in lines)) from err
-
-    return run
-
-
 def member_list(args: argparse.Namespace) -> int:
     manifest = roster.read_list_file(list_root(args)).manifest
     if args.format == "json":
@@ -190,7 +153,6 @@ def member_list(args: argparse.Namespace) -> int:
     return 0
 
 
-@_refusing
 def member_add(args: argparse.Namespace) -> int:
     member = Member(id=args.member_id, name=args.name, role=args.role, email=args.email.strip())
     done = roster.add_member(list_root(args), args.as_member, member)
@@ -198,14 +160,12 @@ def member_add(args: argparse.Namespace) -> int:
     return 0
 
 
-@_refusing
 def member_remove(args: argparse.Namespace) -> int:
     roster.remove_member(list_root(args), args.as_member, args.member_id)
     print(f"list.toml: removed {args.member_id}")
     return 0
 
 
-@_refusing
 def member_set_role(args: argparse.Namespace) -> int:
     done = roster.set_role(list_root(args), args.as_member, args.member_id, args.role)
     if not done.changed:
@@ -215,7 +175,6 @@ def member_set_role(args: argparse.Namespace) -> int:
     return 0
 
 
-@_refusing
 def item_new(args: argparse.Namespace) -> int:
     root = list_root(args)
     path = edit.create_item(root, args.as_member, args.item_id, _fields(args))
@@ -223,7 +182,6 @@ def item_new(args: argparse.Namespace) -> int:
     return 0
 
 
-@_refusing
 def item_set(args: argparse.Namespace) -> int:
     root = list_root(args)
     path = edit.change_item(root, args.as_member, args.item_id, _fields(args))

@@ -32,7 +32,7 @@ from curator.core.diff import (
     diff_lists,
 )
 from curator.core.model import ControlList
-from curator.core.problems import CuratorError
+from curator.core.problems import InvalidValue
 from curator.store import destinations, drivers, git, repo, scaffold
 from curator.store.files import read_given
 from curator.store.incremental import Unchecked
@@ -171,12 +171,12 @@ def register(verbs: argparse._SubParsersAction) -> None:
 
 def diff(args: argparse.Namespace) -> int:
     if len(args.revisions) > 2:
-        raise CuratorError("diff takes at most two revisions: A [B]", 2)
+        raise InvalidValue("diff takes at most two revisions: A [B]")
     root = list_root(args)
     preload("curator.core.columns")  # judging the catalogue takes numpy: imported meanwhile
     place = git.place_of(root)
     if not git.has_commits(place.top):
-        raise CuratorError("the repository has no commits yet: nothing to compare with", 2)
+        raise InvalidValue("the repository has no commits yet: nothing to compare with")
     target = args.revisions[1] if len(args.revisions) == 2 else None
     given = args.revisions[0] if args.revisions else None
     # a diff compares the controls and the catalogue: discussion is not read
@@ -187,7 +187,7 @@ def diff(args: argparse.Namespace) -> int:
         print(f"curator: no list at {place.folder} in {given}: all of it is new", file=sys.stderr)
         old = ControlList(manifest=None)
         new = git.load_side(place, root, target, DEFINITIONS)
-    elif target is not None:
+    elif given is not None and target is not None:
         old, new = git.load_differing(place, given, target)
     else:
         new = git.load_side(place, root, target, DEFINITIONS)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from curator.cli.common import add_format, add_list, expression_error, list_root, print_json
 from curator.core import destinations as places
 from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, InvalidValue
 from curator.store import destinations
 from curator.store.load import load
 from curator.store.source import DEFINITIONS
@@ -66,8 +67,8 @@ def register(verbs: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.item is not None and args.match is None and not args.sweep:
-        raise CuratorError(
-            "--item names the paragraph that --match replaces or --sweep varies: give one", 2
+        raise InvalidValue(
+            "--item names the paragraph that --match replaces or --sweep varies: give one"
         )
     loaded = load(list_root(args), folders=DEFINITIONS)  # weighing reads no discussion
     if loaded.manifest is None:
@@ -77,9 +78,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         expressions = weighing.expressions_for(control, parameters, args.item, args.match)
     except ExprError as err:
-        raise CuratorError(expression_error("--match", args.match or "", err), 2) from None
-    except weighing.NothingToWeigh as err:
-        raise CuratorError(f"{err.message}: give one with --match") from None
+        raise InvalidValue(expression_error("--match", args.match or "", err)) from None
     setting = weighing.setting_of(control, loaded.manifest)
 
     result = weighing.weigh(expressions, catalogue, setting, control.id)
@@ -133,10 +132,7 @@ def _for_destinations(args: argparse.Namespace, result: weighing.Weighing, loade
         else:
             print("\n".join(_matrix_text(table, found.book)))
         return 0
-    try:
-        where = places.destination_named(args.to, found.book)
-    except places.DestinationUnknown as err:
-        raise CuratorError(f"--to: {err.problem.render()}", 2) from None
+    where = places.destination_named(args.to, found.book)
     weighed = places.weigh_for(
         result.control, captures, loaded.catalogue, where, found.book, loaded.partners, args.on
     )
@@ -233,7 +229,7 @@ def _text(title, result, before, change, swept: Sweep | None, item: str | None) 
     return lines
 
 
-def _table(outcomes: list[weighing.Outcome], change: weighing.Change | None) -> list[str]:
+def _table(outcomes: list[weighing.Outcome], change: weighing.WhatIf | None) -> list[str]:
     header = ("item", "name", "paragraph", "outcome", "reason")
     rows = [
         (
@@ -248,7 +244,7 @@ def _table(outcomes: list[weighing.Outcome], change: weighing.Change | None) -> 
     return _columns(header, rows)
 
 
-def _columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _columns(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
 
     def line(row: tuple[str, ...]) -> str:
@@ -269,7 +265,7 @@ def _bases(outcomes: list[weighing.Outcome]) -> list[str]:
     return lines
 
 
-def _disputed(outcomes: tuple[weighing.Outcome, ...], change: weighing.Change | None) -> list[str]:
+def _disputed(outcomes: tuple[weighing.Outcome, ...], change: weighing.WhatIf | None) -> list[str]:
     """Disputed items apart: their outcome on the record, and should the dissent hold."""
     if not outcomes:
         return []

@@ -20,7 +20,7 @@ from iso3166 import countries_by_alpha2
 
 from curator.core import criteria, weigh
 from curator.core.model import CatalogueItem, Control, Manifest, Parameter
-from curator.core.problems import InputProblem, Problem, closest
+from curator.core.problems import InputProblem, InvalidValue, Problem, closest
 
 # the review policies a licence application can meet (15 CFR 742: "presumption of denial",
 # "case-by-case review", "presumption of approval")
@@ -551,9 +551,17 @@ def destination_named(text: str, book: Destinations) -> Destination:
     raise DestinationUnknown(InputProblem("to", text, "unknown-destination", message, meant))
 
 
-class DestinationUnknown(ValueError):
+class DestinationUnknown(InvalidValue):
+    """A destination that names no country, group or entity (field "to"): `problem` says
+    which kind it was taken for, and what was probably meant."""
+
     def __init__(self, problem: InputProblem) -> None:
-        super().__init__(problem.render())
+        super().__init__(
+            problem.render(),
+            field=problem.field,
+            value=problem.value,
+            suggestions=(problem.suggestion,) if problem.suggestion else (),
+        )
         self.problem = problem
 
 
@@ -651,17 +659,16 @@ def licence_for(
                 policies.append(policy)
     # a listing requires a licence for every captured item: one for all items subject to
     # the EAR, or one for items on the CCL, which captured items are
-    listed = entity is not None
-    if listed:
+    if entity is not None:
         reasons.append("Entity List")
         policies.append(entity.review_policy)
     if not reasons:
         return Licence(False)
     policy = min(policies, key=list(REVIEW_POLICIES).index)  # the strictest applies
     exception = ""
-    if licensing is not None and (not listed or entity.exceptions):
+    if licensing is not None and (entity is None or entity.exceptions):
         for exc in licensing.exceptions:
-            if listed and exc.id not in entity.exceptions:
+            if entity is not None and exc.id not in entity.exceptions:
                 continue
             if (
                 _covers(exc.paragraphs, label)

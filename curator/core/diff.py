@@ -120,9 +120,9 @@ def diff_lists(old: ControlList, new: ControlList, source: str, target: str) -> 
     changes.extend(compare_controls(None, c, catalogue, table) for c in added.values())
     changes.extend(compare_controls(c, None, catalogue, table) for c in removed.values())
     for control_id, control in new.controls.items():
-        before = old.controls.get(control_id)
-        if before is not None and before != control and _content(before) != _content(control):
-            changes.append(compare_controls(before, control, catalogue, table))
+        earlier = old.controls.get(control_id)
+        if earlier is not None and earlier != control and _content(earlier) != _content(control):
+            changes.append(compare_controls(earlier, control, catalogue, table))
     return ListDiff(
         source=source,
         target=target,

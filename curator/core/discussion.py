@@ -26,27 +26,9 @@ from curator.core.model import (
     Paragraph,
     Parameter,
 )
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, InvalidExpression, InvalidValue, NotFound
 
 MAX_BODY = 200_000  # the comment schema's limit
-
-
-class CommentRefused(CuratorError):
-    """A comment that cannot be written for want of one of its parts: `part` is "body",
-    "amendment" (a paragraph without an expression, or the reverse), "amendment.text" (a text
-    without an expression) or "amendment.match" (an expression that does not parse:
-    `expression_error`), so that the interface can name its own input for it."""
-
-    def __init__(
-        self,
-        message: str,
-        part: str,
-        exit_code: int = 1,
-        expression_error: criteria.ExprError | None = None,
-    ) -> None:
-        super().__init__(message, exit_code)
-        self.part = part
-        self.expression_error = expression_error
 
 
 BALANCE = ("too-loose", "too-tight")
@@ -191,29 +173,40 @@ def new_comment(
 ) -> dict[str, Any]:
     """The data of a new comment file, after checking everything a comment must satisfy.
 
-    The author is already known to be allowed to write (curator.core.roles). Raises
-    CuratorError (exit 1) for an empty or oversized body, a position outside the enum, an
-    amendment on a paragraph the control lacks, one whose expression does not parse, or one
-    whose proposed text states other thresholds than its criteria.
+    The author is already known to be allowed to write (curator.core.roles). Refuses, naming
+    the field: an empty or oversized body, a position outside the enum (NotFound), half an
+    amendment (InvalidValue), an amendment on a paragraph the control lacks (NotFound), one
+    whose expression does not parse (InvalidExpression), or one whose proposed text states
+    other thresholds than its criteria.
     """
     text = body.strip()
     if not text and transition is None:
-        raise CommentRefused("the comment is empty", "body")
+        raise InvalidValue("the comment is empty", field="body", value=body)
     if len(text) > MAX_BODY:
-        raise CuratorError(f"the comment is {len(text):,} characters; the limit is {MAX_BODY:,}")
+        raise CuratorError(
+            f"the comment is {len(text):,} characters; the limit is {MAX_BODY:,}", field="body"
+        )
     unsafe = first_unsafe(text)
     if unsafe is not None:
-        raise CuratorError(f"the comment {unsafe_message(unsafe)}")
+        raise CuratorError(f"the comment {unsafe_message(unsafe)}", field="body")
     if position and position not in POSITIONS:
-        raise CuratorError(f"'{position}' is not a position (positions: {', '.join(POSITIONS)})")
+        raise NotFound(
+            f"'{position}' is not a position (positions: {', '.join(POSITIONS)})",
+            field="position",
+            value=position,
+            suggestions=POSITIONS,
+        )
     if (amend_item is None) != (amend_match is None):
-        raise CommentRefused(
+        raise InvalidValue(
             "an amendment needs both the paragraph it changes and its new expression",
-            "amendment",
-            2,
+            field="amendment",
         )
     if amend_text is not None and amend_match is None:
-        raise CommentRefused("a proposed text goes with a proposed expression", "amendment.text", 2)
+        raise InvalidValue(
+            "a proposed text goes with a proposed expression",
+            field="amendment.text",
+            value=amend_text,
+        )
     data: dict[str, Any] = {"author": author.id, "at": at.astimezone(dt.UTC)}
     if position:
         data["position"] = position
@@ -238,16 +231,23 @@ def checked_amendment(
 ) -> str:
     """The amendment's expression, once the paragraph exists and the expression parses."""
     if control.paragraph(item) is None:
-        labels = ", ".join(p.label for p in control.items) or "none"
-        raise CuratorError(f"{control.id} has no paragraph '{item}' (paragraphs: {labels})")
+        labels = tuple(p.label for p in control.items)
+        raise NotFound(
+            f"{control.id} has no paragraph '{item}' (paragraphs: {', '.join(labels) or 'none'})",
+            field="amendment.item",
+            value=item,
+            suggestions=labels,
+        )
     text = match.strip()
     try:
         criteria.parse(text, parameters)
     except criteria.ExprError as err:
-        pointer = " " * (err.column - 1) + "^"
-        message = f"the amendment's expression, column {err.column}: {err.message}"
-        raise CommentRefused(
-            f"{message}\n  {text}\n  {pointer}", "amendment.match", expression_error=err
+        raise InvalidExpression(
+            f"the amendment's expression, column {err.column}: {err.message}",
+            field="amendment.match",
+            value=text,
+            column=err.column,
+            reason=err.message,
         ) from None
     return text
 
@@ -256,10 +256,12 @@ def agreed_text(text: str, match: str, parameters: Mapping[str, Parameter]) -> s
     """A proposed paragraph text, once it states the thresholds its criteria use and no others."""
     proposed = text.strip()
     if not proposed:
-        raise CuratorError("the proposed text is empty")
+        raise CuratorError("the proposed text is empty", field="amendment.text")
     found = agreement.disagreements(proposed, criteria.parse(match, parameters), parameters)
     if found:
-        raise CuratorError(f"the proposed text and criteria disagree: {'; '.join(found)}")
+        raise CuratorError(
+            f"the proposed text and criteria disagree: {'; '.join(found)}", field="amendment.text"
+        )
     return proposed
 
 
@@ -290,7 +292,8 @@ def amended_paragraph(
         )
         raise CuratorError(
             f"{control.id} paragraph {after.label} would contradict itself: "
-            f"{'; '.join(found)}; {advice}"
+            f"{'; '.join(found)}; {advice}",
+            field="amendment",
         )
     return after
 
@@ -302,7 +305,7 @@ def amended_paragraph(
 class AmendmentEffect:
     """What a proposed amendment does against the catalogue, or why it cannot be weighed."""
 
-    change: weighing.Change | None
+    change: weighing.WhatIf | None
     applied: bool  # the paragraph's criteria already came from this comment
     problem: str = ""
 

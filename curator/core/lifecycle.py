@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from curator.core.model import STATUSES, Control, Member
-from curator.core.problems import CuratorError
+from curator.core.problems import InvalidValue, NotAllowed
 
 FORWARD = ("draft", "proposed", "under-review", "recommended", "published", "final")
 OPEN = ("draft", "proposed", "under-review", "recommended", "published")
@@ -60,30 +60,51 @@ def allowed_transitions(control: Control, member: Member | None) -> tuple[str, .
 
 
 def check_transition(control: Control, new: str, member: Member) -> None:
-    """Raise CuratorError, saying why and what is possible, unless `member` may make this move."""
+    """Refuse, saying why and what is possible, unless `member` may make this move: a status
+    that is none is InvalidValue, a move the status or the member's role forbids NotAllowed
+    (its field "status" or "member")."""
     if new not in STATUSES:
-        raise CuratorError(f"'{new}' is not a status (statuses: {', '.join(STATUSES)})", 2)
+        raise InvalidValue(
+            f"'{new}' is not a status (statuses: {', '.join(STATUSES)})",
+            field="status",
+            value=new,
+            suggestions=STATUSES,
+        )
     if new == control.status:
-        raise CuratorError(f"{control.id} is already {new}")
+        raise NotAllowed(f"{control.id} is already {new}", field="status")
     possible = next_statuses(control.status)
     if new not in possible:
         listed = ", ".join(possible) or "nothing: it is final"
-        raise CuratorError(f"{control.id} is {control.status}: it can move to {listed}, not {new}")
+        raise NotAllowed(
+            f"{control.id} is {control.status}: it can move to {listed}, not {new}",
+            field="status",
+            suggestions=possible,
+        )
     if permitted(control, new, member):
         return
     if member.role == "observer":
-        raise CuratorError(f"{member.id} is an observer: observers read but do not write")
+        raise NotAllowed(
+            f"{member.id} is an observer: observers read but do not write", field="member"
+        )
     if new in CHAIR_ONLY:
-        raise CuratorError(f"only the chair may move a control to {new}; {member.id} is a member")
+        raise NotAllowed(
+            f"only the chair may move a control to {new}; {member.id} is a member", field="member"
+        )
     if new == "withdrawn" and control.status not in MEMBER_STAGES:
-        raise CuratorError(f"{control.id} is {control.status}: only the chair may withdraw it now")
+        raise NotAllowed(
+            f"{control.id} is {control.status}: only the chair may withdraw it now", field="member"
+        )
     if new in ("withdrawn", "draft") and control.proposed_by != member.id:
         whose = f"{control.proposed_by}'s" if control.proposed_by else "no member's"
         action = "withdraw" if new == "withdrawn" else "reopen"
-        raise CuratorError(
-            f"{control.id} is {whose} proposal: a member may {action} only their own; ask the chair"
+        raise NotAllowed(
+            f"{control.id} is {whose} proposal: a member may {action} only their own; "
+            "ask the chair",
+            field="member",
         )
-    raise CuratorError(f"only the chair may move {control.id} from {control.status} to {new}")
+    raise NotAllowed(
+        f"only the chair may move {control.id} from {control.status} to {new}", field="member"
+    )
 
 
 def reserved_changes(before: Control | None, after: Control | None, by: str) -> tuple[str, ...]:

@@ -215,7 +215,7 @@ class Control:
 
 @dataclass(frozen=True)
 class Outline:
-    """What the checks of what was said (10^5 files) see of a control: a check shared between
+    """What the checks of comments and public comments (10^5 files) see of a control: a check shared between
     processes sends these, not the controls whole, to the others."""
 
     id: str

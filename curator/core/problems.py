@@ -43,23 +43,89 @@ class CuratorError(Exception):
 
     `field` names the input it concerns (a form's field, a command's argument), `column` where in
     that input, `suggestions` what was probably meant: the CLI and the TUI say where it was typed.
+    `file` (and `line`) name the file it concerns, when it concerns one: the message then
+    begins with `file:line: `. The kind of failure is the type (the subclasses below); how it
+    is shown, and the CLI's exit code, is the interface's to choose (docs/design.md §7).
     """
 
     def __init__(
         self,
         message: str,
-        exit_code: int = 1,
         *,
         field: str | None = None,
         column: int | None = None,
         suggestions: tuple[str, ...] = (),
+        file: str | None = None,
+        line: int | None = None,
     ) -> None:
+        if file is not None:
+            message = f"{file}:{line}: {message}" if line else f"{file}: {message}"
         super().__init__(message)
         self.message = message
-        self.exit_code = exit_code
         self.field = field
         self.column = column
         self.suggestions = suggestions
+        self.file = file
+        self.line = line
+
+
+class InvalidValue(CuratorError):
+    """A request that cannot be taken as it is asked: `value`, given for `field`, is not of the
+    form the field takes or not one of its choices (`suggestions`), or is missing, or comes
+    without the value it goes with. The asker's slip, not a fact of the list."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: str = "",
+        column: int | None = None,
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, field=field, column=column, suggestions=suggestions)
+        self.value = value
+
+
+class Unavailable(CuratorError):
+    """What the request needs around the list is not there to use: git, a git repository.
+    Nothing the list holds is wrong."""
+
+
+class NotFound(CuratorError):
+    """`value`, given for `field`, names nothing here (a control, a paragraph, a comment…);
+    `suggestions` are the known names close to it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: str = "",
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, field=field, suggestions=suggestions)
+        self.value = value
+
+
+class NotAllowed(CuratorError):
+    """Refused for who asks or for where things stand: a member's role, a control's status.
+    `field` is "member" when it is the asker who may not (or is not known)."""
+
+
+class Broken(CuratorError):
+    """The list holds what stops this command: a file that does not read, or problems that
+    must be fixed first. The list's check says what and where."""
+
+
+class InvalidExpression(CuratorError):
+    """A criteria expression given for `field` that does not read: `reason` at `column` of
+    `value`. The message says which expression, without the text and its caret."""
+
+    def __init__(self, message: str, *, field: str, value: str, column: int, reason: str) -> None:
+        super().__init__(message, field=field, column=column)
+        self.value = value
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -78,16 +144,27 @@ class InputProblem:
 
 
 class Refused(CuratorError):
-    """A command refused for the problems it carries; nothing was written."""
+    """A command refused for the problems it carries, each naming its field; nothing was
+    written. `field` and `suggestions` are the first problem's."""
 
     def __init__(self, problems: tuple[InputProblem, ...]) -> None:
-        super().__init__("\n".join(p.render() for p in problems))
+        first = problems[0] if problems else None
+        super().__init__(
+            "\n".join(p.render() for p in problems),
+            field=first.field if first else None,
+            suggestions=(first.suggestion,) if first and first.suggestion else (),
+        )
         self.problems = problems
+
+
+def close_to(value: str, known: Iterable[str], n: int = 3, cutoff: float = 0.6) -> tuple[str, ...]:
+    """The known names `value` most likely meant, the likeliest first (none when none is close)."""
+    import difflib  # only when something is refused: not on every command's start
+
+    return tuple(difflib.get_close_matches(value, list(known), n=n, cutoff=cutoff))
 
 
 def closest(value: str, known: Iterable[str]) -> str:
     """The known name `value` most likely meant, or "" when none is close."""
-    import difflib  # only when something is refused: not on every command's start
-
-    found = difflib.get_close_matches(value, list(known), n=1)
+    found = close_to(value, known, n=1)
     return found[0] if found else ""

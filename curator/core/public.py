@@ -13,11 +13,12 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Any
 
 from curator.core.ids import CONTROL_ID, DOCKET_ID, TRACKING_NUMBER
 from curator.core.inert import first_unsafe, unsafe_message
 from curator.core.model import Control, ControlList, Disposition, PublicComment
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, InvalidValue, NotFound, close_to
 
 ACTIONS = ("adopted", "partially-adopted", "not-adopted", "noted", "out-of-scope")
 UNANSWERED = "unanswered"
@@ -99,12 +100,19 @@ def corrected_mapping(control_ids: Sequence[str], known: Collection[str]) -> tup
     mapped = set()
     for control_id in control_ids:
         if not CONTROL_ID.match(control_id):
-            raise CuratorError(
-                f"'{control_id}' is not a valid control id (e.g. 3A090, 3A090.a.2)", 2
+            raise InvalidValue(
+                f"'{control_id}' is not a valid control id (e.g. 3A090, 3A090.a.2)",
+                field="controls",
+                value=control_id,
             )
         control = resolve_control(control_id, known)
         if control is None:
-            raise CuratorError(f"unknown control '{control_id}': no such control in this list")
+            raise NotFound(
+                f"unknown control '{control_id}': no such control in this list",
+                field="controls",
+                value=control_id,
+                suggestions=close_to(control_id, known),
+            )
         mapped.add(control)
     return tuple(sorted(mapped))
 
@@ -169,7 +177,8 @@ class MissingColumns(CuratorError):
         plural = "s" if len(missing) > 1 else ""
         super().__init__(
             f"missing column{plural} {names}: is this a regulations.gov bulk-download CSV? "
-            "nothing was imported"
+            "nothing was imported",
+            field="header",
         )
         self.missing = tuple(missing)
 
@@ -215,7 +224,11 @@ def foreign_docket(row: ExportRow, wanted: str | None) -> str | None:
 
 def check_docket(docket: str) -> None:
     if not DOCKET_ID.match(docket):
-        raise CuratorError(f"'{docket}' is not a valid docket id (e.g. BIS-2026-0001)", 2)
+        raise InvalidValue(
+            f"'{docket}' is not a valid docket id (e.g. BIS-2026-0001)",
+            field="docket",
+            value=docket,
+        )
 
 
 def imported(
@@ -226,7 +239,7 @@ def imported(
     is blanked except its title, so what was imported before is kept."""
     keep = row.withdrawn and prior is not None
     submitter = " ".join(p for p in (row.first_name, row.last_name) if p)
-    fields = {
+    fields: dict[str, Any] = {
         "document_id": row.document_id,
         "title": _text(row.title).strip(),
         "posted": row.posted,
@@ -268,12 +281,19 @@ def _text(value: str) -> str:
 
 def disposition(action: str, response: str, member_id: str, at: dt.datetime) -> Disposition:
     if action not in ACTIONS:
-        raise CuratorError(f"unknown action '{action}': use one of {', '.join(ACTIONS)}", 2)
+        raise InvalidValue(
+            f"unknown action '{action}': use one of {', '.join(ACTIONS)}",
+            field="action",
+            value=action,
+            suggestions=ACTIONS,
+        )
     if not response.strip():
-        raise CuratorError("the response must not be empty", 2)
+        raise InvalidValue("the response must not be empty", field="response", value=response)
     unsafe = first_unsafe(response)
     if unsafe is not None:
-        raise CuratorError(f"the response {unsafe_message(unsafe)}", 2)
+        raise InvalidValue(
+            f"the response {unsafe_message(unsafe)}", field="response", value=response
+        )
     stamp = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Disposition(action=action, response=response.strip(), by=member_id, at=stamp)
 
@@ -338,7 +358,7 @@ def matrix(
     chosen = tuple(c for c in comments if docket is None or c.docket == docket)
     unknown = control_id not in (None, GENERAL, *controls)
     if unknown and not any(control_id in c.mapped_controls for c in chosen):
-        raise CuratorError(f"unknown control '{control_id}'")
+        raise NotFound(f"unknown control '{control_id}'", field="control", value=str(control_id))
     by_control: dict[str, list[PublicComment]] = {}
     for comment in chosen:
         for key in comment.mapped_controls or (GENERAL,):
@@ -436,7 +456,12 @@ def report(found: Matrix, form: str) -> str:
     """The matrix as md, html or csv: the same groups, rows and counts in each."""
     render = {"md": report_markdown, "html": report_html, "csv": report_csv}.get(form)
     if render is None:
-        raise CuratorError(f"unknown report format '{form}': use md, html or csv", 2)
+        raise InvalidValue(
+            f"unknown report format '{form}': use md, html or csv",
+            field="format",
+            value=form,
+            suggestions=("md", "html", "csv"),
+        )
     return render(found)
 
 

@@ -26,7 +26,7 @@ from curator.core.model import (
     Manifest,
     adopters_of,
 )
-from curator.core.problems import CuratorError
+from curator.core.problems import Broken, CuratorError
 
 OPT_IN_FIELDS = ("rationale", "impact")  # internal unless list.toml [publish] fields names them
 ADDED, REMOVED, RENAMED, CHANGED = "added", "removed", "renamed", "changed"
@@ -176,15 +176,13 @@ def public_list(loaded: ControlList, revision: str = "") -> dict[str, Any]:
     """The published list (list.json): the list's public identity and its publishable controls."""
     manifest = loaded.manifest
     if manifest is None:
-        raise CuratorError("list.toml is broken: run `curator check`")
+        raise Broken("list.toml is broken")
     docket = require_docket(manifest)
     blocking = blocking_problems(loaded)
     if blocking:
         shown = "\n  ".join(blocking[:10])
         more = f"\n  … and {len(blocking) - 10} more" if len(blocking) > 10 else ""
-        raise CuratorError(
-            f"not published: fix these problems first (run `curator check`):\n  {shown}{more}"
-        )
+        raise Broken(f"not published: fix these problems first\n  {shown}{more}")
     controls = publishable(loaded)
     if not controls:
         statuses = ", ".join(manifest.publish_statuses)
@@ -258,7 +256,7 @@ class Instruction:
 
 
 def amendatory(
-    current: Mapping[str, Mapping[str, Any]], changes: Iterable[Change], compared: bool
+    current: Mapping[str, Mapping[str, Any]], changes: Iterable[RedlineEntry], compared: bool
 ) -> tuple[tuple[Instruction, ...], tuple[str, ...]]:
     """What the notice tells the Federal Register to do, from the diff against the last
     release: add an entry not in force; revise one in force that changed (or, with no release
@@ -311,7 +309,7 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
-class Change:
+class RedlineEntry:
     """One control in the redline: its public views on each side and what differs between them."""
 
     id: str
@@ -360,7 +358,7 @@ def redline(
     old: ControlList | None,
     new: ControlList,
     current: Mapping[str, Mapping[str, Any]] | None = None,
-) -> tuple[Change, ...]:
+) -> tuple[RedlineEntry, ...]:
     """Added, removed, renamed and changed published controls from `old` to `new`, by id.
 
     Both sides pass the same allow-list before anything is compared, so a committee-only
@@ -398,7 +396,7 @@ def redline(
             effect = (found.effect or OTHER) if found else diff.EDITORIAL
         title = (now or was or {}).get("title", "")
         changes.append(
-            Change(
+            RedlineEntry(
                 cid,
                 title,
                 kind,

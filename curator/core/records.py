@@ -103,7 +103,7 @@ def _paragraph(data: Mapping[str, Any]) -> Paragraph:
 
 
 def control_to(control: Control) -> dict[str, Any]:
-    """The data of a control file, omitting empty values (the file shows only what was said)."""
+    """The data of a control file, omitting empty values (the file shows only what was given)."""
     out: dict[str, Any] = {}
     for key in (
         "id",

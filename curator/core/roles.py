@@ -6,13 +6,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from curator.core.model import Manifest, Member
-from curator.core.problems import CuratorError, Refused
+from curator.core.problems import NotAllowed, NotFound, Refused
 from curator.core.roster import unknown_member
-
-HOW_TO_BE_RECOGNISED = (
-    "pass --as MEMBER, set CURATOR_MEMBER, or set `git config user.email` "
-    "to the email listed for you in list.toml"
-)
 
 
 def resolve_member(manifest: Manifest, member_id: str | None, email: str | None) -> Member | None:
@@ -55,18 +50,23 @@ def settles(manifest: Manifest, member: Member, after: Sequence[Member]) -> bool
 
 
 def require_writer(manifest: Manifest, member_id: str | None, email: str | None) -> Member:
-    """The acting member, if they may write; else a refusal that says how to be recognised."""
+    """The acting member, if they may write; else a refusal: NotFound (field "member") when no
+    member is recognised — how to be recognised is the interface's to say — NotAllowed when
+    the member may not write."""
     member = resolve_member(manifest, member_id, email)
     if member is None:
         who = f"<{email}> is" if email else "you are"
-        raise CuratorError(f"{who} not a member of this list: {HOW_TO_BE_RECOGNISED}")
+        raise NotFound(f"{who} not a member of this list", field="member", value=email or "")
     if member.role == "observer":
-        raise CuratorError(f"{member.id} is an observer: observers read but do not write")
+        raise NotAllowed(
+            f"{member.id} is an observer: observers read but do not write", field="member"
+        )
     if manifest.chair is None and any(c.id == member.id for c in manifest.chairs):
         named = ", ".join(c.id for c in manifest.chairs)
-        raise CuratorError(
+        raise NotAllowed(
             f"list.toml names {len(manifest.chairs)} chairs ({named}): a list has one, and none "
-            "of them acts until list.toml names one (`curator check` shows where)"
+            "of them acts until list.toml names one (the list's problems show where)",
+            field="member",
         )
     return member
 
@@ -74,5 +74,7 @@ def require_writer(manifest: Manifest, member_id: str | None, email: str | None)
 def require_chair(manifest: Manifest, member_id: str | None, email: str | None) -> Member:
     member = require_writer(manifest, member_id, email)
     if member.role != "chair":
-        raise CuratorError(f"only the chair may do this; {member.id} is a {member.role}")
+        raise NotAllowed(
+            f"only the chair may do this; {member.id} is a {member.role}", field="member"
+        )
     return member

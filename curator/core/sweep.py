@@ -17,7 +17,7 @@ import numpy as np
 from curator.core import criteria
 from curator.core.columns import Columns, Swept, fits
 from curator.core.model import CatalogueItem
-from curator.core.problems import CuratorError
+from curator.core.problems import InvalidValue
 from curator.core.weigh import (
     BALANCED,
     LEAK,
@@ -136,12 +136,18 @@ def reference_constant(expressions: Sequence[Labelled], param: str, paragraph: s
     used = sorted({a.param for _, e in chosen for a in criteria.atoms(e)})
     where = f"paragraph {paragraph}" if paragraph else "the expression"
     if any(a.param == param for _, e in chosen for a in criteria.atoms(e)):
-        raise CuratorError(f"'{param}' is a yes/no flag: only a number threshold can be swept", 2)
+        raise InvalidValue(
+            f"'{param}' is a yes/no flag: only a number threshold can be swept",
+            field="sweep",
+            value=param,
+        )
     close = difflib.get_close_matches(param, used, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    raise CuratorError(
+    raise InvalidValue(
         f"cannot sweep '{param}': {where} does not use it{hint}; it uses {', '.join(used)}",
-        2,
+        field="sweep",
+        value=param,
+        suggestions=tuple(close),
     )
 
 

@@ -14,7 +14,6 @@ text; the outcomes are defined once, in `judge`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -34,7 +33,7 @@ from curator.core.model import (
     Reach,
     adopters_of,
 )
-from curator.core.problems import CuratorError
+from curator.core.problems import Broken, NotFound, close_to
 
 Labelled = tuple[str, Expr]  # (paragraph label, its parsed `match`)
 
@@ -105,9 +104,9 @@ def amended(
     )
 
 
-class NothingToWeigh(CuratorError):
-    """A control without criteria, weighed with no proposed expression: the interface says how
-    to propose one."""
+class NothingToWeigh(NotFound):
+    """A control without criteria, weighed with no proposed expression (field "match"): the
+    interface says how to propose one."""
 
 
 def expressions_for(
@@ -125,23 +124,35 @@ def expressions_for(
     if item is not None:
         index = _require_paragraph(control, item)
         if not control.items[index].match:
-            raise CuratorError(f"{control.id} paragraph '{item}' has no match expression to weigh")
+            raise NotFound(
+                f"{control.id} paragraph '{item}' has no match expression to weigh",
+                field="item",
+                value=item,
+            )
     found = criteria_of(control, parameters)
     if not found:
-        raise NothingToWeigh(f"{control.id} has no paragraph with a match expression")
+        raise NothingToWeigh(
+            f"{control.id} has no paragraph with a match expression", field="match"
+        )
     return found
 
 
 def control_named(controls: Mapping[str, Control], control_id: str) -> Control:
-    """The control with this id, or a CuratorError that suggests the closest ids."""
+    """The control with this id, or NotFound that suggests the closest ids."""
     control = controls.get(control_id)
     if control is not None:
         return control
-    close = difflib.get_close_matches(control_id, list(controls), n=3, cutoff=0.5)
+    close = [*close_to(control_id, controls, cutoff=0.5)]
     close += [c for c in controls if c.lower() == control_id.lower() and c not in close]
-    hint = f" (did you mean {', '.join(sorted(set(close)))}?)" if close else ""
-    known = "" if close or not controls else f" (controls: {', '.join(sorted(controls)[:10])})"
-    raise CuratorError(f"unknown control '{control_id}'{hint}{known}")
+    meant = tuple(sorted(set(close)))
+    hint = f" (did you mean {', '.join(meant)}?)" if meant else ""
+    known = "" if meant or not controls else f" (controls: {', '.join(sorted(controls)[:10])})"
+    raise NotFound(
+        f"unknown control '{control_id}'{hint}{known}",
+        field="control",
+        value=control_id,
+        suggestions=meant,
+    )
 
 
 def expression_text(expressions: Sequence[Labelled]) -> str:
@@ -156,20 +167,26 @@ def _require_paragraph(control: Control, item: str) -> int:
         if p.label == item:
             return i
     labels = [p.label for p in control.items]
-    close = difflib.get_close_matches(item, labels, n=1)
+    close = close_to(item, labels, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     listed = f"; paragraphs: {', '.join(labels)}" if labels else "; it has no paragraphs"
-    raise CuratorError(f"{control.id} has no paragraph '{item}'{hint}{listed}")
+    raise NotFound(
+        f"{control.id} has no paragraph '{item}'{hint}{listed}",
+        field="item",
+        value=item,
+        suggestions=close,
+    )
 
 
 def _parse_stored(control: Control, index: int, text: str, parameters) -> Expr:
     try:
         return criteria.parse(text, parameters)
     except ExprError as err:
-        where = control.file or control.id
-        raise CuratorError(
-            f"{where}: items[{index}].match: {err.message} (column {err.column}); "
-            "run `curator check`"
+        raise Broken(
+            f"items[{index}].match: {err.message} (column {err.column})",
+            file=control.file or control.id,
+            field=f"items[{index}].match",
+            column=err.column,
         ) from None
 
 
@@ -359,8 +376,11 @@ def _parse_at(where: str, key: str, text: str, parameters: Mapping[str, Paramete
     try:
         return criteria.parse(text, parameters)
     except ExprError as err:
-        raise CuratorError(
-            f"{where}: {key}: {err.message} (column {err.column}); run `curator check`"
+        raise Broken(
+            f"{key}: {err.message} (column {err.column})",
+            file=where,
+            field=key,
+            column=err.column,
         ) from None
 
 
@@ -988,7 +1008,7 @@ def _undermining(
 
 
 @dataclass(frozen=True)
-class Change:
+class WhatIf:
     """What a proposed expression does compared with the current one, over the same catalogue.
 
     `released` holds items the current text captures and the proposal demonstrably does not;
@@ -1014,20 +1034,20 @@ class Change:
         return "released" if item_id in self.released else ""
 
 
-def what_if(before: Weighing, after: Weighing) -> Change:
+def what_if(before: Weighing, after: Weighing) -> WhatIf:
     was = {o.item: o for o in before.outcomes}
     newly = tuple(o.item for o in after.outcomes if o.captured and not _captured(was.get(o.item)))
     released = tuple(
         o.item for o in after.outcomes if o.truth is False and _captured(was.get(o.item))
     )
-    return Change(newly, released, before.verdict, after.verdict)
+    return WhatIf(newly, released, before.verdict, after.verdict)
 
 
 def _captured(outcome: Outcome | None) -> bool:
     return outcome is not None and outcome.captured
 
 
-def outcome_words(outcome: Outcome, change: Change | None = None) -> str:
+def outcome_words(outcome: Outcome, change: WhatIf | None = None) -> str:
     """The outcome column of a table, with the what-if mark when there is one."""
     mark = change.mark(outcome.item) if change else ""
     return f"{outcome.label}, {mark}" if mark else outcome.label

@@ -18,8 +18,8 @@ from pathlib import Path
 from curator.core import destinations as places
 from curator.core import publication
 from curator.core.model import ControlList
-from curator.core.problems import CuratorError
-from curator.core.publication import Change
+from curator.core.problems import CuratorError, InvalidValue
+from curator.core.publication import RedlineEntry
 from curator.publish.render import Against, Renderer, default_renderer
 from curator.store import destinations, git
 from curator.store.atomic import (
@@ -42,7 +42,7 @@ MANIFEST_HEADER = "# Files written by `curator publish`; `--force` replaces only
 class Package:
     files: Mapping[str, bytes]  # name → bytes, by name
     controls: int
-    changes: tuple[Change, ...]
+    changes: tuple[RedlineEntry, ...]
     against: Against | None
     revision: str
     uncommitted: bool = False  # built from a working tree that differs from its commit
@@ -76,7 +76,7 @@ def prepare(root: Path, loaded: ControlList, against: str | None = None) -> Pack
     licensing = destinations.load(root).book.licensing
     if place is None or not git.has_commits(place.top):
         if against is not None:
-            raise CuratorError(f"unknown revision '{against}': the repository has no commits", 2)
+            raise InvalidValue(f"unknown revision '{against}': the repository has no commits")
         return build(loaded, licensing=licensing)
     head = git.resolve(place.top, "HEAD")
     uncommitted = bool(git.dirty_paths(place, DEFINITIONS))  # what is published, only

@@ -20,15 +20,12 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from curator.core.problems import CuratorError
-from curator.core.publication import ACTIONS, KINDS, Change, amendatory
+from curator.core.publication import ACTIONS, KINDS, RedlineEntry, amendatory
 
 if TYPE_CHECKING:  # imported to explain a refusal: every publication would pay for it
     import jsonschema
 
-try:  # the fast yes/no; jsonschema explains a no
-    import jsonschema_rs
-except ImportError:  # pragma: no cover - jsonschema-rs is a dependency
-    jsonschema_rs = None
+import jsonschema_rs  # the fast yes/no; jsonschema explains a no
 
 SCHEMA_FILE = "list.schema.json"
 ALLOWED_SCHEMES = ("http://", "https://", "mailto:")
@@ -102,14 +99,20 @@ class _Views(Environment):
         return super().getattr(obj, attribute)
 
 
+class _Markdown(MarkdownIt):
+    """CommonMark that keeps only the links a published page may carry (`allowed_link`)."""
+
+    def validateLink(self, url: str) -> bool:  # markdown-it calls it by this name
+        return allowed_link(url)
+
+
 class Renderer:
     """One Jinja environment per output kind and one Markdown parser, built once and reused."""
 
     def __init__(self) -> None:
-        self.md = MarkdownIt("commonmark", {"html": False})
+        self.md = _Markdown("commonmark", {"html": False})
         # images would make the page fetch from elsewhere; headings would break the outline
         self.md.disable(["image", "heading", "lheading"])
-        self.md.validateLink = allowed_link
         self.parsed: dict[str, list[Any]] = {}
         loader = PackageLoader("curator.publish", "templates")
         self.html = _Views(
@@ -173,7 +176,10 @@ class Renderer:
         )
 
     def notice(
-        self, document: Mapping[str, Any], changes: Sequence[Change] = (), compared: bool = False
+        self,
+        document: Mapping[str, Any],
+        changes: Sequence[RedlineEntry] = (),
+        compared: bool = False,
     ) -> str:
         by_id = {c["id"]: c for c in document["controls"]}
         instructions, unchanged = amendatory(by_id, changes, compared)
@@ -189,7 +195,7 @@ class Renderer:
         )
 
     def changes(
-        self, document: Mapping[str, Any], changes: Sequence[Change], against: Against | None
+        self, document: Mapping[str, Any], changes: Sequence[RedlineEntry], against: Against | None
     ) -> str:
         counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in KINDS}
         return self.html.get_template("changes.html.j2").render(
@@ -199,7 +205,7 @@ class Renderer:
     def package(
         self,
         document: Mapping[str, Any],
-        changes: Sequence[Change],
+        changes: Sequence[RedlineEntry],
         against: Against | None,
         compared: bool = False,
     ) -> dict[str, bytes]:
@@ -276,7 +282,7 @@ def _published_schema() -> dict[str, Any]:
 
 @cache
 def _fast_validator() -> Any:
-    return jsonschema_rs.validator_for(_published_schema()) if jsonschema_rs else None
+    return jsonschema_rs.validator_for(_published_schema())
 
 
 @cache
@@ -288,8 +294,7 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def check_published(document: Mapping[str, Any]) -> None:
     """list.json must match the schema shipped beside it; a mismatch is refused, not written."""
-    fast = _fast_validator()
-    if fast.is_valid(document) if fast is not None else _validator().is_valid(document):
+    if _fast_validator().is_valid(document):
         return
     from jsonschema.exceptions import best_match
 

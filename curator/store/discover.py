@@ -6,14 +6,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from curator.core.problems import CuratorError
+from curator.core.problems import InvalidValue
 
 
 def find_list(explicit: str | None, cwd: Path | None = None) -> Path:
     found = find_lists(explicit, cwd)
     if len(found) > 1:
         names = ", ".join(str(p) for p in found)
-        raise CuratorError(f"several lists found ({names}): choose one with --list DIR", 2)
+        raise InvalidValue(f"several lists found ({names}): choose one with --list DIR")
     return found[0]
 
 
@@ -23,9 +23,9 @@ def find_lists(explicit: str | None, cwd: Path | None = None) -> list[Path]:
     if chosen:
         root = Path(chosen)
         if not root.is_dir():
-            raise CuratorError(f"{chosen}: no such folder", exit_code=2)
+            raise InvalidValue(f"{chosen}: no such folder")
         if not (root / "list.toml").exists() and not (root / "list.toml").is_symlink():
-            raise CuratorError(f"{chosen}: not a list (no list.toml)", exit_code=2)
+            raise InvalidValue(f"{chosen}: not a list (no list.toml)")
         return [root]
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):
@@ -34,7 +34,6 @@ def find_lists(explicit: str | None, cwd: Path | None = None) -> list[Path]:
         found = sorted(p.parent for p in folder.glob("lists/*/list.toml"))
         if found:
             return found
-    raise CuratorError(
+    raise InvalidValue(
         "no list found: pass --list DIR, set CURATOR_LIST, or run inside a folder with lists/*/list.toml",
-        exit_code=2,
     )

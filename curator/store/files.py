@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, InvalidValue
 
 # O_NONBLOCK: opening a pipe returns at once instead of waiting for a writer; for a regular
 # file it changes nothing
@@ -84,17 +84,17 @@ def read_regular(path: Path | str, limit: int | None = None) -> bytes:
     return data
 
 
-def read_given(path: Path | str, limit: int | None = None, exit_code: int = 2) -> bytes:
+def read_given(path: Path | str, limit: int | None = None) -> bytes:
     """`read_regular` for a file named on the command line: a file that is not there or
-    cannot be read is a one-line CuratorError (exit `exit_code`); one too large is TooLarge."""
+    cannot be read is a one-line InvalidValue; one too large is TooLarge."""
     try:
         return read_regular(path, limit)
     except TooLarge:
         raise
     except FileNotFoundError:
-        raise CuratorError(f"{path}: no such file", exit_code) from None
+        raise InvalidValue(f"{path}: no such file", value=str(path)) from None
     except OSError as err:
-        raise CuratorError(f"{path}: cannot read: {err.strerror}", exit_code) from None
+        raise InvalidValue(f"{path}: cannot read: {err.strerror}", value=str(path)) from None
 
 
 def read_regular_or_none(path: Path) -> bytes | None:

@@ -23,7 +23,7 @@ from functools import partial
 from pathlib import Path
 
 from curator.core.model import ControlList
-from curator.core.problems import CuratorError, Problem
+from curator.core.problems import CuratorError, InvalidValue, Problem, Unavailable
 from curator.store import read as reader
 from curator.store.cache import ListCache, ReadCache, gc_paused
 from curator.store.incremental import Unchecked, Watch
@@ -59,7 +59,7 @@ def run(
             timeout=600,
         )
     except FileNotFoundError:
-        raise CuratorError("git is not installed (or not on PATH)", 2) from None
+        raise Unavailable("git is not installed (or not on PATH)") from None
     except subprocess.TimeoutExpired:
         raise CuratorError(f"git {args[0]} took more than 10 minutes; stopped") from None
     return _checked(done, check)
@@ -87,7 +87,7 @@ def run_together(
             out, err = process.communicate(timeout=600)
             done.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
     except FileNotFoundError:
-        raise CuratorError("git is not installed (or not on PATH)", 2) from None
+        raise Unavailable("git is not installed (or not on PATH)") from None
     except subprocess.TimeoutExpired as late:
         raise CuratorError(f"git {late.cmd[1]} took more than 10 minutes; stopped") from None
     finally:
@@ -139,7 +139,7 @@ def place_of(root: Path) -> ListPlace:
     """Where the list folder `root` sits in its repository (not in one: exit 2)."""
     done = run(root, "rev-parse", "--show-toplevel", "--show-prefix", check=False)
     if done.returncode != 0:
-        raise CuratorError(f"{root}: not inside a git repository", 2)
+        raise Unavailable(f"{root}: not inside a git repository")
     lines = done.stdout.decode("utf-8").splitlines()
     top = Path(lines[0])
     prefix = lines[1] if len(lines) > 1 else ""
@@ -165,7 +165,7 @@ def resolve_all(top: Path, *revisions: str) -> list[str]:
 def resolve(top: Path, revision: str) -> str:
     """The commit id of `revision`; unknown revisions are a usage error (exit 2)."""
     if not revision or revision.startswith("-"):
-        raise CuratorError(f"'{revision}' is not a revision", 2)
+        raise InvalidValue(f"'{revision}' is not a revision")
     done = run(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False)
     if done.returncode == 0:
         return done.stdout.decode().strip()
@@ -175,7 +175,7 @@ def resolve(top: Path, revision: str) -> str:
             " (this is a shallow clone, so older history and tags may be missing: "
             "run `git fetch --unshallow --tags`)"
         )
-    raise CuratorError(message, 2)
+    raise InvalidValue(message)
 
 
 def has_commits(top: Path) -> bool:
@@ -219,7 +219,7 @@ class Release:
 def version_key(version: str) -> tuple[int, ...]:
     """Dotted numbers compared numerically: 2026.10 comes after 2026.9."""
     if not VERSION.match(version):
-        raise CuratorError(f"'{version}' is not a version: use dotted numbers such as 2026.1", 2)
+        raise InvalidValue(f"'{version}' is not a version: use dotted numbers such as 2026.1")
     parts = [int(p) for p in version.split(".")]
     while len(parts) > 1 and parts[-1] == 0:
         parts.pop()  # 2026.1 and 2026.1.0 are the same version
@@ -276,7 +276,7 @@ class BlobReader:
         stdin, stdout = self.proc.stdin, self.proc.stdout
         assert stdin is not None and stdout is not None
         if any("\n" in name for name in names):
-            raise CuratorError("an object name cannot contain a line break", 2)
+            raise InvalidValue("an object name cannot contain a line break")
         # a writer thread: asking for thousands of objects while their contents pile up in
         # the other pipe would otherwise deadlock
         request = "".join(f"{name}\n" for name in names).encode("utf-8")
@@ -407,7 +407,7 @@ def entries_at(
         files = tree_files_of(place, commit, folders)
     if not any(f.path == "list.toml" for f in files):
         where = f"'{place.folder}'" if place.prefix else "the repository root"
-        raise CuratorError(f"there is no list at {where} in revision '{revision}'", 2)
+        raise InvalidValue(f"there is no list at {where} in revision '{revision}'")
     by_path = {f.path: f for f in files}
     chosen = sorted(
         (f for f in files if _wanted(f.path, folders) and f.path not in leave_out),
@@ -725,7 +725,7 @@ def commit_files(
 
 def check_tag_name(top: Path, name: str) -> None:
     if run(top, "check-ref-format", f"refs/tags/{name}", check=False).returncode != 0:
-        raise CuratorError(f"'{name}' is not a valid tag name", 2)
+        raise InvalidValue(f"'{name}' is not a valid tag name")
 
 
 def annotated_tag(

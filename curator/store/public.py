@@ -25,7 +25,7 @@ from typing import Any
 from curator.core import public, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, TRACKING_NUMBER
 from curator.core.model import Manifest, Member, PublicComment
-from curator.core.problems import CuratorError, Problem
+from curator.core.problems import CuratorError, InvalidValue, Problem
 from curator.store import validate
 from curator.store.atomic import ChangedOnDisk, WriteFailed, digest, write_atomic, write_many
 from curator.store.cache import _can_fork
@@ -127,9 +127,9 @@ def import_csv(root: Path, source: Path, docket: str | None = None) -> Imported:
         # a regular file only: a pipe's name would wait for a writer, /dev/zero never end
         raw = open_regular(source)
     except FileNotFoundError:
-        raise CuratorError(f"{source}: no such file", 2) from None
+        raise InvalidValue(f"{source}: no such file") from None
     except OSError as err:
-        raise CuratorError(f"{source}: cannot read: {err.strerror}", 2) from None
+        raise InvalidValue(f"{source}: cannot read: {err.strerror}") from None
     # surrogateescape: an invalid byte becomes a marker we report with its line, instead of
     # an exception that would end the import at that row
     with io.TextIOWrapper(
@@ -426,8 +426,8 @@ class Change:
 def comment_file(root: Path, tracking_number: str) -> str:
     """The file of a comment, found by its tracking number in any docket folder."""
     if not TRACKING_NUMBER.match(tracking_number):
-        raise CuratorError(
-            f"'{tracking_number}' is not a valid tracking number (like abc-1234-wxyz)", 2
+        raise InvalidValue(
+            f"'{tracking_number}' is not a valid tracking number (like abc-1234-wxyz)"
         )
     base = root / FOLDER
     found = (

@@ -16,7 +16,7 @@ import tomli
 from curator.core import changelog, ids
 from curator.core.diff import ControlChange, ListDiff, compare_controls, diff_lists
 from curator.core.model import CatalogueItem, Control, ControlList
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, InvalidValue
 from curator.core.records import control_from
 from curator.store import drivers, git, identity
 from curator.store.atomic import clean_stale_temps, digest, write_atomic
@@ -284,7 +284,7 @@ def control_history(
     """The committed versions of a control, newest first, following renames; each is compared
     with the file in its commit's parent (catalogue: the items newly captured and released)."""
     if not ids.is_control_id(control_id):
-        raise CuratorError(f"'{control_id}' is not a valid control id (e.g. 3A090)", 2)
+        raise InvalidValue(f"'{control_id}' is not a valid control id (e.g. 3A090)")
     place = git.place_of(root)
     versions = git.file_history(place.top, place.repo_path(f"controls/{control_id}.toml"))
     if not versions:

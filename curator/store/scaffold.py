@@ -19,7 +19,7 @@ from pathlib import Path
 
 from curator import DISTRIBUTION, __version__
 from curator.core import ids
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, InvalidValue
 from curator.store import git, identity, validate
 from curator.store.atomic import digest, write_atomic
 from curator.store.repo import git_setup
@@ -120,14 +120,13 @@ def init_list(
         raise CuratorError(f"{folder} already holds a list (list.toml): nothing changed")
     chosen_id = list_id or _slug(folder.resolve().name)
     if not ids.is_slug(chosen_id):
-        raise CuratorError(
+        raise InvalidValue(
             f"'{chosen_id}' is not a valid list id (lower-case letters, digits, hyphens): "
             "choose one with --id",
-            2,
         )
     chosen_title = (title or chosen_id.replace("-", " ").capitalize()).strip()
     if not chosen_title:
-        raise CuratorError("the title must not be empty", 2)
+        raise InvalidValue("the title must not be empty")
     near = _nearest_existing(folder)
     name, email, placeholder = _chair(near, chair_name, chair_email)
     manifest = {
@@ -142,7 +141,7 @@ def init_list(
     lists = sorted({*_lists_in(top), new_folder})
     for listed in lists:
         if any(ord(c) < 32 or ord(c) == 127 for c in listed):
-            raise CuratorError(f"{listed!r}: a list folder's name has a control character", 2)
+            raise InvalidValue(f"{listed!r}: a list folder's name has a control character")
     kinds, recorded = _ci_in_use(top, ci)
     chosen_source = source_of(source, top, recorded)
     if chosen_source.archive is not None:
@@ -239,9 +238,9 @@ def _refuse_invalid(manifest: dict) -> None:
         "email": "--chair-email or git config user.email",
     }
     if path[:2] == ("members", 0) and len(path) == 3 and path[2] in given:
-        raise CuratorError(f"the chair's {path[2]}: {message} (from {given[path[2]]})", 2)
+        raise InvalidValue(f"the chair's {path[2]}: {message} (from {given[path[2]]})")
     key = ".".join(map(str, path)) or "list.toml"
-    raise CuratorError(f"list.toml would not be valid: {key}: {message}", 2)
+    raise InvalidValue(f"list.toml would not be valid: {key}: {message}")
 
 
 def _lists_in(top: Path) -> list[str]:
@@ -278,20 +277,18 @@ def source_of(spec: str | None, top: Path, recorded: str | None = None) -> Sourc
     path = Path(given) if spec is not None else top / given  # a recorded path is in the repository
     if not path.is_file():
         if spec is None:
-            raise CuratorError(
-                f"{given}, which the CI installs curator from, is gone: pass --source", 2
+            raise InvalidValue(
+                f"{given}, which the CI installs curator from, is gone: pass --source"
             )
-        raise CuratorError(
+        raise InvalidValue(
             f"--source {given!r} is neither a URL (git+https://…, or https://… of a wheel or "
             "sdist) nor an existing wheel or sdist file",
-            2,
         )
     shape = ARCHIVE_NAME.match(path.name)
     if shape is None or re.sub(r"[-_.]+", "-", shape["name"]).lower() != DISTRIBUTION:
-        raise CuratorError(
+        raise InvalidValue(
             f"--source {given!r} is not a wheel or sdist of {DISTRIBUTION} "
             f"({DISTRIBUTION.replace('-', '_')}-<version>-….whl or …-<version>.tar.gz)",
-            2,
         )
     resolved = path.resolve()
     if resolved.is_relative_to(top):
