@@ -19,7 +19,7 @@ from curator.core.model import ROLES, Member
 from curator.core.problems import CuratorError, Refused
 from curator.core.roster import RosterChange
 from curator.store import edit, roster
-from curator.tui.state import Workspace
+from curator.tui.session import Session
 
 
 class RecordsScreen(ModalScreen[bool]):
@@ -30,9 +30,9 @@ class RecordsScreen(ModalScreen[bool]):
     FIELDS: tuple[str, ...] = ()
     PREFIX = ""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.session = session
         self.changed = False
 
     def message_line(self, name: str) -> Static:
@@ -59,7 +59,7 @@ class RecordsScreen(ModalScreen[bool]):
             self.query_one(f"#{self.PREFIX}-form-msg", Static).update(err.message)
             return
         self.changed = True
-        self.workspace.reload()
+        self.session.reload()
         self.fill_table()
         self.notify(done, markup=False)
 
@@ -116,13 +116,14 @@ class MembersScreen(RecordsScreen):
         table.focus()
 
     def rows(self) -> list[tuple[str, ...]]:
-        manifest = self.workspace.loaded.manifest
+        manifest = self.session.loaded.manifest
         return [(m.id, m.role, m.name, m.email) for m in (manifest.members if manifest else ())]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        manifest = self.workspace.loaded.manifest
-        member = next((m for m in manifest.members if m.id == event.row_key.value), None)
-        if manifest is None or member is None:
+        manifest = self.session.loaded.manifest
+        members = manifest.members if manifest else ()
+        member = next((m for m in members if m.id == event.row_key.value), None)
+        if member is None:
             return
         self.query_one("#m-id", Input).value = member.id
         self.query_one("#m-name", Input).value = member.name
@@ -131,7 +132,7 @@ class MembersScreen(RecordsScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        root, acting = self.workspace.root, self.workspace.member_id
+        root, acting = self.session.root, self.session.member_id
         member_id = self.query_one("#m-id", Input).value.strip()
         role = str(self.query_one("#m-role", Select).value)
         if event.button.id == "m-add":
@@ -203,11 +204,11 @@ class ItemsScreen(RecordsScreen):
         table.focus()
 
     def rows(self) -> list[tuple[str, ...]]:
-        items = sorted(self.workspace.loaded.catalogue.values(), key=lambda i: i.id)
+        items = sorted(self.session.loaded.catalogue.values(), key=lambda i: i.id)
         return [(i.id, i.name, i.origin, str(len(i.sources))) for i in items]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        item = self.workspace.loaded.catalogue.get(str(event.row_key.value))
+        item = self.session.loaded.catalogue.get(str(event.row_key.value))
         if item is None:
             return
         for name in ("id", "name", "maker", "origin", "kind", "notes"):
@@ -238,7 +239,7 @@ class ItemsScreen(RecordsScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        root, acting = self.workspace.root, self.workspace.member_id
+        root, acting = self.session.root, self.session.member_id
         item_id = self.query_one("#i-id", Input).value.strip()
         if event.button.id == "i-new":
             self.attempt(lambda: _created(edit.create_item(root, acting, item_id, self.fields())))
