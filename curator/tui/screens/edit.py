@@ -157,7 +157,7 @@ class NoteEditor(Vertical):
             "kind": self.query_one(f"#nt-kind-{n}", Select).value,
             "text": self.query_one(f"#nt-text-{n}", TextArea).text,
         }
-        defines = _listed(self.query_one(f"#nt-defines-{n}", Input).value)
+        defines = sorted(_listed(self.query_one(f"#nt-defines-{n}", Input).value))  # as stored
         return {**out, "defines": defines} if defines else out
 
 
@@ -484,8 +484,8 @@ class EditScreen(ModalScreen[bool]):
         widget = self.query_one(f"#f-{err.field}")
         widget.add_class("-refused")
         widget.focus()
-        if isinstance(widget, Input) and err.column:
-            widget.cursor_position = err.column - 1
+        if isinstance(widget, Input) and err.column:  # once the focus has put it at the end
+            self.call_after_refresh(setattr, widget, "cursor_position", err.column - 1)
 
     def action_save(self, expected: str | None = None) -> None:
         try:
