@@ -12,7 +12,7 @@ from textual.widget import Widget
 from curator.core import public
 from curator.core.problems import CuratorError
 from curator.tui.app import CuratorApp
-from curator.tui.session import CommentPosted, Draft, ListReloaded, Session
+from curator.tui.session import CommentPosted, Draft, ListReloaded, RosterChanged, Session
 from tests.public_csv import Row, write_csv
 
 
@@ -27,6 +27,9 @@ class Recorder(Widget):
         self.heard.append(event)
 
     def on_comment_posted(self, event: CommentPosted) -> None:
+        self.heard.append(event)
+
+    def on_roster_changed(self, event: RosterChanged) -> None:
         self.heard.append(event)
 
 
@@ -64,3 +67,26 @@ def test_an_answer_is_refused_by_cores_own_rule(lst, curator, tmp_path, action, 
     with pytest.raises(CuratorError) as core_says:
         public.disposition(action, response, "chair", dt.datetime.now(dt.UTC))
     assert refused.value.message == core_says.value.message
+
+
+async def test_a_role_set_on_the_roster_screen_is_announced_and_read_anew(lst):
+    app = CuratorApp(lst.root, "chair")
+    async with app.run_test(size=(120, 40)) as pilot:
+        recorder = Recorder()
+        await app.main.mount(recorder)
+        app.session.listen(recorder)
+        app.session.set_role("academia-1", "observer")
+        await pilot.pause()
+        assert [type(m) for m in recorder.heard] == [ListReloaded, RosterChanged]
+        manifest = app.session.loaded.manifest
+        assert manifest.member("academia-1").role == "observer"
+
+
+def test_who_you_are_is_read_again_with_the_list(lst, curator):
+    session = Session(lst.root, "academia-1")
+    assert session.member.role == "member"
+    done = curator("member", "set-role", "academia-1", "observer", "--as", "chair",
+                   "--list", str(lst.root))  # fmt: skip
+    assert done.code == 0, done.err
+    session.reload()
+    assert session.member.role == "observer"

@@ -25,6 +25,7 @@ from curator.tui.session import (
     ControlCreated,
     ControlSaved,
     ListReloaded,
+    RosterChanged,
     Session,
     Synced,
 )
@@ -297,16 +298,15 @@ class CuratorApp(App):
     def action_members(self) -> None:
         from curator.tui.screens.roster import MembersScreen
 
-        self.push_screen(MembersScreen(self.session), self.after_records)
+        self.push_screen(MembersScreen(self.session))
 
     def action_items(self) -> None:
         from curator.tui.screens.roster import ItemsScreen
 
-        self.push_screen(ItemsScreen(self.session), self.after_records)
+        self.push_screen(ItemsScreen(self.session))
 
-    def after_records(self, changed: bool | None) -> None:
-        if changed:  # the screen re-read the list after each write: the roster may name you now
-            self.refresh_header()
+    def on_roster_changed(self, event: RosterChanged) -> None:
+        self.refresh_header()  # the roster may name you now, or give you another role
 
     def action_sync(self) -> None:
         if self.can_write():

@@ -24,14 +24,16 @@ from textual.message_pump import MessagePump
 from curator.core import destinations as places
 from curator.core import discussion, public
 from curator.core import weigh as weighing
+from curator.core.catalogue import ItemFields
 from curator.core.columns import Columns
 from curator.core.criteria import ExprError
 from curator.core.model import Comment, Control, ControlList, Member, PublicComment
 from curator.core.problems import CuratorError, Problem, Refused
+from curator.core.roster import RosterChange
 from curator.store import destinations as store_destinations
 from curator.store import discussion as store_discussion
 from curator.store import edit as store_edit
-from curator.store import git, identity, repo, rest
+from curator.store import git, identity, repo, rest, roster
 from curator.store import public as store_public
 from curator.store import sync as store_sync
 from curator.store.incremental import Unchecked
@@ -81,6 +83,20 @@ class AnswerRecorded(Message):
     def __init__(self, tracking: str, path: str) -> None:
         super().__init__()
         self.tracking, self.path = tracking, path
+
+
+class RosterChanged(Message):
+    """A member added or removed, or a role set: who you are may have changed."""
+
+    def __init__(self, member_id: str) -> None:
+        super().__init__()
+        self.member_id = member_id
+
+
+class CatalogueChanged(Message):
+    def __init__(self, item_id: str) -> None:
+        super().__init__()
+        self.item_id = item_id
 
 
 class Synced(Message):
@@ -201,7 +217,16 @@ class Session:
 
     def _loaded_anew(self, whole: bool = True) -> None:
         self.generation += 1
-        for name in ("_haystack", "_threads", "_verdicts", "_table", "_bodies", "destinations"):
+        cached = (
+            "_haystack",
+            "_threads",
+            "_verdicts",
+            "_table",
+            "_bodies",
+            "destinations",
+            "member",
+        )
+        for name in cached:
             self.__dict__.pop(name, None)
         self.announce(ListReloaded, self.generation, whole)
 
@@ -417,6 +442,36 @@ class Session:
     def public_comment(self, comment: PublicComment) -> PublicComment:
         """One public comment with its body."""
         return rest.with_bodies(self.root, [comment])[0] if self.light else comment
+
+    # -- the roster and the catalogue (the functions of `curator member` and `curator item`) --
+    def _roster_changed(self, done: RosterChange, member_id: str) -> RosterChange:
+        self.reload()
+        self.announce(RosterChanged, member_id)
+        return done
+
+    def add_member(self, member: Member) -> RosterChange:
+        return self._roster_changed(roster.add_member(self.root, self.member_id, member), member.id)
+
+    def set_role(self, member_id: str, role: str) -> RosterChange:
+        done = roster.set_role(self.root, self.member_id, member_id, role)
+        return self._roster_changed(done, member_id)
+
+    def remove_member(self, member_id: str) -> RosterChange:
+        done = roster.remove_member(self.root, self.member_id, member_id)
+        return self._roster_changed(done, member_id)
+
+    def create_item(self, item_id: str, fields: ItemFields) -> Path:
+        path = store_edit.create_item(self.root, self.member_id, item_id, fields)
+        self.reload()
+        self.announce(CatalogueChanged, item_id)
+        return path
+
+    def change_item(self, item_id: str, fields: ItemFields) -> Path | None:
+        """The item with `fields` changed; None when nothing changed."""
+        path = store_edit.change_item(self.root, self.member_id, item_id, fields)
+        self.reload()
+        self.announce(CatalogueChanged, item_id)
+        return path
 
     def answer(self, tracking: str, action: str, response: str) -> str:
         """Record the committee's answer (same function as `curator comments answer`, which

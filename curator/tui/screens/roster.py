@@ -18,11 +18,10 @@ from curator.core.catalogue import ItemFields
 from curator.core.model import ROLES, Member
 from curator.core.problems import CuratorError, Refused
 from curator.core.roster import RosterChange
-from curator.store import edit, roster
 from curator.tui.session import Session
 
 
-class RecordsScreen(ModalScreen[bool]):
+class RecordsScreen(ModalScreen[None]):
     """A table of records above a form; `FIELDS` name the form's inputs, each with a message line
     under it for the refusals about it."""
 
@@ -33,7 +32,6 @@ class RecordsScreen(ModalScreen[bool]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.changed = False
 
     def message_line(self, name: str) -> Static:
         return Static("", id=f"{self.PREFIX}-{name}-msg", classes="field-msg", markup=False)
@@ -58,9 +56,7 @@ class RecordsScreen(ModalScreen[bool]):
         except CuratorError as err:
             self.query_one(f"#{self.PREFIX}-form-msg", Static).update(err.message)
             return
-        self.changed = True
-        self.session.reload()
-        self.fill_table()
+        self.fill_table()  # the session re-read the list, and announced it
         self.notify(done, markup=False)
 
     def rows(self) -> list[tuple[str, ...]]:
@@ -79,7 +75,7 @@ class RecordsScreen(ModalScreen[bool]):
             table.move_cursor(row=table.get_row_index(in_form))
 
     def action_close(self) -> None:
-        self.dismiss(self.changed)
+        self.dismiss()
 
 
 class MembersScreen(RecordsScreen):
@@ -132,7 +128,7 @@ class MembersScreen(RecordsScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        root, acting = self.session.root, self.session.member_id
+        session = self.session
         member_id = self.query_one("#m-id", Input).value.strip()
         role = str(self.query_one("#m-role", Select).value)
         if event.button.id == "m-add":
@@ -142,13 +138,11 @@ class MembersScreen(RecordsScreen):
                 role=role,
                 email=self.query_one("#m-email", Input).value.strip(),
             )
-            self.attempt(lambda: _added(roster.add_member(root, acting, member), member))
+            self.attempt(lambda: _added(session.add_member(member), member))
         elif event.button.id == "m-set-role":
-            self.attempt(
-                lambda: _role_set(roster.set_role(root, acting, member_id, role), member_id, role)
-            )
+            self.attempt(lambda: _role_set(session.set_role(member_id, role), member_id, role))
         elif event.button.id == "m-remove":
-            self.attempt(lambda: _removed(roster.remove_member(root, acting, member_id), member_id))
+            self.attempt(lambda: _removed(session.remove_member(member_id), member_id))
         else:
             self.action_close()
 
@@ -239,14 +233,12 @@ class ItemsScreen(RecordsScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        root, acting = self.session.root, self.session.member_id
+        session = self.session
         item_id = self.query_one("#i-id", Input).value.strip()
         if event.button.id == "i-new":
-            self.attempt(lambda: _created(edit.create_item(root, acting, item_id, self.fields())))
+            self.attempt(lambda: _created(session.create_item(item_id, self.fields())))
         elif event.button.id == "i-set":
-            self.attempt(
-                lambda: _updated(edit.change_item(root, acting, item_id, self.fields()), item_id)
-            )
+            self.attempt(lambda: _updated(session.change_item(item_id, self.fields()), item_id))
         else:
             self.action_close()
 
