@@ -33,12 +33,17 @@ class Recorder(Widget):
         self.heard.append(event)
 
 
+async def listening(app: CuratorApp) -> Recorder:
+    recorder = Recorder()
+    await app.main.mount(recorder)
+    app.session.listen(recorder)
+    return recorder
+
+
 async def test_a_posted_comment_is_announced_to_whoever_listens(lst):
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=(120, 40)) as pilot:
-        recorder = Recorder()
-        await app.main.mount(recorder)
-        app.session.listen(recorder)
+        recorder = await listening(app)
         path = app.session.post("3A090", Draft(body="Keep a.1.", position="support"))
         await pilot.pause()
         kinds = [type(m) for m in recorder.heard]
@@ -69,12 +74,10 @@ def test_an_answer_is_refused_by_cores_own_rule(lst, curator, tmp_path, action, 
     assert refused.value.message == core_says.value.message
 
 
-async def test_a_role_set_on_the_roster_screen_is_announced_and_read_anew(lst):
+async def test_a_role_set_is_announced_and_the_roster_read_anew(lst):
     app = CuratorApp(lst.root, "chair")
     async with app.run_test(size=(120, 40)) as pilot:
-        recorder = Recorder()
-        await app.main.mount(recorder)
-        app.session.listen(recorder)
+        recorder = await listening(app)
         app.session.set_role("academia-1", "observer")
         await pilot.pause()
         assert [type(m) for m in recorder.heard] == [ListReloaded, RosterChanged]
