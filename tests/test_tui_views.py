@@ -113,7 +113,9 @@ def test_the_capture_table_folds_name_and_paragraph_below_its_full_width(lst):
     # each cell has a column of padding on either side; the scrollbar takes two
     assert sum(narrow.widths) + 2 * len(narrow.widths) <= 80 - 2
     a100 = narrow.rows[narrow.keys.index("a100")]
-    assert a100[1] == "captured · 3A090.a.1" and a100[2]  # the paragraph joins the outcome; a reason
+    assert (
+        a100[1] == "captured · 3A090.a.1" and a100[2]
+    )  # the paragraph joins the outcome; a reason
 
 
 def test_a_what_if_says_what_it_captures_and_releases(lst):
