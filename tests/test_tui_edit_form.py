@@ -8,6 +8,8 @@ import tomllib
 
 from textual.widgets import Input, TextArea
 
+from curator.core.problems import CuratorError
+from curator.store import edit
 from curator.tui.app import CuratorApp
 from curator.tui.screens.confirm import ConfirmScreen
 from curator.tui.screens.edit import EditScreen, next_label
@@ -368,9 +370,6 @@ async def test_escape_after_changing_an_exception_asks(lst):
 
 
 async def test_a_refusal_marks_the_field_it_names_at_its_column(lst, monkeypatch):
-    from curator.core.problems import CuratorError
-    from curator.store import edit
-
     before = lst.read("controls/3A090.toml")
 
     def refuse(*args, **kwargs):
@@ -392,3 +391,24 @@ async def test_a_refusal_marks_the_field_it_names_at_its_column(lst, monkeypatch
         await pilot.press("x")  # typing there clears the mark
         assert not title.has_class("-refused")
     assert lst.read("controls/3A090.toml") == before
+
+
+async def test_a_new_controls_refusal_marks_the_field_it_names(lst, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise CuratorError("the title must not be empty", field="title")
+
+    monkeypatch.setattr(edit, "create_control", refuse)
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=MEDIUM) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#n-id", Input).value = "4A906"
+        form.query_one("#n-area").value = "quantum"
+        await press_button(form, pilot, "#create")
+        assert app.screen is form
+        assert str(form.query_one("#n-problem").render()) == "the title must not be empty"
+        title = form.query_one("#n-title", Input)
+        assert title.has_class("-refused") and form.focused is title
+        await pilot.press("x")
+        assert not title.has_class("-refused")

@@ -16,6 +16,7 @@ from curator.tui.session import Session
 
 class NewControlScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    FIELDS = ("id", "title", "area")  # as a refusal (CuratorError.field) names them
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -35,6 +36,7 @@ class NewControlScreen(ModalScreen[str | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        event.input.remove_class("-refused")
         if event.input.id == "n-id":
             ok = not event.value or CONTROL_ID.match(event.value)
             self.query_one("#n-problem", Static).update(
@@ -53,7 +55,11 @@ class NewControlScreen(ModalScreen[str | None]):
                 self.query_one("#n-title", Input).value,
                 "" if area.is_blank() else str(area.value),
             )
-        except CuratorError as err:
+        except CuratorError as err:  # said under the form, the field it names marked
             self.query_one("#n-problem", Static).update(Content.styled(err.message, "red"))
+            if err.field in self.FIELDS:
+                field = self.query_one(f"#n-{err.field}")
+                field.add_class("-refused")
+                field.focus()
             return
         self.dismiss(control_id)
