@@ -27,6 +27,7 @@ from curator.tui.session import (
     ListReloaded,
     RosterChanged,
     Session,
+    StatusChanged,
     Synced,
 )
 from curator.tui.text import InertLines
@@ -205,6 +206,9 @@ class CuratorApp(App):
     def on_control_created(self, event: ControlCreated) -> None:
         self.goto(event.control_id)
         self.notify(f"Created draft {event.control_id}")
+
+    def on_status_changed(self, event: StatusChanged) -> None:
+        self.notify(f"{event.control_id} is now {event.status}")
 
     def on_answer_recorded(self, event: AnswerRecorded) -> None:
         self.notify(f"Answered {event.path}")

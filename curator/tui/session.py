@@ -93,12 +93,6 @@ class RosterChanged(Message):
         self.member_id = member_id
 
 
-class CatalogueChanged(Message):
-    def __init__(self, item_id: str) -> None:
-        super().__init__()
-        self.item_id = item_id
-
-
 class Synced(Message):
     """`sync` ended (posted from the thread it runs in)."""
 
@@ -463,14 +457,12 @@ class Session:
     def create_item(self, item_id: str, fields: ItemFields) -> Path:
         path = store_edit.create_item(self.root, self.member_id, item_id, fields)
         self.reload()
-        self.announce(CatalogueChanged, item_id)
         return path
 
     def change_item(self, item_id: str, fields: ItemFields) -> Path | None:
         """The item with `fields` changed; None when nothing changed."""
         path = store_edit.change_item(self.root, self.member_id, item_id, fields)
         self.reload()
-        self.announce(CatalogueChanged, item_id)
         return path
 
     def answer(self, tracking: str, action: str, response: str) -> str:
