@@ -32,6 +32,15 @@ async def open_form(app: CuratorApp, pilot) -> EditScreen:
     return app.screen
 
 
+NOTES = """
+[[notes]]
+label = "Note 1 to 3A090"
+kind = "note"
+text = "Gaming cards below 4800 TPP are outside a.2."
+defines = ["datacenter"]
+"""
+
+
 def items_on_disk(lst) -> list[dict]:
     return tomllib.loads(lst.read("controls/3A090.toml"))["items"]
 
@@ -188,6 +197,12 @@ async def test_a_new_draft_gets_paragraphs_in_the_form(lst, curator):
 
 
 async def test_at_80x24_every_field_of_the_form_can_be_reached_and_save_is_on_screen(lst):
+    with_exception = lst.read("controls/3A090.toml").replace(
+        'match = "tpp >= 4800"\n',
+        'match = "tpp >= 4800"\n\n[[items.exceptions]]\nname = "NAC/ACA"\n'
+        'when = "datacenter == false"\n',
+    )
+    lst.write("controls/3A090.toml", with_exception + NOTES)
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SMALL) as pilot:
         form = await open_form(app, pilot)
@@ -209,6 +224,10 @@ async def test_at_80x24_every_field_of_the_form_can_be_reached_and_save_is_on_sc
         ids = {w.id for w in seen}
         assert {"f-title", "f-status", "f-reasons", "f-impact", "p-label-1"} <= ids
         assert {"p-text-1", "p-match-1", "p-remove-1", "add-paragraph", "save"} <= ids
+        exception, note = form.paragraphs[0].exceptions[0].number, form.notes[0].number
+        assert {f"x-{part}-{exception}" for part in ("name", "when", "condition", "remove")} <= ids
+        assert {f"nt-{part}-{note}" for part in ("kind", "label", "text", "defines")} <= ids
+        assert {"p-add-exception-0", "add-note"} <= ids
         assert "save" in {b.binding.action for b in form.active_bindings.values() if b.binding.show}
 
 
@@ -238,15 +257,6 @@ async def test_the_sweep_follows_the_what_if_being_typed(lst):
         pane.query_one("#whatif").value = "tpp >= 5000 and"
         await pilot.pause()
         assert "▲ current tpp 5,000" in chart()
-
-
-NOTES = """
-[[notes]]
-label = "Note 1 to 3A090"
-kind = "note"
-text = "Gaming cards below 4800 TPP are outside a.2."
-defines = ["datacenter"]
-"""
 
 
 async def test_an_exception_added_to_a_paragraph_is_saved_with_its_condition(lst, curator):
