@@ -8,6 +8,8 @@ import tomllib
 
 from textual.widgets import Input, TextArea
 
+from curator.core.problems import CuratorError
+from curator.store import edit
 from curator.tui.app import CuratorApp
 from curator.tui.screens.confirm import ConfirmScreen
 from curator.tui.screens.edit import EditScreen, next_label
@@ -28,6 +30,15 @@ async def open_form(app: CuratorApp, pilot) -> EditScreen:
     await pilot.pause()
     assert isinstance(app.screen, EditScreen)
     return app.screen
+
+
+NOTES = """
+[[notes]]
+label = "Note 1 to 3A090"
+kind = "note"
+text = "Gaming cards below 4800 TPP are outside a.2."
+defines = ["datacenter"]
+"""
 
 
 def items_on_disk(lst) -> list[dict]:
@@ -186,6 +197,12 @@ async def test_a_new_draft_gets_paragraphs_in_the_form(lst, curator):
 
 
 async def test_at_80x24_every_field_of_the_form_can_be_reached_and_save_is_on_screen(lst):
+    with_exception = lst.read("controls/3A090.toml").replace(
+        'match = "tpp >= 4800"\n',
+        'match = "tpp >= 4800"\n\n[[items.exceptions]]\nname = "NAC/ACA"\n'
+        'when = "datacenter == false"\n',
+    )
+    lst.write("controls/3A090.toml", with_exception + NOTES)
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SMALL) as pilot:
         form = await open_form(app, pilot)
@@ -207,6 +224,10 @@ async def test_at_80x24_every_field_of_the_form_can_be_reached_and_save_is_on_sc
         ids = {w.id for w in seen}
         assert {"f-title", "f-status", "f-reasons", "f-impact", "p-label-1"} <= ids
         assert {"p-text-1", "p-match-1", "p-remove-1", "add-paragraph", "save"} <= ids
+        exception, note = form.paragraphs[0].exceptions[0].number, form.notes[0].number
+        assert {f"x-{part}-{exception}" for part in ("name", "when", "condition", "remove")} <= ids
+        assert {f"nt-{part}-{note}" for part in ("kind", "label", "text", "defines")} <= ids
+        assert {"p-add-exception-0", "add-note"} <= ids
         assert "save" in {b.binding.action for b in form.active_bindings.values() if b.binding.show}
 
 
@@ -236,3 +257,168 @@ async def test_the_sweep_follows_the_what_if_being_typed(lst):
         pane.query_one("#whatif").value = "tpp >= 5000 and"
         await pilot.pause()
         assert "▲ current tpp 5,000" in chart()
+
+
+async def test_an_exception_added_to_a_paragraph_is_saved_with_its_condition(lst, curator):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=MEDIUM) as pilot:
+        form = await open_form(app, pilot)
+        await press_button(form, pilot, "#p-add-exception-0")
+        added = form.paragraphs[0].exceptions[0]
+        assert form.focused is form.query_one(f"#x-name-{added.number}")
+        await pilot.press(*"NAC/ACA")
+        form.query_one(f"#x-when-{added.number}", Input).value = "datacenter == false"
+        form.query_one(f"#x-condition-{added.number}", TextArea).text = "NAC/ACA: Yes."
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditScreen)
+    assert items_on_disk(lst)[0]["exceptions"] == [
+        {"name": "NAC/ACA", "when": "datacenter == false", "condition": "NAC/ACA: Yes."}
+    ]
+    assert curator("check", "--list", str(lst.root)).code == 0
+
+
+async def test_an_exceptions_criteria_are_checked_as_typed_at_their_column(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=MEDIUM) as pilot:
+        form = await open_form(app, pilot)
+        await press_button(form, pilot, "#p-add-exception-1")
+        n = form.paragraphs[1].exceptions[0].number
+        form.query_one(f"#x-name-{n}", Input).value = "NAC/ACA"
+        form.query_one(f"#x-when-{n}", Input).value = "datacenter =="
+        await pilot.pause()
+        error = str(form.query_one(f"#x-error-{n}").render())
+        assert error.startswith("column 14:")
+        assert error.splitlines()[-1] == " " * 13 + "^"
+        assert form.query_one("#save").disabled
+        form.query_one(f"#x-when-{n}", Input).value = "datacenter == true"
+        await pilot.pause()
+        assert str(form.query_one(f"#x-error-{n}").render()) == ""
+        assert not form.query_one("#save").disabled
+
+
+async def test_an_exception_removed_in_the_form_is_gone_from_the_file(lst):
+    lst.write(
+        "controls/3A090.toml",
+        lst.read("controls/3A090.toml").replace(
+            'match = "tpp >= 4800"\n',
+            'match = "tpp >= 4800"\n\n[[items.exceptions]]\nname = "NAC/ACA"\n'
+            'when = "datacenter == false"\n',
+        ),
+    )
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=MEDIUM) as pilot:
+        form = await open_form(app, pilot)
+        (shown,) = form.paragraphs[0].exceptions
+        assert form.query_one(f"#x-when-{shown.number}", Input).value == "datacenter == false"
+        await press_button(form, pilot, f"#x-remove-{shown.number}")
+        assert form.paragraphs[0].exceptions == []
+        assert form.focused is form.query_one("#p-add-exception-0")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert "exceptions" not in items_on_disk(lst)[0]
+
+
+async def test_notes_are_edited_added_and_removed_in_the_form(lst, curator):
+    lst.write("controls/3A090.toml", lst.read("controls/3A090.toml") + NOTES)
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=MEDIUM) as pilot:
+        form = await open_form(app, pilot)
+        (first,) = form.notes
+        assert form.query_one(f"#nt-defines-{first.number}", Input).value == "datacenter"
+        form.query_one(f"#nt-text-{first.number}", TextArea).text = "Only datacenter chips."
+        await press_button(form, pilot, "#add-note")
+        added = form.notes[1]
+        assert form.focused is form.query_one(f"#nt-label-{added.number}")
+        await pilot.press(*"Technical Note 1 to 3A090")
+        form.query_one(f"#nt-kind-{added.number}").value = "technical-note"
+        form.query_one(f"#nt-text-{added.number}", TextArea).text = "TPP is 2 x MacTOPS x bits."
+        form.query_one(f"#nt-defines-{added.number}", Input).value = "tpp, performance_density"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditScreen)
+    notes = tomllib.loads(lst.read("controls/3A090.toml"))["notes"]
+    assert notes == [
+        {"label": "Note 1 to 3A090", "kind": "note", "text": "Only datacenter chips.",
+         "defines": ["datacenter"]},
+        {"label": "Technical Note 1 to 3A090", "kind": "technical-note",
+         "text": "TPP is 2 x MacTOPS x bits.", "defines": ["performance_density", "tpp"]},
+    ]  # fmt: skip
+    assert curator("check", "--list", str(lst.root)).code == 0
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=MEDIUM) as pilot:
+        form = await open_form(app, pilot)
+        await press_button(form, pilot, f"#nt-remove-{form.notes[0].number}")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    notes = tomllib.loads(lst.read("controls/3A090.toml"))["notes"]
+    assert [n["label"] for n in notes] == ["Technical Note 1 to 3A090"]
+
+
+async def test_a_note_without_text_is_refused_before_saving(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=MEDIUM) as pilot:
+        form = await open_form(app, pilot)
+        await press_button(form, pilot, "#add-note")
+        await pilot.press(*"Note 9 to 3A090")
+        await pilot.pause()
+        assert form.query_one("#save").disabled
+        assert "notes[0].text" in str(form.query_one("#problems").render())
+
+
+async def test_escape_after_changing_an_exception_asks(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=MEDIUM) as pilot:
+        form = await open_form(app, pilot)
+        await press_button(form, pilot, "#p-add-exception-0")
+        await pilot.press(*"NAC")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+
+
+async def test_a_refusal_marks_the_field_it_names_at_its_column(lst, monkeypatch):
+    before = lst.read("controls/3A090.toml")
+
+    def refuse(*args, **kwargs):
+        raise CuratorError("that title is taken by 3A091", field="title", column=4)
+
+    monkeypatch.setattr(edit, "save_control", refuse)
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=MEDIUM) as pilot:
+        form = await open_form(app, pilot)
+        form.query_one("#f-summary", TextArea).focus()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # still open, the edits kept
+        title = form.query_one("#f-title", Input)
+        assert title.has_class("-refused") and form.focused is title
+        assert title.cursor_position == 3
+        shown = str(form.query_one("#problems").render())
+        assert shown == "✗ that title is taken by 3A091 (column 4)"
+        await pilot.press("x")  # typing there clears the mark
+        assert not title.has_class("-refused")
+    assert lst.read("controls/3A090.toml") == before
+
+
+async def test_a_new_controls_refusal_marks_the_field_it_names(lst, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise CuratorError("the title must not be empty", field="title")
+
+    monkeypatch.setattr(edit, "create_control", refuse)
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=MEDIUM) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#n-id", Input).value = "4A906"
+        form.query_one("#n-area").value = "quantum"
+        await press_button(form, pilot, "#create")
+        assert app.screen is form
+        assert str(form.query_one("#n-problem").render()) == "the title must not be empty"
+        title = form.query_one("#n-title", Input)
+        assert title.has_class("-refused") and form.focused is title
+        await pilot.press("x")
+        assert not title.has_class("-refused")

@@ -10,14 +10,21 @@ from conftest import run_curator
 
 from curator.store import rest
 from curator.store.load import load
-from curator.tui import state
+from curator.tui import session as session_module
 from curator.tui.app import CuratorApp
-from curator.tui.state import Workspace
+from curator.tui.session import Session
+from curator.tui.views import discussion, table
 from tests.public_csv import Row, write_csv
 from tests.test_tui import settle
 
 SIZE = (120, 40)
 SAID = "Gaming cards are caught by a.1 and that is too tight."
+
+
+def thread_of(session: Session, control_id: str) -> str:
+    """The Discussion tab's text of a control, bodies read as the tab reads them."""
+    comments = session.thread(control_id, bodies=True)
+    return discussion.thread_page(session.loaded.controls[control_id], comments, session.loaded)
 
 
 @pytest.fixture
@@ -33,12 +40,12 @@ def large(lst, tmp_path, monkeypatch):
         run_curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code
         == 0
     )
-    monkeypatch.setattr(state, "LAZY_FROM", 1)
+    monkeypatch.setattr(session_module, "LAZY_FROM", 1)
     return lst
 
 
 def test_a_large_list_is_first_read_without_its_discussion(large):
-    ws = Workspace(large.root, "industry-1")
+    ws = Session(large.root, "industry-1")
     assert not ws.complete
     assert ws.loaded.controls and not ws.loaded.comments
     assert ws.changed_on_disk() is False  # not asked until the rest is read
@@ -52,17 +59,19 @@ def test_the_rest_comes_without_bodies_and_with_every_problem(large):
     assert [c.body for c in said.public_comments] == [""]
     assert [c.position for c in said.comments] == ["too-tight"]
     assert said.problems == full.problems and said.problems
-    assert not said.controls  # the workspace has them already
+    assert not said.controls  # the session has them already
 
 
 async def test_thread_and_public_comment_bodies_are_read_when_shown(large):
     app = CuratorApp(large.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:
-        assert await settle(pilot, lambda: app.workspace.complete, tries=400)
-        ws = app.workspace
+        assert await settle(pilot, lambda: app.session.complete, tries=400)
+        ws = app.session
         assert ws.light
-        assert SAID in ws.thread_markdown("3A090")
-        assert ws.mark("3A090").endswith("0/1")  # the position counts without the body
+        assert SAID in thread_of(ws, "3A090")
+        assert table.mark(ws.verdict("3A090"), ws.ballot("3A090")).endswith(
+            "0/1"
+        )  # the position counts without the body
         await pilot.press("p")
         pane = app.main.query_one("#public-pane")
         pane.query_one("#p-list").focus()
@@ -71,7 +80,7 @@ async def test_thread_and_public_comment_bodies_are_read_when_shown(large):
 
 
 def test_a_file_changed_while_the_rest_was_read_makes_it_read_again(large):
-    ws = Workspace(large.root, "industry-1")
+    ws = Session(large.root, "industry-1")
     control = large.root / "controls" / "3A090.toml"
     control.write_text(control.read_text().replace("proposed", "draft"))
     os.utime(control, ns=(ws.read_at + 1, ws.read_at + 1))  # after the controls were read
@@ -80,7 +89,7 @@ def test_a_file_changed_while_the_rest_was_read_makes_it_read_again(large):
 
 
 def test_a_rest_read_before_a_reload_is_not_used(large):
-    ws = Workspace(large.root, "industry-1")
+    ws = Session(large.root, "industry-1")
     generation = ws.generation
     found = rest.Reader(large.root).result()
     ws.reload()
@@ -98,7 +107,7 @@ def test_telling_a_list_is_large_walks_only_as_far_as_it_must(large, monkeypatch
         (large.root / "discussion" / control).mkdir()
     before = 1 + len(list((large.root / "controls").iterdir()))
     before += len(list((large.root / "catalogue").iterdir()))
-    monkeypatch.setattr(state, "LAZY_FROM", before)  # the next file is in discussion/3A090
+    monkeypatch.setattr(session_module, "LAZY_FROM", before)  # the next file is in discussion/3A090
     opened = []
     scandir = os.scandir
 
@@ -107,22 +116,22 @@ def test_telling_a_list_is_large_walks_only_as_far_as_it_must(large, monkeypatch
         return scandir(path)
 
     monkeypatch.setattr(os, "scandir", counted)
-    Workspace(large.root, "industry-1")
+    Session(large.root, "industry-1")
     assert not any("3A093" in str(p) for p in opened)  # stopped long before the last folder
 
 
 async def test_a_posted_comment_shows_at_once_and_the_thread_never_empties(large):
     app = CuratorApp(large.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:
-        assert await settle(pilot, lambda: app.workspace.complete, tries=400)
-        ws = app.workspace
-        ws.post("3A090", state.Draft(body="A second look: keep a.1 as it is.", position="support"))
-        app.action_reload()  # what the Discussion tab does after posting
+        assert await settle(pilot, lambda: app.session.complete, tries=400)
+        ws = app.session
+        draft = session_module.Draft(body="A second look: keep a.1 as it is.", position="support")
+        ws.post("3A090", draft)  # which reads the list again
         assert not ws.complete  # the discussion is being read again…
-        shown = ws.thread_markdown("3A090")
+        shown = thread_of(ws, "3A090")
         assert SAID in shown and "A second look" in shown  # …and meanwhile nothing vanished
-        assert await settle(pilot, lambda: app.workspace.complete, tries=400)
-        assert "A second look" in app.workspace.thread_markdown("3A090")
+        assert await settle(pilot, lambda: app.session.complete, tries=400)
+        assert "A second look" in thread_of(app.session, "3A090")
 
 
 def test_a_read_of_the_rest_that_is_stopped_ends_its_process_and_gives_nothing(large):
@@ -146,7 +155,7 @@ async def test_quitting_does_not_wait_for_the_discussion_to_be_read(large, monke
     monkeypatch.setattr(rest.Reader, "__init__", slow)
     app = CuratorApp(large.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:
-        ws = app.workspace
+        ws = app.session
         assert await settle(pilot, lambda: ws.reader is not None, tries=400)
         reader = ws.reader
         await pilot.press("q")

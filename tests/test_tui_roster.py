@@ -101,7 +101,7 @@ async def test_a_member_adds_a_catalogue_item_with_a_source_and_changes_it(lst, 
         assert item["name"] == "AMD Instinct MI300X"
         assert item["sources"] == ["https://example.org/mi300x-datasheet"]
         assert item["param_sources"]["tpp"] == "https://example.org/mi300x-datasheet"
-        assert "mi300x" in app.workspace.loaded.catalogue
+        assert "mi300x" in app.session.loaded.catalogue
         screen.query_one("#i-param", Input).value = "tpp=10400"
         screen.query_one("#i-source", Input).value = "https://example.org/mi300x-erratum"
         await press(app, pilot, "#i-set")

@@ -134,7 +134,7 @@ async def test_escape_leaves_the_comment_box_and_keeps_the_draft(lst):
         await pilot.press("c", *"half a thought", "escape")
         await pilot.pause()
         assert app.screen.focused is app.main.query_one(ControlTable)
-        assert app.workspace.drafts["3A090"].body == "half a thought"
+        assert app.session.drafts["3A090"].body == "half a thought"
 
 
 async def test_letters_typed_in_a_text_box_never_run_commands(lst):

@@ -12,13 +12,24 @@ from typing import Any
 from textual import work
 from textual.app import App
 from textual.filter import LineFilter
+from textual.widgets import Input
 
 from curator.core.problems import CuratorError
 from curator.store.settings import load_settings, settings_path
 from curator.tui import keys
 from curator.tui.commands import CuratorCommands
 from curator.tui.screens.main import MainScreen
-from curator.tui.state import Workspace
+from curator.tui.session import (
+    AnswerRecorded,
+    CommentPosted,
+    ControlCreated,
+    ControlSaved,
+    ListReloaded,
+    RosterChanged,
+    Session,
+    StatusChanged,
+    Synced,
+)
 from curator.tui.text import InertLines
 from curator.tui.typeahead import TypeAhead
 
@@ -43,7 +54,7 @@ class CuratorApp(App):
         # first once the read's pause ends, to find nothing (a tenth of a second)
         gc.disable()
         try:
-            self.workspace = Workspace(root, member)
+            self.session = Session(root, member)
             gc.freeze()
         finally:
             gc.enable()
@@ -94,7 +105,8 @@ class CuratorApp(App):
         logging.disable(logging.WARNING)
         self.apply_settings()
         self.refresh_header()
-        self.push_screen(MainScreen(self.workspace))
+        self.session.listen(self)
+        self.push_screen(MainScreen(self.session))
         # the table first; the rest a moment after the first screen is drawn: reading the
         # discussion holds the GIL, and `git status` over 10^5 files keeps both cores busy
         self.call_after_refresh(self.set_timer, self.REST_AFTER, self.after_first_screen)
@@ -105,7 +117,7 @@ class CuratorApp(App):
         self.read_rest()
 
     def on_unmount(self) -> None:
-        self.workspace.stop_reading()
+        self.session.stop_reading()
         logging.disable(logging.NOTSET)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -119,7 +131,7 @@ class CuratorApp(App):
         return True
 
     async def action_quit(self) -> None:
-        unsent = self.workspace.unsent_drafts()
+        unsent = self.session.unsent_drafts()
         if unsent:
             from curator.tui.screens.confirm import ConfirmScreen
 
@@ -134,7 +146,7 @@ class CuratorApp(App):
 
     def leave(self) -> None:
         self.leaving = True
-        self.workspace.stop_reading()  # the worker waiting on it would hold the exit up
+        self.session.stop_reading()  # the worker waiting on it would hold the exit up
         self.exit()
 
     def action_read(self) -> None:
@@ -148,7 +160,7 @@ class CuratorApp(App):
         return next(s for s in self.screen_stack if isinstance(s, MainScreen))
 
     def refresh_header(self, uncommitted: int | None = None) -> None:
-        ws = self.workspace
+        ws = self.session
         manifest = ws.loaded.manifest
         self.title = manifest.title if manifest else str(ws.root)
         who = ws.member.id if ws.member else "read-only: not a member"
@@ -158,13 +170,13 @@ class CuratorApp(App):
 
     @work(thread=True, exclusive=True, group="git-status")
     def count_uncommitted(self) -> None:
-        count = self.workspace.uncommitted()
+        count = self.session.uncommitted()
         self.call_from_thread(self.refresh_header, count)
 
     @work(thread=True, exclusive=True, group="rest")
     def read_rest(self) -> None:
         """The discussion and public comments of a large list, read after the table shows."""
-        ws = self.workspace
+        ws = self.session
         generation = ws.generation
         try:
             rest = ws.read_rest()
@@ -175,20 +187,44 @@ class CuratorApp(App):
             self.call_from_thread(self.take_rest, rest, generation)
 
     def take_rest(self, rest, generation: int) -> None:
-        outcome = self.workspace.take_rest(rest, generation)
-        if outcome == "taken":
-            self.main.refresh_rows()
-        elif outcome == "stale":  # a file changed while the rest was read: read it all again
+        # taken: the session announces it; stale: a file changed while the rest was read
+        if self.session.take_rest(rest, generation) == "stale":
             self.action_reload()
+
+    # -- what the session announces ---------------------------------------------------------
+    def on_list_reloaded(self, event: ListReloaded) -> None:
+        if event.whole:
+            self.count_uncommitted()
+            self.read_rest()
+
+    def on_comment_posted(self, event: CommentPosted) -> None:
+        self.notify(f"Posted {event.path}")
+
+    def on_control_saved(self, event: ControlSaved) -> None:
+        self.notify(f"Saved {event.path}")
+
+    def on_control_created(self, event: ControlCreated) -> None:
+        self.goto(event.control_id)
+        self.notify(f"Created draft {event.control_id}")
+
+    def on_status_changed(self, event: StatusChanged) -> None:
+        self.notify(f"{event.control_id} is now {event.status}")
+
+    def on_answer_recorded(self, event: AnswerRecorded) -> None:
+        self.notify(f"Answered {event.path}")
+
+    def on_synced(self, event: Synced) -> None:
+        self.notify(event.summary, title="Synced")
+        self.action_reload()
 
     @work(thread=True, exclusive=True, group="watch")
     def watch_disk(self) -> None:
-        """Reload when files change on disk; drafts live in the workspace, so none is lost.
+        """Reload when files change on disk; drafts live in the session, so none is lost.
         Stat'ing 10^5 files takes a while: a large list is looked at less often."""
         if time.monotonic() < self.next_poll:
             return
         started = time.monotonic()
-        changed = self.workspace.changed_on_disk()
+        changed = self.session.changed_on_disk()
         self.next_poll = time.monotonic() + (time.monotonic() - started) / self.POLL_SHARE
         if changed:
             self.call_from_thread(self.action_reload)
@@ -200,11 +236,7 @@ class CuratorApp(App):
         self.main.set_focus(self.main.query_one("#filter"))
 
     def action_reload(self) -> None:
-        self.workspace.reload()
-        self.main.refresh_areas()
-        self.main.refresh_rows()
-        self.count_uncommitted()
-        self.read_rest()
+        self.session.reload()  # the screens follow what it announces
 
     async def action_tab(self, tab: str) -> None:
         await self.main.show_tab(tab)
@@ -220,7 +252,7 @@ class CuratorApp(App):
     def can_write(self) -> bool:
         """Writes by non-members are refused visibly, never silently."""
         try:
-            self.workspace.writer()
+            self.session.writer()
         except CuratorError as err:
             self.notify(err.message, title="Read-only", severity="error")
             return False
@@ -230,30 +262,20 @@ class CuratorApp(App):
         from curator.tui.screens.new_control import NewControlScreen
 
         if self.can_write():
-            await self.push_screen(NewControlScreen(self.workspace), self.after_new)
+            await self.push_screen(NewControlScreen(self.session))
         self.typeahead.release(self.screen.focused if self.screen is not self.main else None)
-
-    def after_new(self, control_id: str | None) -> None:
-        if control_id:
-            self.action_reload()
-            self.goto(control_id)
-            self.notify(f"Created draft {control_id}")
 
     async def action_edit_control(self) -> None:
         from curator.tui.screens.edit import EditScreen
 
         key = self.main.selected
-        if key is None or key not in self.workspace.loaded.controls:
+        if key is None or key not in self.session.loaded.controls:
             self.typeahead.release(None)
             self.notify("Select a control to edit (broken files: use E).", severity="warning")
             return
         if self.can_write():
-            await self.push_screen(EditScreen(self.workspace, key), self.after_edit)
+            await self.push_screen(EditScreen(self.session, key))
         self.typeahead.release(self.screen.focused if self.screen is not self.main else None)
-
-    def after_edit(self, saved: bool | None) -> None:
-        if saved:
-            self.action_reload()
 
     def action_edit_raw(self) -> None:
         """Open the selected file in $EDITOR, then re-validate it on return."""
@@ -264,12 +286,12 @@ class CuratorApp(App):
         key = self.main.selected
         if key is None or not self.can_write():
             return
-        rel = key[1:] if key.startswith("!") else self.workspace.loaded.controls[key].file
+        rel = key[1:] if key.startswith("!") else self.session.loaded.controls[key].file
         editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")
         with self.suspend():
-            subprocess.run([*editor, str(self.workspace.root / rel)], check=False)
+            subprocess.run([*editor, str(self.session.root / rel)], check=False)
         self.action_reload()
-        problems = [p for p in self.workspace.loaded.problems if p.file == rel]
+        problems = [p for p in self.session.loaded.problems if p.file == rel]
         if problems:
             self.notify(
                 "\n".join(p.render() for p in problems[:5]), title="Problems", severity="error"
@@ -280,17 +302,15 @@ class CuratorApp(App):
     def action_members(self) -> None:
         from curator.tui.screens.roster import MembersScreen
 
-        self.push_screen(MembersScreen(self.workspace), self.after_records)
+        self.push_screen(MembersScreen(self.session))
 
     def action_items(self) -> None:
         from curator.tui.screens.roster import ItemsScreen
 
-        self.push_screen(ItemsScreen(self.workspace), self.after_records)
+        self.push_screen(ItemsScreen(self.session))
 
-    def after_records(self, changed: bool | None) -> None:
-        if changed:
-            self.action_reload()
-            self.refresh_header()
+    def on_roster_changed(self, event: RosterChanged) -> None:
+        self.refresh_header()  # the roster may name you now, or give you another role
 
     def action_sync(self) -> None:
         if self.can_write():
@@ -300,16 +320,13 @@ class CuratorApp(App):
     @work(thread=True, exclusive=True, group="sync")
     def run_sync(self) -> None:
         """Same function as `curator sync`; git runs in a thread so typing never blocks."""
-        ws = self.workspace
         try:
-            outcome = ws.sync()
+            self.session.sync()  # announces Synced
         except CuratorError as err:
             self.call_from_thread(
                 self.notify, err.message, title="Sync stopped", severity="error", timeout=15
             )
-        else:
-            self.call_from_thread(self.notify, outcome, title="Synced")
-        self.call_from_thread(self.action_reload)
+            self.call_from_thread(self.action_reload)  # what it did before it stopped
 
     async def action_compose(self) -> None:
         from curator.tui.widgets.discussion_pane import DiscussionPane
@@ -321,8 +338,8 @@ class CuratorApp(App):
             self.typeahead.release(self.main.focused)
 
     def goto(self, control_id: str) -> None:
-        self.workspace.filter.text = ""
-        self.main.query_one("#filter").value = ""
+        self.session.filter.text = ""
+        self.main.query_one("#filter", Input).value = ""
         self.main.refresh_rows(keep=control_id)
 
 

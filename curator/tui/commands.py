@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
 from curator.tui.keys import ACTIONS, display_keys
+
+if TYPE_CHECKING:
+    from curator.tui.app import CuratorApp
 
 
 class CuratorCommands(Provider):
@@ -34,17 +38,17 @@ class CuratorCommands(Provider):
                     partial(self.app.run_action, action.action),
                     help=action.help,
                 )
-        workspace = getattr(self.app, "workspace", None)
-        if workspace is None or len(query) < 2:
+        session = getattr(self.app, "session", None)
+        if session is None or len(query) < 2:
             return
-        for cid, control in list(workspace.loaded.controls.items())[:20000]:
+        for cid, control in list(session.loaded.controls.items())[:20000]:
             text = f"Go to {cid} {control.title}"
             score = matcher.match(text)
             if score > 0.5:
                 yield Hit(
                     score,
                     highlighted(matcher, text),
-                    partial(self.app.goto, cid),
+                    partial(cast("CuratorApp", self.app).goto, cid),
                     help=control.status,
                 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def form_keys(keymap: Mapping[str, str]) -> frozenset[str]:
 MAIN_ACTIONS = frozenset(a.action.split("(")[0] for a in ACTIONS if a.scope == "main")
 
 
-def bindings(scope: str) -> list[Binding]:
+def bindings(scope: str) -> list[BindingType]:
     """The bindings of one scope; the screen's act on the app, where the actions live."""
     prefix = "app." if scope == "main" else ""
     return [

@@ -6,23 +6,34 @@ from collections.abc import Mapping, Sequence
 from itertools import count
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 from curator.core import criteria, lifecycle, records
 from curator.core.criteria import ExprError
-from curator.core.model import PLURILATERAL, UNILATERAL, VISIBILITIES, Control, Paragraph, Parameter
+from curator.core.model import (
+    NOTE_KINDS,
+    PLURILATERAL,
+    UNILATERAL,
+    VISIBILITIES,
+    Control,
+    LicenseException,
+    Note,
+    Paragraph,
+    Parameter,
+)
 from curator.core.problems import CuratorError
 from curator.store.atomic import ChangedOnDisk
-from curator.store.edit import control_problems, read_for_edit, save_control
+from curator.store.edit import control_problems, read_for_edit
 from curator.tui.screens.confirm import ConfirmScreen
-from curator.tui.state import Workspace
+from curator.tui.session import Session
+from curator.tui.views.weigh import parse_error
 
 TEXTS = ("summary", "rationale", "impact")
 
@@ -61,13 +72,104 @@ class ConflictScreen(ModalScreen[str]):
         self.dismiss(event.button.id)
 
 
-class ParagraphEditor(Vertical):
-    """One paragraph of the control: its label, text and criteria, with buttons to move it up or
-    down or remove it. `number` keeps its widgets' ids stable while paragraphs move."""
+def check_criteria(box: Input, out: Static, parameters: Mapping[str, Parameter]) -> None:
+    """A criteria expression parsed as typed; a refusal is shown under the box, at its column."""
+    try:
+        if box.value.strip():
+            criteria.parse(box.value, parameters)
+    except ExprError as err:
+        out.update(parse_error(err, box.value))
+    else:
+        out.update("")
 
-    def __init__(self, number: int, paragraph: Paragraph) -> None:
+
+def _listed(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class ExceptionEditor(Vertical):
+    """A licence exception a paragraph makes available: its name, the criteria of the items it
+    is for (checked as typed), and the condition in the regulation's words."""
+
+    def __init__(self, number: int, exception: LicenseException) -> None:
+        super().__init__(classes="exception")
+        self.number = number
+        self.original = exception
+
+    def compose(self) -> ComposeResult:
+        n, e = self.number, self.original
+        with Horizontal(classes="row"):
+            yield Label("Exception", classes="caption")
+            yield Input(e.name, placeholder="name, e.g. NAC/ACA", id=f"x-name-{n}", classes="label")
+            yield Button("Remove", id=f"x-remove-{n}", variant="warning", classes="move")
+        yield Input(
+            e.when, placeholder="for items where, e.g. datacenter == false", id=f"x-when-{n}"
+        )
+        yield Static("", id=f"x-error-{n}", classes="criteria-error")
+        yield TextArea(e.condition, id=f"x-condition-{n}", classes="prose")
+
+    def data(self) -> dict[str, Any]:
+        n = self.number
+        out = {
+            "name": self.query_one(f"#x-name-{n}", Input).value.strip(),
+            "when": self.query_one(f"#x-when-{n}", Input).value.strip(),
+        }
+        condition = self.query_one(f"#x-condition-{n}", TextArea).text
+        return {**out, "condition": condition} if condition.strip() else out
+
+    def check_criteria(self, parameters: Mapping[str, Parameter]) -> None:
+        n = self.number
+        check_criteria(
+            self.query_one(f"#x-when-{n}", Input),
+            self.query_one(f"#x-error-{n}", Static),
+            parameters,
+        )
+
+
+class NoteEditor(Vertical):
+    """A Note or Technical Note of the control: its label as cited, its kind, its text, and the
+    parameters it defines."""
+
+    def __init__(self, number: int, note: Note) -> None:
+        super().__init__(classes="note")
+        self.number = number
+        self.original = note
+
+    def compose(self) -> ComposeResult:
+        n, note = self.number, self.original
+        with Horizontal(classes="row"):
+            yield Select(
+                [(k, k) for k in NOTE_KINDS], value=note.kind, allow_blank=False, id=f"nt-kind-{n}"
+            )
+            yield Button("Remove", id=f"nt-remove-{n}", variant="warning", classes="move")
+        yield Input(note.label, placeholder="label, e.g. Note 2 to 3A090", id=f"nt-label-{n}")
+        yield TextArea(note.text, id=f"nt-text-{n}", classes="prose")
+        yield Input(
+            ", ".join(note.defines),
+            placeholder="parameters it defines, comma-separated",
+            id=f"nt-defines-{n}",
+        )
+
+    def data(self) -> dict[str, Any]:
+        n = self.number
+        out: dict[str, Any] = {
+            "label": self.query_one(f"#nt-label-{n}", Input).value.strip(),
+            "kind": self.query_one(f"#nt-kind-{n}", Select).value,
+            "text": self.query_one(f"#nt-text-{n}", TextArea).text,
+        }
+        defines = sorted(_listed(self.query_one(f"#nt-defines-{n}", Input).value))  # as stored
+        return {**out, "defines": defines} if defines else out
+
+
+class ParagraphEditor(Vertical):
+    """One paragraph of the control: its label, text, criteria and licence exceptions, with
+    buttons to move it up or down or remove it. `number` keeps its widgets' ids stable while
+    paragraphs move; `numbers` numbers its exceptions' (shared with the whole form)."""
+
+    def __init__(self, number: int, paragraph: Paragraph, numbers: count) -> None:
         super().__init__(classes="paragraph")
         self.number = number
+        self.numbers = numbers
         self.original = paragraph  # an applied amendment stays credited while its match stands
 
     def compose(self) -> ComposeResult:
@@ -81,6 +183,19 @@ class ParagraphEditor(Vertical):
         yield TextArea(p.text, id=f"p-text-{n}", classes="prose")
         yield Input(p.match, placeholder="criteria, e.g. tpp >= 4800", id=f"p-match-{n}")
         yield Static("", id=f"p-error-{n}", classes="criteria-error")
+        with Vertical(id=f"p-exceptions-{n}", classes="exceptions"):
+            for e in p.exceptions:
+                yield ExceptionEditor(next(self.numbers), e)
+        yield Button("Add exception", id=f"p-add-exception-{n}", classes="add")
+
+    @property
+    def exceptions(self) -> list[ExceptionEditor]:
+        return list(self.query_one(f"#p-exceptions-{self.number}").query_children(ExceptionEditor))
+
+    async def add_exception(self) -> ExceptionEditor:
+        editor = ExceptionEditor(next(self.numbers), LicenseException(name="", when=""))
+        await self.query_one(f"#p-exceptions-{self.number}").mount(editor)
+        return editor
 
     def data(self) -> dict[str, Any]:
         n = self.number
@@ -93,22 +208,18 @@ class ParagraphEditor(Vertical):
             item["match"] = match
         if self.original.amended_by and match == self.original.match:
             item["amended_by"] = self.original.amended_by
+        exceptions = [e.data() for e in self.exceptions]
+        if exceptions:
+            item["exceptions"] = exceptions
         return item
 
     def check_criteria(self, parameters: Mapping[str, Parameter]) -> None:
-        """The criteria parsed as typed; a refusal is shown under the box, at its column."""
-        match = self.query_one(f"#p-match-{self.number}", Input).value
-        error = self.query_one(f"#p-error-{self.number}", Static)
-        try:
-            if match.strip():
-                criteria.parse(match, parameters)
-        except ExprError as err:
-            caret = " " * (err.column - 1) + "^"
-            error.update(
-                Text.assemble((f"column {err.column}: {err.message}", "red"), f"\n{match}\n{caret}")
-            )
-        else:
-            error.update("")
+        n = self.number
+        check_criteria(
+            self.query_one(f"#p-match-{n}", Input),
+            self.query_one(f"#p-error-{n}", Static),
+            parameters,
+        )
 
 
 class EditScreen(ModalScreen[bool]):
@@ -117,19 +228,21 @@ class EditScreen(ModalScreen[bool]):
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("ctrl+n", "add_paragraph", "Add paragraph", id="add_paragraph"),
     ]
+    # the form's fields by the names a refusal (CuratorError.field) gives them
+    FIELDS = ("title", "status", "visibility", "regime", "reasons", *TEXTS)
 
-    def __init__(self, workspace: Workspace, control_id: str) -> None:
+    def __init__(self, session: Session, control_id: str) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.session = session
         self.control_id = control_id
-        self.text, self.digest = read_for_edit(workspace.root, control_id)
-        self.control: Control = workspace.loaded.controls[control_id]
+        self.text, self.digest = read_for_edit(session.root, control_id)
+        self.control: Control = session.loaded.controls[control_id]
         self.numbers = count()
         self.opened: dict[str, Any] = {}  # the form as it was opened: Esc asks if it changed
 
     def compose(self) -> ComposeResult:
         c = self.control
-        member = self.workspace.member
+        member = self.session.member
         statuses = (c.status, *lifecycle.allowed_transitions(c, member))
         with Vertical(id="edit", classes="dialog"):
             yield Label(f"Edit {c.id}", classes="dialog-title")
@@ -146,7 +259,7 @@ class EditScreen(ModalScreen[bool]):
                         allow_blank=False,
                         id="f-visibility",
                     )
-                    manifest = self.workspace.loaded.manifest
+                    manifest = self.session.loaded.manifest
                     declared = [*(manifest.regimes if manifest else ()), PLURILATERAL, UNILATERAL]
                     if c.regime and c.regime not in declared:
                         declared.append(c.regime)  # an undeclared one (check reports it) stays
@@ -163,8 +276,13 @@ class EditScreen(ModalScreen[bool]):
                     yield TextArea(getattr(c, name), id=f"f-{name}", classes="prose")
                 with Vertical(id="paragraphs"):
                     for p in c.items:
-                        yield ParagraphEditor(next(self.numbers), p)
+                        yield ParagraphEditor(next(self.numbers), p, self.numbers)
                 yield Button("Add paragraph (ctrl+n)", id="add-paragraph")
+                yield Label("Notes and Technical Notes")
+                with Vertical(id="notes"):
+                    for note in c.notes:
+                        yield NoteEditor(next(self.numbers), note)
+                yield Button("Add note", id="add-note")
             yield Static("", id="problems")
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
@@ -174,7 +292,9 @@ class EditScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#f-title").focus()
         for editor in self.query(ParagraphEditor):
-            editor.check_criteria(self.workspace.loaded.parameters)
+            editor.check_criteria(self.session.loaded.parameters)
+        for exception in self.query(ExceptionEditor):
+            exception.check_criteria(self.session.loaded.parameters)
         self.revalidate()
         self.opened = self.data()
 
@@ -187,7 +307,9 @@ class EditScreen(ModalScreen[bool]):
         """A new paragraph at the end, labelled after the last one; the focus goes to its
         label."""
         labels = [e.data()["label"] for e in self.paragraphs]
-        editor = ParagraphEditor(next(self.numbers), Paragraph(label=next_label(labels)))
+        editor = ParagraphEditor(
+            next(self.numbers), Paragraph(label=next_label(labels)), self.numbers
+        )
         await self.query_one("#paragraphs").mount(editor)
         self.query_one(f"#p-label-{editor.number}", Input).focus()
         self.revalidate()
@@ -215,6 +337,22 @@ class EditScreen(ModalScreen[bool]):
             self.query_one("#add-paragraph", Button).focus()
         self.revalidate()
 
+    @property
+    def notes(self) -> list[NoteEditor]:
+        return list(self.query_one("#notes").query_children(NoteEditor))
+
+    async def add_note(self) -> None:
+        editor = NoteEditor(next(self.numbers), Note(label="", kind="note", text=""))
+        await self.query_one("#notes").mount(editor)
+        self.query_one(f"#nt-label-{editor.number}", Input).focus()
+        self.revalidate()
+
+    async def remove_part(self, part: Widget, after: str) -> None:
+        """Remove an exception or a note; the focus goes to `after` (its Add button)."""
+        await part.remove()
+        self.query_one(after).focus()
+        self.revalidate()
+
     # -- the form as data ---------------------------------------------------------------------
     def data(self) -> dict[str, Any]:
         base = records.control_to(self.control)
@@ -225,6 +363,7 @@ class EditScreen(ModalScreen[bool]):
                 return widget.text
             if isinstance(widget, Select):
                 return "" if widget.is_blank() else widget.value
+            assert isinstance(widget, Input)
             return widget.value
 
         base["title"] = value("#f-title")
@@ -246,22 +385,25 @@ class EditScreen(ModalScreen[bool]):
                 base[name] = text
             else:
                 base.pop(name, None)
-        items = [editor.data() for editor in self.paragraphs]
-        if items:
-            base["items"] = items
-        else:
-            base.pop("items", None)
+        for key, found in (
+            ("items", [editor.data() for editor in self.paragraphs]),
+            ("notes", [editor.data() for editor in self.notes]),
+        ):
+            if found:
+                base[key] = found
+            else:
+                base.pop(key, None)
         return base
 
     def revalidate(self) -> list[str]:
-        problems = control_problems(self.data(), self.workspace.loaded)
+        problems = control_problems(self.data(), self.session.loaded)
         status = self.query_one("#f-status", Select).value
-        member = self.workspace.member
+        member = self.session.member
         if status != self.control.status and member is not None:
             try:
                 lifecycle.check_transition(self.control, str(status), member)
-            except Exception as err:  # CuratorError carries the reason
-                problems.append(f"status: {getattr(err, 'message', err)}")
+            except CuratorError as err:
+                problems.append(f"status: {err.message}")
         if not problems and member is not None and member.role != "chair":
             # the rest of what only the chair may change (verify holds history to the same)
             kept = {**self.data(), "status": self.control.status}
@@ -282,9 +424,12 @@ class EditScreen(ModalScreen[bool]):
     def changed(self, event) -> None:
         event.stop()
         widget = event.control
-        if widget.id and widget.id.startswith("p-match-"):
-            editor = next(a for a in widget.ancestors if isinstance(a, ParagraphEditor))
-            editor.check_criteria(self.workspace.loaded.parameters)
+        widget.remove_class("-refused")
+        if widget.id and widget.id.startswith(("p-match-", "x-when-")):
+            editor = next(
+                a for a in widget.ancestors if isinstance(a, (ParagraphEditor, ExceptionEditor))
+            )
+            editor.check_criteria(self.session.loaded.parameters)
         self.revalidate()
 
     # -- save ---------------------------------------------------------------------------------
@@ -292,12 +437,23 @@ class EditScreen(ModalScreen[bool]):
         event.stop()
         button = event.button.id or ""
         editor = next((a for a in event.button.ancestors if isinstance(a, ParagraphEditor)), None)
+        part = event.button.parent.parent if event.button.parent else None
         if button == "save":
             self.action_save()
         elif button == "cancel":
             self.action_cancel()
         elif button == "add-paragraph":
             await self.action_add_paragraph()
+        elif button == "add-note":
+            await self.add_note()
+        elif isinstance(part, NoteEditor):  # its Remove
+            await self.remove_part(part, "#add-note")
+        elif editor is not None and isinstance(part, ExceptionEditor):  # its Remove
+            await self.remove_part(part, f"#p-add-exception-{editor.number}")
+        elif editor is not None and button.startswith("p-add-exception-"):
+            added = await editor.add_exception()
+            self.query_one(f"#x-name-{added.number}", Input).focus()
+            self.revalidate()
         elif editor is not None and button.startswith("p-remove-"):
             await self.remove_paragraph(editor)
         elif editor is not None:
@@ -317,11 +473,25 @@ class EditScreen(ModalScreen[bool]):
         if confirmed:
             self.dismiss(False)
 
+    def show_refusal(self, err: CuratorError) -> None:
+        """A refusal under the form and as a notification; the field it names (`err.field`)
+        marked, given the focus, with the cursor at `err.column` in it."""
+        self.notify(err.message, severity="error")
+        where = f" (column {err.column})" if err.column else ""
+        self.query_one("#problems", Static).update(Content.styled(f"✗ {err.message}{where}", "red"))
+        if err.field not in self.FIELDS:
+            return
+        widget = self.query_one(f"#f-{err.field}")
+        widget.add_class("-refused")
+        widget.focus()
+        if isinstance(widget, Input) and err.column:  # once the focus has put it at the end
+            self.call_after_refresh(setattr, widget, "cursor_position", err.column - 1)
+
     def action_save(self, expected: str | None = None) -> None:
         try:
-            self.workspace.writer()
-        except Exception as err:
-            self.notify(getattr(err, "message", str(err)), severity="error")
+            self.session.writer()
+        except CuratorError as err:
+            self.show_refusal(err)
             return
         if self.revalidate():
             self.notify("Fix the problems shown before saving.", severity="error")
@@ -329,30 +499,28 @@ class EditScreen(ModalScreen[bool]):
         data = self.data()
         new_status = data["status"]
         data["status"] = self.control.status  # a status change goes through the lifecycle below
-        try:
-            save_control(self.workspace.root, data, expected or self.digest, self.text)
+        try:  # announces ControlSaved
+            self.session.save_control(data, expected or self.digest, self.text)
         except ChangedOnDisk:
             self.app.push_screen(ConflictScreen(self.control.file), self.resolve_conflict)
             return
-        except CuratorError as err:  # the disk refused (full, read-only): keep the form open
-            self.notify(err.message, severity="error")
+        except CuratorError as err:  # refused, or the disk refused (full, read-only): stay open
+            self.show_refusal(err)
             return
         if new_status != self.control.status:
-            self.workspace.reload()
             try:
-                self.workspace.change_status(
+                self.session.change_status(
                     self.control_id, new_status, "Status changed in the editor."
                 )
             except CuratorError as err:
                 self.notify(err.message, severity="error")
-        self.notify(f"Saved {self.control.file}")
         self.dismiss(True)
 
     def resolve_conflict(self, choice: str | None) -> None:
         if choice == "overwrite":
-            _, current = read_for_edit(self.workspace.root, self.control_id)
+            _, current = read_for_edit(self.session.root, self.control_id)
             self.action_save(expected=current)
         elif choice == "reload":
-            self.workspace.reload()
+            self.session.reload()
             self.dismiss(False)
-            self.app.action_edit_control()
+            self.app.call_later(self.app.run_action, "edit_control")

@@ -11,8 +11,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Select, TabbedContent, TabPane, TextArea
 
 from curator.core.model import STATUSES
-from curator.tui import keys, text
-from curator.tui.state import BROKEN, Workspace
+from curator.tui import keys
+from curator.tui.session import BROKEN, ListReloaded, Session
+from curator.tui.views import detail
+from curator.tui.views import table as table_view
+from curator.tui.widgets.control_pane import ControlPaneMixin
 from curator.tui.widgets.control_table import ControlTable
 from curator.tui.widgets.discussion_pane import DiscussionPane
 from curator.tui.widgets.filter_input import FilterInput
@@ -21,10 +24,9 @@ from curator.tui.widgets.panes import DetailPane
 from curator.tui.widgets.public_pane import PublicPane
 from curator.tui.widgets.weigh_pane import WeighPane
 
-COLUMNS = [("id", 9), ("title", 0), ("status", 12), ("area", 14), ("balance", 12)]
 # the tabs whose pane is made when the tab is first shown (by id: title, pane): made with the
 # first screen, their forms, tables and charts took a fifth of a second to lay out and style
-LATER_PANES = {
+LATER_PANES: dict[str, tuple[str, type[DiscussionPane | WeighPane | HistoryPane | PublicPane]]] = {
     "discussion": ("Discussion", DiscussionPane),
     "weigh": ("Weigh", WeighPane),
     "history": ("History", HistoryPane),
@@ -45,9 +47,9 @@ class MainScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-stacked"), (SIDE_BY_SIDE, "-side-by-side")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL, "-tall")]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.session = session
         self.panes_pending = False
 
     def compose(self) -> ComposeResult:
@@ -62,7 +64,7 @@ class MainScreen(Screen):
                         [(s, s) for s in STATUSES], prompt="any status", id="status-filter"
                     )
                     yield Select([], prompt="any area", id="area-filter")
-                yield ControlTable(COLUMNS, self.workspace.row, id="controls")
+                yield ControlTable(table_view.COLUMNS, self.row, id="controls")
             with TabbedContent(id="tabs", initial="detail"):
                 with TabPane("Detail", id="detail"):
                     yield DetailPane(id="detail-pane")
@@ -71,13 +73,18 @@ class MainScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.session.listen(self)
         self.refresh_areas()
         self.refresh_rows()
         self.query_one(ControlTable).focus()
 
+    def on_list_reloaded(self, event: ListReloaded) -> None:
+        self.refresh_areas()
+        self.refresh_rows()
+
     # -- list -----------------------------------------------------------------------------------
     def refresh_areas(self) -> None:
-        manifest = self.workspace.loaded.manifest
+        manifest = self.session.loaded.manifest
         areas = sorted(manifest.areas.values(), key=lambda a: a.title) if manifest else []
         select = self.query_one("#area-filter", Select)
         select.set_options([(Content(a.title), a.id) for a in areas])
@@ -88,11 +95,19 @@ class MainScreen(Screen):
             for name, width in table.columns
         ]
 
+    def row(self, key: str) -> table_view.Row:
+        loaded = self.session.loaded
+        if key.startswith(BROKEN):
+            return table_view.broken_row(key, key[1:], loaded.broken[key[1:]][0])
+        return table_view.control_row(
+            loaded.controls[key], self.session.verdict(key), self.session.ballot(key)
+        )
+
     def refresh_rows(self, keep: str | None = None) -> None:
         table = self.query_one(ControlTable)
-        keys = self.workspace.visible()
+        keys = self.session.visible()
         table.show(keys, keep=keep or table.current)
-        table.border_title = f"{len(keys)} of {self.workspace.row_count} controls"
+        table.border_title = f"{len(keys)} of {self.session.row_count} controls"
         self.show_selected()
 
     @property
@@ -101,7 +116,7 @@ class MainScreen(Screen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
-            self.workspace.filter.text = event.value
+            self.session.filter.text = event.value
             self.refresh_rows()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -111,9 +126,9 @@ class MainScreen(Screen):
     def on_select_changed(self, event: Select.Changed) -> None:
         value = "" if event.select.is_blank() else str(event.value)
         if event.select.id == "status-filter":
-            self.workspace.filter.status = value
+            self.session.filter.status = value
         elif event.select.id == "area-filter":
-            self.workspace.filter.area = value
+            self.session.filter.area = value
         else:
             return
         self.refresh_rows()
@@ -178,28 +193,20 @@ class MainScreen(Screen):
         self.panes_pending = False
         key = self.selected
         pane = self.query_one(DetailPane)
-        ws = self.workspace
+        loaded = self.session.loaded
         if key is None:
-            pane.show("*No control matches the filter.*")
+            pane.show(detail.NOTHING_SELECTED)
         elif key.startswith(BROKEN):
-            pane.show(text.broken_markdown(key[1:], ws.loaded.broken[key[1:]]))
+            pane.show(detail.broken_markdown(key[1:], loaded.broken[key[1:]]))
         else:
-            control = ws.loaded.controls[key]
-            manifest = ws.loaded.manifest
-            area = manifest.areas.get(control.area) if manifest else None
-            shown = text.control_markdown(
-                control, ws.loaded.parameters, area.title if area else control.area
-            )
-            licensing = ws.destinations.licensing.get(key)
-            if licensing is not None:
-                shown += "\n" + text.licensing_markdown(licensing)
-            pane.show(shown)
+            licensing = self.session.destinations.licensing.get(key)
+            pane.show(detail.control_page(loaded.controls[key], loaded, licensing))
         # only the tab in view follows the selection (weighing, git log and threads cost);
         # the others catch up when they are shown
         active = self.query_one("#tabs", TabbedContent).active
         for pane_widget in self.query(".control-pane"):
             tab = next(a for a in pane_widget.ancestors if isinstance(a, TabPane))
-            if tab.id == active:
+            if tab.id == active and isinstance(pane_widget, ControlPaneMixin):
                 pane_widget.show_control(self.selected_control())
 
     def selected_control(self) -> str | None:
@@ -220,7 +227,7 @@ class MainScreen(Screen):
             return
         holder = self.query_one(f"#{tab}", TabPane)
         if not holder.children:
-            pane = LATER_PANES[tab][1](self.workspace, id=f"{tab}-pane")
+            pane = LATER_PANES[tab][1](self.session, id=f"{tab}-pane")
             await holder.mount(pane)
             # given its control now, not after the next refresh: a key typed into the new pane
             # meanwhile (a comment's first letter) would be wiped by its first showing

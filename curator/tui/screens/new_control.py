@@ -11,19 +11,19 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from curator.core.ids import CONTROL_ID
 from curator.core.problems import CuratorError
-from curator.store.edit import create_control
-from curator.tui.state import Workspace
+from curator.tui.session import Session
 
 
 class NewControlScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    FIELDS = ("id", "title", "area")  # as a refusal (CuratorError.field) names them
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.session = session
 
     def compose(self) -> ComposeResult:
-        manifest = self.workspace.loaded.manifest
+        manifest = self.session.loaded.manifest
         areas = sorted(manifest.areas.values(), key=lambda a: a.title) if manifest else []
         with Vertical(id="new", classes="dialog"):
             yield Label("New draft control", classes="dialog-title")
@@ -36,6 +36,7 @@ class NewControlScreen(ModalScreen[str | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        event.input.remove_class("-refused")
         if event.input.id == "n-id":
             ok = not event.value or CONTROL_ID.match(event.value)
             self.query_one("#n-problem", Static).update(
@@ -48,17 +49,17 @@ class NewControlScreen(ModalScreen[str | None]):
             return
         area = self.query_one("#n-area", Select)
         control_id = self.query_one("#n-id", Input).value.strip()
-        try:
-            member = self.workspace.writer()
-            create_control(
-                self.workspace.root,
-                self.workspace.loaded,
+        try:  # announces ControlCreated: the app selects it
+            self.session.create_control(
                 control_id,
                 self.query_one("#n-title", Input).value,
                 "" if area.is_blank() else str(area.value),
-                member,
             )
-        except CuratorError as err:
+        except CuratorError as err:  # said under the form, the field it names marked
             self.query_one("#n-problem", Static).update(Content.styled(err.message, "red"))
+            if err.field in self.FIELDS:
+                field = self.query_one(f"#n-{err.field}")
+                field.add_class("-refused")
+                field.focus()
             return
         self.dismiss(control_id)

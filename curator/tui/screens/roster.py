@@ -18,11 +18,10 @@ from curator.core.catalogue import ItemFields
 from curator.core.model import ROLES, Member
 from curator.core.problems import CuratorError, Refused
 from curator.core.roster import RosterChange
-from curator.store import edit, roster
-from curator.tui.state import Workspace
+from curator.tui.session import Session
 
 
-class RecordsScreen(ModalScreen[bool]):
+class RecordsScreen(ModalScreen[None]):
     """A table of records above a form; `FIELDS` name the form's inputs, each with a message line
     under it for the refusals about it."""
 
@@ -30,10 +29,9 @@ class RecordsScreen(ModalScreen[bool]):
     FIELDS: tuple[str, ...] = ()
     PREFIX = ""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.workspace = workspace
-        self.changed = False
+        self.session = session
 
     def message_line(self, name: str) -> Static:
         return Static("", id=f"{self.PREFIX}-{name}-msg", classes="field-msg", markup=False)
@@ -58,9 +56,7 @@ class RecordsScreen(ModalScreen[bool]):
         except CuratorError as err:
             self.query_one(f"#{self.PREFIX}-form-msg", Static).update(err.message)
             return
-        self.changed = True
-        self.workspace.reload()
-        self.fill_table()
+        self.fill_table()  # the session re-read the list, and announced it
         self.notify(done, markup=False)
 
     def rows(self) -> list[tuple[str, ...]]:
@@ -79,7 +75,7 @@ class RecordsScreen(ModalScreen[bool]):
             table.move_cursor(row=table.get_row_index(in_form))
 
     def action_close(self) -> None:
-        self.dismiss(self.changed)
+        self.dismiss()
 
 
 class MembersScreen(RecordsScreen):
@@ -116,13 +112,14 @@ class MembersScreen(RecordsScreen):
         table.focus()
 
     def rows(self) -> list[tuple[str, ...]]:
-        manifest = self.workspace.loaded.manifest
+        manifest = self.session.loaded.manifest
         return [(m.id, m.role, m.name, m.email) for m in (manifest.members if manifest else ())]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        manifest = self.workspace.loaded.manifest
-        member = next((m for m in manifest.members if m.id == event.row_key.value), None)
-        if manifest is None or member is None:
+        manifest = self.session.loaded.manifest
+        members = manifest.members if manifest else ()
+        member = next((m for m in members if m.id == event.row_key.value), None)
+        if member is None:
             return
         self.query_one("#m-id", Input).value = member.id
         self.query_one("#m-name", Input).value = member.name
@@ -131,7 +128,7 @@ class MembersScreen(RecordsScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        root, acting = self.workspace.root, self.workspace.member_id
+        session = self.session
         member_id = self.query_one("#m-id", Input).value.strip()
         role = str(self.query_one("#m-role", Select).value)
         if event.button.id == "m-add":
@@ -141,13 +138,11 @@ class MembersScreen(RecordsScreen):
                 role=role,
                 email=self.query_one("#m-email", Input).value.strip(),
             )
-            self.attempt(lambda: _added(roster.add_member(root, acting, member), member))
+            self.attempt(lambda: _added(session.add_member(member), member))
         elif event.button.id == "m-set-role":
-            self.attempt(
-                lambda: _role_set(roster.set_role(root, acting, member_id, role), member_id, role)
-            )
+            self.attempt(lambda: _role_set(session.set_role(member_id, role), member_id, role))
         elif event.button.id == "m-remove":
-            self.attempt(lambda: _removed(roster.remove_member(root, acting, member_id), member_id))
+            self.attempt(lambda: _removed(session.remove_member(member_id), member_id))
         else:
             self.action_close()
 
@@ -203,11 +198,11 @@ class ItemsScreen(RecordsScreen):
         table.focus()
 
     def rows(self) -> list[tuple[str, ...]]:
-        items = sorted(self.workspace.loaded.catalogue.values(), key=lambda i: i.id)
+        items = sorted(self.session.loaded.catalogue.values(), key=lambda i: i.id)
         return [(i.id, i.name, i.origin, str(len(i.sources))) for i in items]
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        item = self.workspace.loaded.catalogue.get(str(event.row_key.value))
+        item = self.session.loaded.catalogue.get(str(event.row_key.value))
         if item is None:
             return
         for name in ("id", "name", "maker", "origin", "kind", "notes"):
@@ -238,14 +233,12 @@ class ItemsScreen(RecordsScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        root, acting = self.workspace.root, self.workspace.member_id
+        session = self.session
         item_id = self.query_one("#i-id", Input).value.strip()
         if event.button.id == "i-new":
-            self.attempt(lambda: _created(edit.create_item(root, acting, item_id, self.fields())))
+            self.attempt(lambda: _created(session.create_item(item_id, self.fields())))
         elif event.button.id == "i-set":
-            self.attempt(
-                lambda: _updated(edit.change_item(root, acting, item_id, self.fields()), item_id)
-            )
+            self.attempt(lambda: _updated(session.change_item(item_id, self.fields()), item_id))
         else:
             self.action_close()
 

@@ -7,7 +7,6 @@ clearing and refilling a DataTable (which costs ~240 ms at 10,000 rows).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,12 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    cells: tuple[str, ...]
-    broken: bool = False
+from curator.tui.views.table import Row
 
 
 class ControlTable(ScrollView, can_focus=True):

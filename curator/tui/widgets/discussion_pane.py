@@ -10,16 +10,17 @@ from textual.widgets import Button, Input, Markdown, Select, Static, TextArea
 
 from curator.core.model import POSITIONS
 from curator.core.problems import CuratorError
-from curator.tui.state import Draft, Workspace
+from curator.tui.session import Draft, Session
+from curator.tui.views import discussion
 from curator.tui.widgets.control_pane import ControlPaneMixin
 
 
 class DiscussionPane(ControlPaneMixin, Vertical):
     BINDINGS = [Binding("ctrl+s", "post", "Post", tooltip="Post the comment you are writing")]
 
-    def __init__(self, workspace: Workspace, **kwargs) -> None:
+    def __init__(self, session: Session, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.bind_workspace(workspace)
+        self.bind_session(session)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="ballot")
@@ -42,7 +43,7 @@ class DiscussionPane(ControlPaneMixin, Vertical):
             self.keep_draft()
         if not self.needs_redraw(control_id):
             return
-        ws = self.workspace
+        ws = self.session
         control = ws.control(control_id)
         if control is None:
             self.query_one("#thread", Markdown).update("")
@@ -51,11 +52,12 @@ class DiscussionPane(ControlPaneMixin, Vertical):
         self.query_one("#c-item", Select).set_options(
             [(f"amend {p.label}", p.label) for p in control.items]
         )
-        self.query_one("#thread", Markdown).update(ws.thread_markdown(control.id))
-        self.query_one("#ballot", Static).update(ws.ballot_line(control.id))
+        thread = discussion.thread_page(control, ws.thread(control.id, bodies=True), ws.loaded)
+        self.query_one("#thread", Markdown).update(thread)
+        self.query_one("#ballot", Static).update(discussion.ballot_line(ws.ballot(control.id)))
         self.restore_draft()
 
-    # -- the draft lives in the workspace, not in the widgets --------------------------------
+    # -- the draft lives in the session, not in the widgets --------------------------------
     def read_form(self) -> Draft:
         position = self.query_one("#c-position", Select)
         item = self.query_one("#c-item", Select)
@@ -68,10 +70,10 @@ class DiscussionPane(ControlPaneMixin, Vertical):
 
     def keep_draft(self) -> None:
         if self.control_id is not None and self.is_mounted:
-            self.workspace.drafts[self.control_id] = self.read_form()
+            self.session.drafts[self.control_id] = self.read_form()
 
     def restore_draft(self) -> None:
-        draft = self.workspace.drafts.get(self.control_id or "", Draft())
+        draft = self.session.drafts.get(self.control_id or "", Draft())
         self.query_one("#c-body", TextArea).text = draft.body
         self.query_one("#c-position", Select).value = draft.position or Select.NULL
         self.query_one("#c-item", Select).value = draft.item or Select.NULL
@@ -113,10 +115,7 @@ class DiscussionPane(ControlPaneMixin, Vertical):
             return
         self.keep_draft()
         try:
-            path = self.workspace.post(self.control_id, self.read_form())
+            self.session.post(self.control_id, self.read_form())  # announces CommentPosted
         except CuratorError as err:
             self.query_one("#c-problem", Static).update(Content.styled(err.message, "red"))
             self.app.notify(err.message.splitlines()[0], severity="error")
-            return
-        self.app.notify(f"Posted {path}")
-        self.app.action_reload()

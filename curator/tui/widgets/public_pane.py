@@ -9,8 +9,9 @@ from textual.widgets import Button, DataTable, Markdown, Select, Static, Switch,
 
 from curator.core import public
 from curator.core.problems import CuratorError
-from curator.tui.state import Workspace
+from curator.tui.session import Session
 from curator.tui.text import plain
+from curator.tui.views import public as public_view
 from curator.tui.widgets.control_pane import ControlPaneMixin
 
 
@@ -19,9 +20,9 @@ class PublicPane(ControlPaneMixin, Vertical):
     # first rows are the ones that need the committee
     SHOWN_AT_MOST = 1000
 
-    def __init__(self, workspace: Workspace, **kwargs) -> None:
+    def __init__(self, session: Session, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.bind_workspace(workspace)
+        self.bind_session(session)
         self.shown: dict[str, public.PublicComment] = {}
         self.whole_docket = False
 
@@ -40,39 +41,22 @@ class PublicPane(ControlPaneMixin, Vertical):
         yield Static("", id="p-problem")
 
     def on_mount(self) -> None:
-        self.query_one("#p-list", DataTable).add_columns(
-            "tracking", "submitter", "controls", "status"
-        )
+        self.query_one("#p-list", DataTable).add_columns(*public_view.COLUMNS)
 
     def show_control(self, control_id: str | None) -> None:
         if self.needs_redraw(control_id) or self.whole_docket:
             self.fill()
 
     def fill(self) -> None:
-        everything = self.workspace.public_comments(None if self.whole_docket else self.control_id)
+        everything = self.session.public_comments(None if self.whole_docket else self.control_id)
         found = everything[: self.SHOWN_AT_MOST]
         self.shown = {c.tracking_number: c for c in found}
         table = self.query_one("#p-list", DataTable)
         table.clear()
         for c in found:
-            table.add_row(
-                *plain(
-                    c.tracking_number,
-                    public.submitter_of(c),
-                    ", ".join(c.mapped_controls) or public.GENERAL,
-                    _status(c),
-                ),
-                key=c.tracking_number,
-            )
-        self.query_one("#p-body", Markdown).update("" if found else "*No public comments here.*")
-        if len(everything) > len(found):
-            count = (
-                f"the first {len(found):,} of {len(everything):,} comments, unanswered first: "
-                "answer them, or pick a control (whole docket off), to see the rest"
-            )
-        else:
-            count = f"{len(found):,} comment{'' if len(found) == 1 else 's'}" if found else ""
-        self.query_one("#p-count", Static).update(count)
+            table.add_row(*plain(*public_view.comment_row(c)), key=c.tracking_number)
+        self.query_one("#p-body", Markdown).update("" if found else public_view.NONE_HERE)
+        self.query_one("#p-count", Static).update(public_view.count_line(found, len(everything)))
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         self.whole_docket = event.value
@@ -81,22 +65,8 @@ class PublicPane(ControlPaneMixin, Vertical):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id != "p-list" or event.row_key.value is None:
             return
-        c = self.workspace.public_comment(self.shown[event.row_key.value])
-        lines = [
-            f"## {c.title or c.tracking_number}",
-            "",
-            f"*{public.submitter_of(c)} · {c.posted}*",
-            "",
-        ]
-        if c.withdrawn:
-            lines += ["**Withdrawn.**", ""]
-        lines += [c.body or "", ""]
-        if c.disposition:
-            d = c.disposition
-            lines += [f"**Answer ({d.action}, {d.by}, {d.at}):** {d.response}"]
-            if public.answers_earlier_text(c):
-                lines += ["", f"*{EARLIER_TEXT}.*"]
-        self.query_one("#p-body", Markdown).update("\n".join(lines))
+        c = self.session.public_comment(self.shown[event.row_key.value])
+        self.query_one("#p-body", Markdown).update(public_view.comment_markdown(c))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id != "p-answer":
@@ -110,7 +80,7 @@ class PublicPane(ControlPaneMixin, Vertical):
             return
         tracking = list(self.shown)[table.cursor_row]
         try:
-            path = self.workspace.answer(
+            self.session.answer(  # announces AnswerRecorded
                 tracking,
                 "" if action.is_blank() else str(action.value),
                 self.query_one("#p-response", TextArea).text,
@@ -120,13 +90,3 @@ class PublicPane(ControlPaneMixin, Vertical):
             return
         problem.update("")
         self.query_one("#p-response", TextArea).text = ""
-        self.app.notify(f"Answered {path}")
-        self.app.action_reload()
-
-
-EARLIER_TEXT = "This answer was given to an earlier text of the comment: review it"
-
-
-def _status(comment: public.PublicComment) -> str:
-    status = public.status_of(comment)
-    return f"{status}, earlier text" if public.answers_earlier_text(comment) else status

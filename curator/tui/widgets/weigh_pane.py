@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -14,28 +16,17 @@ from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
 from curator.core.model import Control
 from curator.core.problems import CuratorError
-from curator.tui.state import Workspace
+from curator.tui.session import Session
 from curator.tui.text import plain
+from curator.tui.views import weigh as weigh_view
+from curator.tui.views.weigh import FULL_TABLE_WIDTH
 from curator.tui.widgets.control_pane import ControlPaneMixin
-
-WHOLE = "__whole__"
-# below this width the capture table folds the name and paragraph columns into the others
-FULL_TABLE_WIDTH = 120
-CELL_PADDING = 2  # DataTable's one column of padding on each side of a cell
-
-
-def destination_options(book: places.Destinations) -> list[tuple[str, str]]:
-    """The destinations to choose from: the groups, the chart's countries, the entities."""
-    groups = [(f"{g.id} {g.title}", g.id) for g in sorted(book.groups.values(), key=lambda g: g.id)]
-    countries = [(code, code) for code in sorted(book.chart)]
-    entities = [(f"{e.name} (entity)", e.id) for e in book.entities.values()]
-    return [*groups, *countries, *entities]
 
 
 class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
-    def __init__(self, workspace: Workspace, **kwargs) -> None:
+    def __init__(self, session: Session, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.bind_workspace(workspace)
+        self.bind_session(session)
         self.current: weighing.Weighing | None = None
         # what the capture table shows, kept so a resize can lay it out again
         self.shown: tuple[weighing.Weighing | None, weighing.Change | None] = (None, None)
@@ -49,11 +40,13 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
             yield Input(placeholder="what-if: edit the expression", id="whatif")
         yield Static("", id="whatif-result")
         yield DataTable(id="captures", cursor_type="row", zebra_stripes=True)
-        book = self.workspace.destinations
+        book = self.session.destinations
         if book.groups:  # a list with destinations files: weigh for one
             with Horizontal(classes="row"):
                 yield Select(
-                    destination_options(book), prompt="weigh for a destination", id="destination"
+                    weigh_view.destination_options(book),
+                    prompt="weigh for a destination",
+                    id="destination",
                 )
             yield Static("", id="destination-result")
         with Horizontal(classes="row"):
@@ -68,7 +61,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
     def show_control(self, control_id: str | None) -> None:
         if not self.needs_redraw(control_id):
             return
-        ws = self.workspace
+        ws = self.session
         control = ws.control(control_id)
         whatif = self.query_one("#whatif", Input)
         items = self.query_one("#whatif-item", Select)
@@ -113,43 +106,22 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         if picked.is_blank() or self.current is None:
             out.update("")
             return
-        ws = self.workspace
+        ws = self.session
         book = ws.destinations
         where = places.destination_named(str(picked.value), book)
-        captures = places.captured(self.current)
+        current = self.current
+        captures = places.captured(current)
 
-        def weighed(day=None) -> places.DestinationWeighing:
+        def weighed(day: dt.date | None) -> places.DestinationWeighing:
             return places.weigh_for(
-                self.current.control, captures, ws.loaded.catalogue, where, book,
+                current.control, captures, ws.loaded.catalogue, where, book,
                 ws.loaded.partners, day,
             )  # fmt: skip
 
-        now = weighed()
-        lines = [f"{now.verdict} to {where.title} — {now.verdict_text()}"]
-        lines += [f"{i.item} ({i.paragraph}): {i.summary()}" for i in now.items]
-        if where.entity is not None:
-            entity = where.entity
-            lines += [
-                "",
-                f"{entity.name}, listed {entity.listed} ({entity.citation}): a licence for "
-                f"{'all items subject to the EAR' if entity.all_items else 'items on the CCL'}, "
-                f"{places.REVIEW_POLICIES[entity.review_policy]}",
-                *(f"footnote: {f}" for f in entity.footnotes),
-                "licence decisions and their effect on this control:",
-            ]
-            for decision in entity.decisions:
-                until = f" until {decision.end}" if decision.end else ""
-                effect = weighed(decision.start).verdict
-                lines.append(
-                    f"  {decision.start}{until}: {decision.licence} {decision.outcome} "
-                    f"({decision.citation}) — {effect}"
-                )
-        out.update(Content("\n".join(lines)))  # list text is shown as is, never as markup
+        out.update(Content(weigh_view.destination_text(where, weighed)))
 
     def _show_verdict(self, result: weighing.Weighing) -> None:
-        self.query_one("#verdict", Static).update(
-            f"[b]{result.verdict}[/b] — {result.verdict_text()}\n{result.summary()}"
-        )
+        self.query_one("#verdict", Static).update(weigh_view.verdict_text(result))
 
     def _table(self, result: weighing.Weighing | None, change: weighing.Change | None) -> None:
         """The capture table, laid out for the pane's width: every column whole, the longer
@@ -161,23 +133,11 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         table.clear(columns=True)
         if result is None:
             return
-        ordered = sorted(result.weighed, key=lambda o: (o.rank, o.item))
-        rows = []
-        for o in ordered:
-            outcome = weighing.outcome_words(o, change)
-            if self.folded:
-                rows.append((o.item, f"{outcome} · {o.paragraph}" if o.paragraph else outcome))
-            else:
-                rows.append((o.item, o.name, o.paragraph or "—", outcome))
-        titles = ("item", "outcome") if self.folded else ("item", "name", "paragraph", "outcome")
-        widths = [max(len(t), *(len(r[i]) for r in rows)) for i, t in enumerate(titles)]
-        widths[-1] = min(widths[-1], 34)  # a long outcome wraps rather than squeeze the reason
-        room = max(self.size.width, 60) - 2  # the scrollbar
-        reason = max(room - sum(widths) - CELL_PADDING * (len(widths) + 1), 20)
-        for title, width in zip((*titles, "reason"), (*widths, reason), strict=True):
+        laid = weigh_view.capture_table(result, change, self.size.width)
+        for title, width in zip(laid.titles, laid.widths, strict=True):
             table.add_column(title, width=width)
-        for row, o in zip(rows, ordered, strict=True):
-            table.add_row(*plain(*row, o.reason), key=o.item, height=None)
+        for row, key in zip(laid.rows, laid.keys, strict=True):
+            table.add_row(*plain(*row), key=key, height=None)
 
     # -- what-if ---------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -192,12 +152,12 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         elif event.select.id == "sweep-param":
             self.sweep_what_is_shown()
         elif event.select.id == "whatif-item":
-            control = self.workspace.control(self.control_id)
+            control = self.session.control(self.control_id)
             if control is None:
                 return
             whatif = self.query_one("#whatif", Input)
             if event.select.is_blank():
-                found = weighing.criteria_of(control, self.workspace.loaded.parameters)
+                found = weighing.criteria_of(control, self.session.loaded.parameters)
                 whatif.value = weighing.expression_text(found)
             else:
                 paragraph = control.paragraph(str(event.value))
@@ -208,11 +168,11 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         picked, or for the whole control); raises ExprError or CuratorError as `amended` does."""
         picked = self.query_one("#whatif-item", Select)
         item = None if picked.is_blank() else str(picked.value)
-        return weighing.amended(control, self.workspace.loaded.parameters, item, expression)
+        return weighing.amended(control, self.session.loaded.parameters, item, expression)
 
     def what_if(self, expression: str) -> None:
         """Weigh an edited expression and show what it changes, or where it fails to parse."""
-        ws = self.workspace
+        ws = self.session
         control = ws.control(self.control_id)
         out = self.query_one("#whatif-result", Static)
         if control is None or self.current is None:
@@ -220,23 +180,14 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         try:
             proposed = self.proposed(control, expression)
         except ExprError as err:
-            caret = " " * (err.column - 1) + "^"
-            out.update(
-                Content.assemble(
-                    (f"column {err.column}: {err.message}", "red"), f"\n{expression}\n{caret}"
-                )
-            )
+            out.update(weigh_view.parse_error(err, expression))
             return
         except CuratorError as err:
             out.update(Content.styled(err.message, "red"))
             return
         after = weighing.weigh(proposed, ws.loaded.catalogue, self.setting, control.id)
         change = weighing.what_if(self.current, after)
-        out.update(
-            f"newly captured: {', '.join(change.newly_captured) or 'none'}\n"
-            f"released: {', '.join(change.released) or 'none'}\n"
-            f"verdict: {change.verdict_before} → [b]{change.verdict_after}[/b]"
-        )
+        out.update(weigh_view.change_text(change))
         self._table(after, change)
         self.sweep_what_is_shown()
 
@@ -245,7 +196,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         """Sweep the chosen parameter over the what-if being typed when it parses, else over
         the saved criteria. (While a half-typed what-if fails to parse, `what_if` stops before
         this: the chart of the last one that parsed stays.)"""
-        ws = self.workspace
+        ws = self.session
         control = ws.control(self.control_id)
         picked = self.query_one("#sweep-param", Select)
         if control is None or picked.is_blank():
@@ -258,7 +209,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
 
     @work(thread=True, exclusive=True, group="sweep")
     def run_sweep(self, param: str, found: tuple[weighing.Labelled, ...]) -> None:
-        ws = self.workspace
+        ws = self.session
         result = sweep.sweep(found, ws.loaded.catalogue, self.setting, param)
         text = "\n".join([*sweep.chart(result), result.summary()])
         self.app.call_from_thread(self.query_one("#sweep-chart", Static).update, text)

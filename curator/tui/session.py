@@ -1,46 +1,104 @@
-"""What the UI is looking at, outside any widget: the loaded list, the filter, the acting member.
+"""The session: what the UI is looking at, outside any widget — the loaded list, the filter,
+the acting member, drafts — and every write the UI makes.
 
-Widgets read from a Workspace and call its verbs; every verb calls the same core/store
-function the CLI calls, so the UI never holds a rule of its own.
+Each write calls the same core/store function the CLI calls, so the UI holds no rule of its
+own; then the session re-reads the list and announces what changed with a Textual message
+(ListReloaded, CommentPosted, ControlSaved, …) to the screens and widgets that listen. Each
+tab's text is built from what the session holds by curator.tui.views.
 """
 
 from __future__ import annotations
 
 import time
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
+from typing import Any
+
+from textual.message import Message
+from textual.message_pump import MessagePump
 
 from curator.core import destinations as places
-from curator.core import diff, discussion, public
+from curator.core import discussion, public
 from curator.core import weigh as weighing
+from curator.core.catalogue import ItemFields
 from curator.core.columns import Columns
 from curator.core.criteria import ExprError
 from curator.core.model import Comment, Control, ControlList, Member, PublicComment
 from curator.core.problems import CuratorError, Problem, Refused
+from curator.core.roster import RosterChange
 from curator.store import destinations as store_destinations
 from curator.store import discussion as store_discussion
-from curator.store import git, identity, repo, rest
+from curator.store import edit as store_edit
+from curator.store import git, identity, repo, rest, roster
 from curator.store import public as store_public
 from curator.store import sync as store_sync
 from curator.store.incremental import Unchecked
 from curator.store.load import load
 from curator.store.source import DEFINITIONS, files, signature
-from curator.tui import text
-from curator.tui.widgets.control_table import Row
 
 BROKEN = "!"  # row keys of broken control files start with this
 # from this many files on, the table is shown before the discussion and public comments are read
 LAZY_FROM = 20_000
 
-VERDICT_MARK = {
-    weighing.TOO_LOOSE: "loose",
-    weighing.TOO_TIGHT: "tight",
-    weighing.BOTH: "both",
-    weighing.BALANCED: "ok",
-}
+
+# -- what the session announces ---------------------------------------------------------------
+class ListReloaded(Message):
+    """The list was read anew: `whole`, from disk (after a write, a change on disk); else the
+    discussion and public comments of a large list were added to it."""
+
+    def __init__(self, generation: int, whole: bool) -> None:
+        super().__init__()
+        self.generation, self.whole = generation, whole
+
+
+class CommentPosted(Message):
+    def __init__(self, control_id: str, path: str) -> None:
+        super().__init__()
+        self.control_id, self.path = control_id, path
+
+
+class ControlSaved(Message):
+    def __init__(self, control_id: str, path: str) -> None:
+        super().__init__()
+        self.control_id, self.path = control_id, path
+
+
+class ControlCreated(Message):
+    def __init__(self, control_id: str, path: str) -> None:
+        super().__init__()
+        self.control_id, self.path = control_id, path
+
+
+class StatusChanged(Message):
+    def __init__(self, control_id: str, status: str) -> None:
+        super().__init__()
+        self.control_id, self.status = control_id, status
+
+
+class AnswerRecorded(Message):
+    def __init__(self, tracking: str, path: str) -> None:
+        super().__init__()
+        self.tracking, self.path = tracking, path
+
+
+class RosterChanged(Message):
+    """A member added or removed, or a role set: who you are may have changed."""
+
+    def __init__(self, member_id: str) -> None:
+        super().__init__()
+        self.member_id = member_id
+
+
+class Synced(Message):
+    """`sync` ended (posted from the thread it runs in)."""
+
+    def __init__(self, summary: str) -> None:
+        super().__init__()
+        self.summary = summary
 
 
 @dataclass(frozen=True)
@@ -61,7 +119,7 @@ class Filter:
 
 
 @dataclass
-class Workspace:
+class Session:
     root: Path
     member_id: str | None = None
     loaded: ControlList = field(init=False)
@@ -73,10 +131,23 @@ class Workspace:
     generation: int = field(init=False, default=0)  # bumped on every reload
     drafts: dict[str, Draft] = field(default_factory=dict)
     filter: Filter = field(default_factory=Filter)
+    listeners: weakref.WeakSet[MessagePump] = field(init=False, default_factory=weakref.WeakSet)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
         self.reload()
+
+    # -- announcing ---------------------------------------------------------------------------
+    def listen(self, listener: MessagePump) -> None:
+        """`listener` (a screen, a widget, the app) gets every announcement from now on, for as
+        long as it exists."""
+        self.listeners.add(listener)
+
+    def announce(self, kind: type[Message], *args: Any) -> None:
+        """A message of `kind` to each listener (a message is handled once: one each). Safe
+        from a worker thread."""
+        for listener in list(self.listeners):
+            listener.post_message(kind(*args))
 
     # -- loading ------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -121,7 +192,7 @@ class Workspace:
             self.reader.stop()
 
     def take_rest(self, found: tuple[ControlList, tuple[int, int, int]], generation: int) -> str:
-        """Add the rest read by `read_rest`: "taken"; "outdated" if the workspace was reloaded
+        """Add the rest read by `read_rest`: "taken"; "outdated" if the list was reloaded
         since; "stale" if a file changed after the controls were read (reload, then)."""
         if self.complete or generation != self.generation:
             return "outdated"
@@ -135,13 +206,23 @@ class Workspace:
             catalogue=self.loaded.catalogue,
         )
         self.seen, self.complete, self.light = seen, True, True
-        self._loaded_anew()
+        self._loaded_anew(whole=False)
         return "taken"
 
-    def _loaded_anew(self) -> None:
+    def _loaded_anew(self, whole: bool = True) -> None:
         self.generation += 1
-        for name in ("_haystack", "_threads", "_verdicts", "_table", "_bodies", "destinations"):
+        cached = (
+            "_haystack",
+            "_threads",
+            "_verdicts",
+            "_table",
+            "_bodies",
+            "destinations",
+            "member",
+        )
+        for name in cached:
             self.__dict__.pop(name, None)
+        self.announce(ListReloaded, self.generation, whole)
 
     @cached_property
     def destinations(self) -> places.Destinations:
@@ -227,15 +308,6 @@ class Workspace:
     def row_count(self) -> int:
         return len(self.loaded.controls) + len(self.broken_controls())
 
-    def row(self, key: str) -> Row:
-        if key.startswith(BROKEN):
-            path = key[1:]
-            problem = self.loaded.broken[path][0]
-            name = path.removeprefix("controls/").removesuffix(".toml")
-            return Row(key, (name, f"broken: {problem.message}", "broken", "", ""), broken=True)
-        c = self.loaded.controls[key]
-        return Row(key, (c.id, c.title, c.status, c.area, self.mark(key)))
-
     # -- balance ------------------------------------------------------------------------------
     @cached_property
     def _threads(self) -> dict[str, list[Comment]]:
@@ -288,33 +360,6 @@ class Workspace:
         control = self.loaded.controls[control_id]
         return discussion.ballot(control, members, self.thread(control_id))
 
-    def ballot_line(self, control_id: str) -> str:
-        b = self.ballot(control_id)
-        held = ", ".join(f"{m}: {p}" for m, p in b.positions) or "no positions yet"
-        loose, tight = b.balance["too-loose"], b.balance["too-tight"]
-        return f"Ballot — {held} · no record: {len(b.no_record)} · too loose {loose} / too tight {tight}"
-
-    def thread_markdown(self, control_id: str) -> str:
-        control = self.loaded.controls[control_id]
-        notes = {}
-        for comment in self.thread(control_id):
-            effect = discussion.amendment_effect(
-                control, comment, self.loaded.manifest, self.loaded.catalogue
-            )
-            if effect is None:
-                continue
-            if effect.change is None:
-                notes[comment.file] = effect.problem
-            else:
-                c = effect.change
-                notes[comment.file] = (
-                    f"what-if: newly captured {', '.join(c.newly_captured) or 'none'}; "
-                    f"released {', '.join(c.released) or 'none'}; "
-                    f"verdict {c.verdict_before} → {c.verdict_after}"
-                    + (" (applied)" if effect.applied else "")
-                )
-        return text.thread_markdown(self.thread(control_id, bodies=True), notes)
-
     def post(self, control_id: str, draft: Draft) -> str:
         """Write the draft as a comment (same function as `curator comment`); clears the draft."""
         author = self.writer()
@@ -334,53 +379,54 @@ class Workspace:
             if posted is not None:
                 comments = (*self.loaded.comments, replace(posted, body=""))
                 self.loaded = replace(self.loaded, comments=comments)
-                self._loaded_anew()
+        self.reload()
+        self.announce(CommentPosted, control_id, path)
         return path
 
-    def history(self, control_id: str) -> tuple[list[repo.ControlVersion], str]:
-        """Versions of a control from git, newest first, and a line saying what was found."""
+    @property
+    def in_git(self) -> bool:
         try:
             git.place_of(self.root)
         except CuratorError:
-            return [], "This list is not in a git repository, so it has no history yet."
-        try:
-            versions = repo.control_history(self.root, control_id, dict(self.loaded.catalogue))
-        except CuratorError as err:
-            return [], err.message
-        if not versions:
-            return [], "No committed versions yet."
-        return (
-            versions,
-            f"{len(versions)} versions; select one to compare it with the current text.",
-        )
+            return False
+        return True
 
-    def since(self, control_id: str, version: repo.ControlVersion) -> str:
-        """What changed from `version` to the current text: fields, effect, items, witness."""
-        current = self.loaded.controls.get(control_id)
-        then = repo.control_in(version)
-        if current is None or then is None:
-            return version.problem or "This version cannot be compared."
-        change = diff.compare_controls(then, current, self.loaded.catalogue)
-        if not change.fields and change.change == "modified":
-            return f"{version.version.short}: same as the current text."
-        lines = [
-            f"From {version.version.short} ({version.version.date[:10]}, {version.version.author}) to now:",
-            f"fields changed: {', '.join(change.fields) or 'none'}",
-            f"effect: {change.effect or 'no change in scope'}",
-        ]
-        if change.newly_captured:
-            lines.append(f"newly captured: {', '.join(change.newly_captured)}")
-        if change.released:
-            lines.append(f"released: {', '.join(change.released)}")
-        if change.witness:
-            lines.append(change.witness)
-        return "\n".join(lines)
+    def history(self, control_id: str) -> list[repo.ControlVersion]:
+        """Versions of a control from git, newest first (CuratorError: git could not say)."""
+        return repo.control_history(self.root, control_id, dict(self.loaded.catalogue))
+
+    def version_of(self, version: repo.ControlVersion) -> Control | None:
+        """The control as it stood in `version` (None: deleted or unreadable there)."""
+        return repo.control_in(version)
 
     def change_status(self, control_id: str, new: str, reason: str) -> str:
         """Move a control through its lifecycle (same function as `curator status`)."""
-        return store_discussion.change_status(
+        path = store_discussion.change_status(
             self.root, self.loaded, self.writer(), control_id, new, reason
         )
+        self.reload()
+        self.announce(StatusChanged, control_id, new)
+        return path
+
+    def create_control(self, control_id: str, title: str, area: str) -> str:
+        """A new draft control (same function as `curator new`)."""
+        path = store_edit.create_control(
+            self.root, self.loaded, control_id, title, area, self.writer()
+        )
+        self.reload()
+        rel = path.relative_to(self.root).as_posix()
+        self.announce(ControlCreated, control_id, rel)
+        return rel
+
+    def save_control(self, data: dict[str, Any], expected: str, previous: str) -> str:
+        """Write a control edited in a form, canonical, keeping the comments of `previous`
+        (the file as opened); refuses with ChangedOnDisk if the file is no longer `expected`."""
+        self.writer()
+        path = store_edit.save_control(self.root, data, expected, previous)
+        self.reload()
+        rel = path.relative_to(self.root).as_posix()
+        self.announce(ControlSaved, str(data["id"]), rel)
+        return rel
 
     def public_comments(self, control_id: str | None) -> tuple:
         """Public comments on a control (or the whole docket), unanswered first (for a large
@@ -391,25 +437,50 @@ class Workspace:
         """One public comment with its body."""
         return rest.with_bodies(self.root, [comment])[0] if self.light else comment
 
+    # -- the roster and the catalogue (the functions of `curator member` and `curator item`) --
+    def _roster_changed(self, done: RosterChange, member_id: str) -> RosterChange:
+        self.reload()
+        self.announce(RosterChanged, member_id)
+        return done
+
+    def add_member(self, member: Member) -> RosterChange:
+        return self._roster_changed(roster.add_member(self.root, self.member_id, member), member.id)
+
+    def set_role(self, member_id: str, role: str) -> RosterChange:
+        done = roster.set_role(self.root, self.member_id, member_id, role)
+        return self._roster_changed(done, member_id)
+
+    def remove_member(self, member_id: str) -> RosterChange:
+        done = roster.remove_member(self.root, self.member_id, member_id)
+        return self._roster_changed(done, member_id)
+
+    def create_item(self, item_id: str, fields: ItemFields) -> Path:
+        path = store_edit.create_item(self.root, self.member_id, item_id, fields)
+        self.reload()
+        return path
+
+    def change_item(self, item_id: str, fields: ItemFields) -> Path | None:
+        """The item with `fields` changed; None when nothing changed."""
+        path = store_edit.change_item(self.root, self.member_id, item_id, fields)
+        self.reload()
+        return path
+
     def answer(self, tracking: str, action: str, response: str) -> str:
-        """Record the committee's answer (same function as `curator comments answer`)."""
-        if action not in public.ACTIONS:
-            raise CuratorError(f"choose an action: {', '.join(public.ACTIONS)}")
-        if not response.strip():
-            raise CuratorError("write the response before answering")
-        return store_public.answer(self.root, tracking, action, response, self.writer()).file
+        """Record the committee's answer (same function as `curator comments answer`, which
+        refuses an unknown action or an empty response)."""
+        path = store_public.answer(self.root, tracking, action, response, self.writer()).file
+        self.reload()
+        self.announce(AnswerRecorded, tracking, path)
+        return path
 
     def sync(self) -> str:
-        """Commit, pull and push as the acting member (same function as `curator sync`)."""
+        """Commit, pull and push as the acting member (same function as `curator sync`); runs
+        in a worker thread, so it announces Synced and leaves the re-read to the app."""
         self.writer()
         assert self.loaded.manifest is not None
-        return store_sync.sync(self.root, self.loaded.manifest, self.member_id, None).summary()
-
-    def mark(self, control_id: str) -> str:
-        balance = self.ballot(control_id).balance
-        loose, tight = balance["too-loose"], balance["too-tight"]
-        votes = f" {loose}/{tight}" if loose or tight else ""
-        return (VERDICT_MARK.get(self.verdict(control_id), "·") + votes).strip()
+        summary = store_sync.sync(self.root, self.loaded.manifest, self.member_id, None).summary()
+        self.announce(Synced, summary)
+        return summary
 
     def control(self, control_id: str | None) -> Control | None:
         return self.loaded.controls.get(control_id) if control_id else None
