@@ -34,7 +34,7 @@ def verdict_text(result: weighing.Weighing) -> Content:
     )
 
 
-def change_text(change: weighing.Change) -> Content:
+def change_text(change: weighing.WhatIf) -> Content:
     return Content.assemble(
         f"newly captured: {', '.join(change.newly_captured) or 'none'}\n"
         f"released: {', '.join(change.released) or 'none'}\n"
@@ -52,7 +52,7 @@ class CaptureTable:
 
 
 def capture_table(
-    result: weighing.Weighing, change: weighing.Change | None, width: int
+    result: weighing.Weighing, change: weighing.WhatIf | None, width: int
 ) -> CaptureTable:
     """The capture table laid out for `width` columns: every column whole, the reason taking
     what is left; below FULL_TABLE_WIDTH the item's name is left out and the paragraph is

@@ -29,7 +29,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
         self.bind_session(session)
         self.current: weighing.Weighing | None = None
         # what the capture table shows, kept so a resize can lay it out again
-        self.shown: tuple[weighing.Weighing | None, weighing.Change | None] = (None, None)
+        self.shown: tuple[weighing.Weighing | None, weighing.WhatIf | None] = (None, None)
         self.folded: bool | None = None
         self.setting = weighing.Setting()
 
@@ -123,7 +123,7 @@ class WeighPane(ControlPaneMixin, VerticalScroll, can_focus=False):
     def _show_verdict(self, result: weighing.Weighing) -> None:
         self.query_one("#verdict", Static).update(weigh_view.verdict_text(result))
 
-    def _table(self, result: weighing.Weighing | None, change: weighing.Change | None) -> None:
+    def _table(self, result: weighing.Weighing | None, change: weighing.WhatIf | None) -> None:
         """The capture table, laid out for the pane's width: every column whole, the longer
         texts wrapped in their cells; on a narrow pane the item's name is left out and the
         paragraph is shown with the outcome."""
