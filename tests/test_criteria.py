@@ -12,8 +12,6 @@ from curator.core.criteria import (
     Atom,
     Expr,
     ExprError,
-    _parsed,
-    _Quick,
     describe,
     evaluate,
     parse,
@@ -209,7 +207,7 @@ def test_plain_language():
     )
 
 
-# ---------------------------------------------------------------- the quick path
+# ---------------------------------------------------------------- the one reader
 
 
 def _exact(expr: Expr) -> tuple:
@@ -219,57 +217,99 @@ def _exact(expr: Expr) -> tuple:
     return (type(expr).__name__, tuple(_exact(t) for t in expr.terms))
 
 
-PLAIN = [
-    "tpp >= 4800",
-    "  tpp>=4800 ",
-    "tpp >= 4800 or (tpp >= 1600 and performance_density >= 5.92)",
-    "1600 <= tpp < 4800",
-    "datacenter == true and tpp > 0.5",
-    "false == datacenter or -3 < cnot_error",
-    "(tpp >= 1 and (tpp < 9 or (datacenter == false))) and cnot_error <= +0.01",
-    "tpp >= 1 and tpp >= 2 and (tpp >= 3 and tpp >= 4) or tpp == 0",
-]
-
-
-@pytest.mark.parametrize("text", PLAIN)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("  tpp>=4800 ", Atom("tpp", ">=", 4800.0)),
+        ("false == datacenter or -3 < cnot_error",
+         Any((Atom("datacenter", "==", False), Atom("cnot_error", ">", -3.0)))),
+        ("(tpp >= 1 and (tpp < 9 or (datacenter == false))) and cnot_error <= +0.01",
+         All((Atom("tpp", ">=", 1.0),
+              Any((Atom("tpp", "<", 9.0), Atom("datacenter", "==", False))),
+              Atom("cnot_error", "<=", 0.01)))),
+        ("tpp >= 1 and tpp >= 2 and (tpp >= 3 and tpp >= 4) or tpp == 0",
+         Any((All(tuple(Atom("tpp", ">=", float(n)) for n in (1, 2, 3, 4))),
+              Atom("tpp", "==", 0.0)))),
+        ("1 < tpp < 5 <= cnot_error",
+         All((Atom("tpp", ">", 1.0), Atom("tpp", "<", 5.0), Atom("cnot_error", ">=", 5.0)))),
+        # every way Python writes a number, which the language has always read
+        ("tpp >= 1e4", Atom("tpp", ">=", 10000.0)),
+        ("tpp >= 1E-4", Atom("tpp", ">=", 1e-4)),
+        ("tpp >= 0x1f", Atom("tpp", ">=", 31.0)),
+        ("tpp >= 0b11 or tpp < 0o7", Any((Atom("tpp", ">=", 3.0), Atom("tpp", "<", 7.0)))),
+        ("tpp >= 1_000", Atom("tpp", ">=", 1000.0)),
+        ("tpp >= 5. and tpp < .5", All((Atom("tpp", ">=", 5.0), Atom("tpp", "<", 0.5)))),
+        ("tpp >= 00", Atom("tpp", ">=", 0.0)),
+        ("(tpp) >= (5)", Atom("tpp", ">=", 5.0)),
+        ("tpp >= -(5)", Atom("tpp", ">=", -5.0)),
+        ("tpp\f>= 5", Atom("tpp", ">=", 5.0)),
+    ],
+)  # fmt: skip
 @pytest.mark.parametrize("declared", [PARAMS, None])
-def test_plain_texts_take_the_quick_path_to_the_same_expression(text, declared):
-    quick = _Quick(text, declared).expr()
-    assert quick is not None
-    assert _exact(quick) == _exact(_parsed(text, declared))
+def test_what_the_reader_makes_of_each_form(text, expected, declared):
+    assert _exact(parse(text, declared)) == _exact(expected)
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "column", "words"),
     [
-        "tpp >= 1e4",  # an exponent
-        "tpp >= 05",  # a leading zero (Python refuses it)
-        "tpp >= 4800or tpp < 1",  # a number run into a word
-        "tpp >= 0x1f",
-        "tpp >= 1_000",
-        "(tpp) >= 5",
-        "tpp >= --5",
-        "not tpp >= 5",
-        "tpp >= True",
-        "tpp >= wattage",  # another parameter, not a number
-        "datacenter >= true",  # refused: the slow path says why, at its column
-        "unknown_thing >= 5",
-        "tpp >= 5 # comment",
-        "tpp >= 5 )",
-        "tpp >= 6000 and",  # ends where a comparison is expected
-        "tpp >= -",
-        "(tpp >= 5",
-        "or tpp >= 5",
-        "()",
+        ("tpp >= 05", 8, "'05' is not a number: leave out the leading zeros"),
+        ("tpp >= 4800or tpp < 1", 8, "leave a space between a number and a word"),
+        ("tpp >= 1e", 8, "'1e' is not a number"),
+        ("tpp >= --5", 8, "a number takes one sign"),
+        ("tpp >= True", 8, "'True' is not part of the criteria language: write true"),
+        ("tpp >= wattage", 8, "not with another parameter"),
+        ("datacenter >= true", 15, "write datacenter == true"),
+        ("unknown_thing >= 5", 1, "unknown parameter 'unknown_thing'"),
+        ("tpp >= 5 # comment", 10, "'#' is not part of the criteria language"),
+        ("tpp >= 5 )", 10, "unexpected ')': expected a comparison, 'and' or 'or'"),
+        ("tpp >= 6000 and", 16, "the expression ends where a value is expected"),
+        ("tpp >= -", 9, "the expression ends where a value is expected"),
+        ("(tpp >= 5", 10, "a parenthesis is not closed"),
+        ("or tpp >= 5", 1, "unexpected 'or' where a parameter or number is expected"),
+        ("()", 2, "unexpected ')' where a parameter or number is expected"),
+        ("tpp >= 5 5", 10, "unexpected '5': expected a comparison, 'and' or 'or'"),
+        ("tpp in (1, 2)", 8, "only >=, >, <=, < and == compare values"),
+        ("tpp is not 1", 12, "only >=, >, <=, < and == compare values"),
+        ("tpp[0] >= 1", 1, "subscripts are not allowed"),
+        ("-tpp >= 5", 1, "a comparison needs a parameter name on one side"),
+        ("1 < 2", 1, "a comparison needs a parameter name on one side"),
+        ("(tpp >= 5) >= 1", 2, "a condition is not a value"),
+        ("tpp >= 'x'", 8, "quoted text is not part of the criteria language"),
+        ("tpp >= 1j", 8, "complex numbers are not part of the criteria language"),
+        ("tpp >= 5 and not datacenter == true", 14, "'not' is not part"),
+        ("tpp >= 5 if tpp else 2", 10, "unexpected 'if'"),
+        ("tpp\v>= 1", 4, "unexpected '\x0b'"),
+        ("-5", 1, "a constant alone is not a condition"),
     ],
 )
-def test_what_is_not_written_the_plain_way_is_left_to_python(text):
-    assert _Quick(text, PARAMS).expr() is None
+def test_each_refusal_names_the_column_of_the_mistake(text, column, words):
+    with pytest.raises(ExprError) as err:
+        parse(text, PARAMS)
+    assert words in err.value.message
+    assert err.value.column == column
+
+
+def test_an_equals_sign_alone_is_answered_with_the_comparison():
+    with pytest.raises(ExprError) as err:
+        parse("tpp = 4800", PARAMS)
+    assert err.value.message == "'=' does not compare: write =="
+    assert err.value.column == 5
+    assert err.value.suggestion is not None
+    assert parse(err.value.suggestion.applied("tpp = 4800"), PARAMS) == Atom("tpp", "==", 4800)
+
+
+def test_parentheses_nest_up_to_200_deep():
+    assert parse("(" * 200 + "tpp >= 1" + ")" * 200, PARAMS) == Atom("tpp", ">=", 1)
+    with pytest.raises(ExprError) as err:
+        parse("(" * 201 + "tpp >= 1" + ")" * 201, PARAMS)
+    assert "parentheses are nested deeper than 200" in err.value.message
+    assert err.value.column == 201
 
 
 def mostly(usual: list[str], odd: list[str]) -> st.SearchStrategy[str]:
-    """One of `usual` three times in four, else one of `odd`: texts the quick path accepts, with
-    now and then a piece it must leave to Python."""
+    """One of `usual` three times in four, else one of `odd`: texts mostly written the plain
+    way, with now and then a piece the reader must refuse or read with care."""
     return st.sampled_from([*usual * (3 * len(odd)), *odd * len(usual)])
 
 
@@ -310,19 +350,37 @@ def joined(inner):
 
 
 TEXTS = st.recursive(comparison(), joined, max_leaves=6)
+GARBAGE = st.text(alphabet="tpd_ax019.eE+-*/()<>=!,'\" \t\f\v#~[]:andornot", max_size=40)
+
+
+def read_or_refused(text: str, declared) -> Expr | None:
+    """What the reader makes of `text`; None when it refuses it, at a column of the text."""
+    try:
+        return parse(text, declared)
+    except ExprError as err:
+        assert 1 <= err.column <= len(text) + 1, (text, err.column, err.message)
+        if err.suggestion is not None:
+            assert 0 <= err.suggestion.start <= err.suggestion.end <= len(text)
+        return None
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=TEXTS, declared=st.sampled_from([PARAMS, None]))
-def test_the_quick_path_reads_every_text_as_python_does(text, declared):
-    quick = _Quick(text, declared).expr()
-    if quick is None:
-        return  # read the whole way
-    try:
-        slow = _parsed(text, declared)
-    except ExprError as err:
-        pytest.fail(f"the quick path accepted {text!r}, which Python refuses: {err}")
-    assert _exact(quick) == _exact(slow)
+@given(text=st.one_of(TEXTS, GARBAGE), declared=st.sampled_from([PARAMS, None]))
+def test_any_text_is_read_or_refused_at_a_column_and_what_is_read_prints_back(text, declared):
+    # any other exception fails the test
+    found = read_or_refused(text, declared)
+    if found is not None:
+        assert _exact(parse(str(found), declared)) == _exact(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXTS)
+def test_what_is_read_over_no_declarations_is_read_the_same_over_them_or_refused(text):
+    # declarations add refusals (names, flags), never another reading
+    loose = read_or_refused(text, None)
+    strict = read_or_refused(text, PARAMS)
+    if strict is not None:
+        assert loose is not None and _exact(loose) == _exact(strict)
 
 
 @pytest.mark.parametrize("number", ["5", "5e0"])  # the quick path, and Python's

@@ -22,7 +22,7 @@ import numpy as np
 
 from curator.core import criteria
 from curator.core.columns import AS_WRITTEN, Columns, Kleene, Swept, any_of, evaluate
-from curator.core.criteria import All, Any, Atom, Expr, ExprError, Truth
+from curator.core.criteria import All, Any, Atom, Expr, ExprError, Truth, figure
 from curator.core.model import (
     Adopters,
     AreaConcern,
@@ -259,15 +259,6 @@ def _missing(atom: Atom, params: Mapping[str, float | bool]) -> str:
     if atom.param not in params:
         return f"no {atom.param}"
     return f"{atom.param} is not {'yes/no' if isinstance(atom.value, bool) else 'a number'}"
-
-
-def figure(value: float | bool) -> str:
-    """A value as people read it: 15,832 · 6.04 · true."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,}"
 
 
 def _unique(values: Iterable) -> tuple:
@@ -960,7 +951,7 @@ def _undermining(
             if is_true[0, row] or (
                 within is not None and _close_to(expr, table, int(row), within)[index]
             ):
-                found.append(table.items[row].id)
+                found.append(table.items[int(row)].id)
     return _unique(found)
 
 
