@@ -1,22 +1,31 @@
-"""The criteria language: parsed under an allow-list, never evaluated as Python; errors at the column."""
+"""The criteria language: one reader (never Python's), errors at the column; one evaluator."""
 
 from __future__ import annotations
+
+import math
+import pickle
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from curator.core.columns import Columns
+from curator.core.columns import evaluate as evaluate_columns
 from curator.core.criteria import (
     All,
     Any,
     Atom,
     Expr,
     ExprError,
+    Parameters,
+    atoms,
     describe,
     evaluate,
+    figure,
     parse,
 )
-from curator.core.model import Parameter
+from curator.core.model import CatalogueItem, Parameter
+from curator.core.records import manifest_from
 
 PARAMS = {
     "tpp": Parameter("tpp", "Total processing performance", "TPP"),
@@ -403,3 +412,133 @@ def test_a_suggestion_always_removes_the_error_it_answers(text):
             parse(fixed, PARAMS)
         except ExprError as again:  # another mistake of the text may remain; this one is gone
             assert (again.message, again.column) != (err.message, err.column), fixed
+
+
+# ---------------------------------------------------------------- the list owns what was read
+
+
+NUMBER = Parameter("tpp", "Total processing performance", "TPP")
+FLAG = Parameter("tpp", "Tensor processing present", "yes/no", "flag")
+
+
+def test_each_list_remembers_what_its_own_declarations_made_of_a_text():
+    as_number, as_flag = Parameters({"tpp": NUMBER}), Parameters({"tpp": FLAG})
+    assert parse("tpp == true", as_flag) == Atom("tpp", "==", True)
+    with pytest.raises(ExprError, match="'tpp' is a number"):
+        parse("tpp == true", as_number)
+    with pytest.raises(ExprError, match="'tpp' is a number"):  # remembered, refused again
+        parse("tpp == true", as_number)
+    assert as_flag.read["tpp == true"] == Atom("tpp", "==", True)
+    assert isinstance(as_number.read["tpp == true"], ExprError)
+    assert list(as_flag.read) == list(as_number.read) == ["tpp == true"]
+
+
+def test_a_loaded_list_brings_its_own_memo_and_sends_its_parameters_without_it():
+    data = {"id": "l", "title": "L", "parameters": {"tpp": {"title": "TPP", "unit": "TPP"}}}
+    first, second = manifest_from(data).parameters, manifest_from(data).parameters
+    assert isinstance(first, Parameters) and first == second == {
+        "tpp": Parameter("tpp", "TPP", "TPP")
+    }
+    parse("tpp >= 4800", first)
+    assert "tpp >= 4800" in first.read and not second.read
+    sent = pickle.loads(pickle.dumps(first))
+    assert sent == first and isinstance(sent, Parameters) and not sent.read
+
+
+# ---------------------------------------------------------------- figures
+
+
+@pytest.mark.parametrize(
+    ("value", "for_people", "as_written"),
+    [
+        (4800.0, "4,800", "4800"),
+        (-4800, "-4,800", "-4800"),
+        (5.92, "5.92", "5.92"),
+        (1234.5, "1,234.5", "1234.5"),
+        (0.0062, "0.0062", "0.0062"),
+        (1e-4, "10^-4", "0.0001"),
+        (2e-5, "2 × 10^-5", "2e-05"),
+        (1e26, "10^26", "1e+26"),
+        (True, "true", "true"),
+    ],
+)
+def test_one_formatter_for_people_and_for_the_language(value, for_people, as_written):
+    assert figure(value) == for_people
+    assert figure(value, as_written=True) == as_written
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_threshold_as_written_reads_back_as_the_same_number(value):
+    assert parse(f"tpp >= {figure(value, as_written=True)}") == Atom("tpp", ">=", value)
+
+
+THRESHOLDS = st.one_of(
+    st.integers(-10, 10).map(lambda n: n * 600.0),
+    st.sampled_from([5.92, 0.5, 1e-4, 2.5e-5, 3e20, 123456789.125]),
+)
+GENERATED = st.recursive(
+    st.builds(Atom, st.sampled_from(["tpp", "performance_density", "cnot_error"]),
+              st.sampled_from([">=", ">", "<=", "<", "=="]), THRESHOLDS)
+    | st.builds(Atom, st.just("datacenter"), st.just("=="), st.booleans()),
+    lambda inner: st.builds(All, st.lists(inner, min_size=2, max_size=3).map(tuple))
+    | st.builds(Any, st.lists(inner, min_size=2, max_size=3).map(tuple)),
+    max_leaves=8,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(GENERATED)
+def test_a_generated_expression_prints_reads_back_and_is_described_with_its_figures(expr):
+    printed = str(expr)
+    again = parse(printed, PARAMS)
+    assert str(again) == printed
+    assert parse(str(again), PARAMS) == again
+    described = describe(again, PARAMS)
+    numbers = [a.value for a in atoms(again) if not isinstance(a.value, bool)]
+    assert all(figure(n) in described for n in numbers)
+
+
+# ---------------------------------------------------------------- one evaluator
+
+
+def by_definition(expr: Expr, params: dict) -> bool | None:
+    """Kleene's three values as docs/design.md §2 states them, written out plainly."""
+    if isinstance(expr, Atom):
+        actual = params.get(expr.param)
+        flag = isinstance(expr.value, bool)
+        if flag != isinstance(actual, bool) or not isinstance(actual, int | float):
+            return None
+        return {
+            ">=": actual >= expr.value,
+            ">": actual > expr.value,
+            "<=": actual <= expr.value,
+            "<": actual < expr.value,
+            "==": actual == expr.value,
+        }[expr.op]
+    found = [by_definition(t, params) for t in expr.terms]
+    decisive = isinstance(expr, Any)  # True decides an `or`, False an `and`
+    if decisive in found:
+        return decisive
+    return None if None in found else not decisive
+
+
+FIGURES = st.fixed_dictionaries(
+    {},
+    optional={
+        "tpp": st.one_of(st.sampled_from([0.0, 600.0, 1200.0, 5.92, -600.0]), st.booleans()),
+        "performance_density": st.sampled_from([0, 5.92, 1e-4, 3e20, math.nan, "n/a"]),
+        "cnot_error": st.sampled_from([1e-4, 2.5e-5, 0.5, True]),
+        "datacenter": st.one_of(st.booleans(), st.just(1.0)),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(GENERATED, st.lists(FIGURES, min_size=1, max_size=6))
+def test_one_item_is_judged_as_a_table_of_one_row_and_as_the_definition_says(expr, rows):
+    table = Columns([CatalogueItem(f"i{n}", "I", params=p) for n, p in enumerate(rows)])
+    is_true, is_false = evaluate_columns(expr, table)
+    for n, params in enumerate(rows):
+        one = evaluate(expr, params)
+        assert one is by_definition(expr, params)
+        assert (bool(is_true[0, n]), bool(is_false[0, n])) == (one is True, one is False)
