@@ -16,8 +16,9 @@ import keyword
 import math
 import operator
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any as Anything
 from typing import NamedTuple, Protocol
 
@@ -659,9 +660,10 @@ class Table(Protocol):
 
 def fits(value: object, flag: bool) -> bool:
     """Whether a figure is of the kind a comparison needs: true/false for a flag, else a number."""
+    kind = type(value)
     if flag:
-        return isinstance(value, bool)
-    return isinstance(value, int | float) and not isinstance(value, bool)
+        return kind is bool
+    return kind is float or kind is int or (isinstance(value, int | float) and kind is not bool)
 
 
 class Row:
@@ -680,32 +682,46 @@ class Row:
 Constant = Callable[[Atom], Anything]
 
 
-def kleene(expr: Expr, table: Table, constant: Constant | None = None) -> tuple[Anything, Anything]:
+def kleene(expr: Expr, table: Table, constant: Constant | None = None) -> Kleene:
     """(is true, is false) of `expr` for each item of `table` (neither: unknown), its
     constants as written or as `constant` gives them. The only definition of the language's
     truth: a comparison is unknown for an item without a figure of its kind, an `and` is true
     when every term is and false when one is, an `or` the other way round. Works on Python
     booleans (one row) and numpy arrays (columns) alike."""
-    if isinstance(expr, Atom):
-        values, known = table.cells(expr.param, isinstance(expr.value, bool))
+    if type(expr) is Atom:
+        values, known = table.cells(expr.param, type(expr.value) is bool)
         threshold = expr.value if constant is None else constant(expr)
         is_true = known & HOLDS[expr.op](values, threshold)
         return is_true, known ^ is_true
-    parts = [kleene(term, table, constant) for term in expr.terms]
-    return all_of(parts) if isinstance(expr, All) else any_of(parts)
+    terms = expr.terms  # type: ignore[union-attr]
+    return joined(map(kleene, terms, repeat(table), repeat(constant)), type(expr) is Any)
 
 
-def all_of(parts: list[tuple[Anything, Anything]]) -> tuple[Anything, Anything]:
-    is_true, is_false = parts[0]
-    for t, f in parts[1:]:
-        is_true, is_false = is_true & t, is_false | f
-    return is_true, is_false
+Kleene = tuple[Anything, Anything]  # (is true, is false): Python booleans, or numpy arrays
 
 
-def any_of(parts: list[tuple[Anything, Anything]]) -> tuple[Anything, Anything]:
-    is_true, is_false = parts[0]
-    for t, f in parts[1:]:
-        is_true, is_false = is_true | t, is_false & f
+def all_of(parts: Iterable[Kleene]) -> Kleene:
+    return joined(parts, False)
+
+
+def any_of(parts: Iterable[Kleene]) -> Kleene:
+    return joined(parts, True)
+
+
+def joined(parts: Iterable[Kleene], by_or: bool) -> Kleene:
+    """`parts` joined by `or` (`by_or`) or by `and`. A single row stops at the first part that
+    decides it (true for `or`, false for `and`): the parts are made as they are asked for."""
+    found = iter(parts)
+    is_true, is_false = next(found)
+    for t, f in found:
+        if by_or:
+            if is_true is True:
+                break
+            is_true, is_false = is_true | t, is_false & f
+        else:
+            if is_false is True:
+                break
+            is_true, is_false = is_true & t, is_false | f
     return is_true, is_false
 
 
