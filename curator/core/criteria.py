@@ -203,7 +203,7 @@ _OTHER_PARAMETER = "compare a parameter with a number, not with another paramete
 _CONDITION_AS_VALUE = "a condition is not a value: compare a parameter with a number"
 
 # what an operand is, for the rules of a comparison
-NAME, NUMBER, SIGNED, CONSTANT, ODD = "name", "number", "signed", "constant", "odd"
+_NAME, _NUMBER, _SIGNED, _CONSTANT, _ODD = "name", "number", "signed", "constant", "odd"
 
 
 class _Operand:
@@ -224,7 +224,7 @@ class _Operand:
     @property
     def parameter(self) -> str | None:
         """The parameter it names, if it is one (a bare name other than true and false)."""
-        if self.kind == NAME and self.value not in FLAG_WORDS:
+        if self.kind == _NAME and self.value not in FLAG_WORDS:
             return self.value  # type: ignore[return-value]
         return None
 
@@ -383,7 +383,7 @@ class _Reader:
             found = self.group()
         elif c == "'" or c == '"':
             self.at += 1
-            found = _Operand(CONSTANT, None, first, first, _QUOTED)
+            found = _Operand(_CONSTANT, None, first, first, _QUOTED)
         else:
             raise self.fail(f"unexpected '{token}' where a parameter or number is expected", first)
         refused = _AFTER_OPERAND.get(tokens[self.at])
@@ -391,16 +391,16 @@ class _Reader:
             raise self.fail(refused, start if refused == _ARITHMETIC_REFUSED else first)
         if not signs:
             return found
-        if signs == 1 and isinstance(found, _Operand) and found.kind in (NAME, NUMBER):
+        if signs == 1 and isinstance(found, _Operand) and found.kind in (_NAME, _NUMBER):
             value = found.value
-            if found.kind == NUMBER and tokens[start] == "-":
+            if found.kind == _NUMBER and tokens[start] == "-":
                 value = -found.value  # type: ignore[operator]
-            return _Operand(SIGNED, value, start, self.at - 1)
+            return _Operand(_SIGNED, value, start, self.at - 1)
         if signs > 1:
             message = "a number takes one sign, + or -"
         else:
             message = found.message if isinstance(found, _Operand) else _CONDITION_AS_VALUE
-        return _Operand(ODD, None, start, self.at - 1, message)
+        return _Operand(_ODD, None, start, self.at - 1, message)
 
     def group(self) -> Expr | _Operand:
         opening = self.at
@@ -419,18 +419,18 @@ class _Reader:
 
     def number(self, token: str, at: int) -> _Operand:
         if token.isdigit() and (token[0] != "0" or not token.strip("0")):
-            return _Operand(NUMBER, float(token), at, at)
+            return _Operand(_NUMBER, float(token), at, at)
         if _DECIMAL.fullmatch(token):
-            return _Operand(NUMBER, float(token), at, at)
+            return _Operand(_NUMBER, float(token), at, at)
         if _BASED.fullmatch(token):
             try:
                 value = float(int(token, 0))
             except OverflowError:  # hundreds of digits
                 value = math.inf
-            return _Operand(NUMBER, value, at, at)
+            return _Operand(_NUMBER, value, at, at)
         if token[-1] in "jJ" and _DECIMAL.fullmatch(token[:-1]):
             return _Operand(
-                CONSTANT, None, at, at, "complex numbers are not part of the criteria language"
+                _CONSTANT, None, at, at, "complex numbers are not part of the criteria language"
             )
         if token.isdigit():
             raise self.fail(f"'{token}' is not a number: leave out the leading zeros", at)
@@ -446,17 +446,17 @@ class _Reader:
             self.at += 1
             instead = f": write {token.lower()}" if token != "None" else ""
             message = f"'{token}' is not part of the criteria language{instead}"
-            return _Operand(CONSTANT, None, at, at, message)
+            return _Operand(_CONSTANT, None, at, at, message)
         if token == "lambda":  # it runs to the end of its parentheses
             depth = 0
             while self.tokens[self.at] and not (self.tokens[self.at] == ")" and depth == 0):
                 depth += {"(": 1, ")": -1}.get(self.tokens[self.at], 0)
                 self.at += 1
-            return _Operand(ODD, None, at, self.at - 1, "lambdas are not allowed")
+            return _Operand(_ODD, None, at, self.at - 1, "lambdas are not allowed")
         if keyword.iskeyword(token):
             raise self.fail(f"unexpected '{token}' where a parameter or number is expected", at)
         self.at += 1
-        return _Operand(NAME, token, at, at)
+        return _Operand(_NAME, token, at, at)
 
     # ------------------------------------------------------------ meaning
 
@@ -481,8 +481,8 @@ class _Reader:
         elif right.parameter is not None:
             name, value_side, op = right, left, MIRROR[op]
         else:
-            odd = next((o for o in (left, right) if o.kind == ODD), left)
-            if odd.kind != ODD:
+            odd = next((o for o in (left, right) if o.kind == _ODD), left)
+            if odd.kind != _ODD:
                 raise self.fail("a comparison needs a parameter name on one side", left.first)
             raise self.fail(odd.message, odd.first)
         value = self.constant(value_side)
@@ -503,16 +503,16 @@ class _Reader:
         """A side of a comparison; a condition in parentheses (at token `at`) is refused as one."""
         if isinstance(found, _Operand):
             return found
-        return _Operand(ODD, None, at + 1, at + 1, _CONDITION_AS_VALUE)
+        return _Operand(_ODD, None, at + 1, at + 1, _CONDITION_AS_VALUE)
 
     def constant(self, side: _Operand) -> float | bool:
-        if side.kind == NAME and side.value in FLAG_WORDS:
+        if side.kind == _NAME and side.value in FLAG_WORDS:
             return FLAG_WORDS[side.value]
-        if isinstance(side.value, float) and side.kind in (NUMBER, SIGNED):
+        if isinstance(side.value, float) and side.kind in (_NUMBER, _SIGNED):
             if not math.isfinite(side.value):
                 raise self.fail("number is too large", side.first)
             return side.value
-        if side.kind in (NAME, SIGNED):
+        if side.kind in (_NAME, _SIGNED):
             raise self.fail(_OTHER_PARAMETER, side.first)
         raise self.fail(side.message or _ALONE, side.first)
 
@@ -522,14 +522,14 @@ class _Reader:
             return found
         if found.parameter is not None:
             raise self.alone(found.parameter, found.first)
-        if found.kind == NAME:
+        if found.kind == _NAME:
             message = (
                 f"'{found.value}' alone is not a condition: compare a yes/no parameter with it"
             )
             raise self.fail(message, found.first)
-        if found.kind in (NUMBER, SIGNED) and isinstance(found.value, float):
+        if found.kind in (_NUMBER, _SIGNED) and isinstance(found.value, float):
             raise self.fail(_ALONE, found.first)
-        if found.kind == SIGNED:
+        if found.kind == _SIGNED:
             raise self.fail(_OTHER_PARAMETER, found.first)
         raise self.fail(found.message or _ALONE, found.first)
 
