@@ -95,8 +95,7 @@ class Columns:
 def evaluate(expr: Expr, table: Columns, swept: Swept = AS_WRITTEN) -> Kleene:
     """`expr` for every item, its constants as written or as `swept`: shape (1 or
     thresholds, items)."""
-    is_true, is_false = kleene(expr, table, swept.constant if swept.param else None)
-    return is_true, is_false
+    return kleene(expr, table, swept.constant if swept.param else None)
 
 
 def judged(expressions: Sequence[Expr], table: Columns, swept: Swept = AS_WRITTEN) -> Kleene:

@@ -476,18 +476,15 @@ class _Reader:
             left = self.as_operand(left, left_at)
         if not isinstance(right, _Operand):
             right = self.as_operand(right, right_at)
-        if left.parameter is not None:
-            name, value_side = left, right
-        elif right.parameter is not None:
-            name, value_side, op = right, left, MIRROR[op]
-        else:
+        name, value_side, param = left, right, left.parameter
+        if param is None:
+            name, value_side, param, op = right, left, right.parameter, MIRROR[op]
+        if param is None:
             odd = next((o for o in (left, right) if o.kind == _ODD), left)
             if odd.kind != _ODD:
                 raise self.fail("a comparison needs a parameter name on one side", left.first)
             raise self.fail(odd.message, odd.first)
         value = self.constant(value_side)
-        param = name.value
-        assert isinstance(param, str)
         refusal = _refusal_of(param, op, value, self.parameters)
         if refusal is None:
             return Atom(param, op, value)
