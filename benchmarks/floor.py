@@ -35,7 +35,7 @@ from pathlib import Path
 
 from run import list_files, naive_check, timed  # benchmarks/run.py: the same baseline
 
-from curator.core import checks, criteria, records
+from curator.core import checks, records
 from curator.store import load as loading
 from curator.store import read as reader
 from curator.store import source
@@ -76,8 +76,7 @@ def said_files(root: Path, paths: Sequence[str], controls, manifest) -> int:
 
 def defined_afresh(root: Path):
     """The definitions read, built and checked, as by a process that has parsed no criteria
-    yet (`criteria.parse` remembers each text it parsed, for the life of the process)."""
-    criteria._PARSED.clear()
+    yet (the texts read are remembered by the list built, so a fresh build reads them anew)."""
     return build(walk(root, DEFINITIONS))
 
 

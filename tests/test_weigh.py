@@ -410,7 +410,7 @@ def test_miss_reason_keeps_the_bound_nearest_the_value_for_each_parameter():
     bands = expressions("34 <= qubits < 100 and cnot_error <= 1e-4", "100 <= qubits < 200")
     chip = catalogue(item("q", qubits=53, cnot_error=0.0062))
     assert weigh(bands, chip, PARTNERS, "4A906").outcome("q").reason == (
-        "cnot_error 0.0062 > 0.0001, qubits 53 < 100"
+        "cnot_error 0.0062 > 10^-4, qubits 53 < 100"
     )
 
 

@@ -20,9 +20,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from curator.core import criteria
-from curator.core.criteria import Expr
+from curator.core.criteria import Expr, figure
 from curator.core.model import Control, Parameter
-from curator.core.weigh import figure
 
 # an entry or a paragraph of one: 3A090, 3A090.a, 3A001.a.2
 ENTRY = re.compile(r"\b([0-9][A-E][0-9]{3})((?:\.[a-z0-9]+)*)\b")
@@ -93,12 +92,12 @@ def disagreements(
     found = []
     for number in _unique(in_text):
         if not _among(number, used) and not _among(number, conditions):
-            found.append(f"the text states {_words(number)}, which the criteria do not use")
+            found.append(f"the text states {figure(number)}, which the criteria do not use")
     if citing and cited_text is None:
         return found  # the constants may be the cited entry's: not known here
     for number in _unique(used):
         if not _among(number, in_text) and not _among(number, elsewhere):
-            found.append(f"the criteria use {_words(number)}, which the text does not state")
+            found.append(f"the criteria use {figure(number)}, which the text does not state")
     return found
 
 
@@ -136,12 +135,3 @@ def _unique(numbers: Iterable[float]) -> list[float]:
         if not _among(n, out):
             out.append(n)
     return out
-
-
-def _words(number: float) -> str:
-    """A number as the text would write it: 4,800 · 5.92 · 10^-4."""
-    if number != 0 and abs(number) < 1e-3:
-        mantissa, exponent = f"{number:e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        return f"{'' if mantissa == '1' else mantissa + ' × '}10^{int(exponent)}"
-    return figure(number)

@@ -1,8 +1,8 @@
 """The catalogue as numpy columns, so that an expression is judged for every item at once: a
 sweep judges it at every candidate threshold, a diff judges two versions of a control.
 
-Kleene values are two boolean arrays, `is_true` and `is_false` (neither: unknown), the same
-three values as `criteria.evaluate` gives item by item.
+Kleene values are two boolean arrays, `is_true` and `is_false` (neither: unknown), computed by
+`criteria.kleene`, the one evaluator, which gives one item's the same way (a table of one row).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from curator.core.criteria import All, Atom, Expr
+from curator.core.criteria import Atom, Expr, any_of, fits, kleene
 from curator.core.model import CatalogueItem
 
 Kleene = tuple[np.ndarray, np.ndarray]  # (is_true, is_false)
@@ -28,6 +28,16 @@ class Swept:
     thresholds: np.ndarray = field(default_factory=lambda: np.empty(0))
     reference: float = 0.0
     scaled: bool = False
+
+    def constant(self, atom: Atom) -> float | bool | np.ndarray:
+        """What `atom`'s constant is compared as: itself, or one per threshold (a column)."""
+        if atom.param != self.param or isinstance(atom.value, bool):
+            return atom.value
+        if not self.scaled or atom.value == self.reference:
+            constant = self.thresholds  # exact, with no rounding from c0·t/c0
+        else:
+            constant = atom.value * self.thresholds / self.reference
+        return constant[:, np.newaxis]
 
 
 AS_WRITTEN = Swept()
@@ -69,70 +79,28 @@ class Columns:
         if key not in self.cache:
             raw = [i.params.get(param) for i in self.items]
             known = np.array([fits(v, flag) for v in raw], dtype=bool)
-            values = np.array([float(v) if k else np.nan for v, k in zip(raw, known, strict=True)])
+            # a flag column holds 1.0/0.0 (numpy reads True as 1.0)
+            values = np.array(
+                [v if k else np.nan for v, k in zip(raw, known, strict=True)], dtype=float
+            )
             self.cache[key] = (values, known)
         return self.cache[key]
 
-
-def fits(value: object, flag: bool) -> bool:
-    if flag:
-        return isinstance(value, bool)
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    def cells(self, param: str, flag: bool) -> tuple[np.ndarray, np.ndarray]:
+        """`column` as one row of shape (1, items), which a swept constant broadcasts."""
+        values, known = self.column(param, flag)
+        return values[np.newaxis, :], known[np.newaxis, :]
 
 
 def evaluate(expr: Expr, table: Columns, swept: Swept = AS_WRITTEN) -> Kleene:
-    """`expr` for every item, its constants as written or as `swept`."""
-    if isinstance(expr, Atom):
-        return _compare(expr, table, swept)
-    parts = [evaluate(t, table, swept) for t in expr.terms]
-    return all_of(parts) if isinstance(expr, All) else any_of(parts)
+    """`expr` for every item, its constants as written or as `swept`: shape (1 or
+    thresholds, items)."""
+    return kleene(expr, table, swept.constant if swept.param else None)
 
 
 def judged(expressions: Sequence[Expr], table: Columns, swept: Swept = AS_WRITTEN) -> Kleene:
     """Whether any of `expressions` holds, for every item (one or more expressions)."""
     return any_of([evaluate(e, table, swept) for e in expressions])
-
-
-def _compare(atom: Atom, table: Columns, swept: Swept) -> Kleene:
-    flag = isinstance(atom.value, bool)
-    values, known = table.column(atom.param, flag)
-    values, known = values[np.newaxis, :], known[np.newaxis, :]
-    if atom.param == swept.param and not flag:
-        if not swept.scaled:
-            constant = swept.thresholds
-        elif atom.value == swept.reference:
-            constant = swept.thresholds  # exact, with no rounding from c0·t/c0
-        else:
-            constant = atom.value * swept.thresholds / swept.reference
-        constant = constant[:, np.newaxis]
-    else:
-        constant = float(atom.value)
-    with np.errstate(invalid="ignore"):
-        holds = _OPS[atom.op](values, constant)
-    return known & holds, known & ~holds
-
-
-_OPS = {
-    ">=": np.greater_equal,
-    ">": np.greater,
-    "<=": np.less_equal,
-    "<": np.less,
-    "==": np.equal,
-}
-
-
-def all_of(parts: list[Kleene]) -> Kleene:
-    is_true, is_false = parts[0]
-    for t, f in parts[1:]:
-        is_true, is_false = is_true & t, is_false | f
-    return is_true, is_false
-
-
-def any_of(parts: list[Kleene]) -> Kleene:
-    is_true, is_false = parts[0]
-    for t, f in parts[1:]:
-        is_true, is_false = is_true | t, is_false & f
-    return is_true, is_false
 
 
 def captured(expressions: Sequence[Expr], table: Columns) -> np.ndarray:

@@ -1,30 +1,44 @@
 """The criteria language (docs/design.md §2): comparisons of a parameter with a constant, `and`, `or`.
 
-Parsed with Python's `ast` under an allow-list of node types and never evaluated as Python.
-Evaluation is three-valued (Kleene): a comparison on a parameter an item lacks is unknown.
+One reader: a tokenizer and a recursive-descent parser build the expression, or refuse it with
+the column of the first mistake and, where one text would mend it, a suggestion. The text is
+never evaluated as Python.
+
+One evaluator: `kleene` gives three-valued truth (a comparison on a parameter an item lacks is
+unknown) over a table; one item is a table of one row (`Row`), the catalogue a table of numpy
+columns (core.columns).
 """
 
 from __future__ import annotations
 
-import ast
+import difflib
 import keyword
 import math
+import operator
 import re
-import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from itertools import repeat
+from typing import Any as Anything
+from typing import NamedTuple, Protocol
 
 from curator.core.model import Parameter
 
 MAX_LENGTH = 4000
-MAX_DEPTH = 40
+MAX_DEPTH = 40  # `and`/`or` groups within one another
+MAX_PARENTHESES = 200
 MAX_ATOMS = 400
 
-OPS = {ast.GtE: ">=", ast.Gt: ">", ast.LtE: "<=", ast.Lt: "<", ast.Eq: "=="}
 # `1600 <= tpp` is read as `tpp >= 1600`
 MIRROR = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "=="}
 FLAG_WORDS = {"true": True, "false": False}
+HOLDS: dict[str, Callable[[Anything, Anything], Anything]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+}
 
 Truth = bool | None  # None is unknown
 
@@ -62,22 +76,10 @@ class Atom:
     value: float | bool
 
     def holds(self, actual: float | bool) -> bool:
-        v = self.value
-        match self.op:
-            case ">=":
-                return actual >= v
-            case ">":
-                return actual > v
-            case "<=":
-                return actual <= v
-            case "<":
-                return actual < v
-        return actual == v
+        return bool(HOLDS[self.op](actual, self.value))
 
     def __str__(self) -> str:
-        if isinstance(self.value, bool):
-            return f"{self.param} == {'true' if self.value else 'false'}"
-        return f"{self.param} {self.op} {format_number(self.value)}"
+        return f"{self.param} {self.op} {figure(self.value, as_written=True)}"
 
 
 @dataclass(frozen=True)
@@ -105,375 +107,467 @@ def _wrap(term: Expr, parent: type) -> str:
     )
 
 
-def format_number(value: float) -> str:
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
+def figure(value: float | bool, *, as_written: bool = False) -> str:
+    """A figure or threshold as people read it — 15,832 · 5.92 · 10^-4 · 2 × 10^-3 · true — or,
+    `as_written`, as the criteria language writes it: 15832 · 5.92 · 0.0001 · 2e-05 · true."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number)) if as_written else f"{int(number):,}"
+    if as_written:
+        return repr(number)
+    if number != 0 and math.isfinite(number) and (abs(number) < 1e-3 or abs(number) >= 1e15):
+        mantissa, exponent = f"{number:e}".split("e")
+        mantissa = mantissa.rstrip("0").rstrip(".")
+        prefix = "" if mantissa == "1" else f"{mantissa} × "
+        return f"{prefix}10^{int(exponent)}"
+    return f"{number:,}"
 
 
-_PARSED: dict[tuple[str, tuple[tuple[str, bool], ...] | None], Expr | ExprError] = {}
-_PARSED_LIMIT = 200_000
+class Parameters(dict[str, Parameter]):
+    """A list's declared parameters, and what each criteria text read over them gave.
 
+    The memo belongs to the loaded list (a list is checked, weighed and diffed many times per
+    run), so two lists in one process never share an entry. Never changed once loaded.
+    """
 
-# the parameter mappings last seen (a list's own, two when a release is compared), by identity,
-# with their declarations; each mapping is kept so that its id is not reused
-_DECLARED: dict[int, tuple[Mapping[str, Parameter], tuple[tuple[str, bool], ...]]] = {}
-_DECLARED_LIMIT = 8
+    __slots__ = ("read",)
 
+    def __init__(self, declared: Mapping[str, Parameter] | None = None) -> None:
+        super().__init__(declared or {})
+        self.read: dict[str, Expr | ExprError] = {}
 
-def _declared(parameters: Mapping[str, Parameter] | None) -> tuple[tuple[str, bool], ...] | None:
-    """The declarations as a key; a list's mapping (never changed once loaded) is asked again
-    and again, so it is remembered by identity rather than sorted on every parse."""
-    if parameters is None:
-        return None
-    known = _DECLARED.get(id(parameters))
-    if known is None or known[0] is not parameters:
-        if len(_DECLARED) >= _DECLARED_LIMIT:
-            _DECLARED.clear()
-        known = (parameters, tuple(sorted((name, p.is_flag) for name, p in parameters.items())))
-        _DECLARED[id(parameters)] = known
-    return known[1]
+    def __reduce__(self) -> tuple[type[Parameters], tuple[dict[str, Parameter]]]:
+        return Parameters, (dict(self),)  # sent to another process without the memo
 
 
 def parse(text: str, parameters: Mapping[str, Parameter] | None = None) -> Expr:
-    """Parse `text`; with `parameters`, also check every name and type against them.
-
-    Results (and refusals) are remembered per text and parameter declarations: a list with
-    thousands of paragraphs is checked, weighed and diffed many times per run.
-    """
-    key = (text, _declared(parameters))
-    found = _PARSED.get(key)
+    """Read `text`; with `parameters`, also check every name and type against them. A list's
+    `Parameters` remember each text read over them (and each refusal)."""
+    if not isinstance(parameters, Parameters):
+        return _Reader(text, parameters).read()
+    found = parameters.read.get(text)
     if found is None:
         try:
-            found = _parse(text, parameters)
+            found = _Reader(text, parameters).read()
         except ExprError as err:
             found = err
-        if len(_PARSED) >= _PARSED_LIMIT:
-            _PARSED.clear()
-        _PARSED[key] = found
+        parameters.read[text] = found
     if isinstance(found, ExprError):
         raise ExprError(found.message, found.column, found.suggestion)
     return found
 
 
-def _parse(text: str, parameters: Mapping[str, Parameter] | None) -> Expr:
-    if not text.strip():
-        raise ExprError("empty expression")
-    if len(text) > MAX_LENGTH:
-        raise ExprError(f"expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
-    hidden = None
-    if "#" in text or not text.isascii():  # the scan below only when there is something to find
-        hidden = next(i for i, ch in enumerate(text) if ch == "#" or not ch.isascii())
-    if hidden is not None:
-        # Python would drop a `# comment` and fold look-alike letters into names: text a
-        # reviewer reads must be exactly the text that is evaluated
-        raise ExprError(f"{text[hidden]!r} is not part of the criteria language", hidden + 1)
-    if "\n" in text or "\r" in text:
-        raise ExprError(
-            "expression must be on one line", text.find("\n") + 1 or text.find("\r") + 1
-        )
-    quick = _Quick(text, parameters)
-    expr = quick.expr() or _parsed(text, parameters)
-    # each comparison has an operator among the tokens: few tokens, few comparisons
-    if len(quick.tokens) > MAX_ATOMS and sum(1 for _ in atoms(expr)) > MAX_ATOMS:
-        raise ExprError(f"expression has more than {MAX_ATOMS} comparisons")
-    return expr
+# ---------------------------------------------------------------- the reader
 
-
-def _parsed(text: str, parameters: Mapping[str, Parameter] | None) -> Expr:
-    """`text` read by Python's own parser under the allow-list: the definition of the
-    language, and what explains every refusal."""
-    grouped = _THOUSANDS.search(text) if "," in text else None
-    if grouped is not None:  # Python would read `6,000` as the tuple (6, 0)
-        written = grouped.group()
-        plain = written.replace(",", "")
-        raise ExprError(
-            f"numbers take no thousands separators: write {plain}, not {written}",
-            grouped.start() + 1,
-            Suggestion(grouped.start(), grouped.end(), plain),
-        )
-    try:
-        with warnings.catch_warnings():
-            # `4800or` reads as `4800 or` with a warning on stderr, and a reviewer may not see
-            # where a number ends (`0x1for` is 0x1f or): refuse it as Python soon will
-            warnings.simplefilter("error", SyntaxWarning)
-            tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as err:
-        found = _first_bad_token(text)
-        if found is not None:
-            raise ExprError(*found) from None
-        raise ExprError(_syntax_message(err), _column(text, err.offset)) from None
-    except (ValueError, RecursionError, MemoryError) as err:
-        raise ExprError(f"cannot read expression: {err}") from None
-    lead = len(text) - len(text.lstrip())
-    return _Builder(parameters, lead).build(tree.body, 0)
-
-
+# One token after optional blanks: a number (with whatever is run into it, so that `4800or`
+# and `1.2.3` are one bad number), a name, an operator, a quoted text, or any other character.
+_TOKEN = re.compile(
+    r"""[ \t\f]*(
+        (?:[0-9]|\.[0-9])(?:[eE][+-][0-9]|[\w.])*
+        | [A-Za-z_]\w*
+        | [<>=!]= | <> | \*\* | // | << | >> | := | ->
+        | '[^']*'? | "[^"]*"?
+        | .
+    )""",
+    re.VERBOSE | re.ASCII,
+)
+_DIGITS = r"[0-9](?:_?[0-9])*"
+# Python's decimal literals, which the language has always accepted: 4800, 5.92, 1e-4, 1_000, .5
+_DECIMAL = re.compile(
+    rf"[1-9](?:_?[0-9])*|0+(?:_?0)*|(?:(?:{_DIGITS})?\.{_DIGITS}|{_DIGITS}\.)(?:[eE][+-]?{_DIGITS})?"
+    rf"|{_DIGITS}[eE][+-]?{_DIGITS}"
+)
+_BASED = re.compile(r"0(?:[xX](?:_?[0-9a-fA-F])+|[oO](?:_?[0-7])+|[bB](?:_?[01])+)")
 # `6,000`, `1,000,000.5`: a number written with thousands separators
 _THOUSANDS = re.compile(r"(?<![\w.])[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![\w.])")
 
-# a token of the plain forms every list uses: a decimal number (no exponent, no leading zero,
-# not run into a name), a name, an operator, a parenthesis or a sign
-_TOKEN = re.compile(r"[ \t]*((?:[1-9][0-9]*|0)(?:\.[0-9]+)?(?![\w.])|[A-Za-z_]\w*|[<>=]=|[<>()+-])")
-_QUICK_DEPTH = 8  # parentheses nested deeper go the whole way, which counts the nesting
+_COMPARE = frozenset(MIRROR)
+_NUMBER_START = frozenset("0123456789.")
+_OTHER_COMPARISONS = frozenset({"!=", "<>", "in", "is", "not"})  # `not in`, `is not`
+_ARITHMETIC = frozenset({"+", "-", "*", "/", "//", "%", "**", "@", "&", "|", "^", "<<", ">>"})
+_CONSTANTS = frozenset({"True", "False", "None"})
+_ARITHMETIC_REFUSED = "arithmetic is not allowed: write the threshold as one number"
+_AFTER_OPERAND = {
+    "(": "calls are not allowed",
+    ".": "attribute access is not allowed",
+    "[": "subscripts are not allowed",
+    **dict.fromkeys(_ARITHMETIC, _ARITHMETIC_REFUSED),
+}
+
+_QUOTED = "quoted text is not part of the criteria language"
+_NOT = "'not' is not part of the criteria language; invert the comparison instead"
+_ALONE = "a constant alone is not a condition"
+_OTHER_PARAMETER = "compare a parameter with a number, not with another parameter"
+_CONDITION_AS_VALUE = "a condition is not a value: compare a parameter with a number"
+
+# what an operand is, for the rules of a comparison
+_NAME, _NUMBER, _SIGNED, _CONSTANT, _ODD = "name", "number", "signed", "constant", "odd"
 
 
-class _Quick:
-    """The same expressions `_parsed` makes of the texts written the plain way (four in five
-    seconds of parsing a large list went to Python's compiler and the tree walk), and None for
-    anything else — `_parsed` then reads it, and explains it if it must refuse it. A test holds
-    the two equal on generated texts."""
+class _Operand:
+    """One side of a comparison as written: a name, a number, a signed name or number, another
+    constant, or something the language refuses (`message` says why)."""
+
+    __slots__ = ("first", "kind", "last", "message", "value")
+
+    def __init__(
+        self, kind: str, value: str | float | None, first: int, last: int, message: str = ""
+    ) -> None:
+        self.kind = kind
+        self.value = value
+        self.first = first  # its tokens (parentheses around it excluded)
+        self.last = last
+        self.message = message
+
+    @property
+    def parameter(self) -> str | None:
+        """The parameter it names, if it is one (a bare name other than true and false)."""
+        if self.kind == _NAME and self.value not in FLAG_WORDS:
+            return self.value  # type: ignore[return-value]
+        return None
+
+
+class _Reader:
+    """Reads one text: `or` of `and` of comparisons, parentheses anywhere a value may stand.
+
+    Each method leaves `at` on the first token it did not take; errors name the column of
+    the token at fault, computed only when there is one.
+    """
 
     def __init__(self, text: str, parameters: Mapping[str, Parameter] | None) -> None:
-        tokens = _TOKEN.findall(text)
-        spaces = text.count(" ") + text.count("\t")
-        self.whole = bool(tokens) and sum(map(len, tokens)) + spaces == len(text)
-        self.tokens = [*tokens, ""]  # "" ends the text
+        self.text = text
         self.parameters = parameters
+        self.lead = len(text) - len(text.lstrip())
+        self.end = len(text.rstrip())
+        self.tokens: list[str] = []
         self.at = 0
-        self.depth = 0
+        self.parentheses = 0
+        self.comparisons = 0
+        self.height = 0  # `and`/`or` groups nested in what was read last
+        self.deepest = 0  # its first comparison nested deepest (a token)
+        self._starts: list[int] | None = None
 
-    def expr(self) -> Expr | None:
-        if not self.whole:
-            return None
-        found = self._joined("or")
-        return found if self.tokens[self.at] == "" else None
+    def read(self) -> Expr:
+        text = self.text
+        if not text.strip():
+            raise ExprError("empty expression")
+        if len(text) > MAX_LENGTH:
+            raise ExprError(f"expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
+        if "#" in text or not text.isascii():
+            # a reviewer reads exactly the text that is evaluated: no comments, no look-alike
+            # letters from other scripts
+            hidden = next(i for i, ch in enumerate(text) if ch == "#" or not ch.isascii())
+            raise ExprError(f"{text[hidden]!r} is not part of the criteria language", hidden + 1)
+        if "\n" in text or "\r" in text:
+            raise ExprError(
+                "expression must be on one line", text.find("\n") + 1 or text.find("\r") + 1
+            )
+        grouped = _THOUSANDS.search(text) if "," in text else None
+        if grouped is not None:
+            written = grouped.group()
+            plain = written.replace(",", "")
+            raise ExprError(
+                f"numbers take no thousands separators: write {plain}, not {written}",
+                grouped.start() + 1,
+                Suggestion(grouped.start(), grouped.end(), plain),
+            )
+        self.tokens = _TOKEN.findall(text, self.lead, self.end)
+        self.tokens.append("")  # the end of the text
+        found = self.disjunction()
+        if self.tokens[self.at]:
+            raise self.unexpected_after()
+        expr = self.condition(found)
+        if self.height > MAX_DEPTH:
+            raise self.fail(f"expression is nested deeper than {MAX_DEPTH}", self.deepest)
+        if self.comparisons > MAX_ATOMS:
+            raise ExprError(f"expression has more than {MAX_ATOMS} comparisons")
+        return expr
 
-    def _joined(self, word: str) -> Expr | None:
-        """Terms joined by `word` ("or": of "and"s; "and": of comparisons and parentheses)."""
-        part = (lambda: self._joined("and")) if word == "or" else self._term
-        terms = [part()]
-        while terms[-1] is not None and self.tokens[self.at] == word:
+    # ------------------------------------------------------------ grammar
+
+    def disjunction(self) -> Expr | _Operand:
+        """Comparisons joined by `and`, those joined by `or`."""
+        tokens = self.tokens
+        alternatives: list[Expr] = []
+        height, deepest = 0, 0
+        while True:
+            found = self.comparison()
+            if tokens[self.at] == "and":
+                terms = [self.condition(found)]
+                inner, inner_deepest = self.height, self.deepest
+                while tokens[self.at] == "and":
+                    self.at += 1
+                    terms.append(self.condition(self.comparison()))
+                    if self.height > inner:
+                        inner, inner_deepest = self.height, self.deepest
+                found = All(_flatten(terms, All))
+                self.height, self.deepest = inner + 1, inner_deepest
+            if tokens[self.at] != "or" and not alternatives:
+                return found
+            alternatives.append(self.condition(found))
+            if self.height > height or len(alternatives) == 1:
+                height, deepest = self.height, self.deepest
+            if tokens[self.at] != "or":
+                break
             self.at += 1
-            terms.append(part())
-        if None in terms:
-            return None
-        if len(terms) == 1:
-            return terms[0]
-        kind = Any if word == "or" else All
-        return kind(_flatten(tuple(terms), kind))
+        self.height, self.deepest = height + 1, deepest
+        return Any(_flatten(tuple(alternatives), Any))
 
-    def _term(self) -> Expr | None:
-        if self.tokens[self.at] != "(":
-            return self._comparison()
-        self.depth += 1
+    def comparison(self) -> Expr | _Operand:
+        """A chain of comparisons (`1600 <= tpp < 4800`), or one operand the caller places."""
+        tokens = self.tokens
+        start = self.at
+        if tokens[start] == "not":
+            raise self.fail(_NOT, start)
+        left = self.operand()
+        op = tokens[self.at]
+        if op not in _COMPARE:
+            self.refuse_operator(op)
+            return left
+        found: list[Atom] = []
+        whole = (start, start)
+        left_at = start
+        while op in _COMPARE:
+            self.at += 1
+            right_at = self.at
+            right = self.operand()
+            op_after = tokens[self.at]
+            self.refuse_operator(op_after)
+            if not found and op_after not in _COMPARE:  # one comparison, the usual case
+                self.height, self.deepest = 0, start
+                self.comparisons += 1
+                return self.atom(left, left_at, op, right, right_at, (start, self.at - 1), False)
+            whole = (start, self.at - 1)
+            found.append(self.atom(left, left_at, op, right, right_at, whole, True))
+            left, left_at, op = right, right_at, op_after
+        # a chain: a suggestion for the whole comparison would not be for `name op value` alone
+        self.height, self.deepest = 0, start
+        self.comparisons += len(found)
+        return All(tuple(found))
+
+    def refuse_operator(self, op: str) -> None:
+        """Refuses the comparisons the language has not (`!=`, `in`, `is`…) and `=`."""
+        if op in _OTHER_COMPARISONS:  # !=, <>, in, is, is not, not in
+            if op == "not" and self.tokens[self.at + 1] != "in":
+                raise self.unexpected_after()
+            self.at += 1 + (op == "not" or (op == "is" and self.tokens[self.at + 1] == "not"))
+            raise self.fail("only >=, >, <=, < and == compare values", self.at)
+        if op == "=":
+            start = self.start(self.at)
+            suggestion = Suggestion(start, start + 1, "==")
+            raise self.fail("'=' does not compare: write ==", self.at, suggestion)
+
+    def operand(self) -> Expr | _Operand:
+        """A name, a number, a sign and what it signs, or a parenthesised expression."""
+        tokens = self.tokens
+        start = self.at
+        signs = 0
+        token = tokens[start]
+        while token == "-" or token == "+" or token == "~":
+            signs += 1 if token != "~" else 2  # `~` is never a sign of a number
+            self.at += 1
+            token = tokens[self.at]
+        first = self.at
+        found: Expr | _Operand
+        if not token:
+            raise self.fail("the expression ends where a value is expected", first)
+        c = token[0]
+        if c.isalpha() or c == "_":
+            found = self.name(token, first)
+        elif c in _NUMBER_START:
+            found = self.number(token, first)
+            self.at += 1
+        elif token == "(":
+            found = self.group()
+        elif c == "'" or c == '"':
+            self.at += 1
+            found = _Operand(_CONSTANT, None, first, first, _QUOTED)
+        else:
+            raise self.fail(f"unexpected '{token}' where a parameter or number is expected", first)
+        refused = _AFTER_OPERAND.get(tokens[self.at])
+        if refused is not None:
+            raise self.fail(refused, start if refused == _ARITHMETIC_REFUSED else first)
+        if not signs:
+            return found
+        if signs == 1 and isinstance(found, _Operand) and found.kind in (_NAME, _NUMBER):
+            value = found.value
+            if found.kind == _NUMBER and tokens[start] == "-":
+                value = -found.value  # type: ignore[operator]
+            return _Operand(_SIGNED, value, start, self.at - 1)
+        if signs > 1:
+            message = "a number takes one sign, + or -"
+        else:
+            message = found.message if isinstance(found, _Operand) else _CONDITION_AS_VALUE
+        return _Operand(_ODD, None, start, self.at - 1, message)
+
+    def group(self) -> Expr | _Operand:
+        opening = self.at
+        self.parentheses += 1
+        if self.parentheses > MAX_PARENTHESES:
+            raise self.fail(f"parentheses are nested deeper than {MAX_PARENTHESES}", opening)
         self.at += 1
-        if self.depth > _QUICK_DEPTH:
-            return None
-        inner = self._joined("or")
-        if inner is None or self.tokens[self.at] != ")":
-            return None
+        inner = self.disjunction()
+        if self.tokens[self.at] != ")":
+            if not self.tokens[self.at]:
+                raise self.fail("a parenthesis is not closed", self.at)
+            raise self.unexpected_after()
         self.at += 1
-        self.depth -= 1
+        self.parentheses -= 1
         return inner
 
-    def _comparison(self) -> Expr | None:
-        tokens = self.tokens
-        left = self._operand()
-        found = []
-        while (symbol := tokens[self.at]) in _COMPARE:
+    def number(self, token: str, at: int) -> _Operand:
+        if token.isdigit() and (token[0] != "0" or not token.strip("0")):
+            return _Operand(_NUMBER, float(token), at, at)
+        if _DECIMAL.fullmatch(token):
+            return _Operand(_NUMBER, float(token), at, at)
+        if _BASED.fullmatch(token):
+            try:
+                value = float(int(token, 0))
+            except OverflowError:  # hundreds of digits
+                value = math.inf
+            return _Operand(_NUMBER, value, at, at)
+        if token[-1] in "jJ" and _DECIMAL.fullmatch(token[:-1]):
+            return _Operand(
+                _CONSTANT, None, at, at, "complex numbers are not part of the criteria language"
+            )
+        if token.isdigit():
+            raise self.fail(f"'{token}' is not a number: leave out the leading zeros", at)
+        ends = re.match(r"(?:[0-9._]|[eE][+-]?(?=[0-9]))*", token)
+        if ends and ends.end() < len(token) and token[ends.end()].isalpha():
+            raise self.fail(
+                f"'{token}' is not a number: leave a space between a number and a word", at
+            )
+        raise self.fail(f"'{token}' is not a number", at)
+
+    def name(self, token: str, at: int) -> _Operand:
+        if token in _CONSTANTS:
             self.at += 1
-            right = self._operand()
-            if type(left) is str and left not in FLAG_WORDS:
-                name, op, value = left, symbol, right
-            elif type(right) is str and right not in FLAG_WORDS:
-                name, op, value = right, MIRROR[symbol], left
-            else:
-                return None
-            value = FLAG_WORDS.get(value, value) if type(value) is str else value
-            if value is None or type(value) is str:
-                return None
-            if self.parameters is not None and _refusal_of(name, op, value, self.parameters):
-                return None
-            found.append(Atom(name, op, value))
-            left = right
-        if not found:
-            return None
-        return found[0] if len(found) == 1 else All(tuple(found))
+            instead = f": write {token.lower()}" if token != "None" else ""
+            message = f"'{token}' is not part of the criteria language{instead}"
+            return _Operand(_CONSTANT, None, at, at, message)
+        if token == "lambda":  # it runs to the end of its parentheses
+            depth = 0
+            while self.tokens[self.at] and not (self.tokens[self.at] == ")" and depth == 0):
+                depth += {"(": 1, ")": -1}.get(self.tokens[self.at], 0)
+                self.at += 1
+            return _Operand(_ODD, None, at, self.at - 1, "lambdas are not allowed")
+        if keyword.iskeyword(token):
+            raise self.fail(f"unexpected '{token}' where a parameter or number is expected", at)
+        self.at += 1
+        return _Operand(_NAME, token, at, at)
 
-    def _take(self) -> str:
-        """The next token, taken ("" at the end, which is never taken)."""
-        token = self.tokens[self.at]
-        if token:
-            self.at += 1
-        return token
+    # ------------------------------------------------------------ meaning
 
-    def _operand(self) -> str | float | None:
-        """A name as it is, a number as a float; None for anything else."""
-        token = self._take()
-        sign = 1.0
-        if token == "-" or token == "+":
-            sign = -1.0 if token == "-" else 1.0
-            token = self._take()
-            if not token[:1].isdigit():
-                return None
-        first = token[:1]
-        if first.isdigit():
-            value = float(token) * sign
-            return value if math.isfinite(value) else None
-        if first.isalpha() or first == "_":
-            return None if keyword.iskeyword(token) else token
-        return None
+    def atom(
+        self,
+        left: Expr | _Operand,
+        left_at: int,
+        op: str,
+        right: Expr | _Operand,
+        right_at: int,
+        whole: tuple[int, int],
+        chained: bool,
+    ) -> Atom:
+        """One comparison of a chain, with the parameter on either side (`left_at` and
+        `right_at`: the tokens each side begins at; `whole`: the comparison's first and last)."""
+        if not isinstance(left, _Operand):
+            left = self.as_operand(left, left_at)
+        if not isinstance(right, _Operand):
+            right = self.as_operand(right, right_at)
+        name, value_side, param = left, right, left.parameter
+        if param is None:
+            name, value_side, param, op = right, left, right.parameter, MIRROR[op]
+        if param is None:
+            odd = next((o for o in (left, right) if o.kind == _ODD), left)
+            if odd.kind != _ODD:
+                raise self.fail("a comparison needs a parameter name on one side", left.first)
+            raise self.fail(odd.message, odd.first)
+        value = self.constant(value_side)
+        refusal = _refusal_of(param, op, value, self.parameters)
+        if refusal is None:
+            return Atom(param, op, value)
+        at = name if refusal.at_name else value_side
+        if refusal.better is None or (refusal.whole and chained):
+            # a whole comparison is suggested for `name op value` only when it stands alone
+            raise self.fail(refusal.message, at.first)
+        span = whole if refusal.whole else (name.first, name.last)
+        better = Suggestion(self.start(span[0]), self.stop(span[1]), refusal.better)
+        raise self.fail(refusal.message, at.first, better)
 
+    def as_operand(self, found: Expr | _Operand, at: int) -> _Operand:
+        """A side of a comparison; a condition in parentheses (at token `at`) is refused as one."""
+        if isinstance(found, _Operand):
+            return found
+        return _Operand(_ODD, None, at + 1, at + 1, _CONDITION_AS_VALUE)
 
-_COMPARE = {">=", ">", "<=", "<", "=="}
+    def constant(self, side: _Operand) -> float | bool:
+        if side.kind == _NAME and side.value in FLAG_WORDS:
+            return FLAG_WORDS[side.value]
+        if isinstance(side.value, float) and side.kind in (_NUMBER, _SIGNED):
+            if not math.isfinite(side.value):
+                raise self.fail("number is too large", side.first)
+            return side.value
+        if side.kind in (_NAME, _SIGNED):
+            raise self.fail(_OTHER_PARAMETER, side.first)
+        raise self.fail(side.message or _ALONE, side.first)
 
+    def condition(self, found: Expr | _Operand) -> Expr:
+        """`found` where a condition is expected: an operand alone is refused."""
+        if not isinstance(found, _Operand):
+            return found
+        if found.parameter is not None:
+            raise self.alone(found.parameter, found.first)
+        if found.kind == _NAME:
+            message = (
+                f"'{found.value}' alone is not a condition: compare a yes/no parameter with it"
+            )
+            raise self.fail(message, found.first)
+        if found.kind in (_NUMBER, _SIGNED) and isinstance(found.value, float):
+            raise self.fail(_ALONE, found.first)
+        if found.kind == _SIGNED:
+            raise self.fail(_OTHER_PARAMETER, found.first)
+        raise self.fail(found.message or _ALONE, found.first)
 
-def _first_bad_token(text: str) -> tuple[str, int] | None:
-    """Walk the tokens with the language's grammar to point at the first one that breaks it.
-
-    Python's SyntaxError offset often points at the start of the line; a committee member
-    needs the column of the actual mistake.
-    """
-    import io
-    import tokenize
-
-    expect_operand = True
-    depth = 0
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return None
-    for tok in tokens:
-        column = tok.start[1] + 1
-        kind, value = tok.type, tok.string
-        if kind in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
-            continue
-        if kind == tokenize.ENDMARKER:
-            if expect_operand:
-                return "the expression ends where a value is expected", len(text.rstrip()) + 1
-            if depth:
-                return "a parenthesis is not closed", len(text.rstrip()) + 1
-            return None
-        if expect_operand:
-            if value == "(":
-                depth += 1
-            elif value == "-" or value == "+":
-                pass
-            elif kind in (tokenize.NAME, tokenize.NUMBER) and value not in ("and", "or", "not"):
-                expect_operand = False
-            else:
-                return f"unexpected '{value}' where a parameter or number is expected", column
-        elif value in _COMPARE or value in ("and", "or"):
-            expect_operand = True
-        elif value == ")" and depth:
-            depth -= 1
-        else:
-            return f"unexpected '{value}': expected a comparison, 'and' or 'or'", column
-    return None
-
-
-def _syntax_message(err: SyntaxError) -> str:
-    msg = (err.msg or "syntax error").removeprefix("invalid syntax. ")
-    return "not a valid expression" if msg == "invalid syntax" else msg
-
-
-def _column(text: str, offset: int | None) -> int:
-    lead = len(text) - len(text.lstrip())
-    return max(1, (offset or 1) + lead)
-
-
-class _Builder:
-    def __init__(self, parameters: Mapping[str, Parameter] | None, lead: int) -> None:
-        self.parameters = parameters
-        self.lead = lead
-
-    def fail(
-        self, node: ast.AST, message: str, better: str | None = None, instead: ast.AST | None = None
-    ) -> ExprError:
-        """The error at `node`; `better` (which `message` quotes) is what to write in place of
-        the text of `instead` (default: `node`)."""
-        suggestion = None
-        if better is not None:
-            span = instead or node
-            start = span.col_offset + self.lead  # type: ignore[attr-defined]
-            end = span.end_col_offset + self.lead  # type: ignore[attr-defined]
-            suggestion = Suggestion(start, end, better)
-        return ExprError(message, getattr(node, "col_offset", 0) + 1 + self.lead, suggestion)
-
-    def build(self, node: ast.AST, depth: int) -> Expr:
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"expression is nested deeper than {MAX_DEPTH}")
-        if isinstance(node, ast.BoolOp):
-            terms = tuple(self.build(v, depth + 1) for v in node.values)
-            if isinstance(node.op, ast.And):
-                return All(_flatten(terms, All))
-            return Any(_flatten(terms, Any))
-        if isinstance(node, ast.Compare):
-            return self.compare(node)
-        if isinstance(node, ast.Name) and node.id not in FLAG_WORDS:
-            raise self.alone(node)
-        raise self.fail(node, _refusal(node))
-
-    def alone(self, node: ast.Name) -> ExprError:
+    def alone(self, name: str, at: int) -> ExprError:
         """A parameter written where a comparison belongs: its comparison is suggested."""
-        name, parameters = node.id, self.parameters
+        parameters = self.parameters
         param = parameters.get(name) if parameters is not None else None
+        span = (self.start(at), self.stop(at))
         if parameters is not None and param is None:
             close = _close(name, parameters)
             if close is None:
-                return self.fail(node, f"unknown parameter '{name}'")
+                return self.fail(f"unknown parameter '{name}'", at)
             better = _compared(close, parameters[close])
             message = (
                 f"unknown parameter '{name}' alone is not a condition (did you mean {better}?)"
             )
-            return self.fail(node, message, better)
+            return self.fail(message, at, Suggestion(*span, better))
         better = _compared(name, param)
         how = "write" if param is not None and param.is_flag else "compare it, e.g."
-        return self.fail(node, f"'{name}' alone is not a condition: {how} {better}", better)
+        message = f"'{name}' alone is not a condition: {how} {better}"
+        return self.fail(message, at, Suggestion(*span, better))
 
-    def compare(self, node: ast.Compare) -> Expr:
-        operands = [node.left, *node.comparators]
-        found: list[Atom] = []
-        for i, op in enumerate(node.ops):
-            symbol = OPS.get(type(op))
-            if symbol is None:
-                raise self.fail(operands[i + 1], "only >=, >, <=, < and == compare values")
-            left, right = operands[i], operands[i + 1]
-            if isinstance(left, ast.Name) and left.id not in FLAG_WORDS:
-                found.append(self.atom(left, symbol, right, node))
-            elif isinstance(right, ast.Name) and right.id not in FLAG_WORDS:
-                found.append(self.atom(right, MIRROR[symbol], left, node))
-            else:
-                odd = next(
-                    (o for o in (left, right) if not isinstance(o, ast.Constant | ast.Name)), left
-                )
-                if isinstance(odd, ast.Constant | ast.Name | ast.UnaryOp):
-                    raise self.fail(left, "a comparison needs a parameter name on one side")
-                raise self.fail(odd, _refusal(odd))
-        return found[0] if len(found) == 1 else All(tuple(found))
+    # ------------------------------------------------------------ errors
 
-    def atom(self, name: ast.Name, op: str, other: ast.AST, comparison: ast.Compare) -> Atom:
-        value = self.constant(other)
-        refusal = _refusal_of(name.id, op, value, self.parameters)
-        if refusal is None:
-            return Atom(name.id, op, value)
-        at = name if refusal.at_name else other
-        if refusal.better is None or (refusal.whole and len(comparison.ops) > 1):
-            # a whole comparison is suggested for `name op value` only when it stands alone
-            raise self.fail(at, refusal.message)
-        instead = comparison if refusal.whole else name
-        raise self.fail(at, refusal.message, refusal.better, instead)
+    def fail(self, message: str, token: int, suggestion: Suggestion | None = None) -> ExprError:
+        return ExprError(message, self.start(token) + 1, suggestion)
 
-    def constant(self, node: ast.AST) -> float | bool:
-        if isinstance(node, ast.Name) and node.id in FLAG_WORDS:
-            return FLAG_WORDS[node.id]
-        sign = 1
-        inner = node
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-            sign = -1 if isinstance(node.op, ast.USub) else 1
-            inner = node.operand
-        if isinstance(inner, ast.Constant) and type(inner.value) in (int, float):
-            try:
-                value = float(inner.value) * sign
-            except OverflowError:  # an integer literal with hundreds of digits
-                value = math.inf
-            if not math.isfinite(value):
-                raise self.fail(node, "number is too large")
-            return value
-        if isinstance(inner, ast.Name):
-            raise self.fail(node, "compare a parameter with a number, not with another parameter")
-        raise self.fail(node, _refusal(node))
+    def start(self, token: int) -> int:
+        """Where token number `token` begins in the text (0-based); the end of the text for
+        the end."""
+        if self._starts is None:
+            self._starts = [m.start(1) for m in _TOKEN.finditer(self.text, self.lead, self.end)]
+        return self._starts[token] if token < len(self._starts) else self.end
+
+    def stop(self, token: int) -> int:
+        return self.start(token) + len(self.tokens[token])
+
+    def unexpected_after(self, at: int | None = None) -> ExprError:
+        at = self.at if at is None else at
+        token = self.tokens[at]
+        return self.fail(f"unexpected '{token}': expected a comparison, 'and' or 'or'", at)
 
 
 class _Refusal(NamedTuple):
@@ -527,35 +621,14 @@ def _compared(name: str, param: Parameter | None) -> str:
     return f"{name} == true" if param is not None and param.is_flag else f"{name} >= 1"
 
 
-def _flatten(terms: tuple[Expr, ...], kind: type) -> tuple[Expr, ...]:
+def _flatten(terms: tuple[Expr, ...] | list[Expr], kind: type) -> tuple[Expr, ...]:
     out: list[Expr] = []
     for term in terms:
-        out.extend(term.terms if isinstance(term, kind) else (term,))
+        out.extend(term.terms if isinstance(term, kind) else (term,))  # type: ignore[union-attr]
     return tuple(out)
 
 
-def _refusal(node: ast.AST) -> str:
-    match node:
-        case ast.UnaryOp(op=ast.Not()):
-            return "'not' is not part of the criteria language; invert the comparison instead"
-        case ast.Call():
-            return "calls are not allowed"
-        case ast.Attribute():
-            return "attribute access is not allowed"
-        case ast.Lambda():
-            return "lambdas are not allowed"
-        case ast.BinOp():
-            return "arithmetic is not allowed: write the threshold as one number"
-        case ast.Name():  # true or false: a parameter alone is Builder.alone's
-            return f"'{node.id}' alone is not a condition: compare a yes/no parameter with it"
-        case ast.Constant():
-            return "a constant alone is not a condition"
-    return f"{type(node).__name__.lower()} is not allowed: use comparisons joined by and / or"
-
-
 def _close(name: str, parameters: Mapping[str, Parameter]) -> str | None:
-    import difflib
-
     close = difflib.get_close_matches(name, list(parameters), n=1)
     return close[0] if close else None
 
@@ -572,32 +645,87 @@ def parameters_used(expr: Expr) -> set[str]:
     return {a.param for a in atoms(expr)}
 
 
-def evaluate(expr: Expr, params: Mapping[str, float | bool]) -> Truth:
-    """Kleene three-valued evaluation: a missing parameter makes its comparison unknown."""
-    if isinstance(expr, Atom):
-        actual = params.get(expr.param)
-        if actual is None:
-            return None
-        if isinstance(expr.value, bool) != isinstance(actual, bool):
-            return None  # a number where a flag is expected (check reports it)
-        return expr.holds(actual)
-    if isinstance(expr, All):
-        result: Truth = True
-        for term in expr.terms:
-            value = evaluate(term, params)
-            if value is False:
-                return False
-            if value is None:
-                result = None
-        return result
-    result = False
-    for term in expr.terms:
-        value = evaluate(term, params)
-        if value is True:
-            return True
-        if value is None:
-            result = None
-    return result
+# ---------------------------------------------------------------- the evaluator
+
+
+class Table(Protocol):
+    """Items' figures by parameter: `cells` gives (values, known) for a parameter read as a
+    number or as a yes/no flag (a figure of the other kind is not known)."""
+
+    def cells(self, param: str, flag: bool) -> tuple[Anything, Anything]: ...
+
+
+def fits(value: object, flag: bool) -> bool:
+    """Whether a figure is of the kind a comparison needs: true/false for a flag, else a number."""
+    kind = type(value)
+    if flag:
+        return kind is bool
+    return kind is float or kind is int or (isinstance(value, int | float) and kind is not bool)
+
+
+class Row:
+    """One item's figures as a table of one row."""
+
+    __slots__ = ("params",)
+
+    def __init__(self, params: Mapping[str, object]) -> None:
+        self.params = params
+
+    def cells(self, param: str, flag: bool) -> tuple[Anything, bool]:
+        value = self.params.get(param)
+        return (value, True) if fits(value, flag) else (0.0, False)
+
+
+Constant = Callable[[Atom], Anything]
+
+
+def kleene(expr: Expr, table: Table, constant: Constant | None = None) -> Kleene:
+    """(is true, is false) of `expr` for each item of `table` (neither: unknown), its
+    constants as written or as `constant` gives them. The only definition of the language's
+    truth: a comparison is unknown for an item without a figure of its kind, an `and` is true
+    when every term is and false when one is, an `or` the other way round. Works on Python
+    booleans (one row) and numpy arrays (columns) alike."""
+    if type(expr) is Atom:
+        values, known = table.cells(expr.param, type(expr.value) is bool)
+        threshold = expr.value if constant is None else constant(expr)
+        is_true = known & HOLDS[expr.op](values, threshold)
+        return is_true, known ^ is_true
+    terms = expr.terms  # type: ignore[union-attr]
+    return joined(map(kleene, terms, repeat(table), repeat(constant)), type(expr) is Any)
+
+
+Kleene = tuple[Anything, Anything]  # (is true, is false): Python booleans, or numpy arrays
+
+
+def all_of(parts: Iterable[Kleene]) -> Kleene:
+    return joined(parts, False)
+
+
+def any_of(parts: Iterable[Kleene]) -> Kleene:
+    return joined(parts, True)
+
+
+def joined(parts: Iterable[Kleene], by_or: bool) -> Kleene:
+    """`parts` joined by `or` (`by_or`) or by `and`. A single row stops at the first part that
+    decides it (true for `or`, false for `and`): the parts are made as they are asked for."""
+    found = iter(parts)
+    is_true, is_false = next(found)
+    for t, f in found:
+        if by_or:
+            if is_true is True:
+                break
+            is_true, is_false = is_true | t, is_false & f
+        else:
+            if is_false is True:
+                break
+            is_true, is_false = is_true & t, is_false | f
+    return is_true, is_false
+
+
+def evaluate(expr: Expr, params: Mapping[str, object]) -> Truth:
+    """`expr` for one item's figures: True, False or None (unknown)."""
+    is_true, is_false = kleene(expr, Row(params))
+    return True if is_true else False if is_false else None
 
 
 def replace_constants(expr: Expr, param: str, new: dict[float, float]) -> Expr:
@@ -620,7 +748,7 @@ def describe(expr: Expr, parameters: Mapping[str, Parameter]) -> str:
             if isinstance(node.value, bool):
                 return f"{title}: {'yes' if node.value else 'no'}"
             unit = f" {p.unit}" if p and p.unit and p.unit.lower() not in title else ""
-            return f"{title} {words[node.op]} {_plain_number(node.value)}{unit}"
+            return f"{title} {words[node.op]} {figure(node.value)}{unit}"
         joiner = ", and " if isinstance(node, All) else ", or "
         text = joiner.join(one(t, False) for t in node.terms)
         return text if top else f"({text})"
@@ -634,14 +762,3 @@ def _sentence_case(title: str) -> str:
     if len(first) > 1 and (first[1].isupper() or not first.isalpha()):
         return title
     return title[:1].lower() + title[1:]
-
-
-def _plain_number(value: float) -> str:
-    if value.is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e15):
-        mantissa, exponent = f"{value:e}".split("e")
-        mantissa = mantissa.rstrip("0").rstrip(".")
-        prefix = "" if mantissa == "1" else f"{mantissa} × "
-        return f"{prefix}10^{int(exponent)}"
-    return f"{value:,}".rstrip("0").rstrip(".") if "." in f"{value}" else f"{value:,}"

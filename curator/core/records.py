@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from curator.core import criteria
 from curator.core.model import (
     DEFAULT_PUBLISHABLE,
     Amendment,
@@ -55,7 +56,9 @@ def manifest_from(data: Mapping[str, Any]) -> Manifest:
         docket=Docket(**docket) if docket else None,
         members=tuple(Member(**m) for m in data.get("members", ())),
         areas={k: _area(k, v) for k, v in data.get("areas", {}).items()},
-        parameters={k: Parameter(name=k, **v) for k, v in data.get("parameters", {}).items()},
+        parameters=criteria.Parameters(
+            {k: Parameter(name=k, **v) for k, v in data.get("parameters", {}).items()}
+        ),
         publish_statuses=tuple(publish.get("statuses", DEFAULT_PUBLISHABLE)),
         publish_fields=tuple(publish.get("fields", ())),
     )

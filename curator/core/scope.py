@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final
 
-from curator.core.criteria import All, Any, Atom, Expr, format_number
+from curator.core.criteria import All, Any, Atom, Expr, evaluate, figure
 
 TIGHTENED: Final = "tightened"
 LOOSENED: Final = "loosened"
@@ -74,7 +74,7 @@ class Witness(Mapping[str, Value]):
 
     def describe(self) -> str:
         """`tpp=4000, performance_density=6`."""
-        shown = [f"{name}={_show(value)}" for name, value in self.pairs]
+        shown = [f"{name}={figure(value, as_written=True)}" for name, value in self.pairs]
         shown += [f"no {name}" for name in self.missing]
         return ", ".join(shown) if shown else "no parameters at all"
 
@@ -94,12 +94,6 @@ class Comparison:
             who = "one" if parts else "an item"
             parts.append(f"{who} with {self.released.describe()} is released")
         return "; ".join(parts) if parts else "exactly the same items are captured"
-
-
-def _show(value: Value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return format_number(float(value))
 
 
 # ---------------------------------------------------------------- public functions
@@ -193,10 +187,9 @@ class _Cmp:
     flag: bool  # kept apart so `x == true` and `x == 1` never merge (True == 1 in Python)
 
     def truth(self, actual: Value | _Missing) -> bool | None:
-        # the same rules as criteria.evaluate: missing or a value of the other kind is unknown
-        if isinstance(actual, _Missing) or isinstance(actual, bool) != self.flag:
+        if isinstance(actual, _Missing):
             return None
-        return Atom(self.param, self.op, self.value).holds(actual)
+        return evaluate(Atom(self.param, self.op, self.value), {self.param: actual})
 
 
 @dataclass(frozen=True)

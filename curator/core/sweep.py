@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from curator.core import criteria
-from curator.core.columns import Columns, Swept, fits
+from curator.core.columns import Columns, Swept
+from curator.core.criteria import figure, fits
 from curator.core.model import CatalogueItem
 from curator.core.problems import InvalidValue
 from curator.core.weigh import (
@@ -25,7 +26,6 @@ from curator.core.weigh import (
     Labelled,
     Setting,
     facts_of,
-    figure,
     in_scope,
     judge,
     paragraph_columns,
@@ -293,7 +293,7 @@ def _fewest_too_tight(points: Sequence[SweepPoint]) -> tuple[float, float] | Non
 
 def _numbers(items: Sequence[CatalogueItem], param: str) -> np.ndarray:
     raw = [i.params.get(param) for i in items]
-    return np.array([float(v) for v in raw if fits(v, False)], dtype=float)
+    return np.array([v for v in raw if fits(v, False)], dtype=float)
 
 
 # ---------------------------------------------------------------- the chart

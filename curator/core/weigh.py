@@ -21,7 +21,7 @@ import numpy as np
 
 from curator.core import criteria
 from curator.core.columns import AS_WRITTEN, Columns, Kleene, Swept, any_of, evaluate
-from curator.core.criteria import All, Any, Atom, Expr, ExprError, Truth
+from curator.core.criteria import All, Any, Atom, Expr, ExprError, Truth, figure
 from curator.core.model import (
     Adopters,
     AreaConcern,
@@ -278,15 +278,6 @@ def _missing(atom: Atom, params: Mapping[str, float | bool]) -> str:
     if atom.param not in params:
         return f"no {atom.param}"
     return f"{atom.param} is not {'yes/no' if isinstance(atom.value, bool) else 'a number'}"
-
-
-def figure(value: float | bool) -> str:
-    """A value as people read it: 15,832 · 6.04 · true."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,}"
 
 
 def _unique(values: Iterable) -> tuple:
