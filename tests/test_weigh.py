@@ -496,6 +496,10 @@ def test_a_sweep_is_undecided_where_every_item_is_unknown_and_never_balanced_the
     assert not result.is_balanced_at(4800)
 
 
+def test_a_sweep_proposes_no_fewest_too_tight_where_it_decided_nothing():
+    assert sweep(expressions(OCT_2022), UNMEASURED, PARTNERS, "tpp").fewest_too_tight is None
+
+
 def test_empty_catalogue_has_nothing_to_weigh_against():
     result = weigh(current(), {}, PARTNERS, "3A090")
     assert result.empty

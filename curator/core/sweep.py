@@ -23,6 +23,7 @@ from curator.core.weigh import (
     BALANCED,
     LEAK,
     OVERREACH,
+    UNDECIDED,
     Labelled,
     Setting,
     facts_of,
@@ -283,7 +284,8 @@ def _balanced_runs(points: Sequence[SweepPoint]) -> tuple[tuple[float, float], .
 
 
 def _fewest_too_tight(points: Sequence[SweepPoint]) -> tuple[float, float] | None:
-    clean = [p for p in points if p.leaks == 0]
+    # an undecided point has no leaks because it decided nothing, not because none leak
+    clean = [p for p in points if p.leaks == 0 and p.verdict != UNDECIDED]
     if not clean:
         return None
     least = min(p.too_tight for p in clean)
