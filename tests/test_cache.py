@@ -15,11 +15,14 @@ import tomli
 from gitrepo import new_repo
 
 from curator.core.diff import diff_lists
-from curator.store import cache, git, incremental, validate
-from curator.store.atomic import TEMP_PREFIX
-from curator.store.load import build, load
-from curator.store.schemas import KINDS
-from curator.store.source import DEFINITIONS, Entry, kind_of, walk
+from curator.store.formats import validate
+from curator.store.formats.atomic import TEMP_PREFIX
+from curator.store.formats.layout import DEFINITIONS, kind_of
+from curator.store.formats.schemas import KINDS
+from curator.store.git import plumbing, revisions
+from curator.store.index import cache, incremental
+from curator.store.index.load import build, load
+from curator.store.index.source import Entry, walk
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 
@@ -497,24 +500,26 @@ def test_a_cache_of_another_format_is_removed_when_a_new_one_is_made(tmp_path, c
 
 def test_a_diff_of_two_revisions_skips_unchanged_controls_and_says_the_same(tmp_path):
     root = generated(tmp_path / "list", controls=40, comments=60, public_comments=20)
-    place = git.place_of(root)
+    place = plumbing.place_of(root)
     for old, new in (("scale/v1.0", "scale/v2.0"), ("scale/v2.0", "HEAD"), ("HEAD", "HEAD")):
-        whole = [git.load_revision(place, rev, git.ReadCache()) for rev in (old, new)]
+        whole = [revisions.load_revision(place, rev, cache.ReadCache()) for rev in (old, new)]
         expected = diff_lists(*whole, old, new).as_json()
-        assert diff_lists(*git.load_differing(place, old, new), old, new).as_json() == expected
+        assert (
+            diff_lists(*revisions.load_differing(place, old, new), old, new).as_json() == expected
+        )
 
 
 def test_a_diff_says_the_same_whether_it_parses_its_few_controls_or_looks_them_up(
     tmp_path, trusting
 ):
     root = generated(tmp_path / "list", controls=40, comments=60, public_comments=20)
-    place = git.place_of(root)
-    expected = diff_lists(*git.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
+    place = plumbing.place_of(root)
+    expected = diff_lists(*revisions.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
     load(root)  # the controls' results, in the cache: a few of them are parsed, not looked up
     files = cache.ListCache.of(root)
     assert not files.worth_looking_up("controls/3A090.toml", 1)
     assert files.worth_looking_up("controls/3A090.toml", 40)
-    again = diff_lists(*git.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
+    again = diff_lists(*revisions.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
     assert again.as_json() == expected.as_json()
 
 
@@ -526,15 +531,17 @@ def test_results_decoded_already_are_always_worth_looking_up(lst, trusting):
 
 
 def release_definitions(repo, revision: str):
-    place = git.place_of(repo.root)
-    return git.load_revision(place, revision, folders=DEFINITIONS, watch=incremental.Unchecked())
+    place = plumbing.place_of(repo.root)
+    return revisions.load_revision(
+        place, revision, folders=DEFINITIONS, watch=incremental.Unchecked()
+    )
 
 
 def test_a_revisions_definitions_are_kept_as_built_and_equal_a_fresh_read(tmp_path, monkeypatch):
     repo = new_repo(tmp_path / "repo")
     first = release_definitions(repo, "HEAD")
-    fresh = git.load_revision(
-        git.place_of(repo.root),
+    fresh = revisions.load_revision(
+        plumbing.place_of(repo.root),
         "HEAD",
         cache.ReadCache(),
         folders=DEFINITIONS,
@@ -545,7 +552,7 @@ def test_a_revisions_definitions_are_kept_as_built_and_equal_a_fresh_read(tmp_pa
     def no_building(*args, **kwargs):
         raise AssertionError("built again")
 
-    monkeypatch.setattr(git, "build", no_building)
+    monkeypatch.setattr(revisions, "build", no_building)
     assert release_definitions(repo, "HEAD") == first  # one unpickling
 
 

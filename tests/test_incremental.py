@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from test_cache import _mutations, generated, plain, same_size_edit
 
-from curator.store import cache, incremental, source
-from curator.store.load import load
+from curator.store.index import cache, incremental, source
+from curator.store.index.load import load
 
 
 @pytest.fixture(autouse=True)

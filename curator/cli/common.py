@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from curator.core.inert import UNSAFE, inert
 from curator.core.problems import Problem
-from curator.store.discover import find_list
+from curator.store.setup.discover import find_list
 
 if TYPE_CHECKING:
     from curator.core.criteria import ExprError

@@ -9,7 +9,7 @@ from curator.cli.common import add_as, add_format, add_list, inert, list_root, p
 from curator.core.catalogue import ItemFields
 from curator.core.model import ROLES, Member
 from curator.core.problems import CuratorError, Refused
-from curator.store import edit, roster
+from curator.store.records import edit, roster
 
 # where each refused field was typed, and what to do about a refusal
 OPTIONS = {

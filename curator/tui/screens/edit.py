@@ -19,8 +19,8 @@ from curator.core import criteria, lifecycle, records
 from curator.core.criteria import ExprError
 from curator.core.model import PLURILATERAL, UNILATERAL, VISIBILITIES, Control, Paragraph, Parameter
 from curator.core.problems import CuratorError
-from curator.store.atomic import ChangedOnDisk
-from curator.store.edit import control_problems, read_for_edit, save_control
+from curator.store.formats.atomic import ChangedOnDisk
+from curator.store.records.edit import control_problems, read_for_edit, save_control
 from curator.tui.screens.confirm import ConfirmScreen
 from curator.tui.state import Workspace
 

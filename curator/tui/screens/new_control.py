@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from curator.core.ids import CONTROL_ID
 from curator.core.problems import CuratorError
-from curator.store.edit import create_control
+from curator.store.records.edit import create_control
 from curator.tui.state import Workspace
 
 

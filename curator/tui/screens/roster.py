@@ -18,7 +18,7 @@ from curator.core.catalogue import ItemFields
 from curator.core.model import ROLES, Member
 from curator.core.problems import CuratorError, Refused
 from curator.core.roster import RosterChange
-from curator.store import edit, roster
+from curator.store.records import edit, roster
 from curator.tui.state import Workspace
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from curator.core.problems import CuratorError
-from curator.store.files import read_regular
+from curator.store.formats.files import read_regular
 
 TEMP_PREFIX = ".curator-"
 STALE_AFTER = 3600.0  # seconds: a temp file this old is left over, whatever wrote it
@@ -26,7 +26,7 @@ class ChangedOnDisk(CuratorError):
         super().__init__(f"{path}: changed on disk since it was read; not overwritten")
         self.path = path
 
-    def __reduce__(self) -> tuple:  # sent back by the process that wrote (store.public)
+    def __reduce__(self) -> tuple:  # sent back by the process that wrote (store.records.public)
         return ChangedOnDisk, (self.path,)
 
 

@@ -38,10 +38,12 @@ from typing import Any
 from curator.core import checks, discussion
 from curator.core.model import Comment, Manifest, Outline, Transition
 from curator.core.problems import Problem
-from curator.store import cache, source
-from curator.store import load as loading
-from curator.store import read as reader
-from curator.store.cache import (
+from curator.store.formats import read as reader
+from curator.store.formats.files import is_regular
+from curator.store.formats.layout import DEFINITIONS, kind_of
+from curator.store.index import cache, source
+from curator.store.index import load as loading
+from curator.store.index.cache import (
     BUCKETS,
     NO_BLOB,
     SAID,
@@ -52,8 +54,7 @@ from curator.store.cache import (
     folder_of,
     gc_paused,
 )
-from curator.store.files import is_regular
-from curator.store.source import DEFINITIONS, Entry, kind_of, with_bytes
+from curator.store.index.source import Entry, with_bytes
 
 ALL = "#controls"  # a check that went through every control depends on all of them
 MANY = 2000  # definitions to re-check above which all go through the read cache (`_cached`)

@@ -26,12 +26,18 @@ from curator.core import public, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, TRACKING_NUMBER
 from curator.core.model import Manifest, Member, PublicComment
 from curator.core.problems import CuratorError, Problem
-from curator.store import validate
-from curator.store.atomic import ChangedOnDisk, WriteFailed, digest, write_atomic, write_many
-from curator.store.cache import _can_fork
-from curator.store.files import open_regular, read_regular
-from curator.store.read import MAX_BYTES, conflict_marker, read
-from curator.store.write import render
+from curator.store.formats import validate
+from curator.store.formats.atomic import (
+    ChangedOnDisk,
+    WriteFailed,
+    digest,
+    write_atomic,
+    write_many,
+)
+from curator.store.formats.files import open_regular, read_regular
+from curator.store.formats.read import MAX_BYTES, conflict_marker, read
+from curator.store.formats.write import render
+from curator.store.index.cache import _can_fork
 
 FOLDER = "public-comments"
 KIND = "public-comment"

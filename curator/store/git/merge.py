@@ -21,12 +21,12 @@ from typing import Any
 import tomli
 
 from curator.core.problems import CuratorError
-from curator.store import git
-from curator.store.atomic import digest, write_atomic
-from curator.store.files import read_given
-from curator.store.schemas import shape
-from curator.store.source import kind_of
-from curator.store.tomltext import KeyPath, Layout, Shape, canonical, scan
+from curator.store.formats.atomic import digest, write_atomic
+from curator.store.formats.files import read_given
+from curator.store.formats.layout import kind_of
+from curator.store.formats.schemas import shape
+from curator.store.formats.tomltext import KeyPath, Layout, Shape, canonical, scan
+from curator.store.git import plumbing
 
 OURS_MARK = "<<<<<<<"
 SPLIT_MARK = "======="
@@ -379,7 +379,7 @@ def merge_driver(
 
 
 def _line_merge(base: Path, ours: Path, theirs: Path, why: str, sides: Sides) -> DriverResult:
-    done = git.run(
+    done = plumbing.run(
         ours.parent,
         "merge-file",
         "-L",
@@ -468,5 +468,5 @@ def _label(where: str, who: str) -> str:
 
 
 def _git(top: Path, *args: str, check: bool = True) -> str:
-    done = git.run(top, *args, env=git.LITERAL, check=check)
+    done = plumbing.run(top, *args, env=plumbing.LITERAL, check=check)
     return "" if done.returncode else done.stdout.decode("utf-8", "replace").strip()

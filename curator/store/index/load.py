@@ -12,9 +12,10 @@ from curator.core import checks, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, SLUG_ID, TRACKING_NUMBER
 from curator.core.model import Comment, Control, ControlList, Manifest, Outline, PublicComment
 from curator.core.problems import NOTICES, Problem
-from curator.store import cache, incremental
-from curator.store import read as reader
-from curator.store.source import DEFINITIONS, FOLDERS, Entry, kind_of, walk, with_bytes
+from curator.store.formats import read as reader
+from curator.store.formats.layout import DEFINITIONS, FOLDERS, kind_of
+from curator.store.index import cache, incremental
+from curator.store.index.source import Entry, walk, with_bytes
 
 SAID_KINDS = ("comment", "public-comment")  # the kinds of file read after the definitions
 STAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{6}Z(\.[0-9]+)?-[a-z0-9][a-z0-9-]{0,63}$")
@@ -29,7 +30,7 @@ def load(
     """The list in folder `root` as it is on disk (list.toml and `folders`, by default all;
     `watch` as in `build`).
 
-    With the default reader, files go through the list's read cache (store.cache): a file
+    With the default reader, files go through the list's read cache (store.index.cache): a file
     whose stat stamp has not changed since it was last read is neither opened nor parsed.
     """
     files = cache.ListCache.of(root) if reader_fn is reader.read else None
@@ -82,7 +83,7 @@ def build(
     watch: incremental.Watch | None = None,
     keep_said: bool = True,
 ) -> ControlList:
-    """The list from its files. `watch` (store.incremental) runs the cross-file checks of the
+    """The list from its files. `watch` (store.index.incremental) runs the cross-file checks of the
     files that need it and answers the others from what the same checks found last time.
 
     What was said (10^5 comments) is read after the definitions, a file at a time: an entry

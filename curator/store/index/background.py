@@ -1,12 +1,12 @@
 """A large list's discussion and public comments, read in a process of their own.
 
-The TUI shows a large list's table from its controls and catalogue at once (store.load with
+The TUI shows a large list's table from its controls and catalogue at once (store.index.load with
 DEFINITIONS); the rest — 10^5 comment files — is read here, apart. Parsing them then holds no
 lock the UI needs, and the memory reading takes goes back to the system when the process ends.
 What comes back is light: every problem the whole list has, and the comments and public
 comments without their bodies (`with_bodies` reads those of the few a person looks at).
 
-    python -m curator.store.rest ROOT    (writes the pickled result to stdout; internal)
+    python -m curator.store.index.background ROOT    (writes the pickled result to stdout; internal)
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from typing import TypeVar
 from curator.core import records
 from curator.core.model import Comment, ControlList, PublicComment
 from curator.core.problems import CuratorError
-from curator.store import read as reader
-from curator.store.load import load
-from curator.store.source import kind_of, read_file, signature
+from curator.store.formats import read as reader
+from curator.store.formats.layout import kind_of
+from curator.store.index.load import load
+from curator.store.index.source import read_file, signature
 
 Signature = tuple[int, int, int]
 Said = TypeVar("Said", Comment, PublicComment)
@@ -66,11 +67,11 @@ class Reader:
 
     def __init__(self, root: Path) -> None:
         # the child imports this very curator, however the parent found it
-        here = str(Path(__file__).resolve().parents[2])
+        here = str(Path(__file__).resolve().parents[3])
         path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
         self.stopped = False
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "curator.store.rest", str(root)],
+            [sys.executable, "-m", "curator.store.index.background", str(root)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -1,4 +1,4 @@
-"""Where a list's files come from: a folder on disk (git revisions live in store.git)."""
+"""Where a list's files come from: a folder on disk (git revisions live in store.git.plumbing)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,11 @@ from operator import attrgetter
 from pathlib import Path
 
 from curator.core.problems import Problem
-from curator.store.atomic import is_temp, left_over
-from curator.store.files import NOT_A_FILE, OPEN_FLAGS, is_regular
-from curator.store.read import MAX_BYTES, Read
+from curator.store.formats.atomic import is_temp, left_over
+from curator.store.formats.files import NOT_A_FILE, OPEN_FLAGS, is_regular
+from curator.store.formats.layout import FOLDERS
+from curator.store.formats.read import MAX_BYTES, Read
 
-FOLDERS = ("controls", "catalogue", "discussion", "public-comments")
-# the list without what was said about it: what a diff, a publication or a first screen needs
-DEFINITIONS = ("controls", "catalogue")
-# the list without the public's comments: what the committee's own verbs (comment, ballot,
-# status…) read — a docket can hold 10^4 of them
-DELIBERATION = ("controls", "catalogue", "discussion")
 # a stat stamp taken less than this after its file (or folder) last changed is not trusted: a
 # second change in the same clock tick would leave the same stamp (git's racily clean entries)
 RACY_NS = 2 * 10**9
@@ -58,23 +53,6 @@ class Entry:
             return self.fetch()
         except (OSError, ValueError):
             return None
-
-
-def kind_of(path: str) -> str | None:
-    parts = path.split("/")
-    if parts == ["list.toml"]:
-        return "list"
-    if not path.endswith(".toml"):
-        return None
-    if len(parts) == 2 and parts[0] == "controls":
-        return "control"
-    if len(parts) == 2 and parts[0] == "catalogue":
-        return "item"
-    if len(parts) == 3 and parts[0] == "discussion":
-        return "comment"
-    if len(parts) == 3 and parts[0] == "public-comments":
-        return "public-comment"
-    return None
 
 
 def walk(root: Path, folders: Sequence[str] = FOLDERS, read: bool = True) -> Iterator[Entry]:

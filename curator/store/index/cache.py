@@ -11,7 +11,7 @@ file last changed is not trusted (a second write in the same clock tick would lo
 such a file is read again next time and known by its content, as git does with a racily clean
 index.
 
-`curator check`, which keeps its own memory here too, is in store.incremental.
+`curator check`, which keeps its own memory here too, is in store.index.incremental.
 
 A list's cache is one folder holding one file per section (stamps and results per list folder,
 the said folders split in buckets; the check's memory), each written atomically, so an edit
@@ -43,27 +43,20 @@ import platformdirs
 
 from curator import __version__
 from curator.core.problems import Problem
-from curator.store import read as reader
-from curator.store import write
-from curator.store.atomic import write_atomic
-from curator.store.read import Read
-from curator.store.schemas import schema_digest
-from curator.store.source import (
-    Entry,
-    kind_of,
-    read_file,
-    stamp_of,
-    trust_line,
-    trusted,
-    with_bytes,
-)
+from curator.store.formats import read as reader
+from curator.store.formats import write
+from curator.store.formats.atomic import write_atomic
+from curator.store.formats.layout import kind_of
+from curator.store.formats.read import Read
+from curator.store.formats.schemas import schema_digest
+from curator.store.index.source import Entry, read_file, stamp_of, trust_line, trusted, with_bytes
 
 FORMAT = 9
 MAGIC = b"curator cache\n"
 KEEP_LISTS = 64  # lists whose caches are kept; the least recently written go first
 # what was said about the list (10^5 files) is kept in BUCKETS sections a folder, by a hash of
 # the path, so that one change rewrites a small part of it; the processes of a check take the
-# buckets one at a time (store.incremental), so there are enough of them to even out their work
+# buckets one at a time (store.index.incremental), so there are enough of them to even out their work
 SAID = ("discussion", "public-comments")
 BUCKETS = 64
 SECTIONS = ("list", "controls", "catalogue", *(f"{s}.{b}" for s in SAID for b in range(BUCKETS)))
@@ -142,28 +135,18 @@ def folder() -> Path:
     return Path(platformdirs.user_cache_dir("curator")) / "lists"
 
 
-STORE_CODE = tuple(
-    f"store/{name}.py"
-    for name in (
-        "read",
-        "validate",
-        "tomltext",
-        "write",
-        "schemas",
-        "source",
-        "load",
-        "cache",
-        "incremental",
-    )
-)
+# the rooms of the store whose code decides what is cached: reading files, loading, checking
+CACHED_BY = ("store/formats", "store/index")
 
 
 @cache
 def _code_digest() -> str:
     """The code that decides what is cached: reading, checking, the model."""
     h = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    names = sorted([*(f"core/{p.name}" for p in (package / "core").glob("*.py")), *STORE_CODE])
+    package = Path(__file__).resolve().parents[2]
+    names = sorted(
+        f"{room}/{p.name}" for room in ("core", *CACHED_BY) for p in (package / room).glob("*.py")
+    )
     for name in names:
         with contextlib.suppress(OSError):
             h.update(name.encode() + (package / name).read_bytes())
