@@ -20,7 +20,7 @@ from curator.store.formats.atomic import TEMP_PREFIX
 from curator.store.formats.layout import DEFINITIONS, kind_of
 from curator.store.formats.schemas import KINDS
 from curator.store.git import plumbing, revisions
-from curator.store.index import cache, incremental
+from curator.store.index import cache, cross_checks, incremental
 from curator.store.index.load import build, load
 from curator.store.index.source import Entry, walk
 
@@ -145,11 +145,11 @@ def test_a_new_tool_version_discards_the_cache(lst, trusting, monkeypatch):
 
 
 def definitions(root: Path, checked: bool = True):
-    return load(root, folders=DEFINITIONS, watch=None if checked else incremental.Unchecked())
+    return load(root, folders=DEFINITIONS, watch=None if checked else cross_checks.Unchecked())
 
 
 def plain_definitions(root: Path, checked: bool = True):
-    return build(walk(root, DEFINITIONS), watch=None if checked else incremental.Unchecked())
+    return build(walk(root, DEFINITIONS), watch=None if checked else cross_checks.Unchecked())
 
 
 @pytest.mark.parametrize("checked", [True, False])
@@ -533,7 +533,7 @@ def test_results_decoded_already_are_always_worth_looking_up(lst, trusting):
 def release_definitions(repo, revision: str):
     place = plumbing.place_of(repo.root)
     return revisions.load_revision(
-        place, revision, folders=DEFINITIONS, watch=incremental.Unchecked()
+        place, revision, folders=DEFINITIONS, watch=cross_checks.Unchecked()
     )
 
 
@@ -545,7 +545,7 @@ def test_a_revisions_definitions_are_kept_as_built_and_equal_a_fresh_read(tmp_pa
         "HEAD",
         cache.ReadCache(),
         folders=DEFINITIONS,
-        watch=incremental.Unchecked(),
+        watch=cross_checks.Unchecked(),
     )
     assert first == fresh
 

@@ -126,7 +126,8 @@ def test_every_said_file_is_in_one_bucket_and_every_bucket_remembered(
     assert {"checked-definitions.cache", "results-controls.cache", "size.cache"} <= written
     with cache.ListCache.of(root) as files:
         seen = [
-            set(files._section(f"checked-said.{b}", dict)["seen"]) for b in range(cache.BUCKETS)
+            set(incremental.CheckMemory.of(files, f"checked-said.{b}").stamps)
+            for b in range(cache.BUCKETS)
         ]
     said_files = {
         str(p.relative_to(root)) for folder in cache.SAID for p in (root / folder).rglob("*.toml")
@@ -232,8 +233,9 @@ def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_fi
     incremental.check(root, processes=1)
     with cache.ListCache.of(root) as files:  # damaged inside, under a valid checksum
         for b in range(cache.BUCKETS):
-            files._section(f"checked-said.{b}", dict)["looked"] = b"not what was looked at"
-            files.dirty.add(f"checked-said.{b}")
+            memory = incremental.CheckMemory.of(files, f"checked-said.{b}")
+            memory.depends_on = b"not what was looked at"
+            memory.keep(files, f"checked-said.{b}")
     discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
     (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
     found = incremental.check(root, processes=1)

@@ -37,7 +37,7 @@ from curator.store.formats.files import read_given
 from curator.store.formats.layout import DEFINITIONS
 from curator.store.git import drivers, plumbing, repo, revisions
 from curator.store.git.merge import merge_driver
-from curator.store.index.incremental import Unchecked
+from curator.store.index.cross_checks import Unchecked
 from curator.store.index.load import load
 from curator.store.records import destinations
 from curator.store.setup import scaffold

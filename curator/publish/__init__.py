@@ -25,7 +25,7 @@ from curator.store.formats.atomic import WriteFailed, is_temp, left_over, temp_n
 from curator.store.formats.files import read_regular
 from curator.store.formats.layout import DEFINITIONS
 from curator.store.git import plumbing, revisions
-from curator.store.index.incremental import Unchecked
+from curator.store.index.cross_checks import Unchecked
 from curator.store.records import destinations
 
 MANIFEST = ".curator-publish"

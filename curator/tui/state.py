@@ -24,7 +24,7 @@ from curator.store.formats.layout import DEFINITIONS
 from curator.store.git import identity, plumbing, repo
 from curator.store.git import sync as store_sync
 from curator.store.index import background
-from curator.store.index.incremental import Unchecked
+from curator.store.index.cross_checks import Unchecked
 from curator.store.index.load import load
 from curator.store.index.source import files, signature
 from curator.store.records import destinations as store_destinations

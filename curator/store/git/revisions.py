@@ -35,7 +35,7 @@ from curator.store.git.plumbing import (
     run_together,
 )
 from curator.store.index.cache import ListCache, ReadCache, gc_paused
-from curator.store.index.incremental import Unchecked, Watch
+from curator.store.index.cross_checks import Unchecked, Watch
 from curator.store.index.load import build, kept_as, load
 from curator.store.index.source import Entry
 

@@ -218,7 +218,7 @@ class ListCache(ReadCache):
     def _header(self, name: str) -> bytes:
         return marshal.dumps({"validity": validity(), "root": str(self.root), "section": name})
 
-    def _section(self, name: str, empty: Callable[[], Any]) -> Any:
+    def section(self, name: str, empty: Callable[[], Any]) -> Any:
         """A section decoded (once); a missing, stale or damaged one starts empty."""
         if name in self.sections:
             return self.sections[name]
@@ -248,17 +248,22 @@ class ListCache(ReadCache):
                 with gc_paused():
                     return loads(body)
 
+    def put(self, name: str, content: Any) -> None:
+        """Set a section's content, written when the cache is next saved."""
+        self.sections[name] = content
+        self.dirty.add(name)
+
     def stamps_of(self, folder: str) -> dict[str, bytes]:
         """path: packed stat stamp + blob id, for files whose stamp can be trusted."""
-        return self._section(f"stamps-{folder}", dict)
+        return self.section(f"stamps-{folder}", dict)
 
     def results_of(self, folder: str) -> dict[Key, tuple[Any, tuple]]:
         """(kind, path, blob): data, problems."""
-        return self._section(f"results-{folder}", dict)
+        return self.section(f"results-{folder}", dict)
 
     def canonical(self) -> set[tuple[str, bytes]]:
         """(kind, blob id) of file contents already in canonical form (`fmt --check`)."""
-        return self._section("canonical", set)
+        return self.section("canonical", set)
 
     # -- results ------------------------------------------------------------------------------
     def known(self, kind: str, path: str, blob: str, folder: str | None = None) -> Read | None:
@@ -462,7 +467,7 @@ class ListCache(ReadCache):
             if blob is None:
                 return None
             blobs[entry.path] = blob
-        return _state([e.path for e in entries], blobs)
+        return files_digest([e.path for e in entries], blobs)
 
     def built(self, name: str, state: bytes) -> Any:
         """The list `keep_built` kept under `name` from files in `state`, or None."""
@@ -571,7 +576,7 @@ def unformatted(root: Path, paths: Iterable[str]) -> Iterator[write.Reformat]:
         yield from files.unformatted(paths)
 
 
-def _state(paths: list[str], blobs: dict[str, bytes]) -> bytes:
+def files_digest(paths: list[str], blobs: dict[str, bytes]) -> bytes:
     """A digest of every file's path and content (a file with no blob id: 20 zeros)."""
     names = "\0".join(paths).encode("utf-8", "surrogateescape")
     contents = b"".join([blobs.get(p, NO_BLOB) for p in paths])

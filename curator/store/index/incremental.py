@@ -30,8 +30,8 @@ import select
 import signal
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Set
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Set
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -54,21 +54,14 @@ from curator.store.index.cache import (
     folder_of,
     gc_paused,
 )
+from curator.store.index.cross_checks import ALL, Watch
 from curator.store.index.source import Entry, with_bytes
 
-ALL = "#controls"  # a check that went through every control depends on all of them
 MANY = 2000  # definitions to re-check above which all go through the read cache (`_cached`)
 SHARED_FROM = 5000  # files in a list from which its check is shared between processes
 DEFINED = "checked-definitions"  # the definitions' memory
 SAID_MEMORY = "checked-said"  # one bucket's memory: "checked-said.<bucket>"
 LISTINGS = "checked-folders"  # what the walk found in each folder (source.Listings)
-# the parts of a memory: per file, the stamp it had, and for the definitions its blob id
-# ("seen"; what was said is checked again whenever its stamp moves, so no blob id is kept for
-# it); the ids of the controls its checks looked at ("looked": one id as it is, several joined
-# by NULs; kept encoded, decoded only when something changed); for files that had any, whether
-# broken and its problems ("found"); the last result ("said"); and the definitions it was
-# checked against ("state")
-MEMORY = {"seen": dict, "looked": bytes, "found": dict, "said": dict, "state": bytes}
 NO_STAMP = bytes(STAMP.size)  # a stamp too recent to trust: never the same as a file's
 
 Definitions = tuple[Manifest | None, Mapping[str, Outline]]  # what the said files' checks need
@@ -115,101 +108,6 @@ def _checked(
     return Checked(problems, files, broken, listed, notices, moves)
 
 
-class Watch:
-    """For `load.build`: runs the cross-file checks of the files that need it, noting which
-    controls each looked at; answers the others with what they reported last time."""
-
-    def __init__(self, rerun: set[str], remembered: Mapping[str, bytes], found: Mapping) -> None:
-        self.rerun = rerun
-        self.remembered = remembered  # the files the last check saw
-        self.found = found  # path: (broken, problems, checked) for files that had problems
-        # per file checked: what it looked at (as remembered in "looked"), what it reported
-        self.seen: dict[str, tuple[str, tuple[Problem, ...]]] = {}
-        self._noting: _Noting | None = None  # given to one check after another (10^5 files)
-        self._asked: set[str] = set()  # what the check running now asked of the controls
-
-    def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
-        if file in self.remembered and file not in self.rerun:
-            last = self.found.get(file)
-            return [Problem(*p) for p in last[2]] if last else []
-        self._asked = asked = set()
-        reported = list(run(self._noted))
-        self.seen[file] = (_looked_at(asked), tuple(reported))
-        return reported
-
-    def _noted(self, controls: Any) -> Any:
-        """`controls` as a check is given them, noting what it asks of them."""
-        noting = self._noting
-        if noting is None or noting.inner is not controls:
-            noting = self._noting = _seen(controls, self._asked)
-        else:  # (a check holds on to it only while it runs)
-            noting.seen = self._asked
-        return noting
-
-
-class Unchecked(Watch):
-    """For a list loaded in part (a diff's changed controls): cross-file checks would report
-    references to the files left out, so none is run; each file's own problems still are."""
-
-    def __init__(self) -> None:
-        super().__init__(set(), {}, {})
-
-    def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
-        return []
-
-
-def _looked_at(ids: Set[str]) -> str:
-    """What a file's checks looked at, as "looked" remembers it: the control ids (or ALL),
-    sorted, between NULs (most look at one: that id, as it is)."""
-    if len(ids) == 1:
-        (only,) = ids
-        return only
-    return "\0".join(sorted(ids))
-
-
-def _seen(controls: Any, seen: set[str]) -> Any:
-    if type(controls) is dict:  # (the controls by id, for 10^5 said files: no ABC check)
-        return _SeenMap(controls, seen)
-    return _SeenIds(controls, seen) if isinstance(controls, Set) else _SeenMap(controls, seen)
-
-
-class _Noting:
-    """What a check is given of the controls, noting which ids it asked about (ALL: it went
-    through every one)."""
-
-    def __init__(self, inner: Any, seen: set[str]) -> None:
-        self.inner, self.seen = inner, seen
-
-    def __contains__(self, key: object) -> bool:
-        self.seen.add(str(key))
-        return key in self.inner
-
-    def __iter__(self) -> Iterator:
-        self.seen.add(ALL)
-        return iter(self.inner)
-
-    def __len__(self) -> int:
-        self.seen.add(ALL)
-        return len(self.inner)
-
-
-class _SeenMap(_Noting, Mapping):
-    """The controls by id."""
-
-    def __getitem__(self, key: Any) -> Any:
-        self.seen.add(str(key))
-        return self.inner[key]
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        # (Mapping's own goes through __getitem__ and a KeyError: 10^5 said files ask once)
-        self.seen.add(key if type(key) is str else str(key))
-        return self.inner.get(key, default)
-
-
-class _SeenIds(_Noting, Set):
-    """The control ids."""
-
-
 def check(root: Path, processes: int | None = None) -> Checked:
     """The problems `load(root)` finds, its file count and broken files — reusing what the
     last check found for every file whose content, and whose controls, did not change.
@@ -231,7 +129,7 @@ def check(root: Path, processes: int | None = None) -> Checked:
 def _processes(files: ListCache) -> int:
     """One per core (at most one per bucket), unless the list is known to be small."""
     cores = min(os.cpu_count() or 1, BUCKETS)
-    known = files._section("size", int)
+    known = files.section("size", int)
     if cores < 2 or (known and known < SHARED_FROM) or not cache._can_fork():
         return 1
     return cores
@@ -286,7 +184,7 @@ class _Run:
                         break
             files.parallel = not helpers  # (parsing in a pool of processes of its own)
             line = source.trust_line()
-            listings = source.Listings(files._section(LISTINGS, dict), line)
+            listings = source.Listings(files.section(LISTINGS, dict), line)
             kept_listings = bool(listings.known)
             with files:
                 definitions = _Definitions(files, line, listings)
@@ -302,8 +200,7 @@ class _Run:
                 files.owns = said.owns_or_first
                 walked = listings.walked()
                 if walked is not None:
-                    files.sections[LISTINGS] = walked
-                    files.dirty.add(LISTINGS)
+                    files.put(LISTINGS, walked)
                 files.save()  # the definitions' cache files, while the helpers take buckets
                 parts = said.run()
                 files.save()  # its buckets', while the helpers write theirs
@@ -312,8 +209,7 @@ class _Run:
                 # the buckets of a helper that failed
                 parts.update(said.check([b for b in range(BUCKETS) if b not in parts]))
                 merged = _moves_checked(files, _merged([checked, *parts.values()]), defined)
-                files.sections["size"] = merged.files
-                files.dirty.add("size")
+                files.put("size", merged.files)
             done = True
         finally:
             buckets.close()
@@ -327,10 +223,10 @@ class _Run:
 def _merged(parts: Iterable[Checked]) -> Checked:
     """The parts' results as one."""
     parts = list(parts)
-    problems = sorted((p for part in parts for p in part.problems), key=loading._order)
+    problems = sorted((p for part in parts for p in part.problems), key=loading.problem_order)
     paths = tuple(p for part in parts for p in part.paths)
     broken = sorted(b for part in parts for b in part.broken)
-    notices = sorted((p for part in parts for p in part.notices), key=loading._order)
+    notices = sorted((p for part in parts for p in part.notices), key=loading.problem_order)
     moves = tuple(m for part in parts for m in part.moves)
     return Checked(tuple(problems), len(paths), tuple(broken), paths, tuple(notices), moves)
 
@@ -344,7 +240,7 @@ def _moves_checked(files: ListCache, merged: Checked, defined: Defined) -> Check
         return merged
     asked = defined.state + marshal.dumps(sorted(merged.moves))
     key = hashlib.sha1(asked, usedforsecurity=False).digest()
-    memory = files._section(MOVES, dict)
+    memory = files.section(MOVES, dict)
     if memory.get("key") == key:
         found = [Problem(*p) for p in memory["problems"]]
     else:
@@ -354,14 +250,13 @@ def _moves_checked(files: ListCache, merged: Checked, defined: Defined) -> Check
         )
         _, controls = defined.definitions()
         found = [
-            loading._locate(p, _bytes_of(files.root, p.file))
+            loading.located(p, _bytes_of(files.root, p.file))
             for p in checks.check_moves(last.values(), controls)
         ]
-        files.sections[MOVES] = {"key": key, "problems": [_problem_tuple(p) for p in found]}
-        files.dirty.add(MOVES)
+        files.put(MOVES, {"key": key, "problems": [_problem_tuple(p) for p in found]})
     if not found:
         return merged
-    problems = tuple(sorted((*merged.problems, *found), key=loading._order))
+    problems = tuple(sorted((*merged.problems, *found), key=loading.problem_order))
     return replace(merged, problems=problems)
 
 
@@ -483,7 +378,7 @@ def _help(root: Path, buckets: _Buckets, sends: int, lists: int) -> dict[int, Ch
     assert files is not None
     files.parallel = False
     line = source.trust_line()
-    listings = source.Listings(files._section(LISTINGS, dict), line)
+    listings = source.Listings(files.section(LISTINGS, dict), line)
     received = _Received(sends, files, line)
     told = not listings.known  # (see _Run.run)
     said = _Said(files, line, listings, buckets, received.now)
@@ -588,40 +483,80 @@ def _remembered(said: dict[str, Any], paths: list[str]) -> Checked:
     )
 
 
-def _memory(files: ListCache, name: str) -> dict[str, Any]:
-    """A memory section (one cache file, so that its parts cannot disagree); a missing or
-    damaged one starts empty, and every file is checked again."""
-    kept = files._section(name, dict)
-    if set(kept) != MEMORY.keys() or not all(
-        type(value) is MEMORY[part] or (part == "looked" and type(value) is dict)
-        for part, value in kept.items()
-    ):
-        kept = files.sections[name] = _forgotten()
-    return kept
+@dataclass
+class CheckMemory:
+    """What one part of the check (the definitions, or one bucket of what was said) remembers
+    between runs. It is kept as one section of the list's cache, so its parts cannot disagree;
+    a missing or damaged one starts empty, and every file is checked again."""
+
+    # per file, the stat stamp it had; for the definitions, its blob id follows (what was said
+    # is checked again whenever its stamp moves, so no blob id is kept for it)
+    stamps: dict[str, bytes] = field(default_factory=dict)
+    # per file, the ids of the controls its cross-file checks looked at (one id as it is,
+    # several joined by NULs, or ALL); kept encoded, decoded only when something changed
+    depends_on: dict[str, str] | bytes = field(default_factory=dict)
+    # per file that had any: whether it is broken, its problems (for the definitions, also those
+    # of its cross-file checks apart)
+    found: dict[str, tuple] = field(default_factory=dict)
+    last_result: dict[str, Any] = field(default_factory=dict)  # the last result (`_answer`)
+    checked_against: bytes = b""  # the definitions it was checked against (`Defined.state`)
+
+    @classmethod
+    def of(cls, files: ListCache, name: str) -> CheckMemory:
+        """The memory kept in section `name` of the list's cache."""
+        kept = files.section(name, dict)
+        if set(kept) != _MEMORY_TYPES.keys() or not all(
+            type(value) is _MEMORY_TYPES[part] or (part == "depends_on" and type(value) is dict)
+            for part, value in kept.items()
+        ):
+            return cls()
+        return cls(**kept)
+
+    def keep(self, files: ListCache, name: str) -> None:
+        """Written to section `name` of the list's cache when it is next saved."""
+        depends_on = self.depends_on
+        if type(depends_on) is dict:
+            depends_on = marshal.dumps(depends_on)
+        files.put(
+            name,
+            {
+                "stamps": self.stamps,
+                "depends_on": depends_on,
+                "found": self.found,
+                "last_result": self.last_result,
+                "checked_against": self.checked_against,
+            },
+        )
+
+    def dependencies(self) -> dict[str, str]:
+        """`depends_on` decoded (10^5 records: a check with nothing new does without). A
+        damaged one forgets the memory whole, and every file is checked again."""
+        if type(self.depends_on) is dict:
+            return self.depends_on
+        try:
+            decoded = marshal.loads(self.depends_on)
+        except (ValueError, EOFError, TypeError):
+            decoded = None
+        if type(decoded) is not dict or not all(type(ids) is str for ids in decoded.values()):
+            self.stamps, self.found, self.last_result = {}, {}, {}
+            self.checked_against = b""
+            decoded = {}
+        self.depends_on = decoded
+        return decoded
 
 
-def _forgotten() -> dict[str, Any]:
-    return {"seen": {}, "looked": {}, "found": {}, "said": {}, "state": b""}
-
-
-def _decode_looked(memory: dict[str, Any]) -> None:
-    """What each file's checks looked at, decoded once something changed (10^5 records: a
-    twentieth of a second a check with nothing new does without)."""
-    if type(memory["looked"]) is dict:
-        return  # a new memory
-    try:
-        looked = marshal.loads(memory["looked"])
-    except (ValueError, EOFError, TypeError):
-        looked = None
-    if type(looked) is dict and all(type(last) is str for last in looked.values()):
-        memory["looked"] = looked
-    else:  # damaged: the memory is forgotten whole, and every file checked again
-        memory.update(_forgotten())
+_MEMORY_TYPES = {
+    "stamps": dict,
+    "depends_on": bytes,
+    "found": dict,
+    "last_result": dict,
+    "checked_against": bytes,
+}
 
 
 def _looking_at(looked: Mapping[str, str], changed: Iterable[str]) -> set[str]:
     """The files whose checks looked at one of the control files `changed` (or at all)."""
-    ids = {loading._stem(p) for p in changed if p.startswith("controls/")}
+    ids = {loading.stem_of(p) for p in changed if p.startswith("controls/")}
     if not ids:
         return set()
     ids.add(ALL)
@@ -745,7 +680,9 @@ def _entry_of(path: str, item: Any) -> Entry:
 def _definitions_state(paths: Iterable[str], blobs: dict[str, bytes]) -> bytes:
     """What the said files' checks depend on, as a digest: list.toml's and the controls' blob
     ids."""
-    return cache._state([p for p in paths if p == "list.toml" or p.startswith("controls/")], blobs)
+    return cache.files_digest(
+        [p for p in paths if p == "list.toml" or p.startswith("controls/")], blobs
+    )
 
 
 class _Definitions:
@@ -756,7 +693,7 @@ class _Definitions:
 
     def __init__(self, files: ListCache, line: int, listings: source.Listings | None) -> None:
         self.files, self.line, self.listings = files, line, listings
-        self.memory = _memory(files, DEFINED)
+        self.memory = CheckMemory.of(files, DEFINED)
         self.built: Definitions | None = None
         self.walked = False
 
@@ -764,14 +701,14 @@ class _Definitions:
         """Its problems, and what the said files' checks need of it."""
         self._walk()
         memory = self.memory
-        before = memory["state"] or None
+        before = memory.checked_against or None
         if (
             not self.changed
-            and len(self.paths) == len(memory["seen"])
-            and memory["said"]
+            and len(self.paths) == len(memory.stamps)
+            and memory.last_result
             and before == self.state
         ):
-            said = memory["said"]  # every file has the stamp it had: the same answer
+            said = memory.last_result  # every file has the stamp it had: the same answer
             checked = _remembered(said, self.paths)
             return checked, Defined(self.state, before, frozenset(), self.definitions)
         changed = self._changed()
@@ -795,13 +732,13 @@ class _Definitions:
         return (defined.state, defined.before, defined.changed, self.built)
 
     def _walk(self) -> None:
-        self.paths, self.items, self.blobs, self.changed = self._blobs(self.memory["seen"])
+        self.paths, self.items, self.blobs, self.changed = self._blobs(self.memory.stamps)
         self.state = _definitions_state(self.paths, self.blobs)
         self.walked = True
 
     def _changed(self) -> frozenset[str]:
         """list.toml and the control files new, changed or gone since the last check."""
-        seen, size = self.memory["seen"], STAMP.size
+        seen, size = self.memory.stamps, STAMP.size
         present = set(self.paths)
         return frozenset(
             p
@@ -857,7 +794,8 @@ class _Definitions:
         """Files whose problems may differ from last time: new or changed, looked at a control
         that changed, or every file when list.toml changed. Files never remembered (unreadable
         ones, files of no known kind) are always among them."""
-        seen, looked, blobs = self.memory["seen"], self.memory["looked"], self.blobs
+        looked = self.memory.dependencies()
+        seen, blobs = self.memory.stamps, self.blobs
         size = STAMP.size
         last_list = seen.get("list.toml")
         if last_list is None or last_list[size:] != blobs.get("list.toml"):
@@ -876,14 +814,13 @@ class _Definitions:
         the read cache, checking only those that need it (the others' problems are answered
         from memory) — and remember."""
         files, memory = self.files, self.memory
-        _decode_looked(memory)
         rerun = self._rerun()
         chosen = [
             _entry_of(p, self.items[p])
             for p in self.paths
             if p in rerun or p == "list.toml" or p.startswith("controls/")
         ]
-        watch = Watch(rerun, memory["looked"], memory["found"])
+        watch = Watch(rerun, memory.dependencies(), memory.found)
         many = len(rerun) > min(MANY, len(self.paths) // 2)  # (or most: a first check)
         cached = [self._cached(e.path, many) for e in chosen]
         resolved = [
@@ -907,7 +844,8 @@ class _Definitions:
     def _record(self, rebuilt: set[str], built: Any, watch: Watch) -> Checked:
         """The rebuilt files' problems with the remembered ones of the rest; remember them."""
         memory = self.memory
-        seen, remembered, found = memory["seen"], memory["looked"], memory["found"]
+        remembered = memory.dependencies()
+        seen, found = memory.stamps, memory.found
         present = set(self.paths)
         by_file: dict[str, list[Problem]] = defaultdict(list)
         for p in built.problems:
@@ -944,14 +882,13 @@ class _Definitions:
             )
             if mine or checked or path in built.broken:
                 found[path] = (path in built.broken, tuple(map(_problem_tuple, mine)), checked)
-        ordered = tuple(sorted(problems, key=loading._order))
+        ordered = tuple(sorted(problems, key=loading.problem_order))
         result = Checked(
             ordered, len(self.paths), tuple(sorted(broken)), tuple(self.paths), built.notices
         )
-        memory["said"] = _answer(result)
-        memory["state"] = self.state
-        memory["looked"] = marshal.dumps(remembered)
-        self.files.dirty.add(DEFINED)
+        memory.last_result = _answer(result)
+        memory.checked_against = self.state
+        memory.keep(self.files, DEFINED)
         return result
 
 
@@ -1065,7 +1002,7 @@ class _Bucket:
         self.files, self.number, self.items, self.line = files, number, items, line
         self.defined = defined  # None until known: each file's checks wait until then
         self.name = f"{SAID_MEMORY}.{number}"
-        self.memory = _memory(files, self.name)
+        self.memory = CheckMemory.of(files, self.name)
         self.paths: list[str] = []
         self.fresh: dict[str, bytes] = {}  # path: stamp to remember, for each file read
         self.moves: dict[str, Move] = {}  # the files read that change a status
@@ -1079,7 +1016,7 @@ class _Bucket:
         """Stat every file; read and make into its record each whose stamp is not the one
         remembered (what needs no definitions). The loop is the whole cost of a check when
         nothing changed: 10^5 files, one stat each, no objects it can avoid."""
-        seen, files, line = self.memory["seen"], self.files, self.line
+        seen, files, line = self.memory.stamps, self.files, self.line
         pack, stat = STAMP.pack, os.stat
         paths, top = self.paths, str(files.root)
         for found in self.items:
@@ -1134,7 +1071,7 @@ class _Bucket:
         manifest, controls = self.defined.definitions()
         reported = loading.said_checks(record, manifest, controls, self.watch)
         if reported:
-            self.cross[path] = [loading._locate(p, entry) for p in reported]
+            self.cross[path] = [loading.located(p, entry) for p in reported]
 
     def _again(self, path: str) -> None:
         """A file whose stamp had not moved, to be checked again (a control its checks looked
@@ -1151,16 +1088,16 @@ class _Bucket:
         """The bucket's problems: those of the files read and of the files whose checks looked
         at definitions that changed, checked now; the others' as remembered. Remembered."""
         memory = self.memory
-        said = memory["said"]
+        said = memory.last_result
         if (
             not self.fresh
-            and len(self.paths) == len(memory["seen"])
+            and len(self.paths) == len(memory.stamps)
             and said
-            and memory["state"] == defined.state
+            and memory.checked_against == defined.state
         ):  # every file has the stamp it had, and the definitions are the same: the same answer
             return _remembered(said, self.paths)
-        _decode_looked(memory)
-        seen, looked, found, against = (memory[p] for p in ("seen", "looked", "found", "state"))
+        looked = memory.dependencies()
+        seen, found, against = memory.stamps, memory.found, memory.checked_against
         present = set(self.paths)
         rerun = set(self.fresh)
         if against != defined.state:
@@ -1210,8 +1147,7 @@ class _Bucket:
             tuple(Problem(*p) for p in notices),
             tuple(moves.values()),
         )
-        memory["said"] = _answer(result)
-        memory["state"] = defined.state
-        memory["looked"] = marshal.dumps(looked)
-        self.files.dirty.add(self.name)
+        memory.last_result = _answer(result)
+        memory.checked_against = defined.state
+        memory.keep(self.files, self.name)
         return result

@@ -14,7 +14,8 @@ from curator.core.model import Comment, Control, ControlList, Manifest, Outline,
 from curator.core.problems import NOTICES, Problem
 from curator.store.formats import read as reader
 from curator.store.formats.layout import DEFINITIONS, FOLDERS, kind_of
-from curator.store.index import cache, incremental
+from curator.store.index import cache
+from curator.store.index.cross_checks import CheckRun, CrossChecks, Unchecked
 from curator.store.index.source import Entry, walk, with_bytes
 
 SAID_KINDS = ("comment", "public-comment")  # the kinds of file read after the definitions
@@ -25,7 +26,7 @@ def load(
     root: Path,
     reader_fn=reader.read,
     folders: Sequence[str] = FOLDERS,
-    watch: incremental.Watch | None = None,
+    watch: CrossChecks | None = None,
 ) -> ControlList:
     """The list in folder `root` as it is on disk (list.toml and `folders`, by default all;
     `watch` as in `build`).
@@ -54,10 +55,10 @@ def load_about(root: Path, control_id: str) -> ControlList:
     control's discussion — not 10^5 comments on the others. No cross-file checks are run (a
     verb does its own; `check` reports the rest). An id that is not a control's reads no
     discussion (the verb then says the control is unknown)."""
-    loaded = load(root, folders=DEFINITIONS, watch=incremental.Unchecked())
+    loaded = load(root, folders=DEFINITIONS, watch=Unchecked())
     if not CONTROL_ID.fullmatch(control_id) or control_id not in loaded.controls:
         return loaded
-    said = load(root, folders=(f"discussion/{control_id}",), watch=incremental.Unchecked())
+    said = load(root, folders=(f"discussion/{control_id}",), watch=Unchecked())
     return replace(
         loaded,
         comments=said.comments,
@@ -66,13 +67,11 @@ def load_about(root: Path, control_id: str) -> ControlList:
     )
 
 
-def kept_as(folders: Sequence[str], watch: incremental.Watch | None) -> str | None:
+def kept_as(folders: Sequence[str], watch: CrossChecks | None) -> str | None:
     """The name a load's result is kept under, if it is kept: the definitions, checked or not
     (what the TUI's first screen and `publish` read); a whole list is too large to rewrite
     on every change."""
-    if tuple(folders) != DEFINITIONS or (
-        watch is not None and type(watch) is not incremental.Unchecked
-    ):
+    if tuple(folders) != DEFINITIONS or (watch is not None and type(watch) is not Unchecked):
         return None
     return "definitions" if watch is None else "definitions-unchecked"
 
@@ -80,7 +79,7 @@ def kept_as(folders: Sequence[str], watch: incremental.Watch | None) -> str | No
 def build(
     entries: Iterable[Entry],
     reader_fn=reader.read,
-    watch: incremental.Watch | None = None,
+    watch: CrossChecks | None = None,
     keep_said: bool = True,
 ) -> ControlList:
     """The list from its files. `watch` (store.index.incremental) runs the cross-file checks of the
@@ -120,7 +119,7 @@ def build(
     for path, data in good["control"]:
         by_id[data["id"]].append(path)
     for path, data in good["control"]:
-        stem = _stem(path)
+        stem = stem_of(path)
         if data["id"] != stem:
             message = f"id '{data['id']}' does not match the file name '{stem}'"
             broken[path].append(Problem(path, None, "id", "id-mismatch", message))
@@ -140,7 +139,7 @@ def build(
 
     catalogue = {}
     for path, data in good["item"]:
-        stem = _stem(path)
+        stem = stem_of(path)
         if data["id"] != stem:
             message = f"id '{data['id']}' does not match the file name '{stem}'"
             broken[path].append(Problem(path, None, "id", "id-mismatch", message))
@@ -150,7 +149,7 @@ def build(
     if manifest is not None:
         for control in controls.values():
             problems.extend(
-                _checked(
+                _cross_checked(
                     watch,
                     control.file,
                     lambda seen, c=control: checks.check_control(c, manifest, seen(controls)),
@@ -158,7 +157,9 @@ def build(
             )
         for item in catalogue.values():
             problems.extend(
-                _checked(watch, item.file, lambda seen, i=item: checks.check_item(i, manifest))
+                _cross_checked(
+                    watch, item.file, lambda seen, i=item: checks.check_item(i, manifest)
+                )
             )
 
     comments: list[Comment] = []
@@ -176,26 +177,26 @@ def build(
         if kind == "comment" and record.transition is not None:
             moves[record.file] = record, entry
         # located now, while the file's bytes are at hand
-        problems.extend(_locate(p, entry) for p in said_checks(record, manifest, outlines, watch))
-    if moves and not isinstance(watch, incremental.Unchecked):
+        problems.extend(located(p, entry) for p in said_checks(record, manifest, outlines, watch))
+    if moves and not isinstance(watch, Unchecked):
         found = checks.check_moves((move for move, _ in moves.values()), outlines)
-        problems.extend(_locate(p, moves[p.file][1]) for p in found)
+        problems.extend(located(p, moves[p.file][1]) for p in found)
 
     notices = [p for found in broken.values() if notices_only(found) for p in found]
     broken = {path: found for path, found in broken.items() if not notices_only(found)}
     for path, found in broken.items():
-        problems.extend(_locate(p, sources.get(path)) for p in found)
-    problems = [_locate(p, sources.get(p.file)) for p in problems]
+        problems.extend(located(p, sources.get(path)) for p in found)
+    problems = [located(p, sources.get(p.file)) for p in problems]
     return ControlList(
         manifest=manifest,
         controls=controls,
         catalogue=catalogue,
         comments=tuple(comments),
         public_comments=tuple(public),
-        problems=tuple(sorted(problems, key=_order)),
+        problems=tuple(sorted(problems, key=problem_order)),
         files=files,
         broken={path: tuple(found) for path, found in broken.items()},
-        notices=tuple(sorted(notices, key=_order)),
+        notices=tuple(sorted(notices, key=problem_order)),
     )
 
 
@@ -241,10 +242,10 @@ def _said(
     (`source`, its entry or bytes, to locate that)."""
     if kind == "comment":
         return records.comment_from(data, path.split("/")[1], path)
-    if data["tracking_number"] != _stem(path):
+    if data["tracking_number"] != stem_of(path):
         message = f"tracking number '{data['tracking_number']}' does not match the file name"
         mismatch = Problem(path, None, "tracking_number", "id-mismatch", message)
-        broken[path].append(_locate(mismatch, source))
+        broken[path].append(located(mismatch, source))
         return None
     return records.public_comment_from(data, path)
 
@@ -253,17 +254,17 @@ def said_checks(
     record: Comment | PublicComment,
     manifest: Manifest | None,
     controls: Mapping[str, Outline],
-    watch: incremental.Watch | None,
+    watch: CrossChecks | None,
 ) -> Iterable[Problem]:
     """One said file's cross-file checks against the definitions (the controls' outlines: see
     `Control.outline`), not located yet."""
     if isinstance(record, PublicComment):
-        return _checked(
+        return _cross_checked(
             watch, record.file, lambda seen: checks.check_public_comment(record, seen(controls))
         )
     if manifest is None:
         return ()
-    return _checked(
+    return _cross_checked(
         watch, record.file, lambda seen: checks.check_comment(record, manifest, seen(controls))
     )
 
@@ -312,7 +313,7 @@ def _data(
     return result.data
 
 
-def _checked(watch: incremental.Watch | None, file: str, run) -> Iterable[Problem]:
+def _cross_checked(watch: CrossChecks | None, file: str, run: CheckRun) -> Iterable[Problem]:
     """`run(seen)`: one file's cross-file checks, where `seen` wraps what they are given of the
     controls (the id set or the records by id). A watch runs them only when that changed."""
     return run(_unwatched) if watch is None else watch.check(file, run)
@@ -322,11 +323,11 @@ def _unwatched(controls):
     return controls
 
 
-def _order(problem: Problem) -> tuple[str, int, str]:
+def problem_order(problem: Problem) -> tuple[str, int, str]:
     return (problem.file, problem.line or 0, problem.key)
 
 
-def _locate(problem: Problem, source: Entry | bytes | None) -> Problem:
+def located(problem: Problem, source: Entry | bytes | None) -> Problem:
     if problem.line is not None or source is None:
         return problem
     raw = source if type(source) is bytes else source.contents()
@@ -335,7 +336,7 @@ def _locate(problem: Problem, source: Entry | bytes | None) -> Problem:
     return reader.locate(problem, raw.decode("utf-8", "replace"))
 
 
-def _stem(path: str) -> str:
+def stem_of(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".toml")
 
 
@@ -353,7 +354,7 @@ NAMES = {
 
 def _name_problem(kind: str, path: str) -> Problem | None:
     parts = path.split("/")
-    stem = _stem(path)
+    stem = stem_of(path)
     rule = NAMES.get(kind)
     if rule and not rule[0].match(stem):
         return Problem(
