@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from test_cache import _mutations, generated, plain, same_size_edit
 
+from curator.store import processes
 from curator.store.index import cache, incremental, source
 from curator.store.index.load import load
 
@@ -244,9 +245,9 @@ def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_fi
 
 
 def _drain_helpers() -> None:
-    for pid in incremental._EXITING:
+    for pid in processes._EXITING:
         os.waitpid(pid, 0)
-    incremental._EXITING.clear()
+    processes._EXITING.clear()
 
 
 @pytest.mark.parametrize("when", ["at once", "after a bucket"])
@@ -274,19 +275,19 @@ def test_a_helper_that_sent_its_result_is_not_waited_for_while_it_exits(tmp_path
     root = generated(tmp_path / "list")
     _drain_helpers()
     incremental.check(root, 2)
-    [helper] = incremental._EXITING
+    [helper] = processes._EXITING
     assert os.waitpid(helper, 0)[0] == helper  # still this process's to collect
-    incremental._EXITING.clear()
+    processes._EXITING.clear()
 
 
 def test_helpers_that_have_exited_are_collected_by_the_next_shared_check(tmp_path):
     root = generated(tmp_path / "list")
     _drain_helpers()
     incremental.check(root, 2)
-    [first] = incremental._EXITING
+    [first] = processes._EXITING
     os.waitid(os.P_PID, first, os.WEXITED | os.WNOWAIT)  # until it has exited, not collecting it
     incremental.check(root, 2)
-    [second] = incremental._EXITING
+    [second] = processes._EXITING
     assert second != first
     with pytest.raises(ChildProcessError):
         os.waitpid(first, os.WNOHANG)
@@ -303,7 +304,7 @@ def test_a_failing_first_process_stops_its_helpers(tmp_path, monkeypatch):
     monkeypatch.setattr(incremental._Definitions, "run", broken)
     with pytest.raises(ValueError):
         incremental.check(root, 2)
-    assert incremental._EXITING == []
+    assert processes._EXITING == []
     with pytest.raises(ChildProcessError):  # stopped and collected: no process left behind
         os.waitpid(-1, os.WNOHANG)
 

@@ -43,6 +43,7 @@ import platformdirs
 
 from curator import __version__
 from curator.core.problems import Problem
+from curator.store import processes
 from curator.store.formats import read as reader
 from curator.store.formats import write
 from curator.store.formats.atomic import write_atomic
@@ -371,24 +372,14 @@ class ListCache(ReadCache):
 
     def _parse_all(self, jobs: list[tuple[str, str, str, bytes, str]]) -> list[Read]:
         """Parse new files: in one process per core when there are many (a first run)."""
-        if len(jobs) < POOL_FROM or not self.parallel or not _can_fork():
+        if len(jobs) < POOL_FROM or not self.parallel or not processes.can_fork():
             parsed = [reader.read(kind, path, raw) for kind, path, _, raw, _ in jobs]
         else:
-            import concurrent.futures
-            import multiprocessing
-
-            chunks = [
-                [(kind, path, raw) for kind, path, _, raw, _ in jobs[i : i + POOL_CHUNK]]
-                for i in range(0, len(jobs), POOL_CHUNK)
+            files = [(kind, path, raw) for kind, path, _, raw, _ in jobs]
+            parsed = [
+                Read(data, problems)
+                for data, problems in processes.map_chunks(_read_chunk, files, POOL_CHUNK)
             ]
-            context = multiprocessing.get_context("fork")
-            workers = min(os.cpu_count() or 1, len(chunks))
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-                parsed = [
-                    Read(data, problems)
-                    for chunk in pool.map(_read_chunk, chunks)
-                    for data, problems in chunk
-                ]
         self.misses += len(jobs)
         for (kind, path, blob, _, folder), result in zip(jobs, parsed, strict=True):
             self.keep((kind, path, blob), result, folder)
@@ -512,19 +503,9 @@ def _everything(name: str) -> bool:
     return True
 
 
-def _can_fork() -> bool:
-    """Forking is safe only from a process with one thread (the TUI reads in a worker)."""
-    import multiprocessing
-    import threading
-
-    return (
-        (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
-        and ("fork" in multiprocessing.get_all_start_methods())
-    )
-
-
-def _read_chunk(jobs: list[tuple[str, str, bytes]]) -> list[tuple[Any, tuple[Problem, ...]]]:
+def _read_chunk(
+    jobs: Sequence[tuple[str, str, bytes]],
+) -> list[tuple[Any, tuple[Problem, ...]]]:
     """In a worker process: what `read.read` makes of each file (its data and problems)."""
     return [(r.data, r.problems) for r in (reader.read(k, p, raw) for k, p, raw in jobs)]
 

@@ -27,7 +27,6 @@ import marshal
 import os
 import pickle
 import select
-import signal
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Set
@@ -38,6 +37,7 @@ from typing import Any
 from curator.core import checks, discussion
 from curator.core.model import Comment, Manifest, Outline, Transition
 from curator.core.problems import Problem
+from curator.store import processes
 from curator.store.formats import read as reader
 from curator.store.formats.files import is_regular
 from curator.store.formats.layout import DEFINITIONS, kind_of
@@ -130,7 +130,7 @@ def _processes(files: ListCache) -> int:
     """One per core (at most one per bucket), unless the list is known to be small."""
     cores = min(os.cpu_count() or 1, BUCKETS)
     known = files.section("size", int)
-    if cores < 2 or (known and known < SHARED_FROM) or not cache._can_fork():
+    if cores < 2 or (known and known < SHARED_FROM) or not processes.can_fork():
         return 1
     return cores
 
@@ -175,8 +175,7 @@ class _Run:
         senders: list[threading.Thread] = []
         done = False
         try:
-            if self.count > 1 and cache._can_fork():
-                _collect_exited()
+            if self.count > 1 and processes.can_fork():
                 for _ in range(self.count - 1):
                     try:
                         helpers.append(_Helper.start(files.root, buckets, helpers))
@@ -290,44 +289,39 @@ class _Buckets:
 class _Helper:
     """A process taking buckets too: it tells what it found in the said folders through
     `lists` (marshalled), is sent `Defined` (pickled) through `sends`, and answers its buckets'
-    results (pickled) through `answers`."""
+    results (pickled) through its answer's pipe."""
 
-    pid: int
+    child: processes.Forked
     sends: int
-    answers: int
     lists: int
 
     @classmethod
     def start(cls, root: Path, buckets: _Buckets, others: list[_Helper]) -> _Helper:
         sends_out, sends = os.pipe()
-        answers, answers_in = os.pipe()
         lists, lists_in = os.pipe()
+
+        def in_child() -> None:
+            for fd in (sends, lists):
+                os.close(fd)
+            for other in others:
+                other.close_ends()
+
+        def work() -> bytes:
+            found = _help(root, buckets, sends_out, lists_in)
+            return pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
+
         try:
-            pid = os.fork()
+            child = processes.Forked.start(work, in_child)
         except OSError:
-            for fd in (sends_out, sends, answers, answers_in, lists, lists_in):
+            for fd in (sends_out, sends, lists, lists_in):
                 os.close(fd)
             raise
-        if pid == 0:  # pragma: no cover - the child's coverage is not collected
-            code = 1
-            try:
-                for fd in (sends, answers, lists):
-                    os.close(fd)
-                for other in others:
-                    other.close_ends()
-                found = _help(root, buckets, sends_out, lists_in)
-                body = pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
-                with open(answers_in, "wb") as out:
-                    out.write(body)
-                code = 0
-            finally:
-                os._exit(code)
-        for fd in (sends_out, answers_in, lists_in):
+        for fd in (sends_out, lists_in):
             os.close(fd)
-        return cls(pid, sends, answers, lists)
+        return cls(child, sends, lists)
 
     def close_ends(self) -> None:
-        for fd in (self.sends, self.answers, self.lists):
+        for fd in (self.sends, self.child.answers, self.lists):
             if fd >= 0:
                 os.close(fd)
 
@@ -347,8 +341,7 @@ class _Helper:
 
     def answer(self) -> dict[int, Checked]:
         """The buckets it checked; none when it failed (or sent what does not unpickle)."""
-        with open(self.answers, "rb", closefd=False) as got:
-            body = got.read()
+        body = self.child.answer()
         try:
             found = pickle.loads(body) if body else {}
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
@@ -357,18 +350,12 @@ class _Helper:
 
     def end(self, done: bool, sent: bool) -> None:
         """Close its pipes (`sends` is its sender's once `sent`); stop it if this check is
-        failing. One that is exiting is not waited for (it frees 10^8 bytes of memory: a sixth
-        of a second): `_collect_exited`."""
-        os.close(self.answers)
+        failing."""
         if self.lists >= 0:
             os.close(self.lists)
         if not sent:
             os.close(self.sends)
-        if not done:
-            _kill(self.pid)
-            os.waitpid(self.pid, 0)
-        else:
-            _EXITING.append(self.pid)
+        self.child.end(done)
 
 
 def _help(root: Path, buckets: _Buckets, sends: int, lists: int) -> dict[int, Checked]:
@@ -433,27 +420,6 @@ class _Received:
                 state, before, changed, own if shipped is None else lambda: shipped
             )
         return self.defined
-
-
-# helpers that sent their result, collected by the next call once exited (or by the system
-# when this process ends: the `curator` command leaves as soon as it has answered)
-_EXITING: list[int] = []
-
-
-def _collect_exited() -> None:
-    """Collect the helpers in _EXITING that have exited since."""
-    for pid in list(_EXITING):
-        try:
-            done, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            done = pid  # collected already
-        if done:
-            _EXITING.remove(pid)
-
-
-def _kill(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
 
 
 def _problem_tuple(p: Problem) -> tuple:

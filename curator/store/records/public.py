@@ -11,7 +11,6 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,6 +25,7 @@ from curator.core import public, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, TRACKING_NUMBER
 from curator.core.model import Manifest, Member, PublicComment
 from curator.core.problems import CuratorError, Problem
+from curator.store import processes
 from curator.store.formats import validate
 from curator.store.formats.atomic import (
     ChangedOnDisk,
@@ -37,7 +37,6 @@ from curator.store.formats.atomic import (
 from curator.store.formats.files import open_regular, read_regular
 from curator.store.formats.read import MAX_BYTES, conflict_marker, read
 from curator.store.formats.write import render
-from curator.store.index.cache import _can_fork
 
 FOLDER = "public-comments"
 KIND = "public-comment"
@@ -181,11 +180,11 @@ def _written(writes: Iterator[Write]) -> Iterator[list[CuratorError | None]]:
     rest are written here; a file it had placed is then reported as changed, not overwritten."""
     batches = _batches(writes)
     ahead = list(islice(batches, 2))
-    if len(ahead) < 2 or not _can_fork():  # one batch: nothing to overlap
+    if len(ahead) < 2 or not processes.can_fork():  # one batch: nothing to overlap
         for batch in chain(ahead, batches):
             yield write_many(batch)
         return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as helper:
+    with processes.pool(1) as helper:
         writing = _hand(helper, ahead[0])
         for batch in chain(ahead[1:], batches):
             outcomes = _taken(*writing)
