@@ -40,7 +40,7 @@ from curator.store.formats import read as reader
 from curator.store.formats.layout import DEFINITIONS, kind_of
 from curator.store.index import load as loading
 from curator.store.index import source
-from curator.store.index.cache import STAMP
+from curator.store.index.cache import STAT_STAMP
 from curator.store.index.load import build
 from curator.store.index.source import walk
 
@@ -93,7 +93,7 @@ def remembered(stats: dict[str, os.stat_result], out: Path) -> int:
     the blob ids written here are zeros."""
     blob = bytes(20)
     memory = {
-        rel: STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        rel: STAT_STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         + (b"" if kind_of(rel) in ("comment", "public-comment") else blob)
         for rel, st in stats.items()
     }

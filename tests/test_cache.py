@@ -457,7 +457,7 @@ def test_a_build_reads_what_was_said_after_the_definitions_and_may_keep_only_its
         return Entry(entry.path, None, stamp=entry.stamp, fetch=fetch)
 
     given = [unread(e) for e in reversed(list(walk(root)))]  # what was said first
-    lean = build(given, keep_said=False)
+    lean = build(given, keep_comments=False)
     assert (lean.problems, lean.broken, lean.files) == (whole.problems, whole.broken, whole.files)
     assert lean.controls == whole.controls and lean.manifest == whole.manifest
     assert lean.comments == () and lean.public_comments == ()

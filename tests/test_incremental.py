@@ -123,15 +123,17 @@ def test_every_said_file_is_in_one_bucket_and_every_bucket_remembered(
     root = generated(tmp_path / "list")
     incremental.check(root, 2)
     written = set(cache_files(cache_home))
-    assert {f"checked-said.{b}.cache" for b in range(cache.BUCKETS)} <= written
+    assert {f"checked-comments.{b}.cache" for b in range(cache.BUCKETS)} <= written
     assert {"checked-definitions.cache", "results-controls.cache", "size.cache"} <= written
     with cache.ListCache.of(root) as files:
         seen = [
-            set(incremental.CheckMemory.of(files, f"checked-said.{b}").stamps)
+            set(incremental.CheckMemory.of(files, f"checked-comments.{b}").stamps)
             for b in range(cache.BUCKETS)
         ]
     said_files = {
-        str(p.relative_to(root)) for folder in cache.SAID for p in (root / folder).rglob("*.toml")
+        str(p.relative_to(root))
+        for folder in cache.COMMENT_FOLDERS
+        for p in (root / folder).rglob("*.toml")
     }
     assert sum(len(s) for s in seen) == len(said_files) == len(set().union(*seen))
     assert set().union(*seen) == said_files
@@ -142,14 +144,14 @@ def test_a_process_writes_the_cache_files_of_the_buckets_it_took_and_the_first_t
 ):
     root = generated(tmp_path / "list")
     files = cache.ListCache.of(root)
-    said_part = incremental._Said(
+    said_part = incremental._Comments(
         files, 0, source.Listings({}, 0), incremental._Buckets(), lambda: None
     )
     said_part.buckets.close()
     said_part.taken = {3}
-    for section in ("stamps-discussion.3", "stamps-public-comments.3", "checked-said.3"):
+    for section in ("stamps-discussion.3", "stamps-public-comments.3", "checked-comments.3"):
         assert said_part.owns(section) and said_part.owns_or_first(section), section
-    for section in ("stamps-discussion.4", "checked-said.13", "results-public-comments.30"):
+    for section in ("stamps-discussion.4", "checked-comments.13", "results-public-comments.30"):
         assert not said_part.owns(section) and not said_part.owns_or_first(section), section
     for section in ("stamps-controls", "checked-definitions", "results-controls", "size"):
         assert not said_part.owns(section) and said_part.owns_or_first(section), section
@@ -176,7 +178,7 @@ def test_buckets_walked_before_the_definitions_are_known_are_checked_once_they_c
         asked.append("wait")
         return defined
 
-    said_part = incremental._Said(files, 0, listings, incremental._Buckets(), not_yet)
+    said_part = incremental._Comments(files, 0, listings, incremental._Buckets(), not_yet)
     parts = said_part.run(come)
     said_part.buckets.close()
     assert asked == ["now"] * (cache.BUCKETS + 1) + ["wait"]  # asked before each bucket
@@ -190,7 +192,7 @@ def test_a_bucket_remembered_against_other_definitions_is_checked_whole(
 ):
     root = generated(tmp_path / "list")
     incremental.check(root, 2)
-    memories = {p: p.read_bytes() for p in cache_home.rglob("checked-said.*.cache")}
+    memories = {p: p.read_bytes() for p in cache_home.rglob("checked-comments.*.cache")}
     discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
     (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
     assert any(p.code == "orphan-discussion" for p in incremental.check(root, 2).problems)
@@ -209,8 +211,8 @@ def test_a_check_keeps_the_definitions_in_the_read_cache_and_what_was_said_in_it
     written = set(cache_files(cache_home))
     assert {"results-controls.cache", "stamps-controls.cache", "stamps-list.cache"} <= written
     # what was said is neither hashed nor kept parsed: its stamps are the buckets' memory
-    assert not {n for n in written if n.partition("-")[2].startswith(cache.SAID)}
-    assert {f"checked-said.{b}.cache" for b in range(cache.BUCKETS)} <= written
+    assert not {n for n in written if n.partition("-")[2].startswith(cache.COMMENT_FOLDERS)}
+    assert {f"checked-comments.{b}.cache" for b in range(cache.BUCKETS)} <= written
 
 
 def test_a_check_after_a_control_changed_does_not_write_the_controls_results_again(
@@ -234,9 +236,9 @@ def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_fi
     incremental.check(root, processes=1)
     with cache.ListCache.of(root) as files:  # damaged inside, under a valid checksum
         for b in range(cache.BUCKETS):
-            memory = incremental.CheckMemory.of(files, f"checked-said.{b}")
+            memory = incremental.CheckMemory.of(files, f"checked-comments.{b}")
             memory.depends_on = b"not what was looked at"
-            memory.keep(files, f"checked-said.{b}")
+            memory.keep(files, f"checked-comments.{b}")
     discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
     (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
     found = incremental.check(root, processes=1)
@@ -366,7 +368,7 @@ def test_a_folder_changed_a_moment_ago_is_listed_afresh(tmp_path):
     folder = tmp_path / "controls"
     folder.mkdir()
     (folder / "a.toml").write_text("")
-    listings = source.Listings({}, source.trust_line())
+    listings = source.Listings({}, source.trust_cutoff())
     assert listed(folder, listings) == ["controls/a.toml"]
     assert listings.known == {}  # too recent to trust: not kept
 

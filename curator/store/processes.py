@@ -161,8 +161,8 @@ class Apart:
         if self.stopped:
             return None
         if self.process.returncode != 0:
-            said = err.decode("utf-8", "replace").strip().splitlines()
-            raise RuntimeError(said[-1] if said else f"exit status {self.process.returncode}")
+            printed = err.decode("utf-8", "replace").strip().splitlines()
+            raise RuntimeError(printed[-1] if printed else f"exit status {self.process.returncode}")
         return pickle.loads(out)  # our own child's output
 
     def stop(self) -> None:

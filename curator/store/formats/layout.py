@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 FOLDERS = ("controls", "catalogue", "discussion", "public-comments")
-# the list without what was said about it: what a diff, a publication or a first screen needs
+# the list without its comments (discussion, public comments): what a diff, a publication or a first screen needs
 DEFINITIONS = ("controls", "catalogue")
 # the list without the public's comments: what the committee's own verbs (comment, ballot,
 # status…) read — a docket can hold 10^4 of them

@@ -193,8 +193,8 @@ def _set_merge(base: list, ours: list, theirs: list) -> list:
     return out
 
 
-def _keys(*tables: Mapping[str, Any]) -> list[str]:
-    out: list[str] = []
+def _keys(*tables: Mapping[Any, Any]) -> list[Any]:
+    out: list[Any] = []
     for table in tables:
         out += [k for k in table if k not in out]
     return out
@@ -294,9 +294,12 @@ def _pick(base: Any, ours: Any, theirs: Any) -> Any:
 def merge_texts(kind: str, base: str, ours: str, theirs: str, sides: Sides = Sides()) -> Merged:
     """Merge three versions of one list file; raises Unmergeable when one is not TOML."""
     try:
-        datas = tuple(tomli.loads(t) if t.strip() else {} for t in (base, ours, theirs))
+        base_data, ours_data, theirs_data = (
+            tomli.loads(t) if t.strip() else {} for t in (base, ours, theirs)
+        )
     except (tomli.TOMLDecodeError, RecursionError) as err:
         raise Unmergeable(str(err)) from None
+    datas = (base_data, ours_data, theirs_data)
     merger = _Merger()
     file_shape = shape(kind)
     merged = merger.table("", file_shape, *datas)
@@ -370,8 +373,8 @@ def merge_driver(
     try:
         if kind is None:
             raise Unmergeable("not a list file")
-        texts = tuple(r.decode("utf-8") for r in raws)
-        merged = merge_texts(kind, *texts, sides)
+        base_text, ours_text, theirs_text = (r.decode("utf-8") for r in raws)
+        merged = merge_texts(kind, base_text, ours_text, theirs_text, sides)
     except (Unmergeable, UnicodeDecodeError) as why:
         return _line_merge(base, ours, theirs, str(why), sides)
     write_atomic(ours, merged.text.encode("utf-8"), expected=digest(raws[1]))

@@ -43,14 +43,14 @@ def run(
         raise CuratorError("git is not installed (or not on PATH)", 2) from None
     except subprocess.TimeoutExpired:
         raise CuratorError(f"git {args[0]} took more than 10 minutes; stopped") from None
-    return _checked(done, check)
+    return _raise_if_failed(done, check)
 
 
 def run_together(
     cwd: Path, *commands: Sequence[str], env: Mapping[str, str] | None = None
 ) -> list[subprocess.CompletedProcess[bytes]]:
     """`run` for commands that do not depend on each other, all started at once: a diff's
-    git commands take 0.03-0.08 s each, mostly in git, and a machine has more than one core."""
+    git commands spend their time in git, and a machine has more than one core."""
     started: list[subprocess.Popen[bytes]] = []
     try:
         for args in commands:
@@ -76,10 +76,10 @@ def run_together(
             if process.returncode is None:
                 process.kill()
                 process.wait()
-    return [_checked(each, check=True) for each in done]
+    return [_raise_if_failed(each, check=True) for each in done]
 
 
-def _checked(
+def _raise_if_failed(
     done: subprocess.CompletedProcess[bytes], check: bool
 ) -> subprocess.CompletedProcess[bytes]:
     if check and done.returncode != 0:
@@ -230,6 +230,13 @@ def latest_release(top: Path, list_id: str) -> Release | None:
 # ---------------------------------------------------------------- reading blobs
 
 
+@dataclass(frozen=True)
+class TooLarge:
+    """An object larger than the limit it was read with: its contents were skipped."""
+
+    size: int
+
+
 class BlobReader:
     """One `git cat-file --batch` process answering every object asked of it, in rounds."""
 
@@ -251,9 +258,18 @@ class BlobReader:
         self.proc.stdout.close()
         self.proc.wait()
 
-    def read(self, names: Sequence[str], limit: int | None = None) -> dict[str, bytes | int | None]:
-        """Contents of each object name (`<blob id>` or `<rev>:<path>`); None when missing;
-        the size of one larger than `limit` bytes, whose contents are skipped."""
+    def read(self, names: Sequence[str]) -> dict[str, bytes | None]:
+        """Contents of each object name (`<blob id>` or `<rev>:<path>`); None when missing."""
+        return {
+            name: None if isinstance(body, TooLarge) else body
+            for name, body in self.read_within(names, None).items()
+        }
+
+    def read_within(
+        self, names: Sequence[str], limit: int | None
+    ) -> dict[str, bytes | TooLarge | None]:
+        """`read`, but an object larger than `limit` bytes is `TooLarge`, its contents
+        skipped."""
         stdin, stdout = self.proc.stdin, self.proc.stdout
         assert stdin is not None and stdout is not None
         if any("\n" in name for name in names):
@@ -263,7 +279,7 @@ class BlobReader:
         request = "".join(f"{name}\n" for name in names).encode("utf-8")
         writer = threading.Thread(target=_feed, args=(stdin, request), daemon=True)
         writer.start()
-        found: dict[str, bytes | None] = {}
+        found: dict[str, bytes | TooLarge | None] = {}
         try:
             for name in names:
                 header = stdout.readline().split()
@@ -273,7 +289,7 @@ class BlobReader:
                 size = int(header[2])
                 if limit is not None and size > limit:
                     _skip(stdout, size + 1)
-                    found[name] = size if header[1] == b"blob" else None
+                    found[name] = TooLarge(size) if header[1] == b"blob" else None
                     continue
                 body = stdout.read(size)
                 stdout.read(1)  # the newline after each object

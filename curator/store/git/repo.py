@@ -303,7 +303,9 @@ def control_history(
             found.append(ControlVersion(version, stem, None, problem or "no readable version"))
             continue
         change = compare_controls(before, after, catalogue)
-        found.append(ControlVersion(version, (after or before).id, change))
+        shown = after or before
+        assert shown is not None  # (neither readable: a problem, above)
+        found.append(ControlVersion(version, shown.id, change))
     return found
 
 

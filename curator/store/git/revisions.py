@@ -29,6 +29,7 @@ from curator.store.git.plumbing import (
     LITERAL,
     BlobReader,
     ListPlace,
+    TooLarge,
     resolve,
     resolve_all,
     run,
@@ -145,14 +146,15 @@ def entries_at(
             targets[f.path] = _link_target(f, link_text.get(f.blob), by_path)
         known: dict[str, Read] = {}
         wanted: set[str] = set()
-        parsed_here: list[str] = []  # few files of a folder whose results are many
+        # few files of a folder whose results are many: path, kind, blob id
+        parsed_here: list[tuple[str, str, str]] = []
         per_folder = Counter(p.partition("/")[0] for p in targets)
         for path, target in targets.items():
             if not isinstance(target, TreeFile) or (target.size or 0) > MAX_BYTES:
                 continue
             kind = kind_of(path)
             if kind and not cache.worth_looking_up(path, per_folder[path.partition("/")[0]]):
-                parsed_here.append(path)
+                parsed_here.append((path, kind, target.blob))
                 result = None
             else:
                 result = cache.known(kind, path, target.blob) if kind else None
@@ -160,11 +162,11 @@ def entries_at(
                 wanted.add(target.blob)
             else:
                 known[path] = result
-        contents = blobs.read(sorted(wanted), limit=MAX_BYTES)
-    for path in parsed_here:
-        raw = contents.get(targets[path].blob)
+        contents = blobs.read_within(sorted(wanted), MAX_BYTES)
+    for path, kind, blob in parsed_here:
+        raw = contents.get(blob)
         if type(raw) is bytes:
-            known[path] = reader.read(kind_of(path), path, raw)
+            known[path] = reader.read(kind, path, raw)
     return [_entry(place.top, f.path, targets[f.path], contents, known) for f in chosen]
 
 
@@ -172,16 +174,18 @@ def _entry(
     top: Path,
     path: str,
     target: TreeFile | Problem,
-    contents: Mapping[str, bytes | int | None],
+    contents: Mapping[str, bytes | TooLarge | None],
     known: Mapping[str, Read],
 ) -> Entry:
     if isinstance(target, Problem):
         return Entry(path, None, target)
-    raw = contents.get(target.blob)
-    size = raw if type(raw) is int else target.size  # (the reader's word, when not listed)
+    found = contents.get(target.blob)
+    # (the reader's word, when not listed)
+    size = found.size if isinstance(found, TooLarge) else target.size
     if size is not None and size > MAX_BYTES:
         message = f"file is {size:,} bytes; the limit is {MAX_BYTES:,}"
         return Entry(path, None, Problem(path, None, "", "file-too-large", message))
+    raw = found if isinstance(found, bytes) else None
     if path in known:  # bytes not read are fetched only if a problem needs a line number
         return Entry(path, raw, result=known[path], fetch=partial(_blob, top, target.blob))
     if raw is None:
@@ -291,7 +295,7 @@ def load_differing(
                     (new_commit, target, new_files),
                 )
             )
-    return sides
+    return sides[0], sides[1]
 
 
 def changed_files(

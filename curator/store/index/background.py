@@ -25,7 +25,7 @@ from curator.store.index.load import load
 from curator.store.index.source import read_file, signature
 
 Signature = tuple[int, int, int]
-Said = TypeVar("Said", Comment, PublicComment)
+AnyComment = TypeVar("AnyComment", Comment, PublicComment)
 
 
 def light(root: Path) -> ControlList:
@@ -77,7 +77,7 @@ def read_apart(root: str) -> tuple[ControlList, Signature]:
     return light(Path(root)), seen
 
 
-def with_bodies(root: Path, said: Sequence[Said]) -> list[Said]:
+def with_bodies(root: Path, said: Sequence[AnyComment]) -> list[AnyComment]:
     """The comments as their files hold them now, bodies included; one whose file cannot be
     read any more stays as it was."""
     return [_in_full(Path(root), c) for c in said]
@@ -89,7 +89,7 @@ def comment_at(root: Path, rel: str, control: str) -> Comment | None:
     return None if data is None else records.comment_from(data, control, rel)
 
 
-def _in_full(root: Path, said: Said) -> Said:
+def _in_full(root: Path, said: AnyComment) -> AnyComment:
     data = _data_at(root, said.file)
     if data is None:
         return said

@@ -14,8 +14,8 @@ index.
 `curator check`, which keeps its own memory here too, is in store.index.incremental.
 
 A list's cache is one folder holding one file per section (stamps and results per list folder,
-the said folders split in buckets; the check's memory), each written atomically, so an edit
-rewrites the small sections and not the 100 MB of parsed comments. Every file carries the tool
+the comment folders split in buckets; the check's memory), each written atomically, so an edit
+rewrites the small sections and not the parsed comments. Every file carries the tool
 version, the schema digest and a digest of the code that produced it, and a checksum: a file
 that is stale, unreadable or damaged is ignored and rebuilt, never fatal. CURATOR_CACHE=0 turns
 the cache off.
@@ -50,21 +50,26 @@ from curator.store.formats.atomic import write_atomic
 from curator.store.formats.layout import kind_of
 from curator.store.formats.read import Read
 from curator.store.formats.schemas import schema_digest
-from curator.store.index.source import Entry, read_file, stamp_of, trust_line, trusted, with_bytes
+from curator.store.index.source import Entry, read_file, stamp_of, trust_cutoff, trusted, with_bytes
 
 FORMAT = 9
 MAGIC = b"curator cache\n"
 KEEP_LISTS = 64  # lists whose caches are kept; the least recently written go first
-# what was said about the list (10^5 files) is kept in BUCKETS sections a folder, by a hash of
+# the comments on the list (10^5 files) are kept in BUCKETS sections a folder, by a hash of
 # the path, so that one change rewrites a small part of it; the processes of a check take the
 # buckets one at a time (store.index.incremental), so there are enough of them to even out their work
-SAID = ("discussion", "public-comments")
+COMMENT_FOLDERS = ("discussion", "public-comments")
 BUCKETS = 64
-SECTIONS = ("list", "controls", "catalogue", *(f"{s}.{b}" for s in SAID for b in range(BUCKETS)))
-STAMP = struct.Struct("<QqqQ")  # size, mtime_ns, ctime_ns, inode; a git blob id follows
+SECTIONS = (
+    "list",
+    "controls",
+    "catalogue",
+    *(f"{s}.{b}" for s in COMMENT_FOLDERS for b in range(BUCKETS)),
+)
+STAT_STAMP = struct.Struct("<QqqQ")  # size, mtime_ns, ctime_ns, inode; a git blob id follows
 NO_BLOB = bytes(20)
 STALE_KEPT = 1000  # results no file points at that are kept at least (see _content)
-DECODED_PER_PARSE = 10_000  # bytes of results decoded in the time one file is parsed (~40 µs)
+DECODED_PER_PARSE = 10_000  # bytes of results decoded in the time one file is parsed
 POOL_FROM = 4000  # new files from which parsing is spread over a process per core
 POOL_CHUNK = 1000
 
@@ -165,7 +170,7 @@ def folder_of(path: str) -> str:
     if slash <= 0:
         return "list"
     top = path[:slash]
-    return f"{top}.{bucket_of(path)}" if top in SAID else top
+    return f"{top}.{bucket_of(path)}" if top in COMMENT_FOLDERS else top
 
 
 def bucket_of(path: str) -> int:
@@ -174,12 +179,12 @@ def bucket_of(path: str) -> int:
 
 def _stamp(entry: Entry) -> bytes:
     assert entry.stamp is not None
-    return STAMP.pack(*entry.stamp)
+    return STAT_STAMP.pack(*entry.stamp)
 
 
 def packed_stamp(st: os.stat_result) -> bytes:
-    """A stat result's stamp as kept (STAMP)."""
-    return STAMP.pack(*stamp_of(st))
+    """A stat result's stamp as kept (STAT_STAMP)."""
+    return STAT_STAMP.pack(*stamp_of(st))
 
 
 class ListCache(ReadCache):
@@ -284,8 +289,7 @@ class ListCache(ReadCache):
     def worth_looking_up(self, path: str, count: int) -> bool:
         """Whether looking up `count` files of `path`'s folder costs less than parsing them:
         its results are decoded already, or decoding them takes less than parsing that many
-        files (a diff of 100 controls would decode all 10^4 of them: 24 MB, a tenth of a
-        second)."""
+        files (a diff of 100 controls would decode the results of all 10^4)."""
         name = f"results-{folder_of(path)}"
         if name in self.sections:
             return True
@@ -302,16 +306,16 @@ class ListCache(ReadCache):
         self.used[folder].add(key)
         self.dirty.add(f"results-{folder}")
 
-    def remember(self, entry: Entry, blob: bytes, line: int, folder: str | None = None) -> None:
+    def remember(self, entry: Entry, blob: bytes, cutoff: int, folder: str | None = None) -> None:
         """Record the stamp under which `entry` held `blob`, unless it is too recent to trust
-        (`line`: a `source.trust_line()`)."""
+        (`cutoff`: a `source.trust_cutoff()`)."""
         assert entry.stamp is not None
         _, mtime, ctime, _ = entry.stamp
         folder = folder or folder_of(entry.path)
-        self.note(entry.path, folder, _stamp(entry), blob, trusted(mtime, ctime, line))
+        self.note(entry.path, folder, _stamp(entry), blob, trusted(mtime, ctime, cutoff))
 
     def note(self, path: str, folder: str, stamp: bytes, blob: bytes, trusted: bool) -> None:
-        """`remember` for a packed stamp (STAMP) and the file's section."""
+        """`remember` for a packed stamp (STAT_STAMP) and the file's section."""
         stamps = self.stamps_of(folder)
         if trusted:
             stamps[path] = stamp + blob
@@ -324,17 +328,17 @@ class ListCache(ReadCache):
         return self.stamped(entry.path, folder or folder_of(entry.path), _stamp(entry))
 
     def stamped(self, path: str, folder: str, stamp: bytes) -> bytes | None:
-        """`stamped_blob` for a packed stamp (STAMP) and the file's section."""
+        """`stamped_blob` for a packed stamp (STAT_STAMP) and the file's section."""
         seen = self.stamps_of(folder).get(path)
         if seen is not None and seen.startswith(stamp):
-            return seen[STAMP.size :]
+            return seen[STAT_STAMP.size :]
         return None
 
     def resolve(self, entries: Iterable[Entry]) -> list[Entry]:
         """Entries of a stat-only walk with their results: from the cache when the stamp is the
         one recorded (or the entry's blob id known), else by reading the file (and parsing it
         only when its content is new; many new files are parsed by a process per core)."""
-        line = trust_line()
+        cutoff = trust_cutoff()
         found: list[Entry] = []
         unparsed: list[int] = []  # where in `found` a file waits for parsing
         jobs: list[tuple[str, str, str, bytes, str]] = []  # kind, path, blob id, bytes, folder
@@ -359,9 +363,10 @@ class ListCache(ReadCache):
                     found.append(entry)
                     continue
                 blob = blob_digest(entry.raw)
-                self.remember(entry, blob, line, folder)
+                self.remember(entry, blob, cutoff, folder)
                 result = self.known(kind, entry.path, blob.hex(), folder)
             if result is None:
+                assert blob is not None  # (known, or worked out from the bytes just read)
                 unparsed.append(len(found))
                 jobs.append((kind, entry.path, blob.hex(), entry.raw, folder))
             found.append(Entry(entry.path, entry.raw, None, entry.stamp, result))
@@ -393,7 +398,7 @@ class ListCache(ReadCache):
         stamps: dict[str, bytes] = {}
         for name in SECTIONS:
             stamps.update(self.stamps_of(name))
-        top, line = str(self.root), trust_line()
+        top, cutoff = str(self.root), trust_cutoff()
         for rel in paths:
             kind = kind_of(rel)
             if kind is None:
@@ -406,12 +411,12 @@ class ListCache(ReadCache):
                 stamp, settled = None, False
             else:
                 stamp = packed_stamp(st)
-                settled = trusted(st.st_mtime_ns, st.st_ctime_ns, line)
+                settled = trusted(st.st_mtime_ns, st.st_ctime_ns, cutoff)
             if (
                 stamp is not None
                 and known is not None
                 and known.startswith(stamp)
-                and (kind, known[STAMP.size :]) in canonical
+                and (kind, known[STAT_STAMP.size :]) in canonical
             ):
                 continue
             before = read_file(where)
@@ -435,7 +440,9 @@ class ListCache(ReadCache):
         found = self.sections[name]
         part, _, folder = name.partition("-")
         if part == "canonical":  # the contents some file still has
-            held = {seen[STAMP.size :] for f in SECTIONS for seen in self.stamps_of(f).values()}
+            held = {
+                seen[STAT_STAMP.size :] for f in SECTIONS for seen in self.stamps_of(f).values()
+            }
             return {(kind, blob) for kind, blob in found if blob in held}
         if part != "results" or len(self.used[folder]) == len(found):
             return found  # (every result used by this run, as after a first check)
@@ -443,7 +450,7 @@ class ListCache(ReadCache):
         for path, seen in self.stamps_of(folder).items():
             kind = kind_of(path)
             if kind is not None:
-                live.add((kind, path, seen[STAMP.size :].hex()))
+                live.add((kind, path, seen[STAT_STAMP.size :].hex()))
         others = [k for k in found if k not in live]
         kept = set(others[len(others) - max(STALE_KEPT, len(live) // 4) :])
         return {k: v for k, v in found.items() if k in live or k in kept}
@@ -470,8 +477,7 @@ class ListCache(ReadCache):
 
     def keep_built(self, name: str, state: bytes, value: Any) -> bool:
         """Keep a list as built from files in `state`: the next load of the same files is one
-        unpickling (the model of 10^4 controls: a tenth of a second; building it: a half).
-        Whether it was written."""
+        unpickling, several times faster than building it. Whether it was written."""
         return self._write(f"built-{name}", pickle.dumps((state, value), pickle.HIGHEST_PROTOCOL))
 
     def save(self) -> None:
@@ -492,7 +498,7 @@ class ListCache(ReadCache):
         data = b"".join([MAGIC, self._header(name), struct.pack("<I", zlib.crc32(body)), body])
         try:
             # not flushed to disk: a file cut short by a crash fails its checksum, and is made
-            # again (a first check writes a hundred of them: a tenth of a second of flushes)
+            # again (a first check writes a hundred of them: flushing each would cost more)
             write_atomic(self.where / f"{name}.cache", data, durable=False)
         except OSError:
             return False
@@ -540,8 +546,7 @@ _set_aside = False  # see set_aside_after_pauses
 def set_aside_after_pauses() -> None:
     """For a process that ends once its work is done (the `curator` command, not the TUI):
     what was built during a pause is set aside from the collector when the pause ends, rather
-    than gone through by the next collection (a tenth of a second for 10^6 objects) to find
-    nothing. It is still freed when no longer used; only a cycle among such objects would
+    than gone through by the next collection (10^6 objects) to find nothing. It is still freed when no longer used; only a cycle among such objects would
     stay until the process ends."""
     global _set_aside
     _set_aside = True

@@ -39,9 +39,10 @@ class Watch:
         if file in self.remembered and file not in self.rerun:
             last = self.found.get(file)
             return [Problem(*p) for p in last[2]] if last else []
-        self._asked = asked = set()
+        asked: set[str] = set()
+        self._asked = asked
         reported = list(run(self._noted))
-        self.seen[file] = (_looked_at(asked), tuple(reported))
+        self.seen[file] = (_dependency_ids(asked), tuple(reported))
         return reported
 
     def _noted(self, controls: Any) -> Any:
@@ -65,7 +66,7 @@ class Unchecked(Watch):
         return []
 
 
-def _looked_at(ids: Set[str]) -> str:
+def _dependency_ids(ids: Set[str]) -> str:
     """What a file's checks looked at, as "looked" remembers it: the control ids (or ALL),
     sorted, between NULs (most look at one: that id, as it is)."""
     if len(ids) == 1:
@@ -75,7 +76,7 @@ def _looked_at(ids: Set[str]) -> str:
 
 
 def _seen(controls: Any, seen: set[str]) -> Any:
-    if type(controls) is dict:  # (the controls by id, for 10^5 said files: no ABC check)
+    if type(controls) is dict:  # (the controls by id, for 10^5 comment files: no ABC check)
         return _SeenMap(controls, seen)
     return _SeenIds(controls, seen) if isinstance(controls, Set) else _SeenMap(controls, seen)
 
@@ -108,7 +109,7 @@ class _SeenMap(_Noting, Mapping):
         return self.inner[key]
 
     def get(self, key: Any, default: Any = None) -> Any:
-        # (Mapping's own goes through __getitem__ and a KeyError: 10^5 said files ask once)
+        # (Mapping's own goes through __getitem__ and a KeyError: 10^5 comment files ask once)
         self.seen.add(key if type(key) is str else str(key))
         return self.inner.get(key, default)
 

@@ -152,8 +152,8 @@ def _build(
     )
     if controls is not None:
         labels = {cid: [i.label for i in c.items] for cid, c in controls.items()}
-        found = core.check_destinations(groups, chart, book, labels)
-        problems += [_located(p, raws[p.file]) for p in found]
+        crossed = core.check_destinations(groups, chart, book, labels)
+        problems += [_located(p, raws[p.file]) for p in crossed]
     return Loaded(book, tuple(sorted(problems)), tuple(usable), len(files))
 
 

@@ -441,13 +441,13 @@ class _Files:
 
     def __init__(self, reader: plumbing.BlobReader) -> None:
         self.reader = reader
-        self.raw: dict[str, bytes | int | None] = {}
+        self.raw: dict[str, bytes | plumbing.TooLarge | None] = {}
         self.parsed: dict[str, Data] = {}
 
     def read(self, names: Iterable[str]) -> None:
         """Read these objects: blob ids, or `<commit>:<path>` (NO_OBJECT…: absent)."""
         new = sorted({n for n in names if not n.startswith(NO_OBJECT) and n not in self.raw})
-        self.raw.update(self.reader.read(new, limit=MAX_BYTES))
+        self.raw.update(self.reader.read_within(new, MAX_BYTES))
 
     def keep(self, name: str, data: Data) -> str:
         """Hold `data` (a file's TOML, or None: absent) as `name`; the name to ask it by."""
@@ -469,11 +469,11 @@ class _Files:
         return self.parsed[name]
 
 
-def _parsed(raw: bytes | int | None) -> Mapping[str, Any] | Unreadable:
+def _parsed(raw: bytes | plumbing.TooLarge | None) -> Mapping[str, Any] | Unreadable:
     if raw is None:
         return Unreadable("missing from this repository")
-    if isinstance(raw, int):
-        return Unreadable(f"{raw:,} bytes, over the {MAX_BYTES:,} a list file may hold")
+    if isinstance(raw, plumbing.TooLarge):
+        return Unreadable(f"{raw.size:,} bytes, over the {MAX_BYTES:,} a list file may hold")
     try:
         return parse_toml(raw.decode("utf-8"), raw)
     except UnicodeDecodeError:
@@ -506,21 +506,26 @@ def _control(data: object) -> Control | None:
         return records.control_from(data)
     except (KeyError, TypeError, ValueError, AttributeError):
         pass
-    known = {
+    known: dict[str, Any] = {
         k: tuple(v) if isinstance(v, list) else v
         for k, v in data.items()
         if k in _CONTROL_TEXT and isinstance(v, str | list)
     }
     items = data.get("items")
     paragraphs = tuple(
-        replace(
-            Paragraph(""),
-            **{k: v for k, v in p.items() if k in _PARAGRAPH_TEXT and isinstance(v, str)},
-        )
+        _paragraph_text(p)
         for p in (items if isinstance(items, list) else ())
         if isinstance(p, Mapping)
     )
     return replace(Control("", "", "", ""), **known, items=paragraphs)
+
+
+def _paragraph_text(data: Mapping[str, Any]) -> Paragraph:
+    """What can be made of a paragraph that is not one: its texts."""
+    text: dict[str, Any] = {
+        k: v for k, v in data.items() if k in _PARAGRAPH_TEXT and isinstance(v, str)
+    }
+    return replace(Paragraph(""), **text)
 
 
 # ---------------------------------------------------------------- reading git
