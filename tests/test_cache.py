@@ -34,7 +34,7 @@ def own_cache(cache_home: Path) -> Path:
 
 def counted_load(root: Path):
     """`load(root)` through the list's cache, with how many files had to be parsed."""
-    files = cache.ListCache.of(root)
+    files = cache.ListIndex.of(root)
     assert files is not None
     with files:
         loaded = build(files.resolve(walk(root, read=False)))
@@ -184,11 +184,11 @@ def test_the_definitions_kept_as_built_are_dropped_with_a_new_tool_version(
     lst, trusting, monkeypatch
 ):
     definitions(lst.root)
-    files = cache.ListCache.of(lst.root)
+    files = cache.ListIndex.of(lst.root)
     state = files.state_of(list(walk(lst.root, DEFINITIONS, read=False)))
     assert state is not None and files.built("definitions", state) is not None
     monkeypatch.setattr(cache, "__version__", "99.0")
-    assert cache.ListCache.of(lst.root).built("definitions", state) is None
+    assert cache.ListIndex.of(lst.root).built("definitions", state) is None
 
 
 def test_the_cache_lives_under_xdg_cache_home(lst, curator, cache_home):
@@ -218,7 +218,7 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(lst, curator, cache_home, damage
     lst.write("controls/3A090.toml", lst.read("controls/3A090.toml").replace("4800", "5000"))
     after = curator("check", "--list", str(lst.root), "--format", "json")
     assert after.code == 0 and after.out == before.out
-    assert cache.ListCache.of(lst.root).stamps_of("controls") is not None
+    assert cache.ListIndex.of(lst.root).stamps_of("controls") is not None
 
 
 def test_an_unusable_cache_folder_is_never_fatal(lst, curator, tmp_path):
@@ -516,7 +516,7 @@ def test_a_diff_says_the_same_whether_it_parses_its_few_controls_or_looks_them_u
     place = plumbing.place_of(root)
     expected = diff_lists(*revisions.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
     load(root)  # the controls' results, in the cache: a few of them are parsed, not looked up
-    files = cache.ListCache.of(root)
+    files = cache.ListIndex.of(root)
     assert not files.worth_looking_up("controls/3A090.toml", 1)
     assert files.worth_looking_up("controls/3A090.toml", 40)
     again = diff_lists(*revisions.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
@@ -525,7 +525,7 @@ def test_a_diff_says_the_same_whether_it_parses_its_few_controls_or_looks_them_u
 
 def test_results_decoded_already_are_always_worth_looking_up(lst, trusting):
     load(lst.root)
-    files = cache.ListCache.of(lst.root)
+    files = cache.ListIndex.of(lst.root)
     assert files.results_of("controls") is not None
     assert files.worth_looking_up("controls/3A090.toml", 1)
 

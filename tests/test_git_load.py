@@ -11,7 +11,7 @@ from gitrepo import LIST_DIR, git, new_repo
 
 from curator.core.problems import CuratorError
 from curator.store.git import plumbing, revisions
-from curator.store.index.cache import ListCache, ReadCache
+from curator.store.index.cache import ListIndex, ReadCache
 from curator.store.index.load import load
 
 BROKEN = 'id = "3A091"\ntitle = "Broken"\narea = "advanced-computin"\nstatus = "maybe"\n'
@@ -79,7 +79,7 @@ def test_revision_reuses_what_the_working_tree_load_parsed(tmp_path, monkeypatch
     repo.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
     load(repo.root)  # fills the list's read cache
     place = plumbing.place_of(repo.root)
-    with ListCache.of(repo.root) as disk:
+    with ListIndex.of(repo.root) as disk:
         at_head = revisions.load_revision(place, "HEAD", disk)
         assert disk.misses == 1  # only 3A090 differs from the working tree
     assert at_head.controls["3A090"].paragraph("a.1").match == "tpp >= 4800"

@@ -125,7 +125,7 @@ def test_every_said_file_is_in_one_bucket_and_every_bucket_remembered(
     written = set(cache_files(cache_home))
     assert {f"checked-comments.{b}.cache" for b in range(cache.BUCKETS)} <= written
     assert {"checked-definitions.cache", "results-controls.cache", "size.cache"} <= written
-    with cache.ListCache.of(root) as files:
+    with cache.ListIndex.of(root) as files:
         seen = [
             set(incremental.CheckMemory.of(files, f"checked-comments.{b}").stamps)
             for b in range(cache.BUCKETS)
@@ -143,7 +143,7 @@ def test_a_process_writes_the_cache_files_of_the_buckets_it_took_and_the_first_t
     tmp_path,
 ):
     root = generated(tmp_path / "list")
-    files = cache.ListCache.of(root)
+    files = cache.ListIndex.of(root)
     said_part = incremental._Comments(
         files, 0, source.Listings({}, 0), incremental._Buckets(), lambda: None
     )
@@ -165,7 +165,7 @@ def test_buckets_walked_before_the_definitions_are_known_are_checked_once_they_c
     (root / "controls" / next(p.name for p in sorted((root / "discussion").iterdir()))).with_suffix(
         ".toml"
     ).unlink()  # its comments become orphans
-    files = cache.ListCache.of(root)
+    files = cache.ListIndex.of(root)
     listings = source.Listings({}, 0)
     definitions, defined = incremental._Definitions(files, 0, listings).run()
     asked: list[str] = []
@@ -234,7 +234,7 @@ def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_fi
 ):
     root = generated(tmp_path / "list")
     incremental.check(root, processes=1)
-    with cache.ListCache.of(root) as files:  # damaged inside, under a valid checksum
+    with cache.ListIndex.of(root) as files:  # damaged inside, under a valid checksum
         for b in range(cache.BUCKETS):
             memory = incremental.CheckMemory.of(files, f"checked-comments.{b}")
             memory.depends_on = b"not what was looked at"
@@ -314,7 +314,7 @@ def test_a_failing_first_process_stops_its_helpers(tmp_path, monkeypatch):
 def test_a_small_list_is_checked_by_one_process_once_its_size_is_known(tmp_path):
     root = generated(tmp_path / "list")
     incremental.check(root)
-    assert incremental._processes(cache.ListCache.of(root)) == 1
+    assert incremental._processes(cache.ListIndex.of(root)) == 1
 
 
 # ---------------------------------------------------------------- remembered listings
@@ -452,7 +452,7 @@ def test_the_first_process_sends_its_helpers_the_manifest_and_the_outlines_of_th
     tmp_path, trusting
 ):
     root = generated(tmp_path / "list")
-    with cache.ListCache.of(root) as files:
+    with cache.ListIndex.of(root) as files:
         definitions = incremental._Definitions(files, 0, source.Listings({}, 0))
         _, defined = definitions.run()
         message = pickle.loads(pickle.dumps(definitions.message(defined)))
@@ -469,12 +469,12 @@ def test_a_helper_builds_the_definitions_when_the_first_had_no_need_to(
     root = generated(tmp_path / "list")
     incremental.check(root, 2)
     parent = os.getpid()
-    built = cache.ListCache.built
+    built = cache.ListIndex.built
 
     def lost_in_a_helper(files, name, state):
         return None if os.getpid() != parent else built(files, name, state)
 
-    monkeypatch.setattr(cache.ListCache, "built", lost_in_a_helper)
+    monkeypatch.setattr(cache.ListIndex, "built", lost_in_a_helper)
     # a comment by a stranger in every bucket: the definitions are as they were
     comments = sorted((root / "discussion").rglob("*.toml"))
     for path in {cache.bucket_of(str(p.relative_to(root))): p for p in comments}.values():

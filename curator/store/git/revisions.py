@@ -35,7 +35,7 @@ from curator.store.git.plumbing import (
     run,
     run_together,
 )
-from curator.store.index.cache import ListCache, ReadCache, gc_paused
+from curator.store.index.cache import ListIndex, ReadCache, gc_paused
 from curator.store.index.cross_checks import Unchecked, Watch
 from curator.store.index.load import build, kept_as, load
 from curator.store.index.source import Entry
@@ -229,7 +229,7 @@ def load_revision(
     commit = resolve(place.top, revision)
     if cache is not None:
         return build(entries_at(place, commit, revision, cache, folders), cache.read, watch)
-    disk = ListCache.of(place.root)
+    disk = ListIndex.of(place.root)
     if disk is None:
         entries = entries_at(place, commit, revision, SHARED_CACHE, folders)
         return build(entries, SHARED_CACHE.read, watch)
@@ -281,7 +281,7 @@ def load_differing(
             # them): the blob reader refuses one too large
             old_files, new_files = _sides(place, listing, changed, folders)
             same = set()
-        disk = ListCache.of(place.root)
+        disk = ListIndex.of(place.root)
         cache = disk if disk is not None else SHARED_CACHE
         with disk or contextlib.nullcontext(), gc_paused():
             sides = tuple(

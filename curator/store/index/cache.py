@@ -2,7 +2,7 @@
 
 Results are content-addressed: keyed by (kind, path, git blob id), the same key whether the bytes
 come from the working tree or from a git revision, so a branch switch or a diff reuses them.
-`ReadCache` keeps them in memory for one process; `ListCache` keeps them between runs, per list
+`ReadCache` keeps them in memory for one process; `ListIndex` keeps them between runs, per list
 under the user cache dir (XDG_CACHE_HOME honoured), and also remembers the stat stamp each
 working-tree file had when it was read — size, mtime_ns, ctime_ns, inode — so an unchanged file
 is not even opened. ctime cannot be set back by a program (os.utime sets it to now), so an edit
@@ -187,8 +187,11 @@ def packed_stamp(st: os.stat_result) -> bytes:
     return STAT_STAMP.pack(*stamp_of(st))
 
 
-class ListCache(ReadCache):
-    """The results and stamps of one list folder, kept in its cache folder between runs.
+class ListIndex(ReadCache):
+    """The index of one list folder, kept in its cache folder between runs: what each file
+    parsed to (by blob id), the stat stamp it had, and the sections other parts keep with
+    them (the check's `CheckMemory`, the listings of its folders, lists as built). Every loader
+    goes through it: `load`, a revision read for `diff` and `release`, and `check`.
 
     Use as a context manager: the sections that learnt something are written on the way out.
     Only `data` and `problems` of a result are kept (what `load.build` uses), not `raw`.
@@ -205,7 +208,7 @@ class ListCache(ReadCache):
         self.parallel = True  # parse many new files in a process per core
 
     @classmethod
-    def of(cls, root: Path) -> ListCache | None:
+    def of(cls, root: Path) -> ListIndex | None:
         """The cache of the list in `root`, or None when caching is turned off."""
         if not enabled():
             return None
@@ -213,7 +216,7 @@ class ListCache(ReadCache):
         name = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:32]
         return cls(root, folder() / f"{name}.v{FORMAT}")
 
-    def __enter__(self) -> ListCache:
+    def __enter__(self) -> ListIndex:
         return self
 
     def __exit__(self, kind: type | None, *exc: object) -> None:
@@ -554,7 +557,7 @@ def set_aside_after_pauses() -> None:
 
 def unformatted(root: Path, paths: Iterable[str]) -> Iterator[write.Reformat]:
     """Files among `paths` whose bytes are not canonical, using the list's cache when on."""
-    files = ListCache.of(root)
+    files = ListIndex.of(root)
     if files is None:
         yield from write.unformatted(root, iter(paths))
         return

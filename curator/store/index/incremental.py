@@ -48,7 +48,7 @@ from curator.store.index.cache import (
     COMMENT_FOLDERS,
     NO_BLOB,
     STAT_STAMP,
-    ListCache,
+    ListIndex,
     blob_digest,
     bucket_of,
     folder_of,
@@ -113,7 +113,7 @@ def check(root: Path, processes: int | None = None) -> Checked:
     last check found for every file whose content, and whose controls, did not change.
     `processes`: how many share the check (by default one per core for a list of
     SHARED_FROM files or more)."""
-    files = ListCache.of(root)
+    files = ListIndex.of(root)
     if files is None:
         loaded = loading.load(root)
         paths = tuple(e.path for e in source.walk(Path(root), read=False))
@@ -126,7 +126,7 @@ def check(root: Path, processes: int | None = None) -> Checked:
         return _Run(files, count).run()
 
 
-def _processes(files: ListCache) -> int:
+def _processes(files: ListIndex) -> int:
     """One per core (at most one per bucket), unless the list is known to be small."""
     cores = min(os.cpu_count() or 1, BUCKETS)
     known = files.section("size", int)
@@ -163,7 +163,7 @@ class _Run:
     """One check: the definitions here, then buckets taken from a pipe here and in a helper
     process per other core, started first."""
 
-    def __init__(self, files: ListCache, count: int) -> None:
+    def __init__(self, files: ListIndex, count: int) -> None:
         self.files = files
         self.count = count
 
@@ -230,7 +230,7 @@ def _merged(parts: Iterable[Checked]) -> Checked:
     return Checked(tuple(problems), len(paths), tuple(broken), paths, tuple(notices), moves)
 
 
-def _moves_checked(files: ListCache, merged: Checked, defined: Defined) -> Checked:
+def _moves_checked(files: ListIndex, merged: Checked, defined: Defined) -> Checked:
     """`merged` with the problems of the last status change recorded for each control
     (checks.check_moves): a check across comments, which no bucket can make alone. Its
     answer is remembered with the definitions and the moves it was made for, so that a check
@@ -361,7 +361,7 @@ class _Helper:
 def _help(root: Path, buckets: _Buckets, sends: int, lists: int) -> dict[int, Checked]:
     """A helper's work: the comment folders listed (and told, so that the first process need not
     list them again), buckets, their cross-file checks once `Defined` has come."""
-    files = ListCache.of(root)
+    files = ListIndex.of(root)
     assert files is not None
     files.parallel = False
     cutoff = source.trust_cutoff()
@@ -397,7 +397,7 @@ def _send(fd: int, message: bytes) -> threading.Thread:
 class _Received:
     """In a helper: `Defined` as sent by the first process (`now`: None until it has come)."""
 
-    def __init__(self, fd: int, files: ListCache, cutoff: int) -> None:
+    def __init__(self, fd: int, files: ListIndex, cutoff: int) -> None:
         self.fd, self.files, self.cutoff = fd, files, cutoff
         self.defined: Defined | None = None
 
@@ -468,7 +468,7 @@ class CheckMemory:
     checked_against: bytes = b""  # the definitions it was checked against (`Defined.state`)
 
     @classmethod
-    def of(cls, files: ListCache, name: str) -> CheckMemory:
+    def of(cls, files: ListIndex, name: str) -> CheckMemory:
         """The memory kept in section `name` of the list's cache."""
         kept = files.section(name, dict)
         if set(kept) != _MEMORY_TYPES.keys() or not all(
@@ -478,7 +478,7 @@ class CheckMemory:
             return cls()
         return cls(**kept)
 
-    def keep(self, files: ListCache, name: str) -> None:
+    def keep(self, files: ListIndex, name: str) -> None:
         """Written to section `name` of the list's cache when it is next saved."""
         depends_on = self.depends_on
         if type(depends_on) is dict:
@@ -590,7 +590,7 @@ def _read_changed(
 
 
 def _read_changed_definition(
-    files: ListCache,
+    files: ListIndex,
     path: str,
     where: str,
     st: os.stat_result,
@@ -630,7 +630,7 @@ def _stat_entry(path: str, where: str) -> tuple[str, str, os.stat_result, bytes]
     return path, where, st, cache.packed_stamp(st)
 
 
-def _linked(files: ListCache, entry: Entry, cutoff: int) -> tuple[Entry, bytes | None]:
+def _linked(files: ListIndex, entry: Entry, cutoff: int) -> tuple[Entry, bytes | None]:
     """An entry the walk made itself (a link, judged; a file it could not stat), read."""
     if entry.problem is None and kind_of(entry.path) is not None:
         entry = with_bytes(entry)
@@ -659,7 +659,7 @@ class _Definitions:
     ("checked-definitions"). By the first process, which sends the helpers what it built; a
     helper builds them itself only when the first had no need to (`definitions`)."""
 
-    def __init__(self, files: ListCache, cutoff: int, listings: source.Listings | None) -> None:
+    def __init__(self, files: ListIndex, cutoff: int, listings: source.Listings | None) -> None:
         self.files, self.cutoff, self.listings = files, cutoff, listings
         self.memory = CheckMemory.of(files, DEFINED)
         self.built: Definitions | None = None
@@ -866,7 +866,7 @@ class _Comments:
 
     def __init__(
         self,
-        files: ListCache,
+        files: ListIndex,
         cutoff: int,
         listings: source.Listings,
         buckets: _Buckets,
@@ -960,7 +960,7 @@ class _Bucket:
 
     def __init__(
         self,
-        files: ListCache,
+        files: ListIndex,
         number: int,
         items: list[Any],
         cutoff: int,

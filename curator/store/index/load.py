@@ -45,7 +45,7 @@ def load(
     With the default reader, files go through the list's read cache (store.index.cache): a file
     whose stat stamp has not changed since it was last read is neither opened nor parsed.
     """
-    files = cache.ListCache.of(root) if reader_fn is reader.read else None
+    files = cache.ListIndex.of(root) if reader_fn is reader.read else None
     if files is None:
         return build(walk(root, folders), reader_fn, watch)
     with files, cache.gc_paused():
