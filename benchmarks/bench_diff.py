@@ -25,11 +25,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from curator.core.diff import ListDiff, diff_lists
-from curator.store import git
-from curator.store.cache import ReadCache
-from curator.store.load import build
-from curator.store.source import walk
-from curator.store.write import render
+from curator.store.formats.write import render
+from curator.store.git import plumbing, revisions
+from curator.store.index.cache import ReadCache
+from curator.store.index.load import build
+from curator.store.index.source import walk
 
 LIST = "lists/bench"
 IDENTITY = {
@@ -141,11 +141,11 @@ def generate(top: Path, controls: int, changed: int, items: int, seed: int) -> l
 
 def curator_diff(top: Path) -> tuple[ListDiff, float, int]:
     cache = ReadCache()
-    place = git.place_of(top / LIST)
+    place = plumbing.place_of(top / LIST)
     start = time.perf_counter()
-    old = git.load_revision(place, "HEAD~1", cache)
+    old = revisions.load_revision(place, "HEAD~1", cache)
     parsed_before = cache.misses
-    new = git.load_revision(place, "HEAD", cache)
+    new = revisions.load_revision(place, "HEAD", cache)
     result = diff_lists(old, new, "HEAD~1", "HEAD")
     return result, time.perf_counter() - start, cache.misses - parsed_before
 

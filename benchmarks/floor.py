@@ -36,12 +36,13 @@ from pathlib import Path
 from run import list_files, naive_check, timed  # benchmarks/run.py: the same baseline
 
 from curator.core import checks, records
-from curator.store import load as loading
-from curator.store import read as reader
-from curator.store import source
-from curator.store.cache import STAMP
-from curator.store.load import build
-from curator.store.source import DEFINITIONS, kind_of, walk
+from curator.store.formats import read as reader
+from curator.store.formats.layout import DEFINITIONS, kind_of
+from curator.store.index import load as loading
+from curator.store.index import source
+from curator.store.index.cache import STAT_STAMP
+from curator.store.index.load import build
+from curator.store.index.source import walk
 
 TARGET = 0.15  # the target: a cold check at most 0.15 × the naive one
 
@@ -91,7 +92,7 @@ def remembered(stats: dict[str, os.stat_result], out: Path) -> int:
     the blob ids written here are zeros."""
     blob = bytes(20)
     memory = {
-        rel: STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        rel: STAT_STAMP.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         + (b"" if kind_of(rel) in ("comment", "public-comment") else blob)
         for rel, st in stats.items()
     }
@@ -117,7 +118,7 @@ def cpu(run: Callable[[], object], runs: int) -> tuple[float, object]:
 
 def start_up() -> float:
     """A fresh interpreter importing what `curator check` imports, wall clock, best of 5."""
-    code = "import curator.cli.lists, curator.store.incremental, curator.store.load"
+    code = "import curator.cli.lists, curator.store.index.incremental, curator.store.index.load"
     best = float("inf")
     for _ in range(5):
         started = time.perf_counter()

@@ -3,11 +3,11 @@
     .venv/bin/python benchmarks/fuzz.py [--seconds 60] [--only toml,list,criteria,csv]
 
 Targets, and the only way each may refuse its input:
-- toml      store.read.read on every file kind: returns problems, never raises;
-- list      store.load.build on the small test list with one file replaced: problems, no raise;
+- toml      store.formats.read.read on every file kind: returns problems, never raises;
+- list      store.index.load.build on the small test list with one file replaced: problems, no raise;
 - criteria  core.criteria.parse: ExprError only; what parses prints and parses back the same,
             and evaluates on any figures without raising;
-- csv       store.public.import_csv into a scratch list: CuratorError only; every file it writes
+- csv       store.records.public.import_csv into a scratch list: CuratorError only; every file it writes
             passes `curator check`.
 
 Inputs are drawn by hypothesis: random bytes and text, and mutations of real files (the test
@@ -40,10 +40,11 @@ from hypothesis import strategies as st  # noqa: E402
 from curator.core import criteria  # noqa: E402
 from curator.core.model import Parameter  # noqa: E402
 from curator.core.problems import CuratorError  # noqa: E402
-from curator.store import load as loading  # noqa: E402
-from curator.store.public import import_csv  # noqa: E402
-from curator.store.read import read  # noqa: E402
-from curator.store.source import Entry, kind_of, walk  # noqa: E402
+from curator.store.formats.layout import kind_of  # noqa: E402
+from curator.store.formats.read import read  # noqa: E402
+from curator.store.index import load as loading  # noqa: E402
+from curator.store.index.source import Entry, walk  # noqa: E402
+from curator.store.records.public import import_csv  # noqa: E402
 
 KINDS = ("list", "control", "item", "comment", "public-comment")
 PLACES = {

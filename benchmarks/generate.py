@@ -8,7 +8,7 @@ OUT becomes a git repository whose root is the list: list.toml with members, are
 groups, each with 1-6 paragraphs whose criteria use its area's parameters; catalogue items with
 measured parameters and sources; discussion comments with positions, some proposing amendments,
 and the chair's status changes with their reasons; public comments under the docket, some mapped
-by hand and answered. Every file is written through `curator.store.write.render`, so the list is
+by hand and answered. Every file is written through `curator.store.formats.write.render`, so the list is
 canonical, and passes `curator check`.
 
 The history is a few hundred commits fed to `git fast-import` (one author per commit: proposers
@@ -40,7 +40,7 @@ from curator.core import lifecycle, records
 from curator.core import public as public_rules
 from curator.core.model import Disposition, PublicComment
 from curator.publish.render import MONTHS
-from curator.store.write import render
+from curator.store.formats.write import render
 
 START = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.UTC)
 DAYS = 640  # the history spans about 21 months

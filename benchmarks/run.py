@@ -57,11 +57,12 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from curator.core import criteria  # noqa: E402
 from curator.core import weigh as weighing  # noqa: E402
 from curator.core.diff import diff_lists  # noqa: E402
-from curator.store import git  # noqa: E402
-from curator.store.load import build, load  # noqa: E402
-from curator.store.schemas import KINDS, schema  # noqa: E402
-from curator.store.source import DEFINITIONS, kind_of, walk  # noqa: E402
-from curator.store.validate import json_view  # noqa: E402
+from curator.store.formats.layout import DEFINITIONS, kind_of  # noqa: E402
+from curator.store.formats.schemas import KINDS, schema  # noqa: E402
+from curator.store.formats.validate import json_view  # noqa: E402
+from curator.store.git import plumbing  # noqa: E402
+from curator.store.index.load import build, load  # noqa: E402
+from curator.store.index.source import walk  # noqa: E402
 
 RESULTS = HERE / "RESULTS.md"
 NOTES = "## Notes"  # a section written by hand below the figures, kept when they are measured again
@@ -335,7 +336,7 @@ class Edits:
 # ---------------------------------------------------------------- diff
 
 
-def extract(place: git.ListPlace, revision: str, into: Path) -> Path:
+def extract(place: plumbing.ListPlace, revision: str, into: Path) -> Path:
     """The list's controls, catalogue and list.toml at `revision`, as plain files."""
     names = [place.prefix + n for n in ("list.toml", *DEFINITIONS)]
     archive = subprocess.run(
@@ -350,7 +351,7 @@ def extract(place: git.ListPlace, revision: str, into: Path) -> Path:
     return into / place.prefix if place.prefix else into
 
 
-def naive_diff(place: git.ListPlace, old: str, new: str, work: Path) -> int:
+def naive_diff(place: plumbing.ListPlace, old: str, new: str, work: Path) -> int:
     shutil.rmtree(work, ignore_errors=True)
     sides = [
         build(walk(extract(place, rev, work / name), DEFINITIONS))
@@ -360,7 +361,7 @@ def naive_diff(place: git.ListPlace, old: str, new: str, work: Path) -> int:
 
 
 def diffs(b: Bench) -> None:
-    place = git.place_of(b.root)
+    place = plumbing.place_of(b.root)
     list_id = load(b.root, folders=()).manifest.id
     old, new = f"{list_id}/v2.0", "HEAD"
     env = {"XDG_CACHE_HOME": str(b.work / "warm")}

@@ -307,7 +307,7 @@ def trusting(monkeypatch: pytest.MonkeyPatch) -> None:
     """Trust the stamps (and folder listings) of files written a moment ago, so that the stamp
     path is what a test exercises (by default a file changed in the last two seconds is checked
     by content)."""
-    from curator.store import source
+    from curator.store.index import source
 
     monkeypatch.setattr(source, "RACY_NS", 0)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from curator.cli import verb_of
-from curator.store.load import load
+from curator.store.index.load import load
 
 
 def test_as_before_the_verb_acts_as_that_member(lst, cli):

@@ -6,7 +6,13 @@ import os
 
 import pytest
 
-from curator.store.atomic import ChangedOnDisk, WriteFailed, digest, write_atomic, write_many
+from curator.store.formats.atomic import (
+    ChangedOnDisk,
+    WriteFailed,
+    digest,
+    write_atomic,
+    write_many,
+)
 
 
 def test_write_keeps_the_files_mode(tmp_path):

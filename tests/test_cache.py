@@ -15,11 +15,14 @@ import tomli
 from gitrepo import new_repo
 
 from curator.core.diff import diff_lists
-from curator.store import cache, git, incremental, validate
-from curator.store.atomic import TEMP_PREFIX
-from curator.store.load import build, load
-from curator.store.schemas import KINDS
-from curator.store.source import DEFINITIONS, Entry, kind_of, walk
+from curator.store.formats import validate
+from curator.store.formats.atomic import TEMP_PREFIX
+from curator.store.formats.layout import DEFINITIONS, kind_of
+from curator.store.formats.schemas import KINDS
+from curator.store.git import plumbing, revisions
+from curator.store.index import cache, cross_checks, incremental
+from curator.store.index.load import build, load
+from curator.store.index.source import Entry, walk
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 
@@ -31,7 +34,7 @@ def own_cache(cache_home: Path) -> Path:
 
 def counted_load(root: Path):
     """`load(root)` through the list's cache, with how many files had to be parsed."""
-    files = cache.ListCache.of(root)
+    files = cache.ListIndex.of(root)
     assert files is not None
     with files:
         loaded = build(files.resolve(walk(root, read=False)))
@@ -142,11 +145,11 @@ def test_a_new_tool_version_discards_the_cache(lst, trusting, monkeypatch):
 
 
 def definitions(root: Path, checked: bool = True):
-    return load(root, folders=DEFINITIONS, watch=None if checked else incremental.Unchecked())
+    return load(root, folders=DEFINITIONS, watch=None if checked else cross_checks.Unchecked())
 
 
 def plain_definitions(root: Path, checked: bool = True):
-    return build(walk(root, DEFINITIONS), watch=None if checked else incremental.Unchecked())
+    return build(walk(root, DEFINITIONS), watch=None if checked else cross_checks.Unchecked())
 
 
 @pytest.mark.parametrize("checked", [True, False])
@@ -181,11 +184,11 @@ def test_the_definitions_kept_as_built_are_dropped_with_a_new_tool_version(
     lst, trusting, monkeypatch
 ):
     definitions(lst.root)
-    files = cache.ListCache.of(lst.root)
+    files = cache.ListIndex.of(lst.root)
     state = files.state_of(list(walk(lst.root, DEFINITIONS, read=False)))
     assert state is not None and files.built("definitions", state) is not None
     monkeypatch.setattr(cache, "__version__", "99.0")
-    assert cache.ListCache.of(lst.root).built("definitions", state) is None
+    assert cache.ListIndex.of(lst.root).built("definitions", state) is None
 
 
 def test_the_cache_lives_under_xdg_cache_home(lst, curator, cache_home):
@@ -215,7 +218,7 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(lst, curator, cache_home, damage
     lst.write("controls/3A090.toml", lst.read("controls/3A090.toml").replace("4800", "5000"))
     after = curator("check", "--list", str(lst.root), "--format", "json")
     assert after.code == 0 and after.out == before.out
-    assert cache.ListCache.of(lst.root).stamps_of("controls") is not None
+    assert cache.ListIndex.of(lst.root).stamps_of("controls") is not None
 
 
 def test_an_unusable_cache_folder_is_never_fatal(lst, curator, tmp_path):
@@ -454,7 +457,7 @@ def test_a_build_reads_what_was_said_after_the_definitions_and_may_keep_only_its
         return Entry(entry.path, None, stamp=entry.stamp, fetch=fetch)
 
     given = [unread(e) for e in reversed(list(walk(root)))]  # what was said first
-    lean = build(given, keep_said=False)
+    lean = build(given, keep_comments=False)
     assert (lean.problems, lean.broken, lean.files) == (whole.problems, whole.broken, whole.files)
     assert lean.controls == whole.controls and lean.manifest == whole.manifest
     assert lean.comments == () and lean.public_comments == ()
@@ -497,55 +500,59 @@ def test_a_cache_of_another_format_is_removed_when_a_new_one_is_made(tmp_path, c
 
 def test_a_diff_of_two_revisions_skips_unchanged_controls_and_says_the_same(tmp_path):
     root = generated(tmp_path / "list", controls=40, comments=60, public_comments=20)
-    place = git.place_of(root)
+    place = plumbing.place_of(root)
     for old, new in (("scale/v1.0", "scale/v2.0"), ("scale/v2.0", "HEAD"), ("HEAD", "HEAD")):
-        whole = [git.load_revision(place, rev, git.ReadCache()) for rev in (old, new)]
+        whole = [revisions.load_revision(place, rev, cache.ReadCache()) for rev in (old, new)]
         expected = diff_lists(*whole, old, new).as_json()
-        assert diff_lists(*git.load_differing(place, old, new), old, new).as_json() == expected
+        assert (
+            diff_lists(*revisions.load_differing(place, old, new), old, new).as_json() == expected
+        )
 
 
 def test_a_diff_says_the_same_whether_it_parses_its_few_controls_or_looks_them_up(
     tmp_path, trusting
 ):
     root = generated(tmp_path / "list", controls=40, comments=60, public_comments=20)
-    place = git.place_of(root)
-    expected = diff_lists(*git.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
+    place = plumbing.place_of(root)
+    expected = diff_lists(*revisions.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
     load(root)  # the controls' results, in the cache: a few of them are parsed, not looked up
-    files = cache.ListCache.of(root)
+    files = cache.ListIndex.of(root)
     assert not files.worth_looking_up("controls/3A090.toml", 1)
     assert files.worth_looking_up("controls/3A090.toml", 40)
-    again = diff_lists(*git.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
+    again = diff_lists(*revisions.load_differing(place, "scale/v2.0", "HEAD"), "v2", "HEAD")
     assert again.as_json() == expected.as_json()
 
 
 def test_results_decoded_already_are_always_worth_looking_up(lst, trusting):
     load(lst.root)
-    files = cache.ListCache.of(lst.root)
+    files = cache.ListIndex.of(lst.root)
     assert files.results_of("controls") is not None
     assert files.worth_looking_up("controls/3A090.toml", 1)
 
 
 def release_definitions(repo, revision: str):
-    place = git.place_of(repo.root)
-    return git.load_revision(place, revision, folders=DEFINITIONS, watch=incremental.Unchecked())
+    place = plumbing.place_of(repo.root)
+    return revisions.load_revision(
+        place, revision, folders=DEFINITIONS, watch=cross_checks.Unchecked()
+    )
 
 
 def test_a_revisions_definitions_are_kept_as_built_and_equal_a_fresh_read(tmp_path, monkeypatch):
     repo = new_repo(tmp_path / "repo")
     first = release_definitions(repo, "HEAD")
-    fresh = git.load_revision(
-        git.place_of(repo.root),
+    fresh = revisions.load_revision(
+        plumbing.place_of(repo.root),
         "HEAD",
         cache.ReadCache(),
         folders=DEFINITIONS,
-        watch=incremental.Unchecked(),
+        watch=cross_checks.Unchecked(),
     )
     assert first == fresh
 
     def no_building(*args, **kwargs):
         raise AssertionError("built again")
 
-    monkeypatch.setattr(git, "build", no_building)
+    monkeypatch.setattr(revisions, "build", no_building)
     assert release_definitions(repo, "HEAD") == first  # one unpickling
 
 

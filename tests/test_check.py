@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from curator.store.load import load
-from curator.store.read import conflict_marker
+from curator.store.formats.read import conflict_marker
+from curator.store.index.load import load
 
 BAD_FILES = {
     "malformed-toml": ("controls/3A091.toml", 'id = "3A091"\ntitle = "x\n', "toml-syntax", 2),

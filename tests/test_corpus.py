@@ -26,7 +26,7 @@ import pytest
 import tomli
 from conftest import make_list, run_curator
 
-from curator.store.load import load
+from curator.store.index.load import load
 
 CORPUS = Path(__file__).parent / "corpus"
 MEGABYTE = 1024 * 1024

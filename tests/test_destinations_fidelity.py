@@ -11,8 +11,8 @@ import pytest
 from curator.cli import main
 from curator.core import destinations as places
 from curator.core.weigh import criteria_of, setting_of, weigh
-from curator.store import destinations
-from curator.store.load import load
+from curator.store.index.load import load
+from curator.store.records import destinations
 
 LIST = Path(__file__).resolve().parents[1] / "lists" / "emerging-tech"
 

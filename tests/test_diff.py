@@ -11,7 +11,7 @@ from conftest import CONTROL_3A090, make_list, run_curator
 from gitrepo import LIST_DIR, git, new_repo
 
 from curator.core.diff import compare_controls, diff_lists
-from curator.store.load import load
+from curator.store.index.load import load
 
 BUNDLED = Path(__file__).resolve().parents[1] / "lists" / "emerging-tech"
 CONTROL_KEYS = {"id", "change", "fields", "effect", "newly_captured", "released", "witness"}

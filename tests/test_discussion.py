@@ -8,8 +8,8 @@ import pytest
 
 from curator.core.discussion import new_comment, thread
 from curator.core.problems import CuratorError
-from curator.store.discussion import write_comment
-from curator.store.load import load
+from curator.store.index.load import load
+from curator.store.records.discussion import write_comment
 
 
 def comment(curator, lst, *args, member="industry-1"):
@@ -331,7 +331,7 @@ def test_a_verb_about_one_control_reads_only_that_controls_discussion(
 def test_a_linked_discussion_folder_is_not_followed_for_one_control(lst, tmp_path):
     import os
 
-    from curator.store.source import walk
+    from curator.store.index.source import walk
 
     outside = tmp_path / "elsewhere" / "3A090"
     outside.mkdir(parents=True)

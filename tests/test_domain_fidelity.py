@@ -21,7 +21,7 @@ from curator.core.weigh import (
     weigh,
     what_if,
 )
-from curator.store.load import load
+from curator.store.index.load import load
 
 LIST = Path(__file__).resolve().parents[1] / "lists" / "emerging-tech"
 OCT_2022 = "tpp >= 4800 and interconnect >= 600"

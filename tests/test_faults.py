@@ -1,7 +1,7 @@
 """Faults on every write path: the rename fails, the disk fills up while writing, the folder is
 read-only, the process is killed between writing the temp file and renaming it.
 
-Write paths: fmt, new, comment, status, apply-amendment, the TUI's edit (store.edit.save_control),
+Write paths: fmt, new, comment, status, apply-amendment, the TUI's edit (store.records.edit.save_control),
 release, comments import, comments answer, publish (into a new folder, and over an earlier
 package). After a fault an all-or-nothing write leaves
 every file byte-identical and no temp file; a write of many files (fmt, import, publish) leaves
@@ -31,9 +31,9 @@ from public_csv import ROWS, write_csv
 
 from curator.cli import main
 from curator.core.problems import CuratorError
-from curator.store.atomic import TEMP_PREFIX
-from curator.store.edit import read_for_edit, save_control
-from curator.store.load import load
+from curator.store.formats.atomic import TEMP_PREFIX
+from curator.store.index.load import load
+from curator.store.records.edit import read_for_edit, save_control
 
 GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
@@ -410,7 +410,7 @@ def test_the_message_names_the_file_and_the_reason(tmp_path, monkeypatch, capsys
 
 KILLER = """
 import os, sys
-from curator.store.atomic import TEMP_PREFIX
+from curator.store.formats.atomic import TEMP_PREFIX
 at, seen = int(os.environ["CURATOR_KILL_AT"]), 0
 within = tuple(os.environ["CURATOR_KILL_WITHIN"].split(os.pathsep))
 

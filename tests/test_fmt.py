@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from curator.store.write import canonical_text
+from curator.store.formats.write import canonical_text
 
 MESSY = """\
 # Advanced computing chips
@@ -94,7 +94,7 @@ def test_fmt_writes_maps_of_tables_sorted_without_empty_parent(lst):
 def test_a_text_line_that_looks_like_a_conflict_marker_is_written_so_as_not_to_read_as_one(
     marker,
 ):
-    from curator.store.read import conflict_marker
+    from curator.store.formats.read import conflict_marker
 
     text = f"{marker} is what the vendor's datasheet shows.\n{marker}\nand more " + "x" * 90
     source = f'id = "3A090"\ntitle = "t"\n[[items]]\nlabel = "a"\ntext = """\n{text}"""\n'

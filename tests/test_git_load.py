@@ -10,17 +10,17 @@ from conftest import make_list, run_curator
 from gitrepo import LIST_DIR, git, new_repo
 
 from curator.core.problems import CuratorError, InvalidValue
-from curator.store import git as gitstore
-from curator.store.cache import ListCache, ReadCache
-from curator.store.load import load
+from curator.store.git import plumbing, revisions
+from curator.store.index.cache import ListIndex, ReadCache
+from curator.store.index.load import load
 
 BROKEN = 'id = "3A091"\ntitle = "Broken"\narea = "advanced-computin"\nstatus = "maybe"\n'
 
 
 def test_revision_loads_the_same_list_as_the_working_tree(tmp_path):
     repo = new_repo(tmp_path / "repo")
-    place = gitstore.place_of(repo.root)
-    at_head = gitstore.load_revision(place, "HEAD", ReadCache())
+    place = plumbing.place_of(repo.root)
+    at_head = revisions.load_revision(place, "HEAD", ReadCache())
     on_disk = load(repo.root)
     assert at_head.controls == on_disk.controls
     assert at_head.catalogue == on_disk.catalogue
@@ -30,7 +30,7 @@ def test_revision_loads_the_same_list_as_the_working_tree(tmp_path):
 
 def test_place_is_found_from_the_list_folder(tmp_path):
     repo = new_repo(tmp_path / "repo")
-    place = gitstore.place_of(repo.root)
+    place = plumbing.place_of(repo.root)
     assert place.top.resolve() == repo.top.resolve()
     assert place.prefix == f"{LIST_DIR}/"
 
@@ -40,7 +40,7 @@ def test_bad_file_at_a_revision_is_reported_like_in_the_working_tree(tmp_path):
     repo.lst.write("controls/3A091.toml", BROKEN)
     repo.lst.write("controls/3A092.toml", 'id = "3A092"\ntitle = "x\n')
     repo.commit("add broken files")
-    at_head = gitstore.load_revision(gitstore.place_of(repo.root), "HEAD", ReadCache())
+    at_head = revisions.load_revision(plumbing.place_of(repo.root), "HEAD", ReadCache())
     on_disk = load(repo.root)
     assert at_head.problems == on_disk.problems
     assert {p.code for p in at_head.problems} >= {"bad-value", "toml-syntax"}
@@ -52,7 +52,7 @@ def test_an_old_revision_is_read_without_touching_the_working_tree(tmp_path):
     repo.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
     repo.commit("raise a.1")
     before = repo.lst.snapshot()
-    old = gitstore.load_revision(gitstore.place_of(repo.root), "HEAD~1", ReadCache())
+    old = revisions.load_revision(plumbing.place_of(repo.root), "HEAD~1", ReadCache())
     assert old.controls["3A090"].paragraph("a.1").match == "tpp >= 4800"
     assert repo.lst.snapshot() == before
     assert repo.git("status", "--porcelain").stdout == ""
@@ -63,11 +63,11 @@ def test_warm_cache_parses_only_the_files_that_changed(tmp_path):
     repo = new_repo(tmp_path / "repo")
     repo.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
     repo.commit("raise a.1")
-    place = gitstore.place_of(repo.root)
+    place = plumbing.place_of(repo.root)
     cache = ReadCache()
-    first = gitstore.load_revision(place, "HEAD~1", cache)
+    first = revisions.load_revision(place, "HEAD~1", cache)
     assert cache.misses == first.files
-    second = gitstore.load_revision(place, "HEAD", cache)
+    second = revisions.load_revision(place, "HEAD", cache)
     assert cache.misses == first.files + 1
     assert second.controls["3A090"].paragraph("a.1").match == "tpp >= 6000"
 
@@ -78,9 +78,9 @@ def test_revision_reuses_what_the_working_tree_load_parsed(tmp_path, monkeypatch
     repo = new_repo(tmp_path / "repo")
     repo.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
     load(repo.root)  # fills the list's read cache
-    place = gitstore.place_of(repo.root)
-    with ListCache.of(repo.root) as disk:
-        at_head = gitstore.load_revision(place, "HEAD", disk)
+    place = plumbing.place_of(repo.root)
+    with ListIndex.of(repo.root) as disk:
+        at_head = revisions.load_revision(place, "HEAD", disk)
         assert disk.misses == 1  # only 3A090 differs from the working tree
     assert at_head.controls["3A090"].paragraph("a.1").match == "tpp >= 4800"
 
@@ -89,10 +89,10 @@ def test_problem_in_a_cached_file_still_gets_its_line(tmp_path):
     repo = new_repo(tmp_path / "repo")
     repo.edit("controls/3A090.toml", 'area = "advanced-computing"', 'area = "nowhere"')
     repo.commit("unknown area")
-    place = gitstore.place_of(repo.root)
+    place = plumbing.place_of(repo.root)
     cache = ReadCache()
-    gitstore.load_revision(place, "HEAD", cache)
-    again = gitstore.load_revision(place, "HEAD", cache)
+    revisions.load_revision(place, "HEAD", cache)
+    again = revisions.load_revision(place, "HEAD", cache)
     assert cache.misses == again.files
     (problem,) = again.problems
     assert (problem.code, problem.line) == ("unknown-area", 3)
@@ -101,7 +101,7 @@ def test_problem_in_a_cached_file_still_gets_its_line(tmp_path):
 def test_unknown_revision_is_a_usage_error(tmp_path):
     repo = new_repo(tmp_path / "repo")
     with pytest.raises(InvalidValue) as caught:
-        gitstore.load_revision(gitstore.place_of(repo.root), "no-such-tag")
+        revisions.load_revision(plumbing.place_of(repo.root), "no-such-tag")
     assert "unknown revision 'no-such-tag'" in caught.value.message
 
 
@@ -125,7 +125,7 @@ def test_unknown_revision_of_two_is_named(tmp_path, revisions):
 def test_option_shaped_revision_is_refused(tmp_path):
     repo = new_repo(tmp_path / "repo")
     with pytest.raises(InvalidValue):
-        gitstore.resolve(repo.top, "--output=/tmp/x")
+        plumbing.resolve(repo.top, "--output=/tmp/x")
 
 
 def _list_added_in_head(tmp_path) -> Path:
@@ -178,7 +178,7 @@ def test_link_inside_the_list_is_read_at_a_revision(tmp_path):
     os.symlink("../catalogue/h20.toml", repo.root / "controls" / "link.toml")
     os.symlink("../../../../outside.toml", repo.root / "catalogue" / "outside.toml")
     repo.commit("links")
-    at_head = gitstore.load_revision(gitstore.place_of(repo.root), "HEAD", ReadCache())
+    at_head = revisions.load_revision(plumbing.place_of(repo.root), "HEAD", ReadCache())
     on_disk = load(repo.root)
     assert "catalogue/outside.toml" in at_head.broken
     assert at_head.broken["catalogue/outside.toml"][0].code == "outside-list"
@@ -204,14 +204,14 @@ def test_a_diff_reads_the_changed_controls_as_a_full_load_does(tmp_path, monkeyp
     repo.commit("a second control")
     repo.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
     if how == "many":
-        monkeypatch.setattr(gitstore, "MANY_PATHS", 0)
+        monkeypatch.setattr(revisions, "MANY_PATHS", 0)
     if how == "link":
         os.symlink("../catalogue/h20.toml", repo.root / "controls" / "link.toml")
     repo.commit("raise a.1")
-    place = gitstore.place_of(repo.root)
-    old, new = gitstore.load_differing(place, "HEAD~1", "HEAD")
-    full_old = gitstore.load_revision(place, "HEAD~1", ReadCache())
-    full_new = gitstore.load_revision(place, "HEAD", ReadCache())
+    place = plumbing.place_of(repo.root)
+    old, new = revisions.load_differing(place, "HEAD~1", "HEAD")
+    full_old = revisions.load_revision(place, "HEAD~1", ReadCache())
+    full_new = revisions.load_revision(place, "HEAD", ReadCache())
     assert new.controls["3A090"] == full_new.controls["3A090"]
     assert old.controls["3A090"] == full_old.controls["3A090"]
     assert "3A091" not in new.controls  # the same in both: not read
@@ -220,15 +220,15 @@ def test_a_diff_reads_the_changed_controls_as_a_full_load_does(tmp_path, monkeyp
 
 def test_git_commands_run_together_answer_in_order_and_a_failure_says_which(tmp_path):
     top = new_repo(tmp_path / "repo").top
-    head, listed = gitstore.run_together(top, ["rev-parse", "HEAD"], ["ls-files"])
-    assert head.stdout.decode().strip() == gitstore.resolve(top, "HEAD")
+    head, listed = plumbing.run_together(top, ["rev-parse", "HEAD"], ["ls-files"])
+    assert head.stdout.decode().strip() == plumbing.resolve(top, "HEAD")
     assert b"list.toml" in listed.stdout
     with pytest.raises(CuratorError, match="git cat-file: "):
-        gitstore.run_together(top, ["rev-parse", "HEAD"], ["cat-file", "-p", "0" * 40])
+        plumbing.run_together(top, ["rev-parse", "HEAD"], ["cat-file", "-p", "0" * 40])
 
 
 def test_a_diff_sees_controls_added_and_removed_and_a_file_too_large(tmp_path):
-    from curator.store.read import MAX_BYTES
+    from curator.store.formats.read import MAX_BYTES
 
     repo = new_repo(tmp_path / "repo")
     second = repo.root / "controls" / "3A090.toml"
@@ -241,11 +241,11 @@ def test_a_diff_sees_controls_added_and_removed_and_a_file_too_large(tmp_path):
     )
     (repo.root / "controls" / "3A093.toml").write_text("# " + "x" * MAX_BYTES + "\n")
     repo.commit("one control out, two in, one of them too large")
-    place = gitstore.place_of(repo.root)
-    old, new = gitstore.load_differing(place, "HEAD~1", "HEAD")
+    place = plumbing.place_of(repo.root)
+    old, new = revisions.load_differing(place, "HEAD~1", "HEAD")
     assert "3A091" in old.controls and "3A091" not in new.controls
     assert "3A092" in new.controls and "3A092" not in old.controls
     [too_large] = new.broken["controls/3A093.toml"]
-    full = gitstore.load_revision(place, "HEAD", ReadCache())
+    full = revisions.load_revision(place, "HEAD", ReadCache())
     assert too_large == full.broken["controls/3A093.toml"][0]
     assert too_large.code == "file-too-large"

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from test_cache import _mutations, generated, plain, same_size_edit
 
-from curator.store import cache, incremental, source
-from curator.store.load import load
+from curator.store import processes
+from curator.store.index import cache, incremental, source
+from curator.store.index.load import load
 
 
 @pytest.fixture(autouse=True)
@@ -122,14 +123,17 @@ def test_every_said_file_is_in_one_bucket_and_every_bucket_remembered(
     root = generated(tmp_path / "list")
     incremental.check(root, 2)
     written = set(cache_files(cache_home))
-    assert {f"checked-said.{b}.cache" for b in range(cache.BUCKETS)} <= written
+    assert {f"checked-comments.{b}.cache" for b in range(cache.BUCKETS)} <= written
     assert {"checked-definitions.cache", "results-controls.cache", "size.cache"} <= written
-    with cache.ListCache.of(root) as files:
+    with cache.ListIndex.of(root) as files:
         seen = [
-            set(files._section(f"checked-said.{b}", dict)["seen"]) for b in range(cache.BUCKETS)
+            set(incremental.CheckMemory.of(files, f"checked-comments.{b}").stamps)
+            for b in range(cache.BUCKETS)
         ]
     said_files = {
-        str(p.relative_to(root)) for folder in cache.SAID for p in (root / folder).rglob("*.toml")
+        str(p.relative_to(root))
+        for folder in cache.COMMENT_FOLDERS
+        for p in (root / folder).rglob("*.toml")
     }
     assert sum(len(s) for s in seen) == len(said_files) == len(set().union(*seen))
     assert set().union(*seen) == said_files
@@ -139,15 +143,15 @@ def test_a_process_writes_the_cache_files_of_the_buckets_it_took_and_the_first_t
     tmp_path,
 ):
     root = generated(tmp_path / "list")
-    files = cache.ListCache.of(root)
-    said_part = incremental._Said(
+    files = cache.ListIndex.of(root)
+    said_part = incremental._Comments(
         files, 0, source.Listings({}, 0), incremental._Buckets(), lambda: None
     )
     said_part.buckets.close()
     said_part.taken = {3}
-    for section in ("stamps-discussion.3", "stamps-public-comments.3", "checked-said.3"):
+    for section in ("stamps-discussion.3", "stamps-public-comments.3", "checked-comments.3"):
         assert said_part.owns(section) and said_part.owns_or_first(section), section
-    for section in ("stamps-discussion.4", "checked-said.13", "results-public-comments.30"):
+    for section in ("stamps-discussion.4", "checked-comments.13", "results-public-comments.30"):
         assert not said_part.owns(section) and not said_part.owns_or_first(section), section
     for section in ("stamps-controls", "checked-definitions", "results-controls", "size"):
         assert not said_part.owns(section) and said_part.owns_or_first(section), section
@@ -161,7 +165,7 @@ def test_buckets_walked_before_the_definitions_are_known_are_checked_once_they_c
     (root / "controls" / next(p.name for p in sorted((root / "discussion").iterdir()))).with_suffix(
         ".toml"
     ).unlink()  # its comments become orphans
-    files = cache.ListCache.of(root)
+    files = cache.ListIndex.of(root)
     listings = source.Listings({}, 0)
     definitions, defined = incremental._Definitions(files, 0, listings).run()
     asked: list[str] = []
@@ -174,7 +178,7 @@ def test_buckets_walked_before_the_definitions_are_known_are_checked_once_they_c
         asked.append("wait")
         return defined
 
-    said_part = incremental._Said(files, 0, listings, incremental._Buckets(), not_yet)
+    said_part = incremental._Comments(files, 0, listings, incremental._Buckets(), not_yet)
     parts = said_part.run(come)
     said_part.buckets.close()
     assert asked == ["now"] * (cache.BUCKETS + 1) + ["wait"]  # asked before each bucket
@@ -188,7 +192,7 @@ def test_a_bucket_remembered_against_other_definitions_is_checked_whole(
 ):
     root = generated(tmp_path / "list")
     incremental.check(root, 2)
-    memories = {p: p.read_bytes() for p in cache_home.rglob("checked-said.*.cache")}
+    memories = {p: p.read_bytes() for p in cache_home.rglob("checked-comments.*.cache")}
     discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
     (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
     assert any(p.code == "orphan-discussion" for p in incremental.check(root, 2).problems)
@@ -207,8 +211,8 @@ def test_a_check_keeps_the_definitions_in_the_read_cache_and_what_was_said_in_it
     written = set(cache_files(cache_home))
     assert {"results-controls.cache", "stamps-controls.cache", "stamps-list.cache"} <= written
     # what was said is neither hashed nor kept parsed: its stamps are the buckets' memory
-    assert not {n for n in written if n.partition("-")[2].startswith(cache.SAID)}
-    assert {f"checked-said.{b}.cache" for b in range(cache.BUCKETS)} <= written
+    assert not {n for n in written if n.partition("-")[2].startswith(cache.COMMENT_FOLDERS)}
+    assert {f"checked-comments.{b}.cache" for b in range(cache.BUCKETS)} <= written
 
 
 def test_a_check_after_a_control_changed_does_not_write_the_controls_results_again(
@@ -230,10 +234,11 @@ def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_fi
 ):
     root = generated(tmp_path / "list")
     incremental.check(root, processes=1)
-    with cache.ListCache.of(root) as files:  # damaged inside, under a valid checksum
+    with cache.ListIndex.of(root) as files:  # damaged inside, under a valid checksum
         for b in range(cache.BUCKETS):
-            files._section(f"checked-said.{b}", dict)["looked"] = b"not what was looked at"
-            files.dirty.add(f"checked-said.{b}")
+            memory = incremental.CheckMemory.of(files, f"checked-comments.{b}")
+            memory.depends_on = b"not what was looked at"
+            memory.keep(files, f"checked-comments.{b}")
     discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
     (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
     found = incremental.check(root, processes=1)
@@ -242,9 +247,9 @@ def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_fi
 
 
 def _drain_helpers() -> None:
-    for pid in incremental._EXITING:
+    for pid in processes._EXITING:
         os.waitpid(pid, 0)
-    incremental._EXITING.clear()
+    processes._EXITING.clear()
 
 
 @pytest.mark.parametrize("when", ["at once", "after a bucket"])
@@ -272,19 +277,19 @@ def test_a_helper_that_sent_its_result_is_not_waited_for_while_it_exits(tmp_path
     root = generated(tmp_path / "list")
     _drain_helpers()
     incremental.check(root, 2)
-    [helper] = incremental._EXITING
+    [helper] = processes._EXITING
     assert os.waitpid(helper, 0)[0] == helper  # still this process's to collect
-    incremental._EXITING.clear()
+    processes._EXITING.clear()
 
 
 def test_helpers_that_have_exited_are_collected_by_the_next_shared_check(tmp_path):
     root = generated(tmp_path / "list")
     _drain_helpers()
     incremental.check(root, 2)
-    [first] = incremental._EXITING
+    [first] = processes._EXITING
     os.waitid(os.P_PID, first, os.WEXITED | os.WNOWAIT)  # until it has exited, not collecting it
     incremental.check(root, 2)
-    [second] = incremental._EXITING
+    [second] = processes._EXITING
     assert second != first
     with pytest.raises(ChildProcessError):
         os.waitpid(first, os.WNOHANG)
@@ -301,7 +306,7 @@ def test_a_failing_first_process_stops_its_helpers(tmp_path, monkeypatch):
     monkeypatch.setattr(incremental._Definitions, "run", broken)
     with pytest.raises(ValueError):
         incremental.check(root, 2)
-    assert incremental._EXITING == []
+    assert processes._EXITING == []
     with pytest.raises(ChildProcessError):  # stopped and collected: no process left behind
         os.waitpid(-1, os.WNOHANG)
 
@@ -309,7 +314,7 @@ def test_a_failing_first_process_stops_its_helpers(tmp_path, monkeypatch):
 def test_a_small_list_is_checked_by_one_process_once_its_size_is_known(tmp_path):
     root = generated(tmp_path / "list")
     incremental.check(root)
-    assert incremental._processes(cache.ListCache.of(root)) == 1
+    assert incremental._processes(cache.ListIndex.of(root)) == 1
 
 
 # ---------------------------------------------------------------- remembered listings
@@ -363,7 +368,7 @@ def test_a_folder_changed_a_moment_ago_is_listed_afresh(tmp_path):
     folder = tmp_path / "controls"
     folder.mkdir()
     (folder / "a.toml").write_text("")
-    listings = source.Listings({}, source.trust_line())
+    listings = source.Listings({}, source.trust_cutoff())
     assert listed(folder, listings) == ["controls/a.toml"]
     assert listings.known == {}  # too recent to trust: not kept
 
@@ -447,7 +452,7 @@ def test_the_first_process_sends_its_helpers_the_manifest_and_the_outlines_of_th
     tmp_path, trusting
 ):
     root = generated(tmp_path / "list")
-    with cache.ListCache.of(root) as files:
+    with cache.ListIndex.of(root) as files:
         definitions = incremental._Definitions(files, 0, source.Listings({}, 0))
         _, defined = definitions.run()
         message = pickle.loads(pickle.dumps(definitions.message(defined)))
@@ -464,12 +469,12 @@ def test_a_helper_builds_the_definitions_when_the_first_had_no_need_to(
     root = generated(tmp_path / "list")
     incremental.check(root, 2)
     parent = os.getpid()
-    built = cache.ListCache.built
+    built = cache.ListIndex.built
 
     def lost_in_a_helper(files, name, state):
         return None if os.getpid() != parent else built(files, name, state)
 
-    monkeypatch.setattr(cache.ListCache, "built", lost_in_a_helper)
+    monkeypatch.setattr(cache.ListIndex, "built", lost_in_a_helper)
     # a comment by a stranger in every bucket: the definitions are as they were
     comments = sorted((root / "discussion").rglob("*.toml"))
     for path in {cache.bucket_of(str(p.relative_to(root))): p for p in comments}.values():

@@ -14,9 +14,9 @@ from gitrepo import git
 
 from curator import DISTRIBUTION, __version__
 from curator.core.problems import CuratorError
-from curator.store import scaffold
-from curator.store.atomic import WriteFailed
-from curator.store.load import load
+from curator.store.formats.atomic import WriteFailed
+from curator.store.index.load import load
+from curator.store.setup import scaffold
 
 PROJECT = Path(__file__).resolve().parents[1]
 WORKFLOW = ".github/workflows/curator.yml"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from curator.core import catalogue
-from curator.store.load import load
+from curator.store.index.load import load
 
 RTX_5090 = ("--name", "GeForce RTX 5090", "--maker", "NVIDIA", "--origin", "US",
             "--param", "tpp=6700", "--param", "datacenter=false", "--kind", "gpu",

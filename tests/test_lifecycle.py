@@ -14,9 +14,9 @@ import pytest
 from curator.core.lifecycle import allowed_transitions, check_transition, next_statuses
 from curator.core.model import Control, Member
 from curator.core.problems import CuratorError
-from curator.store.atomic import ChangedOnDisk
-from curator.store.discussion import change_status
-from curator.store.load import load
+from curator.store.formats.atomic import ChangedOnDisk
+from curator.store.index.load import load
+from curator.store.records.discussion import change_status
 
 CHAIR = Member("chair", "Chair", "chair", "chair@example.org")
 ALICE = Member("industry-1", "Alice", "member", "industry-1@example.org")
@@ -192,7 +192,7 @@ def test_a_control_changed_on_disk_since_it_was_loaded_is_not_overwritten(lst):
 
 KILLED_BEFORE_THE_CONTROL = """
 import os, sys
-from curator.store import discussion
+from curator.store.records import discussion
 
 def rewrite_control(*args, **kwargs):
     os._exit(137)  # killed: the comment is written, the control is not

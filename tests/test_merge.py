@@ -12,9 +12,9 @@ from pathlib import Path
 from conftest import CONTROL_3A090, LIST_TOML, run_curator
 from gitrepo import LIST_DIR, Repo, identity, new_repo
 
-from curator.store.merge import Sides, merge_driver, merge_texts
-from curator.store.repo import git_setup
-from curator.store.write import render
+from curator.store.formats.write import render
+from curator.store.git.merge import Sides, merge_driver, merge_texts
+from curator.store.git.repo import git_setup
 
 CONTROL = f"{LIST_DIR}/controls/3A090.toml"
 

@@ -17,8 +17,8 @@ import tomli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curator.store import read as reader
-from curator.store.read import FAST_NESTING, parse_toml, suits_toml_rs
+from curator.store.formats import read as reader
+from curator.store.formats.read import FAST_NESTING, parse_toml, suits_toml_rs
 
 toml_rs = pytest.importorskip("toml_rs")
 REPO = Path(__file__).resolve().parent.parent

@@ -52,11 +52,11 @@ from curator.core.model import (
     PublicComment,
 )
 from curator.core.weigh import Exemption, Setting, verdict, weigh, what_if
-from curator.store.read import read
-from curator.store.schemas import shape
-from curator.store.tomltext import canonical, scan
-from curator.store.validate import iso_datetime, json_view
-from curator.store.write import canonical_text, render
+from curator.store.formats.read import read
+from curator.store.formats.schemas import shape
+from curator.store.formats.tomltext import canonical, scan
+from curator.store.formats.validate import iso_datetime, json_view
+from curator.store.formats.write import canonical_text, render
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -19,9 +19,9 @@ from public_csv import COLUMNS, DOCKET, ROWS, Row, as_bytes, write_csv, write_ge
 
 from curator.core import public
 from curator.core.model import PublicComment
-from curator.store import atomic
-from curator.store import public as files
-from curator.store.load import load
+from curator.store.formats import atomic
+from curator.store.index.load import load
+from curator.store.records import public as files
 
 FOLDER = f"public-comments/{DOCKET}"
 NOWICKI, SIA, PARK, ROE, UNIVERSITY = (r.tracking for r in ROWS)

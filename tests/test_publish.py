@@ -20,7 +20,7 @@ from curator import publish
 from curator.cli import main
 from curator.core.problems import CuratorError
 from curator.publish import render
-from curator.store.load import load
+from curator.store.index.load import load
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Committee chair",

@@ -11,7 +11,7 @@ from conftest import make_list
 from test_publish import RECOMMENDED_3A090
 
 from curator.publish import build
-from curator.store.load import load
+from curator.store.index.load import load
 
 BUNDLED = Path(__file__).resolve().parents[1] / "lists" / "emerging-tech"
 IN_FORCE = '\n[in_force]\nsince = 2022-10-07\ncitation = "87 FR 62186"\n'

@@ -17,7 +17,7 @@ from gitrepo import CHAIR, LIST_DIR, identity, new_repo
 from curator.cli import main
 from curator.core import changelog
 from curator.core.diff import diff_lists
-from curator.store.load import load
+from curator.store.index.load import load
 
 
 def _released(tmp_path):
@@ -289,9 +289,9 @@ def test_a_full_disk_during_the_commit_is_blamed_on_the_commit(tmp_path, monkeyp
 
 KILLED_AT = """
 import os, sys
-from curator.store import git
+from curator.store.git import plumbing
 where = os.environ["CURATOR_KILL_AT"]
-real_commit, real_tag = git.commit_files, git.annotated_tag
+real_commit, real_tag = plumbing.commit_files, plumbing.annotated_tag
 
 def commit_files(*args, **kwargs):
     if where == "before the commit":
@@ -305,7 +305,7 @@ def annotated_tag(*args, **kwargs):
     if where == "after the tag":
         os._exit(137)
 
-git.commit_files, git.annotated_tag = commit_files, annotated_tag
+plumbing.commit_files, plumbing.annotated_tag = commit_files, annotated_tag
 from curator.cli import main
 sys.exit(main(sys.argv[1:]))
 """

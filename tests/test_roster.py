@@ -9,7 +9,7 @@ import pytest
 
 from curator.core import roster
 from curator.core.model import Member
-from curator.store.load import load
+from curator.store.index.load import load
 
 
 def members(lst) -> dict[str, str]:

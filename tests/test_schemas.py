@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from curator.store import validate
-from curator.store.schemas import KINDS, schema
+from curator.store.formats import validate
+from curator.store.formats.schemas import KINDS, schema
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from curator.store.files import NotAFile, TooLarge, read_regular
-from curator.store.read import MAX_BYTES
-from curator.store.source import read_file
+from curator.store.formats.files import NotAFile, TooLarge, read_regular
+from curator.store.formats.read import MAX_BYTES
+from curator.store.index.source import read_file
 
 
 def test_a_file_is_read_whole(tmp_path):

@@ -21,7 +21,7 @@ from gitrepo import new_repo
 from public_csv import Row, write_csv
 
 from curator.cli import main
-from curator.store import validate
+from curator.store.formats import validate
 
 SEQUENCES = {
     "window title and clear screen": "\x1b]0;PWNED\x07\x1b[2J",

@@ -9,7 +9,7 @@ import tomllib
 from textual.widgets import Input, TextArea
 
 from curator.core.problems import CuratorError
-from curator.store import edit
+from curator.store.records import edit
 from curator.tui.app import CuratorApp
 from curator.tui.screens.confirm import ConfirmScreen
 from curator.tui.screens.edit import EditScreen, next_label

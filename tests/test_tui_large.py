@@ -8,8 +8,8 @@ import os
 import pytest
 from conftest import run_curator
 
-from curator.store import rest
-from curator.store.load import load
+from curator.store.index import background
+from curator.store.index.load import load
 from curator.tui import session as session_module
 from curator.tui.app import CuratorApp
 from curator.tui.session import Session
@@ -53,7 +53,7 @@ def test_a_large_list_is_first_read_without_its_discussion(large):
 
 def test_the_rest_comes_without_bodies_and_with_every_problem(large):
     (large.root / "discussion" / "3A090" / "broken.toml").write_text("= nope\n")
-    said, _ = rest.Reader(large.root).result()
+    said, _ = background.Reader(large.root).result()
     full = load(large.root)
     assert [c.body for c in said.comments] == [""]
     assert [c.body for c in said.public_comments] == [""]
@@ -84,22 +84,22 @@ def test_a_file_changed_while_the_rest_was_read_makes_it_read_again(large):
     control = large.root / "controls" / "3A090.toml"
     control.write_text(control.read_text().replace("proposed", "draft"))
     os.utime(control, ns=(ws.read_at + 1, ws.read_at + 1))  # after the controls were read
-    assert ws.take_rest(rest.Reader(large.root).result(), ws.generation) == "stale"
+    assert ws.take_rest(background.Reader(large.root).result(), ws.generation) == "stale"
     assert not ws.complete
 
 
 def test_a_rest_read_before_a_reload_is_not_used(large):
     ws = Session(large.root, "industry-1")
     generation = ws.generation
-    found = rest.Reader(large.root).result()
+    found = background.Reader(large.root).result()
     ws.reload()
     assert ws.take_rest(found, generation) == "outdated"
 
 
 def test_a_comment_whose_file_went_away_keeps_what_was_known(large):
-    said, _ = rest.Reader(large.root).result()
+    said, _ = background.Reader(large.root).result()
     (large.root / said.comments[0].file).unlink()
-    assert rest.with_bodies(large.root, said.comments) == list(said.comments)
+    assert background.with_bodies(large.root, said.comments) == list(said.comments)
 
 
 def test_telling_a_list_is_large_walks_only_as_far_as_it_must(large, monkeypatch):
@@ -135,7 +135,7 @@ async def test_a_posted_comment_shows_at_once_and_the_thread_never_empties(large
 
 
 def test_a_read_of_the_rest_that_is_stopped_ends_its_process_and_gives_nothing(large):
-    reader = rest.Reader(large.root)
+    reader = background.Reader(large.root)
     reader.stop()
     assert reader.result() is None
     assert reader.process.poll() is not None  # the child is gone
@@ -152,7 +152,7 @@ async def test_quitting_does_not_wait_for_the_discussion_to_be_read(large, monke
             stderr=subprocess.PIPE,
         )  # fmt: skip
 
-    monkeypatch.setattr(rest.Reader, "__init__", slow)
+    monkeypatch.setattr(background.Reader, "__init__", slow)
     app = CuratorApp(large.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:
         ws = app.session

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from textual.widgets import TabbedContent
 
-from curator.store.settings import load_settings, settings_path
+from curator.store.setup.settings import load_settings, settings_path
 from curator.tui import keys
 from curator.tui.app import CuratorApp
 from curator.tui.screens.help import help_markdown

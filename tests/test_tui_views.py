@@ -10,7 +10,7 @@ from curator.core import discussion, public
 from curator.core import weigh as weighing
 from curator.core.criteria import ExprError, parse
 from curator.core.model import Amendment, Comment, LicenseException, Note, Paragraph
-from curator.store.load import load
+from curator.store.index.load import load
 from curator.tui.views import detail, table
 from curator.tui.views import discussion as discussion_view
 from curator.tui.views import public as public_view

@@ -111,7 +111,7 @@ def run() -> NoReturn:
     """The `curator` command: `main`, then out at once. Tearing down what a check of 10^5
     files built, object by object, takes a tenth of a second the system does in one go."""
     if short_lived(sys.argv[1:]):
-        from curator.store.cache import set_aside_after_pauses
+        from curator.store.index.cache import set_aside_after_pauses
 
         set_aside_after_pauses()
     code = main()

@@ -11,9 +11,9 @@ from curator.cli.common import add_as, add_list, list_root, print_json, print_pr
 from curator.core import public
 from curator.core.model import Manifest
 from curator.core.problems import CuratorError, InvalidValue
-from curator.store import identity
-from curator.store import public as files
-from curator.store.load import load
+from curator.store.git import identity
+from curator.store.index.load import load
+from curator.store.records import public as files
 
 
 def register(verbs: argparse._SubParsersAction) -> None:

@@ -25,7 +25,7 @@ from curator.core.problems import (
     Refused,
     Unavailable,
 )
-from curator.store.discover import find_list
+from curator.store.setup.discover import find_list
 
 if TYPE_CHECKING:
     from curator.core.criteria import ExprError

@@ -18,12 +18,13 @@ from curator.core import discussion, lifecycle
 from curator.core.model import POSITIONS, STATUSES, Comment, Control, ControlList, Manifest
 from curator.core.problems import CuratorError, InvalidValue
 from curator.core.weigh import control_named
-from curator.store import discussion as writing
-from curator.store import identity, provenance
-from curator.store import sync as syncing
-from curator.store.files import TooLarge, read_given
-from curator.store.load import load, load_about
-from curator.store.source import DELIBERATION
+from curator.store.formats.files import TooLarge, read_given
+from curator.store.formats.layout import DELIBERATION
+from curator.store.git import identity
+from curator.store.git import sync as syncing
+from curator.store.index.load import load, load_about
+from curator.store.records import discussion as writing
+from curator.store.records import provenance
 
 INDENT = "    "
 

@@ -6,8 +6,8 @@ import argparse
 
 from curator.cli.common import add_as, add_list, list_root
 from curator.core.problems import CuratorError
-from curator.store import identity
-from curator.store.roster import read_list_file
+from curator.store.git import identity
+from curator.store.records.roster import read_list_file
 
 
 def register(verbs: argparse._SubParsersAction) -> None:

@@ -16,12 +16,14 @@ from curator.cli.common import (
     print_problems,
 )
 from curator.core.problems import CuratorError, Problem
-from curator.store import cache, destinations, drivers, identity, incremental
-from curator.store.atomic import clean_stale_temps
-from curator.store.discover import find_lists
-from curator.store.edit import create_control
-from curator.store.load import load
-from curator.store.write import control_path, rewrite
+from curator.store.formats.atomic import clean_stale_temps
+from curator.store.formats.write import control_path, rewrite
+from curator.store.git import drivers, identity
+from curator.store.index import cache, incremental
+from curator.store.index.load import load
+from curator.store.records import destinations
+from curator.store.records.edit import create_control
+from curator.store.setup.discover import find_lists
 
 
 def register(verbs: argparse._SubParsersAction) -> None:
@@ -82,7 +84,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def _check_list(root: Path) -> incremental.Checked:
-    """The list's check, with its destinations and licensing files (store.destinations)."""
+    """The list's check, with its destinations and licensing files (store.records.destinations)."""
     loaded = incremental.check(root)
     if not destinations.paths(root):
         return loaded

@@ -9,9 +9,9 @@ from pathlib import Path
 from curator.cli.common import add_as, add_list, list_root
 from curator.core.problems import CuratorError
 from curator.core.publication import KINDS
-from curator.store import identity
-from curator.store.load import load
-from curator.store.source import DEFINITIONS
+from curator.store.formats.layout import DEFINITIONS
+from curator.store.git import identity
+from curator.store.index.load import load
 
 
 def register(verbs: argparse._SubParsersAction) -> None:

@@ -7,7 +7,7 @@ import argparse
 from curator.cli.common import add_as, add_format, add_list, inert, list_root, print_json
 from curator.core.catalogue import ItemFields
 from curator.core.model import ROLES, Member
-from curator.store import edit, roster
+from curator.store.records import edit, roster
 
 
 # where each refused field was typed, and what to do about a refusal

@@ -33,12 +33,14 @@ from curator.core.diff import (
 )
 from curator.core.model import ControlList
 from curator.core.problems import InvalidValue
-from curator.store import destinations, drivers, git, repo, scaffold
-from curator.store.files import read_given
-from curator.store.incremental import Unchecked
-from curator.store.load import load
-from curator.store.merge import merge_driver
-from curator.store.source import DEFINITIONS
+from curator.store.formats.files import read_given
+from curator.store.formats.layout import DEFINITIONS
+from curator.store.git import drivers, plumbing, repo, revisions
+from curator.store.git.merge import merge_driver
+from curator.store.index.cross_checks import Unchecked
+from curator.store.index.load import load
+from curator.store.records import destinations
+from curator.store.setup import scaffold
 
 GROUP_NAMES = {
     scope.TIGHTENED: "Tightened",
@@ -174,28 +176,28 @@ def diff(args: argparse.Namespace) -> int:
         raise InvalidValue("diff takes at most two revisions: A [B]")
     root = list_root(args)
     preload("curator.core.columns")  # judging the catalogue takes numpy: imported meanwhile
-    place = git.place_of(root)
-    if not git.has_commits(place.top):
+    place = plumbing.place_of(root)
+    if not plumbing.has_commits(place.top):
         raise InvalidValue("the repository has no commits yet: nothing to compare with")
     target = args.revisions[1] if len(args.revisions) == 2 else None
     given = args.revisions[0] if args.revisions else None
     # a diff compares the controls and the catalogue: discussion is not read
-    new_list = given is not None and not git.has_file(
+    new_list = given is not None and not plumbing.has_file(
         place.top, given, place.repo_path("list.toml")
     )
     if new_list:
         print(f"curator: no list at {place.folder} in {given}: all of it is new", file=sys.stderr)
         old = ControlList(manifest=None)
-        new = git.load_side(place, root, target, DEFINITIONS)
+        new = revisions.load_side(place, root, target, DEFINITIONS)
     elif given is not None and target is not None:
-        old, new = git.load_differing(place, given, target)
+        old, new = revisions.load_differing(place, given, target)
     else:
-        new = git.load_side(place, root, target, DEFINITIONS)
+        new = revisions.load_side(place, root, target, DEFINITIONS)
         # compared with, not checked (as `publish` reads the release: the same kept list)
         given = given or _default_source(place, new)
-        old = git.load_revision(place, given, folders=DEFINITIONS, watch=Unchecked())
+        old = revisions.load_revision(place, given, folders=DEFINITIONS, watch=Unchecked())
     assert given is not None
-    result = diff_lists(old, new, given, target or git.WORKTREE)
+    result = diff_lists(old, new, given, target or plumbing.WORKTREE)
     policy = _policy_changes(place, root, given, target, new)
     if args.format == "markdown":
         name = new.manifest.id if new.manifest is not None else place.folder
@@ -215,7 +217,7 @@ def diff(args: argparse.Namespace) -> int:
 
 
 def _policy_changes(
-    place: git.ListPlace, root: Path, given: str, target: str | None, new: ControlList
+    place: plumbing.ListPlace, root: Path, given: str, target: str | None, new: ControlList
 ) -> tuple[places.PolicyChange, ...] | None:
     """Changes of licensing (groups, requirements, review policies, exceptions), judged on the
     items the new version of each control captures; None for a list with no licensing files
@@ -254,13 +256,13 @@ def _policy_markdown(changes: Sequence[places.PolicyChange]) -> list[str]:
     return [*lines, ""]
 
 
-def _default_source(place: git.ListPlace, new: ControlList) -> str:
+def _default_source(place: plumbing.ListPlace, new: ControlList) -> str:
     """The latest release tag of the list, else HEAD."""
     if new.manifest is not None:
-        latest = git.latest_release(place.top, new.manifest.id)
+        latest = plumbing.latest_release(place.top, new.manifest.id)
         if latest is not None:
             return latest.tag
-        if git.is_shallow(place.top):
+        if plumbing.is_shallow(place.top):
             print(
                 f"curator: this is a shallow clone with no {new.manifest.id}/v* release tag; "
                 "comparing with HEAD (run `git fetch --unshallow --tags` to compare with the "

@@ -12,9 +12,9 @@ from curator.core import destinations as places
 from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
 from curator.core.problems import CuratorError, InvalidValue
-from curator.store import destinations
-from curator.store.load import load
-from curator.store.source import DEFINITIONS
+from curator.store.formats.layout import DEFINITIONS
+from curator.store.index.load import load
+from curator.store.records import destinations
 
 if TYPE_CHECKING:  # the sweep needs numpy: imported only when one is asked for
     from curator.core.sweep import Sweep

@@ -21,17 +21,12 @@ from curator.core.model import ControlList
 from curator.core.problems import CuratorError, InvalidValue
 from curator.core.publication import RedlineEntry
 from curator.publish.render import Against, Renderer, default_renderer
-from curator.store import destinations, git
-from curator.store.atomic import (
-    WriteFailed,
-    is_temp,
-    left_over,
-    temp_name,
-    write_many,
-)
-from curator.store.files import read_regular
-from curator.store.incremental import Unchecked
-from curator.store.source import DEFINITIONS
+from curator.store.formats.atomic import WriteFailed, is_temp, left_over, temp_name, write_many
+from curator.store.formats.files import read_regular
+from curator.store.formats.layout import DEFINITIONS
+from curator.store.git import plumbing, revisions
+from curator.store.index.cross_checks import Unchecked
+from curator.store.records import destinations
 
 MANIFEST = ".curator-publish"
 MAX_MANIFEST = 1024 * 1024  # what an earlier publish's manifest may hold: a few names
@@ -74,23 +69,23 @@ def prepare(root: Path, loaded: ControlList, against: str | None = None) -> Pack
     release tag `<list-id>/v*`; none outside git or before the first release)."""
     place = _place(root, required=against is not None)
     licensing = destinations.load(root).book.licensing
-    if place is None or not git.has_commits(place.top):
+    if place is None or not plumbing.has_commits(place.top):
         if against is not None:
             raise InvalidValue(f"unknown revision '{against}': the repository has no commits")
         return build(loaded, licensing=licensing)
-    head = git.resolve(place.top, "HEAD")
-    uncommitted = bool(git.dirty_paths(place, DEFINITIONS))  # what is published, only
+    head = plumbing.resolve(place.top, "HEAD")
+    uncommitted = bool(plumbing.dirty_paths(place, DEFINITIONS))  # what is published, only
     revision = f"{head} with uncommitted changes" if uncommitted else head
     chosen = None
     if against is not None:
-        chosen = Against(against, git.resolve(place.top, against))
+        chosen = Against(against, plumbing.resolve(place.top, against))
     elif loaded.manifest is not None:
-        latest = git.latest_release(place.top, loaded.manifest.id)
+        latest = plumbing.latest_release(place.top, loaded.manifest.id)
         if latest is not None:
-            chosen = Against(f"release {latest.tag}", git.resolve(place.top, latest.tag))
+            chosen = Against(f"release {latest.tag}", plumbing.resolve(place.top, latest.tag))
     # the earlier release is compared with, not checked: its cross-file checks are not run
     old = (
-        git.load_revision(place, chosen.revision, folders=DEFINITIONS, watch=Unchecked())
+        revisions.load_revision(place, chosen.revision, folders=DEFINITIONS, watch=Unchecked())
         if chosen
         else None
     )
@@ -98,9 +93,9 @@ def prepare(root: Path, loaded: ControlList, against: str | None = None) -> Pack
     return replace(package, uncommitted=uncommitted)
 
 
-def _place(root: Path, required: bool) -> git.ListPlace | None:
+def _place(root: Path, required: bool) -> plumbing.ListPlace | None:
     try:
-        return git.place_of(root)
+        return plumbing.place_of(root)
     except CuratorError:
         if required:
             raise

@@ -15,7 +15,7 @@ from textual.filter import LineFilter
 from textual.widgets import Input
 
 from curator.core.problems import CuratorError
-from curator.store.settings import load_settings, settings_path
+from curator.store.setup.settings import load_settings, settings_path
 from curator.tui import keys
 from curator.tui.commands import CuratorCommands
 from curator.tui.screens.main import MainScreen

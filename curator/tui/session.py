@@ -30,15 +30,18 @@ from curator.core.criteria import ExprError
 from curator.core.model import Comment, Control, ControlList, Member, PublicComment
 from curator.core.problems import CuratorError, Problem, Refused
 from curator.core.roster import RosterChange
-from curator.store import destinations as store_destinations
-from curator.store import discussion as store_discussion
-from curator.store import edit as store_edit
-from curator.store import git, identity, repo, rest, roster
-from curator.store import public as store_public
-from curator.store import sync as store_sync
-from curator.store.incremental import Unchecked
-from curator.store.load import load
-from curator.store.source import DEFINITIONS, files, signature
+from curator.store.formats.layout import DEFINITIONS
+from curator.store.git import identity, plumbing, repo
+from curator.store.git import sync as store_sync
+from curator.store.index import background
+from curator.store.index.cross_checks import Unchecked
+from curator.store.index.load import load
+from curator.store.index.source import files, signature
+from curator.store.records import destinations as store_destinations
+from curator.store.records import discussion as store_discussion
+from curator.store.records import edit as store_edit
+from curator.store.records import public as store_public
+from curator.store.records import roster
 
 BROKEN = "!"  # row keys of broken control files start with this
 # from this many files on, the table is shown before the discussion and public comments are read
@@ -127,7 +130,7 @@ class Session:
     complete: bool = field(init=False, default=True)  # False: discussion not read yet
     light: bool = field(init=False, default=False)  # comments held without their bodies
     read_at: int = field(init=False, default=0)  # ns: when a read in part began
-    reader: rest.Reader | None = field(init=False, default=None)  # the rest being read
+    reader: background.Reader | None = field(init=False, default=None)  # the rest being read
     generation: int = field(init=False, default=0)  # bumped on every reload
     drafts: dict[str, Draft] = field(default_factory=dict)
     filter: Filter = field(default_factory=Filter)
@@ -153,7 +156,7 @@ class Session:
     def reload(self) -> None:
         """Read the list. A large one is first read in part — its controls and catalogue,
         without the cross-file checks — so that the table shows at once; `read_rest` and
-        `take_rest` then add its discussion and public comments (store.rest), without their
+        `take_rest` then add its discussion and public comments (store.index.background), without their
         bodies: `thread` and `public_comment` read those of what is shown."""
         # what was said is kept meanwhile: threads do not empty for the seconds a re-read takes
         said = self.loaded if self.light else None
@@ -179,7 +182,7 @@ class Session:
         if self.complete:
             return None
         self.stop_reading()  # a read begun before a reload is of no use any more
-        self.reader = reader = rest.Reader(self.root)
+        self.reader = reader = background.Reader(self.root)
         return reader.result()
 
     def unsent_drafts(self) -> list[str]:
@@ -239,7 +242,7 @@ class Session:
     def uncommitted(self) -> int | None:
         """How many files in the list have uncommitted changes; None outside git."""
         try:
-            return len(git.dirty_paths(git.place_of(self.root)))
+            return len(plumbing.dirty_paths(plumbing.place_of(self.root)))
         except CuratorError:
             return None
 
@@ -333,7 +336,7 @@ class Session:
         if not (bodies and self.light and found):
             return found
         if control_id not in self._bodies:
-            self._bodies[control_id] = rest.with_bodies(self.root, found)
+            self._bodies[control_id] = background.with_bodies(self.root, found)
         return self._bodies[control_id]
 
     @cached_property
@@ -375,7 +378,7 @@ class Session:
         )
         self.drafts.pop(control_id, None)
         if self.light:  # a large list's discussion is re-read apart: show this one at once
-            posted = rest.comment_at(self.root, path, control_id)
+            posted = background.comment_at(self.root, path, control_id)
             if posted is not None:
                 comments = (*self.loaded.comments, replace(posted, body=""))
                 self.loaded = replace(self.loaded, comments=comments)
@@ -386,7 +389,7 @@ class Session:
     @property
     def in_git(self) -> bool:
         try:
-            git.place_of(self.root)
+            plumbing.place_of(self.root)
         except CuratorError:
             return False
         return True
@@ -435,7 +438,7 @@ class Session:
 
     def public_comment(self, comment: PublicComment) -> PublicComment:
         """One public comment with its body."""
-        return rest.with_bodies(self.root, [comment])[0] if self.light else comment
+        return background.with_bodies(self.root, [comment])[0] if self.light else comment
 
     # -- the roster and the catalogue (the functions of `curator member` and `curator item`) --
     def _roster_changed(self, done: RosterChange, member_id: str) -> RosterChange:

@@ -29,8 +29,8 @@ from curator.core.model import (
     Parameter,
 )
 from curator.core.problems import CuratorError
-from curator.store.atomic import ChangedOnDisk
-from curator.store.edit import control_problems, read_for_edit
+from curator.store.formats.atomic import ChangedOnDisk
+from curator.store.records.edit import control_problems, read_for_edit
 from curator.tui.screens.confirm import ConfirmScreen
 from curator.tui.session import Session
 from curator.tui.views.weigh import parse_error

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from curator.core import diff
 from curator.core.model import CatalogueItem, Control
-from curator.store.repo import ControlVersion
+from curator.store.git.repo import ControlVersion
 
 COLUMNS = ("commit", "date", "author", "change", "effect")
 NOT_IN_GIT = "This list is not in a git repository, so it has no history yet."

@@ -1,4 +1,4 @@
-"""Where a list's files come from: a folder on disk (git revisions live in store.git)."""
+"""Where a list's files come from: a folder on disk (git revisions live in store.git.plumbing)."""
 
 from __future__ import annotations
 
@@ -11,29 +11,24 @@ from operator import attrgetter
 from pathlib import Path
 
 from curator.core.problems import Problem
-from curator.store.atomic import is_temp, left_over
-from curator.store.files import NOT_A_FILE, OPEN_FLAGS, is_regular
-from curator.store.read import MAX_BYTES, Read
+from curator.store.formats.atomic import is_temp, left_over
+from curator.store.formats.files import NOT_A_FILE, OPEN_FLAGS, is_regular
+from curator.store.formats.layout import FOLDERS
+from curator.store.formats.read import MAX_BYTES, Read
 
-FOLDERS = ("controls", "catalogue", "discussion", "public-comments")
-# the list without what was said about it: what a diff, a publication or a first screen needs
-DEFINITIONS = ("controls", "catalogue")
-# the list without the public's comments: what the committee's own verbs (comment, ballot,
-# status…) read — a docket can hold 10^4 of them
-DELIBERATION = ("controls", "catalogue", "discussion")
 # a stat stamp taken less than this after its file (or folder) last changed is not trusted: a
 # second change in the same clock tick would leave the same stamp (git's racily clean entries)
 RACY_NS = 2 * 10**9
 
 
-def trust_line() -> int:
+def trust_cutoff() -> int:
     """The instant (ns) before which a file must have last changed for its stamp to be trusted."""
     return time.time_ns() - RACY_NS
 
 
-def trusted(mtime_ns: int, ctime_ns: int, line: int) -> bool:
-    """Whether a stamp with these times can be trusted, `line` being a `trust_line()`."""
-    return max(mtime_ns, ctime_ns) < line
+def trusted(mtime_ns: int, ctime_ns: int, cutoff: int) -> bool:
+    """Whether a stamp with these times can be trusted, `cutoff` being a `trust_cutoff()`."""
+    return max(mtime_ns, ctime_ns) < cutoff
 
 
 @dataclass(frozen=True)
@@ -60,23 +55,6 @@ class Entry:
             return None
 
 
-def kind_of(path: str) -> str | None:
-    parts = path.split("/")
-    if parts == ["list.toml"]:
-        return "list"
-    if not path.endswith(".toml"):
-        return None
-    if len(parts) == 2 and parts[0] == "controls":
-        return "control"
-    if len(parts) == 2 and parts[0] == "catalogue":
-        return "item"
-    if len(parts) == 3 and parts[0] == "discussion":
-        return "comment"
-    if len(parts) == 3 and parts[0] == "public-comments":
-        return "public-comment"
-    return None
-
-
 def walk(root: Path, folders: Sequence[str] = FOLDERS, read: bool = True) -> Iterator[Entry]:
     """The list's TOML files in a stable order; links that leave the folder are refused.
 
@@ -99,7 +77,7 @@ def files(
     `listings` remembers what each folder held. A folder may be nested (`discussion/3A090`: one
     control's discussion)."""
     for found in batches(root, folders, read, listings):
-        if type(found) is tuple:
+        if isinstance(found, tuple):
             rel, here, names = found
             for name in names:
                 yield rel + name, f"{here}/{name}"
@@ -149,12 +127,12 @@ class Listings:
     """What the walk found in each folder — its .toml files and its subfolders, by name — kept
     with the folder's stat stamp and reused while the stamp is unchanged: adding, removing or
     renaming an entry moves a folder's mtime and ctime. A stamp that is not `trusted` before
-    `line` (a `trust_line()`) is not kept, and a folder holding a link is always listed afresh
+    `cutoff` (a `trust_cutoff()`) is not kept, and a folder holding a link is always listed afresh
     (links are judged on every walk)."""
 
-    def __init__(self, known: dict[str, tuple], line: int) -> None:
+    def __init__(self, known: dict[str, tuple], cutoff: int) -> None:
         self.known = known  # folder on disk: (mtime_ns, ctime_ns, inode, files, subfolders)
-        self.line = line
+        self.cutoff = cutoff
         self.visited: set[str] = set()
         self.changed = False
 
@@ -178,11 +156,13 @@ class Listings:
             st = os.stat(here)
         except OSError:
             return None
-        if not trusted(st.st_mtime_ns, st.st_ctime_ns, self.line):
+        if not trusted(st.st_mtime_ns, st.st_ctime_ns, self.cutoff):
             return None
         return st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
-    def remember(self, here: str, stamp: tuple | None, files: list[str], subs: list[str]) -> None:
+    def remember(
+        self, here: str, stamp: tuple | None, files: Sequence[str], subs: Sequence[str]
+    ) -> None:
         self.changed = True
         if stamp is None:
             self.known.pop(here, None)
@@ -221,6 +201,7 @@ def _folder(
     (none when `listings` knows it unchanged), no Path objects per file, and each entry's type
     from the directory itself (d_type): a list has 10^5 files. Lazy, so that a caller can stop
     after the first N files."""
+    known: tuple[Sequence[str], Sequence[str]] | None
     known = listings.listing(here) if listings is not None else None
     if known is None:
         stamp = listings.stamp(here) if listings is not None else None
@@ -289,7 +270,8 @@ def _unusual_folder(
     link, a stray file or folder), listed afresh every time: each list file, link and stray
     in name order (plain files in batches between the others), then each subfolder."""
     entries.sort(key=_name)
-    subfolders, items = [], []
+    subfolders: list[os.DirEntry] = []
+    items: list[Entry | os.DirEntry] = []
     for e in entries:
         if e.is_dir(follow_symlinks=False):
             if holds_folders and not e.name.startswith("."):
@@ -304,7 +286,7 @@ def _unusual_folder(
             items.append(found)
     if listings is not None:
         listings.remember(here, None, [], [])  # (not kept: listed afresh every time)
-    names = []
+    names: list[str] = []
     for item in items:
         if isinstance(item, os.DirEntry) and not item.is_symlink():
             names.append(item.name)

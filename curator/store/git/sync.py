@@ -14,15 +14,16 @@ import tomli
 from curator.core.discussion import author_named
 from curator.core.model import Manifest, Member
 from curator.core.problems import CuratorError, Problem
-from curator.store import git, identity, incremental
-from curator.store.atomic import clean_stale_temps
-from curator.store.read import MAX_BYTES, parse_toml
-from curator.store.source import kind_of
+from curator.store.formats.atomic import clean_stale_temps
+from curator.store.formats.layout import kind_of
+from curator.store.formats.read import MAX_BYTES, parse_toml
+from curator.store.git import identity, plumbing
+from curator.store.index import incremental
 
 PUSH_ATTEMPTS = 3  # someone may push between our pull and our push; rebase again and retry
 # what `git pull` says when the upstream branch does not exist yet (git runs with LC_ALL=C)
 NOT_PUSHED_YET = ("couldn't find remote ref", "no such ref was fetched")
-QUIET = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **git.LITERAL}
+QUIET = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **plumbing.LITERAL}
 MESSAGE_NAMES = 4  # names listed in a default commit message before it gives a count instead
 SHOWN_PROBLEMS = 20  # problems listed when sync refuses; `curator check` lists them all
 # the trailer that records, in the commit message, a sync past `check`'s problems
@@ -83,7 +84,7 @@ def sync(
 ) -> Synced:
     """Check, commit, pull with rebase and push the list in folder `root` (see the module's
     doc). `force_unchecked`: go on although `check` finds problems, saying so in the commit."""
-    place = git.place_of(root)
+    place = plumbing.place_of(root)
     _refuse_unfinished(root)
     branch = _branch(root)
 
@@ -308,7 +309,7 @@ def _run(root: Path, args: list[str], stdin: str | None = None) -> Ran:
     """git, never prompting, in the C locale (its messages are matched above), taking file
     names as names, not patterns."""
     data = stdin.encode("utf-8") if stdin is not None else None
-    done = git.run(root, *args, stdin=data, env=QUIET, check=False)
+    done = plumbing.run(root, *args, stdin=data, env=QUIET, check=False)
     return Ran(
         done.returncode,
         done.stdout.decode("utf-8", "replace"),

@@ -2,7 +2,7 @@
 
 Results are content-addressed: keyed by (kind, path, git blob id), the same key whether the bytes
 come from the working tree or from a git revision, so a branch switch or a diff reuses them.
-`ReadCache` keeps them in memory for one process; `ListCache` keeps them between runs, per list
+`ReadCache` keeps them in memory for one process; `ListIndex` keeps them between runs, per list
 under the user cache dir (XDG_CACHE_HOME honoured), and also remembers the stat stamp each
 working-tree file had when it was read — size, mtime_ns, ctime_ns, inode — so an unchanged file
 is not even opened. ctime cannot be set back by a program (os.utime sets it to now), so an edit
@@ -11,11 +11,11 @@ file last changed is not trusted (a second write in the same clock tick would lo
 such a file is read again next time and known by its content, as git does with a racily clean
 index.
 
-`curator check`, which keeps its own memory here too, is in store.incremental.
+`curator check`, which keeps its own memory here too, is in store.index.incremental.
 
 A list's cache is one folder holding one file per section (stamps and results per list folder,
-the said folders split in buckets; the check's memory), each written atomically, so an edit
-rewrites the small sections and not the 100 MB of parsed comments. Every file carries the tool
+the comment folders split in buckets; the check's memory), each written atomically, so an edit
+rewrites the small sections and not the parsed comments. Every file carries the tool
 version, the schema digest and a digest of the code that produced it, and a checksum: a file
 that is stale, unreadable or damaged is ignored and rebuilt, never fatal. CURATOR_CACHE=0 turns
 the cache off.
@@ -43,34 +43,33 @@ import platformdirs
 
 from curator import __version__
 from curator.core.problems import Problem
-from curator.store import read as reader
-from curator.store import write
-from curator.store.atomic import write_atomic
-from curator.store.read import Read
-from curator.store.schemas import schema_digest
-from curator.store.source import (
-    Entry,
-    kind_of,
-    read_file,
-    stamp_of,
-    trust_line,
-    trusted,
-    with_bytes,
-)
+from curator.store import processes
+from curator.store.formats import read as reader
+from curator.store.formats import write
+from curator.store.formats.atomic import write_atomic
+from curator.store.formats.layout import kind_of
+from curator.store.formats.read import Read
+from curator.store.formats.schemas import schema_digest
+from curator.store.index.source import Entry, read_file, stamp_of, trust_cutoff, trusted, with_bytes
 
 FORMAT = 9
 MAGIC = b"curator cache\n"
 KEEP_LISTS = 64  # lists whose caches are kept; the least recently written go first
-# what was said about the list (10^5 files) is kept in BUCKETS sections a folder, by a hash of
+# the comments on the list (10^5 files) are kept in BUCKETS sections a folder, by a hash of
 # the path, so that one change rewrites a small part of it; the processes of a check take the
-# buckets one at a time (store.incremental), so there are enough of them to even out their work
-SAID = ("discussion", "public-comments")
+# buckets one at a time (store.index.incremental), so there are enough of them to even out their work
+COMMENT_FOLDERS = ("discussion", "public-comments")
 BUCKETS = 64
-SECTIONS = ("list", "controls", "catalogue", *(f"{s}.{b}" for s in SAID for b in range(BUCKETS)))
-STAMP = struct.Struct("<QqqQ")  # size, mtime_ns, ctime_ns, inode; a git blob id follows
+SECTIONS = (
+    "list",
+    "controls",
+    "catalogue",
+    *(f"{s}.{b}" for s in COMMENT_FOLDERS for b in range(BUCKETS)),
+)
+STAT_STAMP = struct.Struct("<QqqQ")  # size, mtime_ns, ctime_ns, inode; a git blob id follows
 NO_BLOB = bytes(20)
 STALE_KEPT = 1000  # results no file points at that are kept at least (see _content)
-DECODED_PER_PARSE = 10_000  # bytes of results decoded in the time one file is parsed (~40 µs)
+DECODED_PER_PARSE = 10_000  # bytes of results decoded in the time one file is parsed
 POOL_FROM = 4000  # new files from which parsing is spread over a process per core
 POOL_CHUNK = 1000
 
@@ -142,28 +141,18 @@ def folder() -> Path:
     return Path(platformdirs.user_cache_dir("curator")) / "lists"
 
 
-STORE_CODE = tuple(
-    f"store/{name}.py"
-    for name in (
-        "read",
-        "validate",
-        "tomltext",
-        "write",
-        "schemas",
-        "source",
-        "load",
-        "cache",
-        "incremental",
-    )
-)
+# the rooms of the store whose code decides what is cached: reading files, loading, checking
+CACHED_BY = ("store/formats", "store/index")
 
 
 @cache
 def _code_digest() -> str:
     """The code that decides what is cached: reading, checking, the model."""
     h = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    names = sorted([*(f"core/{p.name}" for p in (package / "core").glob("*.py")), *STORE_CODE])
+    package = Path(__file__).resolve().parents[2]
+    names = sorted(
+        f"{room}/{p.name}" for room in ("core", *CACHED_BY) for p in (package / room).glob("*.py")
+    )
     for name in names:
         with contextlib.suppress(OSError):
             h.update(name.encode() + (package / name).read_bytes())
@@ -181,7 +170,7 @@ def folder_of(path: str) -> str:
     if slash <= 0:
         return "list"
     top = path[:slash]
-    return f"{top}.{bucket_of(path)}" if top in SAID else top
+    return f"{top}.{bucket_of(path)}" if top in COMMENT_FOLDERS else top
 
 
 def bucket_of(path: str) -> int:
@@ -190,16 +179,19 @@ def bucket_of(path: str) -> int:
 
 def _stamp(entry: Entry) -> bytes:
     assert entry.stamp is not None
-    return STAMP.pack(*entry.stamp)
+    return STAT_STAMP.pack(*entry.stamp)
 
 
 def packed_stamp(st: os.stat_result) -> bytes:
-    """A stat result's stamp as kept (STAMP)."""
-    return STAMP.pack(*stamp_of(st))
+    """A stat result's stamp as kept (STAT_STAMP)."""
+    return STAT_STAMP.pack(*stamp_of(st))
 
 
-class ListCache(ReadCache):
-    """The results and stamps of one list folder, kept in its cache folder between runs.
+class ListIndex(ReadCache):
+    """The index of one list folder, kept in its cache folder between runs: what each file
+    parsed to (by blob id), the stat stamp it had, and the sections other parts keep with
+    them (the check's `CheckMemory`, the listings of its folders, lists as built). Every loader
+    goes through it: `load`, a revision read for `diff` and `release`, and `check`.
 
     Use as a context manager: the sections that learnt something are written on the way out.
     Only `data` and `problems` of a result are kept (what `load.build` uses), not `raw`.
@@ -216,7 +208,7 @@ class ListCache(ReadCache):
         self.parallel = True  # parse many new files in a process per core
 
     @classmethod
-    def of(cls, root: Path) -> ListCache | None:
+    def of(cls, root: Path) -> ListIndex | None:
         """The cache of the list in `root`, or None when caching is turned off."""
         if not enabled():
             return None
@@ -224,7 +216,7 @@ class ListCache(ReadCache):
         name = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:32]
         return cls(root, folder() / f"{name}.v{FORMAT}")
 
-    def __enter__(self) -> ListCache:
+    def __enter__(self) -> ListIndex:
         return self
 
     def __exit__(self, kind: type | None, *exc: object) -> None:
@@ -235,7 +227,7 @@ class ListCache(ReadCache):
     def _header(self, name: str) -> bytes:
         return marshal.dumps({"validity": validity(), "root": str(self.root), "section": name})
 
-    def _section(self, name: str, empty: Callable[[], Any]) -> Any:
+    def section(self, name: str, empty: Callable[[], Any]) -> Any:
         """A section decoded (once); a missing, stale or damaged one starts empty."""
         if name in self.sections:
             return self.sections[name]
@@ -265,17 +257,22 @@ class ListCache(ReadCache):
                 with gc_paused():
                     return loads(body)
 
+    def put(self, name: str, content: Any) -> None:
+        """Set a section's content, written when the cache is next saved."""
+        self.sections[name] = content
+        self.dirty.add(name)
+
     def stamps_of(self, folder: str) -> dict[str, bytes]:
         """path: packed stat stamp + blob id, for files whose stamp can be trusted."""
-        return self._section(f"stamps-{folder}", dict)
+        return self.section(f"stamps-{folder}", dict)
 
     def results_of(self, folder: str) -> dict[Key, tuple[Any, tuple]]:
         """(kind, path, blob): data, problems."""
-        return self._section(f"results-{folder}", dict)
+        return self.section(f"results-{folder}", dict)
 
     def canonical(self) -> set[tuple[str, bytes]]:
         """(kind, blob id) of file contents already in canonical form (`fmt --check`)."""
-        return self._section("canonical", set)
+        return self.section("canonical", set)
 
     # -- results ------------------------------------------------------------------------------
     def known(self, kind: str, path: str, blob: str, folder: str | None = None) -> Read | None:
@@ -295,8 +292,7 @@ class ListCache(ReadCache):
     def worth_looking_up(self, path: str, count: int) -> bool:
         """Whether looking up `count` files of `path`'s folder costs less than parsing them:
         its results are decoded already, or decoding them takes less than parsing that many
-        files (a diff of 100 controls would decode all 10^4 of them: 24 MB, a tenth of a
-        second)."""
+        files (a diff of 100 controls would decode the results of all 10^4)."""
         name = f"results-{folder_of(path)}"
         if name in self.sections:
             return True
@@ -313,16 +309,16 @@ class ListCache(ReadCache):
         self.used[folder].add(key)
         self.dirty.add(f"results-{folder}")
 
-    def remember(self, entry: Entry, blob: bytes, line: int, folder: str | None = None) -> None:
+    def remember(self, entry: Entry, blob: bytes, cutoff: int, folder: str | None = None) -> None:
         """Record the stamp under which `entry` held `blob`, unless it is too recent to trust
-        (`line`: a `source.trust_line()`)."""
+        (`cutoff`: a `source.trust_cutoff()`)."""
         assert entry.stamp is not None
         _, mtime, ctime, _ = entry.stamp
         folder = folder or folder_of(entry.path)
-        self.note(entry.path, folder, _stamp(entry), blob, trusted(mtime, ctime, line))
+        self.note(entry.path, folder, _stamp(entry), blob, trusted(mtime, ctime, cutoff))
 
     def note(self, path: str, folder: str, stamp: bytes, blob: bytes, trusted: bool) -> None:
-        """`remember` for a packed stamp (STAMP) and the file's section."""
+        """`remember` for a packed stamp (STAT_STAMP) and the file's section."""
         stamps = self.stamps_of(folder)
         if trusted:
             stamps[path] = stamp + blob
@@ -335,17 +331,17 @@ class ListCache(ReadCache):
         return self.stamped(entry.path, folder or folder_of(entry.path), _stamp(entry))
 
     def stamped(self, path: str, folder: str, stamp: bytes) -> bytes | None:
-        """`stamped_blob` for a packed stamp (STAMP) and the file's section."""
+        """`stamped_blob` for a packed stamp (STAT_STAMP) and the file's section."""
         seen = self.stamps_of(folder).get(path)
         if seen is not None and seen.startswith(stamp):
-            return seen[STAMP.size :]
+            return seen[STAT_STAMP.size :]
         return None
 
     def resolve(self, entries: Iterable[Entry]) -> list[Entry]:
         """Entries of a stat-only walk with their results: from the cache when the stamp is the
         one recorded (or the entry's blob id known), else by reading the file (and parsing it
         only when its content is new; many new files are parsed by a process per core)."""
-        line = trust_line()
+        cutoff = trust_cutoff()
         found: list[Entry] = []
         unparsed: list[int] = []  # where in `found` a file waits for parsing
         jobs: list[tuple[str, str, str, bytes, str]] = []  # kind, path, blob id, bytes, folder
@@ -370,9 +366,10 @@ class ListCache(ReadCache):
                     found.append(entry)
                     continue
                 blob = blob_digest(entry.raw)
-                self.remember(entry, blob, line, folder)
+                self.remember(entry, blob, cutoff, folder)
                 result = self.known(kind, entry.path, blob.hex(), folder)
             if result is None:
+                assert blob is not None  # (known, or worked out from the bytes just read)
                 unparsed.append(len(found))
                 jobs.append((kind, entry.path, blob.hex(), entry.raw, folder))
             found.append(Entry(entry.path, entry.raw, None, entry.stamp, result))
@@ -383,24 +380,14 @@ class ListCache(ReadCache):
 
     def _parse_all(self, jobs: list[tuple[str, str, str, bytes, str]]) -> list[Read]:
         """Parse new files: in one process per core when there are many (a first run)."""
-        if len(jobs) < POOL_FROM or not self.parallel or not _can_fork():
+        if len(jobs) < POOL_FROM or not self.parallel or not processes.can_fork():
             parsed = [reader.read(kind, path, raw) for kind, path, _, raw, _ in jobs]
         else:
-            import concurrent.futures
-            import multiprocessing
-
-            chunks = [
-                [(kind, path, raw) for kind, path, _, raw, _ in jobs[i : i + POOL_CHUNK]]
-                for i in range(0, len(jobs), POOL_CHUNK)
+            files = [(kind, path, raw) for kind, path, _, raw, _ in jobs]
+            parsed = [
+                Read(data, problems)
+                for data, problems in processes.map_chunks(_read_chunk, files, POOL_CHUNK)
             ]
-            context = multiprocessing.get_context("fork")
-            workers = min(os.cpu_count() or 1, len(chunks))
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-                parsed = [
-                    Read(data, problems)
-                    for chunk in pool.map(_read_chunk, chunks)
-                    for data, problems in chunk
-                ]
         self.misses += len(jobs)
         for (kind, path, blob, _, folder), result in zip(jobs, parsed, strict=True):
             self.keep((kind, path, blob), result, folder)
@@ -414,7 +401,7 @@ class ListCache(ReadCache):
         stamps: dict[str, bytes] = {}
         for name in SECTIONS:
             stamps.update(self.stamps_of(name))
-        top, line = str(self.root), trust_line()
+        top, cutoff = str(self.root), trust_cutoff()
         for rel in paths:
             kind = kind_of(rel)
             if kind is None:
@@ -427,12 +414,12 @@ class ListCache(ReadCache):
                 stamp, settled = None, False
             else:
                 stamp = packed_stamp(st)
-                settled = trusted(st.st_mtime_ns, st.st_ctime_ns, line)
+                settled = trusted(st.st_mtime_ns, st.st_ctime_ns, cutoff)
             if (
                 stamp is not None
                 and known is not None
                 and known.startswith(stamp)
-                and (kind, known[STAMP.size :]) in canonical
+                and (kind, known[STAT_STAMP.size :]) in canonical
             ):
                 continue
             before = read_file(where)
@@ -456,7 +443,9 @@ class ListCache(ReadCache):
         found = self.sections[name]
         part, _, folder = name.partition("-")
         if part == "canonical":  # the contents some file still has
-            held = {seen[STAMP.size :] for f in SECTIONS for seen in self.stamps_of(f).values()}
+            held = {
+                seen[STAT_STAMP.size :] for f in SECTIONS for seen in self.stamps_of(f).values()
+            }
             return {(kind, blob) for kind, blob in found if blob in held}
         if part != "results" or len(self.used[folder]) == len(found):
             return found  # (every result used by this run, as after a first check)
@@ -464,7 +453,7 @@ class ListCache(ReadCache):
         for path, seen in self.stamps_of(folder).items():
             kind = kind_of(path)
             if kind is not None:
-                live.add((kind, path, seen[STAMP.size :].hex()))
+                live.add((kind, path, seen[STAT_STAMP.size :].hex()))
         others = [k for k in found if k not in live]
         kept = set(others[len(others) - max(STALE_KEPT, len(live) // 4) :])
         return {k: v for k, v in found.items() if k in live or k in kept}
@@ -479,7 +468,7 @@ class ListCache(ReadCache):
             if blob is None:
                 return None
             blobs[entry.path] = blob
-        return _state([e.path for e in entries], blobs)
+        return files_digest([e.path for e in entries], blobs)
 
     def built(self, name: str, state: bytes) -> Any:
         """The list `keep_built` kept under `name` from files in `state`, or None."""
@@ -491,8 +480,7 @@ class ListCache(ReadCache):
 
     def keep_built(self, name: str, state: bytes, value: Any) -> bool:
         """Keep a list as built from files in `state`: the next load of the same files is one
-        unpickling (the model of 10^4 controls: a tenth of a second; building it: a half).
-        Whether it was written."""
+        unpickling, several times faster than building it. Whether it was written."""
         return self._write(f"built-{name}", pickle.dumps((state, value), pickle.HIGHEST_PROTOCOL))
 
     def save(self) -> None:
@@ -513,7 +501,7 @@ class ListCache(ReadCache):
         data = b"".join([MAGIC, self._header(name), struct.pack("<I", zlib.crc32(body)), body])
         try:
             # not flushed to disk: a file cut short by a crash fails its checksum, and is made
-            # again (a first check writes a hundred of them: a tenth of a second of flushes)
+            # again (a first check writes a hundred of them: flushing each would cost more)
             write_atomic(self.where / f"{name}.cache", data, durable=False)
         except OSError:
             return False
@@ -524,19 +512,9 @@ def _everything(name: str) -> bool:
     return True
 
 
-def _can_fork() -> bool:
-    """Forking is safe only from a process with one thread (the TUI reads in a worker)."""
-    import multiprocessing
-    import threading
-
-    return (
-        (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
-        and ("fork" in multiprocessing.get_all_start_methods())
-    )
-
-
-def _read_chunk(jobs: list[tuple[str, str, bytes]]) -> list[tuple[Any, tuple[Problem, ...]]]:
+def _read_chunk(
+    jobs: Sequence[tuple[str, str, bytes]],
+) -> list[tuple[Any, tuple[Problem, ...]]]:
     """In a worker process: what `read.read` makes of each file (its data and problems)."""
     return [(r.data, r.problems) for r in (reader.read(k, p, raw) for k, p, raw in jobs)]
 
@@ -571,8 +549,7 @@ _set_aside = False  # see set_aside_after_pauses
 def set_aside_after_pauses() -> None:
     """For a process that ends once its work is done (the `curator` command, not the TUI):
     what was built during a pause is set aside from the collector when the pause ends, rather
-    than gone through by the next collection (a tenth of a second for 10^6 objects) to find
-    nothing. It is still freed when no longer used; only a cycle among such objects would
+    than gone through by the next collection (10^6 objects) to find nothing. It is still freed when no longer used; only a cycle among such objects would
     stay until the process ends."""
     global _set_aside
     _set_aside = True
@@ -580,7 +557,7 @@ def set_aside_after_pauses() -> None:
 
 def unformatted(root: Path, paths: Iterable[str]) -> Iterator[write.Reformat]:
     """Files among `paths` whose bytes are not canonical, using the list's cache when on."""
-    files = ListCache.of(root)
+    files = ListIndex.of(root)
     if files is None:
         yield from write.unformatted(root, iter(paths))
         return
@@ -588,7 +565,7 @@ def unformatted(root: Path, paths: Iterable[str]) -> Iterator[write.Reformat]:
         yield from files.unformatted(paths)
 
 
-def _state(paths: list[str], blobs: dict[str, bytes]) -> bytes:
+def files_digest(paths: list[str], blobs: dict[str, bytes]) -> bytes:
     """A digest of every file's path and content (a file with no blob id: 20 zeros)."""
     names = "\0".join(paths).encode("utf-8", "surrogateescape")
     contents = b"".join([blobs.get(p, NO_BLOB) for p in paths])

@@ -18,9 +18,10 @@ from curator.core import destinations as core
 from curator.core.criteria import ExprError
 from curator.core.model import Control, Parameter
 from curator.core.problems import Problem
-from curator.store import git, write
-from curator.store import read as reader
-from curator.store.source import read_file
+from curator.store.formats import read as reader
+from curator.store.formats import write
+from curator.store.git import plumbing, revisions
+from curator.store.index.source import read_file
 
 FOLDERS = ("destinations", "licensing", "entities")
 FIXED = {
@@ -77,16 +78,16 @@ def load(
     )
 
 
-def load_revision(place: git.ListPlace, revision: str) -> Loaded:
+def load_revision(place: plumbing.ListPlace, revision: str) -> Loaded:
     """The destinations and licensing files as they were at `revision` (not checked: what
     `diff` compares with)."""
-    commit = git.resolve(place.top, revision)
-    found = [f for f in git.tree_files(place, commit, FOLDERS) if f.path != "list.toml"]
+    commit = plumbing.resolve(place.top, revision)
+    found = [f for f in revisions.tree_files(place, commit, FOLDERS) if f.path != "list.toml"]
     return _build([(f.path, partial(_blob, place, f.blob)) for f in found], None, None)
 
 
-def _blob(place: git.ListPlace, blob: str) -> bytes:
-    return git.run(place.top, "cat-file", "blob", blob).stdout
+def _blob(place: plumbing.ListPlace, blob: str) -> bytes:
+    return plumbing.run(place.top, "cat-file", "blob", blob).stdout
 
 
 def _build(
@@ -151,15 +152,15 @@ def _build(
     )
     if controls is not None:
         labels = {cid: [i.label for i in c.items] for cid, c in controls.items()}
-        found = core.check_destinations(groups, chart, book, labels)
-        problems += [_located(p, raws[p.file]) for p in found]
+        crossed = core.check_destinations(groups, chart, book, labels)
+        problems += [_located(p, raws[p.file]) for p in crossed]
     return Loaded(book, tuple(sorted(problems)), tuple(usable), len(files))
 
 
 def load_beside(root: Path) -> Loaded:
     """`load`, checked against the list's controls and parameters as they are on disk."""
-    from curator.store.load import load as load_list
-    from curator.store.source import DEFINITIONS
+    from curator.store.formats.layout import DEFINITIONS
+    from curator.store.index.load import load as load_list
 
     definitions = load_list(root, folders=DEFINITIONS)
     return load(root, definitions.controls, definitions.parameters)

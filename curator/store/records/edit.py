@@ -15,12 +15,13 @@ from curator.core.ids import is_slug
 from curator.core.inert import first_unsafe, unsafe_message
 from curator.core.model import Control, ControlList, Manifest, Member
 from curator.core.problems import CuratorError, InputProblem, Refused
-from curator.store import identity, validate
-from curator.store.atomic import digest, write_atomic
-from curator.store.files import read_regular
-from curator.store.read import key_text, read
-from curator.store.roster import read_list_file
-from curator.store.write import control_path, render
+from curator.store.formats import validate
+from curator.store.formats.atomic import digest, write_atomic
+from curator.store.formats.files import read_regular
+from curator.store.formats.read import key_text, read
+from curator.store.formats.write import control_path, render
+from curator.store.git import identity
+from curator.store.records.roster import read_list_file
 
 
 def create_control(

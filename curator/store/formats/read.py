@@ -11,8 +11,8 @@ from typing import Any
 import tomli
 
 from curator.core.problems import Problem
-from curator.store import validate
-from curator.store.tomltext import scan
+from curator.store.formats import validate
+from curator.store.formats.tomltext import scan
 
 MAX_BYTES = 2 * 1024 * 1024
 CONFLICT = re.compile(rb"^(<{7}|={7}|>{7}|\|{7})( |$)", re.MULTILINE)

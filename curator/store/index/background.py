@@ -1,20 +1,14 @@
 """A large list's discussion and public comments, read in a process of their own.
 
-The TUI shows a large list's table from its controls and catalogue at once (store.load with
+The TUI shows a large list's table from its controls and catalogue at once (store.index.load with
 DEFINITIONS); the rest — 10^5 comment files — is read here, apart. Parsing them then holds no
 lock the UI needs, and the memory reading takes goes back to the system when the process ends.
 What comes back is light: every problem the whole list has, and the comments and public
 comments without their bodies (`with_bodies` reads those of the few a person looks at).
-
-    python -m curator.store.rest ROOT    (writes the pickled result to stdout; internal)
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import pickle
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -24,12 +18,14 @@ from typing import TypeVar
 from curator.core import records
 from curator.core.model import Comment, ControlList, PublicComment
 from curator.core.problems import CuratorError
-from curator.store import read as reader
-from curator.store.load import load
-from curator.store.source import kind_of, read_file, signature
+from curator.store import processes
+from curator.store.formats import read as reader
+from curator.store.formats.layout import kind_of
+from curator.store.index.load import load
+from curator.store.index.source import read_file, signature
 
 Signature = tuple[int, int, int]
-Said = TypeVar("Said", Comment, PublicComment)
+AnyComment = TypeVar("AnyComment", Comment, PublicComment)
 
 
 def light(root: Path) -> ControlList:
@@ -59,42 +55,29 @@ def light(root: Path) -> ControlList:
     )
 
 
-class Reader:
-    """`light(root)` read by a process of its own, started at once; `result` waits for it and
-    `stop` ends it (a UI that quits, or reads again, does not wait for a read it no longer
-    needs)."""
+class Reader(processes.Apart):
+    """`light(root)` read by a process of its own (a fresh interpreter: the TUI runs threads,
+    so it must not fork), started at once; `result` waits for it and `stop` ends it (a UI
+    that quits, or reads again, does not wait for a read it no longer needs)."""
 
     def __init__(self, root: Path) -> None:
-        # the child imports this very curator, however the parent found it
-        here = str(Path(__file__).resolve().parents[2])
-        path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
-        self.stopped = False
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "curator.store.rest", str(root)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": path},
-        )
+        super().__init__(f"{__name__}:read_apart", str(root))
 
     def result(self) -> tuple[ControlList, Signature] | None:
         """What the child read and the signature it read at; None if it was stopped."""
-        out, err = self.process.communicate()
-        if self.stopped:
-            return None
-        if self.process.returncode != 0:
-            said = err.decode("utf-8", "replace").strip().splitlines()
-            last = said[-1] if said else f"exit status {self.process.returncode}"
-            raise CuratorError(f"reading the discussion failed: {last}")
-        return pickle.loads(out)  # our own child's output
-
-    def stop(self) -> None:
-        self.stopped = True
-        with contextlib.suppress(ProcessLookupError):
-            self.process.kill()
+        try:
+            return super().result()
+        except RuntimeError as failed:
+            raise CuratorError(f"reading the discussion failed: {failed}") from None
 
 
-def with_bodies(root: Path, said: Sequence[Said]) -> list[Said]:
+def read_apart(root: str) -> tuple[ControlList, Signature]:
+    """In the reader's process: `light(root)` and the signature of the list it read."""
+    seen = signature(Path(root))
+    return light(Path(root)), seen
+
+
+def with_bodies(root: Path, said: Sequence[AnyComment]) -> list[AnyComment]:
     """The comments as their files hold them now, bodies included; one whose file cannot be
     read any more stays as it was."""
     return [_in_full(Path(root), c) for c in said]
@@ -106,7 +89,7 @@ def comment_at(root: Path, rel: str, control: str) -> Comment | None:
     return None if data is None else records.comment_from(data, control, rel)
 
 
-def _in_full(root: Path, said: Said) -> Said:
+def _in_full(root: Path, said: AnyComment) -> AnyComment:
     data = _data_at(root, said.file)
     if data is None:
         return said
@@ -125,14 +108,3 @@ def _data_at(root: Path, rel: str) -> dict | None:
     except OSError:
         return None
     return reader.read(kind_of(rel) or "", rel, raw).data
-
-
-def _main(argv: Sequence[str]) -> int:
-    root = Path(argv[0])
-    seen = signature(root)
-    pickle.dump((light(root), seen), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))

@@ -14,12 +14,12 @@ import tomli
 from curator.core import records, roster
 from curator.core.model import Manifest, Member
 from curator.core.problems import CuratorError, Refused
-from curator.store import identity
-from curator.store.atomic import digest, write_atomic
-from curator.store.load import load
-from curator.store.read import read
-from curator.store.schemas import shape
-from curator.store.tomltext import canonical, renumbered, scan
+from curator.store.formats.atomic import digest, write_atomic
+from curator.store.formats.read import read
+from curator.store.formats.schemas import shape
+from curator.store.formats.tomltext import canonical, renumbered, scan
+from curator.store.git import identity
+from curator.store.index.load import load
 
 LIST_FILE = "list.toml"
 

@@ -21,12 +21,12 @@ from typing import Any
 import tomli
 
 from curator.core.problems import CuratorError
-from curator.store import git
-from curator.store.atomic import digest, write_atomic
-from curator.store.files import read_given
-from curator.store.schemas import shape
-from curator.store.source import kind_of
-from curator.store.tomltext import KeyPath, Layout, Shape, canonical, scan
+from curator.store.formats.atomic import digest, write_atomic
+from curator.store.formats.files import read_given
+from curator.store.formats.layout import kind_of
+from curator.store.formats.schemas import shape
+from curator.store.formats.tomltext import KeyPath, Layout, Shape, canonical, scan
+from curator.store.git import plumbing
 
 OURS_MARK = "<<<<<<<"
 SPLIT_MARK = "======="
@@ -193,8 +193,8 @@ def _set_merge(base: list, ours: list, theirs: list) -> list:
     return out
 
 
-def _keys(*tables: Mapping[str, Any]) -> list[str]:
-    out: list[str] = []
+def _keys(*tables: Mapping[Any, Any]) -> list[Any]:
+    out: list[Any] = []
     for table in tables:
         out += [k for k in table if k not in out]
     return out
@@ -294,9 +294,12 @@ def _pick(base: Any, ours: Any, theirs: Any) -> Any:
 def merge_texts(kind: str, base: str, ours: str, theirs: str, sides: Sides = Sides()) -> Merged:
     """Merge three versions of one list file; raises Unmergeable when one is not TOML."""
     try:
-        datas = tuple(tomli.loads(t) if t.strip() else {} for t in (base, ours, theirs))
+        base_data, ours_data, theirs_data = (
+            tomli.loads(t) if t.strip() else {} for t in (base, ours, theirs)
+        )
     except (tomli.TOMLDecodeError, RecursionError) as err:
         raise Unmergeable(str(err)) from None
+    datas = (base_data, ours_data, theirs_data)
     merger = _Merger()
     file_shape = shape(kind)
     merged = merger.table("", file_shape, *datas)
@@ -370,8 +373,8 @@ def merge_driver(
     try:
         if kind is None:
             raise Unmergeable("not a list file")
-        texts = tuple(r.decode("utf-8") for r in raws)
-        merged = merge_texts(kind, *texts, sides)
+        base_text, ours_text, theirs_text = (r.decode("utf-8") for r in raws)
+        merged = merge_texts(kind, base_text, ours_text, theirs_text, sides)
     except (Unmergeable, UnicodeDecodeError) as why:
         return _line_merge(base, ours, theirs, str(why), sides)
     write_atomic(ours, merged.text.encode("utf-8"), expected=digest(raws[1]))
@@ -379,7 +382,7 @@ def merge_driver(
 
 
 def _line_merge(base: Path, ours: Path, theirs: Path, why: str, sides: Sides) -> DriverResult:
-    done = git.run(
+    done = plumbing.run(
         ours.parent,
         "merge-file",
         "-L",
@@ -468,5 +471,5 @@ def _label(where: str, who: str) -> str:
 
 
 def _git(top: Path, *args: str, check: bool = True) -> str:
-    done = git.run(top, *args, env=git.LITERAL, check=check)
+    done = plumbing.run(top, *args, env=plumbing.LITERAL, check=check)
     return "" if done.returncode else done.stdout.decode("utf-8", "replace").strip()

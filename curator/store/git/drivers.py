@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from curator.core.problems import CuratorError
-from curator.store import git
+from curator.store.git import plumbing
 
 MERGE_NAME = "merge.curator.name"
 MERGE_DRIVER = "merge.curator.driver"
@@ -64,7 +64,7 @@ def register(top: Path, interpreter: str) -> Registration:
         (TEXTCONV, command(interpreter, TEXTCONV_VERB)),
     )
     for name, value in config:
-        git.run(top, "config", name, value)
+        plumbing.run(top, "config", name, value)
     return Registration(interpreter, previous, previous is not None and runnable(previous))
 
 
@@ -92,7 +92,7 @@ def _registered(cwd: Path) -> dict[str, str]:
     """The merge driver and textconv git has for curator in `cwd`, by config name."""
     names = "|".join(re.escape(name) for name in (MERGE_DRIVER, TEXTCONV))
     try:
-        found = git.run(cwd, "config", "--get-regexp", f"^({names})$", check=False)
+        found = plumbing.run(cwd, "config", "--get-regexp", f"^({names})$", check=False)
     except CuratorError:  # no git: nothing registered
         return {}
     pairs = (line.split(" ", 1) for line in found.stdout.decode("utf-8", "replace").splitlines())

@@ -5,14 +5,14 @@ found and which controls its cross-file checks looked at (`Watch`), and checks a
 files whose content — or whose controls — changed.
 
 A check has two parts. The definitions (list.toml, the controls, the catalogue) are read, built
-and checked by the first process, through `load.build` (`_Definitions`). What was said
+and checked by the first process, through `load.build` (`_Definitions`). The comments
 (discussion and public comments: 10^5 files) is split into `cache.BUCKETS` buckets by a hash of
 the path; each bucket has its own memory and cache files and is checked whole by one process
 (`_Bucket`). The processes, one per core, take buckets from a pipe until none is left, so that
-one slowed down by a shared machine takes fewer. A said file is read, parsed, validated and made
-into its record without the definitions (`load.said_record`), so the other processes start on
+one slowed down by a shared machine takes fewer. A comment file is read, parsed, validated and made
+into its record without the definitions (`load.comment_record`), so the other processes start on
 their buckets at once while the first builds the definitions; its cross-file checks
-(`load.said_checks`) wait until the first sends what they need (`Defined`: the manifest, and an
+(`load.comment_checks`) wait until the first sends what they need (`Defined`: the manifest, and an
 outline of each control as built). A bucket remembers the definitions it
 was checked against (a digest of list.toml's and the controls' blob ids), so that a control that
 changed sends back exactly the files that looked at it, and a bucket checked against anything
@@ -27,50 +27,44 @@ import marshal
 import os
 import pickle
 import select
-import signal
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Set
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Set
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from curator.core import checks, discussion
-from curator.core.model import Comment, Manifest, Outline, Transition
+from curator.core.model import Comment, Manifest, Outline, PublicComment, Transition
 from curator.core.problems import Problem
-from curator.store import cache, source
-from curator.store import load as loading
-from curator.store import read as reader
-from curator.store.cache import (
+from curator.store import processes
+from curator.store.formats import read as reader
+from curator.store.formats.files import is_regular
+from curator.store.formats.layout import DEFINITIONS, kind_of
+from curator.store.index import cache, source
+from curator.store.index import load as loading
+from curator.store.index.cache import (
     BUCKETS,
+    COMMENT_FOLDERS,
     NO_BLOB,
-    SAID,
-    STAMP,
-    ListCache,
+    STAT_STAMP,
+    ListIndex,
     blob_digest,
     bucket_of,
     folder_of,
     gc_paused,
 )
-from curator.store.files import is_regular
-from curator.store.source import DEFINITIONS, Entry, kind_of, with_bytes
+from curator.store.index.cross_checks import ALL, Watch
+from curator.store.index.source import Entry, with_bytes
 
-ALL = "#controls"  # a check that went through every control depends on all of them
 MANY = 2000  # definitions to re-check above which all go through the read cache (`_cached`)
 SHARED_FROM = 5000  # files in a list from which its check is shared between processes
 DEFINED = "checked-definitions"  # the definitions' memory
-SAID_MEMORY = "checked-said"  # one bucket's memory: "checked-said.<bucket>"
+COMMENTS_MEMORY = "checked-comments"  # one bucket's memory: "checked-comments.<bucket>"
 LISTINGS = "checked-folders"  # what the walk found in each folder (source.Listings)
-# the parts of a memory: per file, the stamp it had, and for the definitions its blob id
-# ("seen"; what was said is checked again whenever its stamp moves, so no blob id is kept for
-# it); the ids of the controls its checks looked at ("looked": one id as it is, several joined
-# by NULs; kept encoded, decoded only when something changed); for files that had any, whether
-# broken and its problems ("found"); the last result ("said"); and the definitions it was
-# checked against ("state")
-MEMORY = {"seen": dict, "looked": bytes, "found": dict, "said": dict, "state": bytes}
-NO_STAMP = bytes(STAMP.size)  # a stamp too recent to trust: never the same as a file's
+NO_STAMP = bytes(STAT_STAMP.size)  # a stamp too recent to trust: never the same as a file's
 
-Definitions = tuple[Manifest | None, Mapping[str, Outline]]  # what the said files' checks need
+Definitions = tuple[Manifest | None, Mapping[str, Outline]]  # what the comment files' checks need
 # a comment that changes a status, as a bucket remembers it: its file, control, author, time,
 # and the statuses from and to
 Move = tuple[str, str, str, str, str, str]
@@ -114,107 +108,12 @@ def _checked(
     return Checked(problems, files, broken, listed, notices, moves)
 
 
-class Watch:
-    """For `load.build`: runs the cross-file checks of the files that need it, noting which
-    controls each looked at; answers the others with what they reported last time."""
-
-    def __init__(self, rerun: set[str], remembered: Mapping[str, bytes], found: Mapping) -> None:
-        self.rerun = rerun
-        self.remembered = remembered  # the files the last check saw
-        self.found = found  # path: (broken, problems, checked) for files that had problems
-        # per file checked: what it looked at (as remembered in "looked"), what it reported
-        self.seen: dict[str, tuple[str, tuple[Problem, ...]]] = {}
-        self._noting: _Noting | None = None  # given to one check after another (10^5 files)
-        self._asked: set[str] = set()  # what the check running now asked of the controls
-
-    def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
-        if file in self.remembered and file not in self.rerun:
-            last = self.found.get(file)
-            return [Problem(*p) for p in last[2]] if last else []
-        self._asked = asked = set()
-        reported = list(run(self._noted))
-        self.seen[file] = (_looked_at(asked), tuple(reported))
-        return reported
-
-    def _noted(self, controls: Any) -> Any:
-        """`controls` as a check is given them, noting what it asks of them."""
-        noting = self._noting
-        if noting is None or noting.inner is not controls:
-            noting = self._noting = _seen(controls, self._asked)
-        else:  # (a check holds on to it only while it runs)
-            noting.seen = self._asked
-        return noting
-
-
-class Unchecked(Watch):
-    """For a list loaded in part (a diff's changed controls): cross-file checks would report
-    references to the files left out, so none is run; each file's own problems still are."""
-
-    def __init__(self) -> None:
-        super().__init__(set(), {}, {})
-
-    def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
-        return []
-
-
-def _looked_at(ids: Set[str]) -> str:
-    """What a file's checks looked at, as "looked" remembers it: the control ids (or ALL),
-    sorted, between NULs (most look at one: that id, as it is)."""
-    if len(ids) == 1:
-        (only,) = ids
-        return only
-    return "\0".join(sorted(ids))
-
-
-def _seen(controls: Any, seen: set[str]) -> Any:
-    if type(controls) is dict:  # (the controls by id, for 10^5 said files: no ABC check)
-        return _SeenMap(controls, seen)
-    return _SeenIds(controls, seen) if isinstance(controls, Set) else _SeenMap(controls, seen)
-
-
-class _Noting:
-    """What a check is given of the controls, noting which ids it asked about (ALL: it went
-    through every one)."""
-
-    def __init__(self, inner: Any, seen: set[str]) -> None:
-        self.inner, self.seen = inner, seen
-
-    def __contains__(self, key: object) -> bool:
-        self.seen.add(str(key))
-        return key in self.inner
-
-    def __iter__(self) -> Iterator:
-        self.seen.add(ALL)
-        return iter(self.inner)
-
-    def __len__(self) -> int:
-        self.seen.add(ALL)
-        return len(self.inner)
-
-
-class _SeenMap(_Noting, Mapping):
-    """The controls by id."""
-
-    def __getitem__(self, key: Any) -> Any:
-        self.seen.add(str(key))
-        return self.inner[key]
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        # (Mapping's own goes through __getitem__ and a KeyError: 10^5 said files ask once)
-        self.seen.add(key if type(key) is str else str(key))
-        return self.inner.get(key, default)
-
-
-class _SeenIds(_Noting, Set):
-    """The control ids."""
-
-
 def check(root: Path, processes: int | None = None) -> Checked:
     """The problems `load(root)` finds, its file count and broken files — reusing what the
     last check found for every file whose content, and whose controls, did not change.
     `processes`: how many share the check (by default one per core for a list of
     SHARED_FROM files or more)."""
-    files = ListCache.of(root)
+    files = ListIndex.of(root)
     if files is None:
         loaded = loading.load(root)
         paths = tuple(e.path for e in source.walk(Path(root), read=False))
@@ -222,22 +121,22 @@ def check(root: Path, processes: int | None = None) -> Checked:
         return Checked(loaded.problems, loaded.files, broken, paths, loaded.notices)
     count = processes or _processes(files)
     # paused to the end, merging included: the first collection after 10^6 new objects goes
-    # through all of them (a sixth of a second) and finds nothing to collect
+    # through all of them and finds nothing to collect
     with gc_paused():
         return _Run(files, count).run()
 
 
-def _processes(files: ListCache) -> int:
+def _processes(files: ListIndex) -> int:
     """One per core (at most one per bucket), unless the list is known to be small."""
     cores = min(os.cpu_count() or 1, BUCKETS)
-    known = files._section("size", int)
-    if cores < 2 or (known and known < SHARED_FROM) or not cache._can_fork():
+    known = files.section("size", int)
+    if cores < 2 or (known and known < SHARED_FROM) or not processes.can_fork():
         return 1
     return cores
 
 
 class Defined:
-    """What the checks of what was said need of the definitions: the manifest and the controls
+    """What the checks of the comments need of the definitions: the manifest and the controls
     (`definitions`, worked out when first asked for: a check with nothing new to check never
     builds them), and whether they changed since a bucket was checked: `state` is a digest of
     list.toml's and every control's blob id now, `before` the one of the last check of the
@@ -264,7 +163,7 @@ class _Run:
     """One check: the definitions here, then buckets taken from a pipe here and in a helper
     process per other core, started first."""
 
-    def __init__(self, files: ListCache, count: int) -> None:
+    def __init__(self, files: ListIndex, count: int) -> None:
         self.files = files
         self.count = count
 
@@ -276,43 +175,40 @@ class _Run:
         senders: list[threading.Thread] = []
         done = False
         try:
-            if self.count > 1 and cache._can_fork():
-                _collect_exited()
+            if self.count > 1 and processes.can_fork():
                 for _ in range(self.count - 1):
                     try:
                         helpers.append(_Helper.start(files.root, buckets, helpers))
                     except OSError:  # no process to be had (a limit): fewer share the check
                         break
             files.parallel = not helpers  # (parsing in a pool of processes of its own)
-            line = source.trust_line()
-            listings = source.Listings(files._section(LISTINGS, dict), line)
+            cutoff = source.trust_cutoff()
+            listings = source.Listings(files.section(LISTINGS, dict), cutoff)
             kept_listings = bool(listings.known)
             with files:
-                definitions = _Definitions(files, line, listings)
+                definitions = _Definitions(files, cutoff, listings)
                 checked, defined = definitions.run()
                 if helpers:
                     message = pickle.dumps(definitions.message(defined), pickle.HIGHEST_PROTOCOL)
                     senders = [_send(helper.sends, message) for helper in helpers]
-                # a helper tells what it found in the said folders when no listing was kept (a
+                # a helper tells what it found in the comment folders when no listing was kept (a
                 # first check: it lists them while the definitions are built here); else each
                 # process lists them from what was kept, at once
                 listed = helpers[0].listed() if helpers and not kept_listings else None
-                said = _Said(files, line, listings, buckets, lambda: defined, listed)
-                files.owns = said.owns_or_first
+                comments = _Comments(files, cutoff, listings, buckets, lambda: defined, listed)
+                files.owns = comments.owns_or_first
                 walked = listings.walked()
                 if walked is not None:
-                    files.sections[LISTINGS] = walked
-                    files.dirty.add(LISTINGS)
+                    files.put(LISTINGS, walked)
                 files.save()  # the definitions' cache files, while the helpers take buckets
-                parts = said.run()
+                parts = comments.run()
                 files.save()  # its buckets', while the helpers write theirs
                 for helper in helpers:
                     parts.update(helper.answer())
                 # the buckets of a helper that failed
-                parts.update(said.check([b for b in range(BUCKETS) if b not in parts]))
+                parts.update(comments.check([b for b in range(BUCKETS) if b not in parts]))
                 merged = _moves_checked(files, _merged([checked, *parts.values()]), defined)
-                files.sections["size"] = merged.files
-                files.dirty.add("size")
+                files.put("size", merged.files)
             done = True
         finally:
             buckets.close()
@@ -326,15 +222,15 @@ class _Run:
 def _merged(parts: Iterable[Checked]) -> Checked:
     """The parts' results as one."""
     parts = list(parts)
-    problems = sorted((p for part in parts for p in part.problems), key=loading._order)
+    problems = sorted((p for part in parts for p in part.problems), key=loading.problem_order)
     paths = tuple(p for part in parts for p in part.paths)
     broken = sorted(b for part in parts for b in part.broken)
-    notices = sorted((p for part in parts for p in part.notices), key=loading._order)
+    notices = sorted((p for part in parts for p in part.notices), key=loading.problem_order)
     moves = tuple(m for part in parts for m in part.moves)
     return Checked(tuple(problems), len(paths), tuple(broken), paths, tuple(notices), moves)
 
 
-def _moves_checked(files: ListCache, merged: Checked, defined: Defined) -> Checked:
+def _moves_checked(files: ListIndex, merged: Checked, defined: Defined) -> Checked:
     """`merged` with the problems of the last status change recorded for each control
     (checks.check_moves): a check across comments, which no bucket can make alone. Its
     answer is remembered with the definitions and the moves it was made for, so that a check
@@ -343,7 +239,7 @@ def _moves_checked(files: ListCache, merged: Checked, defined: Defined) -> Check
         return merged
     asked = defined.state + marshal.dumps(sorted(merged.moves))
     key = hashlib.sha1(asked, usedforsecurity=False).digest()
-    memory = files._section(MOVES, dict)
+    memory = files.section(MOVES, dict)
     if memory.get("key") == key:
         found = [Problem(*p) for p in memory["problems"]]
     else:
@@ -353,14 +249,13 @@ def _moves_checked(files: ListCache, merged: Checked, defined: Defined) -> Check
         )
         _, controls = defined.definitions()
         found = [
-            loading._locate(p, _bytes_of(files.root, p.file))
+            loading.located(p, _bytes_of(files.root, p.file))
             for p in checks.check_moves(last.values(), controls)
         ]
-        files.sections[MOVES] = {"key": key, "problems": [_problem_tuple(p) for p in found]}
-        files.dirty.add(MOVES)
+        files.put(MOVES, {"key": key, "problems": [_problem_tuple(p) for p in found]})
     if not found:
         return merged
-    problems = tuple(sorted((*merged.problems, *found), key=loading._order))
+    problems = tuple(sorted((*merged.problems, *found), key=loading.problem_order))
     return replace(merged, problems=problems)
 
 
@@ -392,51 +287,46 @@ class _Buckets:
 
 @dataclass
 class _Helper:
-    """A process taking buckets too: it tells what it found in the said folders through
+    """A process taking buckets too: it tells what it found in the comment folders through
     `lists` (marshalled), is sent `Defined` (pickled) through `sends`, and answers its buckets'
-    results (pickled) through `answers`."""
+    results (pickled) through its answer's pipe."""
 
-    pid: int
+    child: processes.Forked
     sends: int
-    answers: int
     lists: int
 
     @classmethod
     def start(cls, root: Path, buckets: _Buckets, others: list[_Helper]) -> _Helper:
         sends_out, sends = os.pipe()
-        answers, answers_in = os.pipe()
         lists, lists_in = os.pipe()
+
+        def in_child() -> None:
+            for fd in (sends, lists):
+                os.close(fd)
+            for other in others:
+                other.close_ends()
+
+        def work() -> bytes:
+            found = _help(root, buckets, sends_out, lists_in)
+            return pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
+
         try:
-            pid = os.fork()
+            child = processes.Forked.start(work, in_child)
         except OSError:
-            for fd in (sends_out, sends, answers, answers_in, lists, lists_in):
+            for fd in (sends_out, sends, lists, lists_in):
                 os.close(fd)
             raise
-        if pid == 0:  # pragma: no cover - the child's coverage is not collected
-            code = 1
-            try:
-                for fd in (sends, answers, lists):
-                    os.close(fd)
-                for other in others:
-                    other.close_ends()
-                found = _help(root, buckets, sends_out, lists_in)
-                body = pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
-                with open(answers_in, "wb") as out:
-                    out.write(body)
-                code = 0
-            finally:
-                os._exit(code)
-        for fd in (sends_out, answers_in, lists_in):
+        for fd in (sends_out, lists_in):
             os.close(fd)
-        return cls(pid, sends, answers, lists)
+        return cls(child, sends, lists)
 
     def close_ends(self) -> None:
-        for fd in (self.sends, self.answers, self.lists):
+        for fd in (self.sends, self.child.answers, self.lists):
             if fd >= 0:
                 os.close(fd)
 
     def listed(self) -> tuple[Any, Any] | None:
-        """What it found in the said folders; None when it failed before it told."""
+        """What it found in the comment folders; None when it failed before it told."""
         fd, self.lists = self.lists, -1
         try:
             with open(fd, "rb", closefd=False) as got:
@@ -451,8 +341,7 @@ class _Helper:
 
     def answer(self) -> dict[int, Checked]:
         """The buckets it checked; none when it failed (or sent what does not unpickle)."""
-        with open(self.answers, "rb", closefd=False) as got:
-            body = got.read()
+        body = self.child.answer()
         try:
             found = pickle.loads(body) if body else {}
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
@@ -461,37 +350,31 @@ class _Helper:
 
     def end(self, done: bool, sent: bool) -> None:
         """Close its pipes (`sends` is its sender's once `sent`); stop it if this check is
-        failing. One that is exiting is not waited for (it frees 10^8 bytes of memory: a sixth
-        of a second): `_collect_exited`."""
-        os.close(self.answers)
+        failing."""
         if self.lists >= 0:
             os.close(self.lists)
         if not sent:
             os.close(self.sends)
-        if not done:
-            _kill(self.pid)
-            os.waitpid(self.pid, 0)
-        else:
-            _EXITING.append(self.pid)
+        self.child.end(done)
 
 
 def _help(root: Path, buckets: _Buckets, sends: int, lists: int) -> dict[int, Checked]:
-    """A helper's work: the said folders listed (and told, so that the first process need not
+    """A helper's work: the comment folders listed (and told, so that the first process need not
     list them again), buckets, their cross-file checks once `Defined` has come."""
-    files = ListCache.of(root)
+    files = ListIndex.of(root)
     assert files is not None
     files.parallel = False
-    line = source.trust_line()
-    listings = source.Listings(files._section(LISTINGS, dict), line)
-    received = _Received(sends, files, line)
+    cutoff = source.trust_cutoff()
+    listings = source.Listings(files.section(LISTINGS, dict), cutoff)
+    received = _Received(sends, files, cutoff)
     told = not listings.known  # (see _Run.run)
-    said = _Said(files, line, listings, buckets, received.now)
-    teller = _send(lists, marshal.dumps(said.listed(listings))) if told else None
+    comments = _Comments(files, cutoff, listings, buckets, received.now)
+    teller = _send(lists, marshal.dumps(comments.listed(listings))) if told else None
     if teller is None:
         os.close(lists)
-    files.owns = said.owns
+    files.owns = comments.owns
     with files:
-        parts = said.run(received.wait)
+        parts = comments.run(received.wait)
     received.wait()  # read whole even if unused: the first process's sender waits for that
     if teller is not None:
         teller.join()
@@ -514,8 +397,8 @@ def _send(fd: int, message: bytes) -> threading.Thread:
 class _Received:
     """In a helper: `Defined` as sent by the first process (`now`: None until it has come)."""
 
-    def __init__(self, fd: int, files: ListCache, line: int) -> None:
-        self.fd, self.files, self.line = fd, files, line
+    def __init__(self, fd: int, files: ListIndex, cutoff: int) -> None:
+        self.fd, self.files, self.cutoff = fd, files, cutoff
         self.defined: Defined | None = None
 
     def now(self) -> Defined | None:
@@ -531,7 +414,7 @@ class _Received:
             state, before, changed, shipped = pickle.loads(body)  # a first process gone: fails
 
             def own() -> Definitions:  # (its memory decoded only if wanted)
-                return _Definitions(self.files, self.line, None).definitions()
+                return _Definitions(self.files, self.cutoff, None).definitions()
 
             self.defined = Defined(
                 state, before, changed, own if shipped is None else lambda: shipped
@@ -539,33 +422,12 @@ class _Received:
         return self.defined
 
 
-# helpers that sent their result, collected by the next call once exited (or by the system
-# when this process ends: the `curator` command leaves as soon as it has answered)
-_EXITING: list[int] = []
-
-
-def _collect_exited() -> None:
-    """Collect the helpers in _EXITING that have exited since."""
-    for pid in list(_EXITING):
-        try:
-            done, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            done = pid  # collected already
-        if done:
-            _EXITING.remove(pid)
-
-
-def _kill(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-
-
 def _problem_tuple(p: Problem) -> tuple:
     return (p.file, p.line, p.key, p.code, p.message)
 
 
 def _answer(result: Checked) -> dict[str, Any]:
-    """A part's result as its memory keeps it ("said"), for `_remembered`."""
+    """A part's result as its memory keeps it (`CheckMemory.last_result`), for `_remembered`."""
     return {
         "problems": [_problem_tuple(p) for p in result.problems],
         "files": result.files,
@@ -575,69 +437,111 @@ def _answer(result: Checked) -> dict[str, Any]:
     }
 
 
-def _remembered(said: dict[str, Any], paths: list[str]) -> Checked:
+def _remembered(last: dict[str, Any], paths: list[str]) -> Checked:
     """The result a part's memory kept, for files that all have the stamp they had."""
     return Checked(
-        tuple(Problem(*p) for p in said["problems"]),
-        said["files"],
-        tuple(said["broken"]),
+        tuple(Problem(*p) for p in last["problems"]),
+        last["files"],
+        tuple(last["broken"]),
         tuple(paths),
-        tuple(Problem(*p) for p in said["notices"]),
-        tuple(said["moves"]),  # (tuples, as pickled)
+        tuple(Problem(*p) for p in last["notices"]),
+        tuple(last["moves"]),  # (tuples, as pickled)
     )
 
 
-def _memory(files: ListCache, name: str) -> dict[str, Any]:
-    """A memory section (one cache file, so that its parts cannot disagree); a missing or
-    damaged one starts empty, and every file is checked again."""
-    kept = files._section(name, dict)
-    if set(kept) != MEMORY.keys() or not all(
-        type(value) is MEMORY[part] or (part == "looked" and type(value) is dict)
-        for part, value in kept.items()
-    ):
-        kept = files.sections[name] = _forgotten()
-    return kept
+@dataclass
+class CheckMemory:
+    """What one part of the check (the definitions, or one bucket of the comments) remembers
+    between runs. It is kept as one section of the list's cache, so its parts cannot disagree;
+    a missing or damaged one starts empty, and every file is checked again."""
+
+    # per file, the stat stamp it had; for the definitions, its blob id follows (the comments
+    # is checked again whenever its stamp moves, so no blob id is kept for it)
+    stamps: dict[str, bytes] = field(default_factory=dict)
+    # per file, the ids of the controls its cross-file checks looked at (one id as it is,
+    # several joined by NULs, or ALL); kept encoded, decoded only when something changed
+    depends_on: dict[str, str] | bytes = field(default_factory=dict)
+    # per file that had any: whether it is broken, its problems (for the definitions, also those
+    # of its cross-file checks apart)
+    found: dict[str, tuple] = field(default_factory=dict)
+    last_result: dict[str, Any] = field(default_factory=dict)  # the last result (`_answer`)
+    checked_against: bytes = b""  # the definitions it was checked against (`Defined.state`)
+
+    @classmethod
+    def of(cls, files: ListIndex, name: str) -> CheckMemory:
+        """The memory kept in section `name` of the list's cache."""
+        kept = files.section(name, dict)
+        if set(kept) != _MEMORY_TYPES.keys() or not all(
+            type(value) is _MEMORY_TYPES[part] or (part == "depends_on" and type(value) is dict)
+            for part, value in kept.items()
+        ):
+            return cls()
+        return cls(**kept)
+
+    def keep(self, files: ListIndex, name: str) -> None:
+        """Written to section `name` of the list's cache when it is next saved."""
+        depends_on = self.depends_on
+        if type(depends_on) is dict:
+            depends_on = marshal.dumps(depends_on)
+        files.put(
+            name,
+            {
+                "stamps": self.stamps,
+                "depends_on": depends_on,
+                "found": self.found,
+                "last_result": self.last_result,
+                "checked_against": self.checked_against,
+            },
+        )
+
+    def dependencies(self) -> dict[str, str]:
+        """`depends_on` decoded (10^5 records: a check with nothing new does without). A
+        damaged one forgets the memory whole, and every file is checked again."""
+        if isinstance(self.depends_on, dict):
+            return self.depends_on
+        try:
+            decoded = marshal.loads(self.depends_on)
+        except (ValueError, EOFError, TypeError):
+            decoded = None
+        if type(decoded) is not dict or not all(type(ids) is str for ids in decoded.values()):
+            self.stamps, self.found, self.last_result = {}, {}, {}
+            self.checked_against = b""
+            decoded = {}
+        self.depends_on = decoded
+        return decoded
 
 
-def _forgotten() -> dict[str, Any]:
-    return {"seen": {}, "looked": {}, "found": {}, "said": {}, "state": b""}
+_MEMORY_TYPES = {
+    "stamps": dict,
+    "depends_on": bytes,
+    "found": dict,
+    "last_result": dict,
+    "checked_against": bytes,
+}
 
 
-def _decode_looked(memory: dict[str, Any]) -> None:
-    """What each file's checks looked at, decoded once something changed (10^5 records: a
-    twentieth of a second a check with nothing new does without)."""
-    if type(memory["looked"]) is dict:
-        return  # a new memory
-    try:
-        looked = marshal.loads(memory["looked"])
-    except (ValueError, EOFError, TypeError):
-        looked = None
-    if type(looked) is dict and all(type(last) is str for last in looked.values()):
-        memory["looked"] = looked
-    else:  # damaged: the memory is forgotten whole, and every file checked again
-        memory.update(_forgotten())
-
-
-def _looking_at(looked: Mapping[str, str], changed: Iterable[str]) -> set[str]:
+def _depending_on(depends_on: Mapping[str, str], changed: Iterable[str]) -> set[str]:
     """The files whose checks looked at one of the control files `changed` (or at all)."""
-    ids = {loading._stem(p) for p in changed if p.startswith("controls/")}
+    ids = {loading.stem_of(p) for p in changed if p.startswith("controls/")}
     if not ids:
         return set()
     ids.add(ALL)
     return {
         path
-        for path, last in looked.items()
+        for path, last in depends_on.items()
         if last in ids or ("\0" in last and not ids.isdisjoint(last.split("\0")))
     }
 
 
-def _remember_looked(looked: dict[str, str], path: str, watch: Watch, old: str | None) -> None:
+def _remember_dependencies(
+    depends_on: dict[str, str], path: str, watch: Watch, old: str | None
+) -> None:
     """What `path`'s checks looked at, as they ran now (`watch`) or, answered from memory,
     as they did last time (`old`)."""
     if path in watch.seen:
-        looked[path] = watch.seen[path][0]
+        depends_on[path] = watch.seen[path][0]
     else:
-        looked[path] = "" if old is None else old
+        depends_on[path] = "" if old is None else old
 
 
 def _remember_seen(
@@ -650,7 +554,7 @@ def _remember_seen(
     with `blobs`, its blob id; forget the files gone."""
     for path in seen.keys() - present:
         del seen[path]
-    if blobs is None:  # what was said: the stamp alone
+    if blobs is None:  # the comments: the stamp alone
         for path, stamp in stamps.items():
             if stamp != NO_STAMP:
                 seen[path] = stamp
@@ -666,17 +570,17 @@ def _remember_seen(
             seen.pop(path, None)  # unreadable: looked at every time
 
 
-def _fresh(
-    path: str, where: str, st: os.stat_result, stamp: bytes, line: int, kind: str | None
+def _read_changed(
+    path: str, where: str, st: os.stat_result, stamp: bytes, cutoff: int, kind: str | None
 ) -> tuple[Any, bytes]:
     """A plain file whose stamp is not the one the last check saw, read: its item (its bytes;
     (path on disk, stat) for a file of no known kind; or an entry saying why they cannot be
     read) and the stamp to remember it by (NO_STAMP, read again every time: one too recent to
     trust, or a file that cannot be read). Files are read here, in the walk: reading each only
-    as `build` parses it measured slower (a first check's share took 6.4 s against 5.6)."""
+    as `build` parses it measured slower (benchmarks/RESULTS.md)."""
     if st.st_size > reader.MAX_BYTES or not is_regular(st):
         return source.stat_entry(path, where, st), NO_STAMP  # a problem, every time
-    remembered = _remembered_as(st, stamp, line)
+    remembered = _remembered_as(st, stamp, cutoff)
     if kind is None:
         return (where, st), remembered
     try:
@@ -685,25 +589,25 @@ def _fresh(
         return source.unreadable(path, err), NO_STAMP
 
 
-def _fresh_definition(
-    files: ListCache,
+def _read_changed_definition(
+    files: ListIndex,
     path: str,
     where: str,
     st: os.stat_result,
     stamp: bytes,
-    line: int,
+    cutoff: int,
     kind: str | None,
     folder: str,
 ) -> tuple[Any, bytes | None, bytes]:
-    """`_fresh` for a definition, with its blob id: the read cache's when another verb read the
+    """`_read_changed` for a definition, with its blob id: the read cache's when another verb read the
     same bytes (they are not read again), else worked out from them (its item is then an entry
     with its bytes); None for a file of no known kind or one that cannot be read. `kind` and
     `folder`: the file's (kind_of, folder_of)."""
     if kind is not None and st.st_size <= reader.MAX_BYTES and is_regular(st):
         blob = files.stamped(path, folder, stamp)  # read by another verb
         if blob is not None:
-            return (where, st), blob, _remembered_as(st, stamp, line)
-    item, remembered = _fresh(path, where, st, stamp, line, kind)
+            return (where, st), blob, _remembered_as(st, stamp, cutoff)
+    item, remembered = _read_changed(path, where, st, stamp, cutoff, kind)
     if type(item) is not bytes:
         return item, None, remembered
     blob = blob_digest(item)
@@ -711,10 +615,10 @@ def _fresh_definition(
     return Entry(path, item, None, source.stamp_of(st), blob=blob), blob, remembered
 
 
-def _remembered_as(st: os.stat_result, stamp: bytes, line: int) -> bytes:
+def _remembered_as(st: os.stat_result, stamp: bytes, cutoff: int) -> bytes:
     """The stamp a file read now is remembered by: NO_STAMP when too recent to trust (read
     again every time until it is not)."""
-    return stamp if source.trusted(st.st_mtime_ns, st.st_ctime_ns, line) else NO_STAMP
+    return stamp if source.trusted(st.st_mtime_ns, st.st_ctime_ns, cutoff) else NO_STAMP
 
 
 def _stat_entry(path: str, where: str) -> tuple[str, str, os.stat_result, bytes] | Entry:
@@ -726,13 +630,13 @@ def _stat_entry(path: str, where: str) -> tuple[str, str, os.stat_result, bytes]
     return path, where, st, cache.packed_stamp(st)
 
 
-def _linked(files: ListCache, entry: Entry, line: int) -> tuple[Entry, bytes | None]:
+def _linked(files: ListIndex, entry: Entry, cutoff: int) -> tuple[Entry, bytes | None]:
     """An entry the walk made itself (a link, judged; a file it could not stat), read."""
     if entry.problem is None and kind_of(entry.path) is not None:
         entry = with_bytes(entry)
         if entry.raw is not None:
             blob = blob_digest(entry.raw)
-            files.remember(entry, blob, line)
+            files.remember(entry, blob, cutoff)
             return Entry(entry.path, entry.raw, None, entry.stamp, blob=blob), blob
     return entry, None
 
@@ -742,9 +646,11 @@ def _entry_of(path: str, item: Any) -> Entry:
 
 
 def _definitions_state(paths: Iterable[str], blobs: dict[str, bytes]) -> bytes:
-    """What the said files' checks depend on, as a digest: list.toml's and the controls' blob
+    """What the comment files' checks depend on, as a digest: list.toml's and the controls' blob
     ids."""
-    return cache._state([p for p in paths if p == "list.toml" or p.startswith("controls/")], blobs)
+    return cache.files_digest(
+        [p for p in paths if p == "list.toml" or p.startswith("controls/")], blobs
+    )
 
 
 class _Definitions:
@@ -753,25 +659,25 @@ class _Definitions:
     ("checked-definitions"). By the first process, which sends the helpers what it built; a
     helper builds them itself only when the first had no need to (`definitions`)."""
 
-    def __init__(self, files: ListCache, line: int, listings: source.Listings | None) -> None:
-        self.files, self.line, self.listings = files, line, listings
-        self.memory = _memory(files, DEFINED)
+    def __init__(self, files: ListIndex, cutoff: int, listings: source.Listings | None) -> None:
+        self.files, self.cutoff, self.listings = files, cutoff, listings
+        self.memory = CheckMemory.of(files, DEFINED)
         self.built: Definitions | None = None
         self.walked = False
 
     def run(self) -> tuple[Checked, Defined]:
-        """Its problems, and what the said files' checks need of it."""
+        """Its problems, and what the comment files' checks need of it."""
         self._walk()
         memory = self.memory
-        before = memory["state"] or None
+        before = memory.checked_against or None
         if (
             not self.changed
-            and len(self.paths) == len(memory["seen"])
-            and memory["said"]
+            and len(self.paths) == len(memory.stamps)
+            and memory.last_result
             and before == self.state
         ):
-            said = memory["said"]  # every file has the stamp it had: the same answer
-            checked = _remembered(said, self.paths)
+            last = memory.last_result  # every file has the stamp it had: the same answer
+            checked = _remembered(last, self.paths)
             return checked, Defined(self.state, before, frozenset(), self.definitions)
         changed = self._changed()
         checked = self._check()
@@ -789,18 +695,17 @@ class _Definitions:
 
     def message(self, defined: Defined) -> tuple:
         """`defined` for a helper: its state, and the definitions as built here (the manifest
-        and the controls' outlines: a tenth of a second less to send and read than the controls
-        whole) or, when they were not built, None."""
+        and the controls' outlines: less to send and read than the controls whole) or, when they were not built, None."""
         return (defined.state, defined.before, defined.changed, self.built)
 
     def _walk(self) -> None:
-        self.paths, self.items, self.blobs, self.changed = self._blobs(self.memory["seen"])
+        self.paths, self.items, self.blobs, self.changed = self._blobs(self.memory.stamps)
         self.state = _definitions_state(self.paths, self.blobs)
         self.walked = True
 
     def _changed(self) -> frozenset[str]:
         """list.toml and the control files new, changed or gone since the last check."""
-        seen, size = self.memory["seen"], STAMP.size
+        seen, size = self.memory.stamps, STAT_STAMP.size
         present = set(self.paths)
         return frozenset(
             p
@@ -821,29 +726,29 @@ class _Definitions:
         the stamp when it is the one the last check saw (`seen`) or the read cache recorded,
         else read; and the stamps of the files whose stamp is not the one the last check saw
         (racy ones as NO_STAMP)."""
-        files, line = self.files, self.line
+        files, cutoff = self.files, self.cutoff
         paths: list[str] = []
         items: dict[str, Any] = {}
         blobs: dict[str, bytes] = {}
         changed: dict[str, bytes] = {}
         for found in source.files(files.root, DEFINITIONS, read=False, listings=self.listings):
-            entry = found if type(found) is not tuple else _stat_entry(*found)
-            if type(entry) is not Entry:  # stat'ed: (path, path on disk, stat, stamp)
+            entry = found if isinstance(found, Entry) else _stat_entry(*found)
+            if not isinstance(entry, Entry):  # stat'ed: (path, path on disk, stat, stamp)
                 path, where, st, stamp = entry
                 paths.append(path)
                 last = seen.get(path)
                 if last is not None and last.startswith(stamp):
-                    items[path], blobs[path] = (where, st), last[STAMP.size :]
+                    items[path], blobs[path] = (where, st), last[STAT_STAMP.size :]
                 else:
                     kind, folder = kind_of(path), folder_of(path)
-                    item, blob, changed[path] = _fresh_definition(
-                        files, path, where, st, stamp, line, kind, folder
+                    item, blob, changed[path] = _read_changed_definition(
+                        files, path, where, st, stamp, cutoff, kind, folder
                     )
                     items[path] = item
                     if blob is not None:
                         blobs[path] = blob
                 continue
-            entry, blob = _linked(files, entry, line)
+            entry, blob = _linked(files, entry, cutoff)
             if blob is not None:
                 blobs[entry.path] = blob
             if entry.problem is not None:
@@ -856,40 +761,40 @@ class _Definitions:
         """Files whose problems may differ from last time: new or changed, looked at a control
         that changed, or every file when list.toml changed. Files never remembered (unreadable
         ones, files of no known kind) are always among them."""
-        seen, looked, blobs = self.memory["seen"], self.memory["looked"], self.blobs
-        size = STAMP.size
+        depends_on = self.memory.dependencies()
+        seen, blobs = self.memory.stamps, self.blobs
+        size = STAT_STAMP.size
         last_list = seen.get("list.toml")
         if last_list is None or last_list[size:] != blobs.get("list.toml"):
             return set(self.paths)
         rerun = {
             p
             for p in self.changed
-            if (last := seen.get(p)) is None or last[size:] != blobs.get(p) or p not in looked
+            if (last := seen.get(p)) is None or last[size:] != blobs.get(p) or p not in depends_on
         }
         present = set(self.paths)
-        rerun |= _looking_at(looked, rerun | (seen.keys() - present))
+        rerun |= _depending_on(depends_on, rerun | (seen.keys() - present))
         return rerun & present | {"list.toml"}
 
     def _check(self) -> Checked:
-        """Build the definitions — every control (the said files' checks need them all) from
+        """Build the definitions — every control (the comment files' checks need them all) from
         the read cache, checking only those that need it (the others' problems are answered
         from memory) — and remember."""
         files, memory = self.files, self.memory
-        _decode_looked(memory)
         rerun = self._rerun()
         chosen = [
             _entry_of(p, self.items[p])
             for p in self.paths
             if p in rerun or p == "list.toml" or p.startswith("controls/")
         ]
-        watch = Watch(rerun, memory["looked"], memory["found"])
+        watch = Watch(rerun, memory.dependencies(), memory.found)
         many = len(rerun) > min(MANY, len(self.paths) // 2)  # (or most: a first check)
         cached = [self._cached(e.path, many) for e in chosen]
         resolved = [
             *files.resolve(e for e, through in zip(chosen, cached, strict=True) if through),
             *(e for e, through in zip(chosen, cached, strict=True) if not through),
         ]
-        built = loading.build(resolved, watch=watch, keep_said=False)
+        built = loading.build(resolved, watch=watch, keep_comments=False)
         outlines = {cid: control.outline() for cid, control in built.controls.items()}
         self.built = (built.manifest, outlines)
         return self._record({e.path for e in chosen}, built, watch)
@@ -897,7 +802,7 @@ class _Definitions:
     def _cached(self, path: str, many: bool) -> bool:
         """Whether a definition is read through the read cache: when many are new, every one (a
         first check leaves their results ready for the TUI's first screen and `publish`); when
-        few, the controls it knows, the new ones parsed here (10^4 controls' results, 25 MB,
+        few, the controls it knows, the new ones parsed here (10^4 controls' results
         are then not written again for a few)."""
         if path.startswith("controls/"):
             return many or path not in self.changed
@@ -906,7 +811,8 @@ class _Definitions:
     def _record(self, rebuilt: set[str], built: Any, watch: Watch) -> Checked:
         """The rebuilt files' problems with the remembered ones of the rest; remember them."""
         memory = self.memory
-        seen, remembered, found = memory["seen"], memory["looked"], memory["found"]
+        remembered = memory.dependencies()
+        seen, found = memory.stamps, memory.found
         present = set(self.paths)
         by_file: dict[str, list[Problem]] = defaultdict(list)
         for p in built.problems:
@@ -938,45 +844,44 @@ class _Definitions:
                     )
             elif path in old and path not in watch.rerun:  # answered from memory
                 checked = old_found.get(path, (False, (), ()))[2]
-            _remember_looked(
+            _remember_dependencies(
                 remembered, path, watch, old.get(path) if path not in watch.rerun else None
             )
             if mine or checked or path in built.broken:
                 found[path] = (path in built.broken, tuple(map(_problem_tuple, mine)), checked)
-        ordered = tuple(sorted(problems, key=loading._order))
+        ordered = tuple(sorted(problems, key=loading.problem_order))
         result = Checked(
             ordered, len(self.paths), tuple(sorted(broken)), tuple(self.paths), built.notices
         )
-        memory["said"] = _answer(result)
-        memory["state"] = self.state
-        memory["looked"] = marshal.dumps(remembered)
-        self.files.dirty.add(DEFINED)
+        memory.last_result = _answer(result)
+        memory.checked_against = self.state
+        memory.keep(self.files, DEFINED)
         return result
 
 
-class _Said:
-    """What was said, bucket by bucket: each bucket this process takes is walked and read at
+class _Comments:
+    """The comments, bucket by bucket: each bucket this process takes is walked and read at
     once (`_Bucket.walk`), and checked across files once the definitions are known (`defined`:
     None until then)."""
 
     def __init__(
         self,
-        files: ListCache,
-        line: int,
+        files: ListIndex,
+        cutoff: int,
         listings: source.Listings,
         buckets: _Buckets,
         defined: Callable[[], Defined | None],
         listed: tuple[Any, Any] | None = None,
     ) -> None:
-        self.files, self.line, self.buckets, self.defined = files, line, buckets, defined
+        self.files, self.cutoff, self.buckets, self.defined = files, cutoff, buckets, defined
         # per bucket, its files: a plain file by its path, a link as the walk judged it
         self.items: dict[int, list[Any]] = defaultdict(list)
         if listed is not None and listed[0] is not None:  # (another process's walk)
             self.items.update(listed[0])
             listings.adopt(listed[1])
         else:
-            for found in source.batches(files.root, SAID, read=False, listings=listings):
-                if type(found) is not tuple:
+            for found in source.batches(files.root, COMMENT_FOLDERS, read=False, listings=listings):
+                if isinstance(found, Entry):
                     if found.path != "list.toml":
                         self.items[bucket_of(found.path)].append(found)
                 elif found[0]:  # (not list.toml's)
@@ -986,7 +891,7 @@ class _Said:
         self.taken: set[int] = set()
 
     def listed(self, listings: source.Listings) -> tuple[Any, Any]:
-        """What this process found in the said folders, for another (marshalled; the files
+        """What this process found in the comment folders, for another (marshalled; the files
         without their listings when a link is among them)."""
         plain = all(type(f) is str for items in self.items.values() for f in items)
         return (dict(self.items) if plain else None), listings.part()
@@ -1037,36 +942,36 @@ class _Said:
 
     def _walked(self, number: int, defined: Defined | None) -> _Bucket:
         self.taken.add(number)
-        bucket = _Bucket(self.files, number, self.items.get(number, []), self.line, defined)
+        bucket = _Bucket(self.files, number, self.items.get(number, []), self.cutoff, defined)
         bucket.walk()
         return bucket
 
 
 def _section_bucket(section: str) -> int | None:
-    """The bucket a cache section is of ('stamps-discussion.3', 'checked-said.3': 3), if any."""
+    """The bucket a cache section is of ('stamps-discussion.3', 'checked-comments.3': 3), if any."""
     head, dot, number = section.rpartition(".")
-    if dot and number.isdigit() and (head.endswith(SAID) or head == SAID_MEMORY):
+    if dot and number.isdigit() and (head.endswith(COMMENT_FOLDERS) or head == COMMENTS_MEMORY):
         return int(number)
     return None
 
 
 class _Bucket:
-    """The said files of one bucket, with their memory ("checked-said.<number>")."""
+    """The comment files of one bucket, with their memory ("checked-comments.<number>")."""
 
     def __init__(
         self,
-        files: ListCache,
+        files: ListIndex,
         number: int,
         items: list[Any],
-        line: int,
+        cutoff: int,
         defined: Defined | None,
     ) -> None:
-        self.files, self.number, self.items, self.line = files, number, items, line
+        self.files, self.number, self.items, self.cutoff = files, number, items, cutoff
         self.defined = defined  # None until known: each file's checks wait until then
-        self.name = f"{SAID_MEMORY}.{number}"
-        self.memory = _memory(files, self.name)
+        self.name = f"{COMMENTS_MEMORY}.{number}"
+        self.memory = CheckMemory.of(files, self.name)
         self.paths: list[str] = []
-        self.fresh: dict[str, bytes] = {}  # path: stamp to remember, for each file read
+        self.read_now: dict[str, bytes] = {}  # path: stamp to remember, for each file read
         self.moves: dict[str, Move] = {}  # the files read that change a status
         # path: (its bytes, or its entry; its record), not checked yet
         self.made: dict[str, tuple[Entry | bytes, Any]] = {}
@@ -1078,8 +983,8 @@ class _Bucket:
         """Stat every file; read and make into its record each whose stamp is not the one
         remembered (what needs no definitions). The loop is the whole cost of a check when
         nothing changed: 10^5 files, one stat each, no objects it can avoid."""
-        seen, files, line = self.memory["seen"], self.files, self.line
-        pack, stat = STAMP.pack, os.stat
+        seen, files, cutoff = self.memory.stamps, self.files, self.cutoff
+        pack, stat = STAT_STAMP.pack, os.stat
         paths, top = self.paths, str(files.root)
         for found in self.items:
             if type(found) is str:
@@ -1097,27 +1002,29 @@ class _Bucket:
                     if last is None or not last.startswith(stamp):
                         self._stated(path, where, st, stamp)
                     continue
-            entry, _ = _linked(files, found, line)
+            entry, _ = _linked(files, found, cutoff)
             paths.append(entry.path)
             self._read(entry.path, entry, NO_STAMP, kind_of(entry.path))  # every time
 
     def _stated(self, path: str, where: str, st: os.stat_result, stamp: bytes) -> None:
-        """A file whose stamp is not the one remembered: read (not hashed: what was said is
+        """A file whose stamp is not the one remembered: read (not hashed: the comments are
         checked again whenever its stamp moves, whatever its content)."""
         kind = kind_of(path)
-        self._read(path, *_fresh(path, where, st, stamp, self.line, kind), kind)
+        self._read(path, *_read_changed(path, where, st, stamp, self.cutoff, kind), kind)
 
     def _read(self, path: str, item: Any, stamp: bytes, kind: str | None) -> None:
-        self.fresh[path] = stamp
+        self.read_now[path] = stamp
+        made: tuple[Entry | bytes, Comment | PublicComment] | None
         if type(item) is bytes:  # read just now: its record straight from the bytes
-            record = loading.said_from_bytes(path, kind, item, self.broken)
+            assert kind is not None  # (a file of no known kind is not read: see _read_changed)
+            record = loading.comment_from_bytes(path, kind, item, self.broken)
             made = None if record is None else (item, record)
         else:
-            made = loading.said_record(_entry_of(path, item), kind, reader.read, self.broken)
+            made = loading.comment_record(_entry_of(path, item), kind, reader.read, self.broken)
         if made is None:
             return
         record = made[1]
-        if kind == "comment" and record.transition is not None:
+        if isinstance(record, Comment) and record.transition is not None:
             transition = record.transition
             move = (path, record.control, record.author, record.at)
             self.moves[path] = (*move, transition.before, transition.after)
@@ -1131,9 +1038,9 @@ class _Bucket:
         bytes (or its entry's)."""
         assert self.defined is not None
         manifest, controls = self.defined.definitions()
-        reported = loading.said_checks(record, manifest, controls, self.watch)
+        reported = loading.comment_checks(record, manifest, controls, self.watch)
         if reported:
-            self.cross[path] = [loading._locate(p, entry) for p in reported]
+            self.cross[path] = [loading.located(p, entry) for p in reported]
 
     def _again(self, path: str) -> None:
         """A file whose stamp had not moved, to be checked again (a control its checks looked
@@ -1147,50 +1054,50 @@ class _Bucket:
         self._stated(path, where, st, cache.packed_stamp(st))
 
     def finish(self, defined: Defined) -> Checked:
-        """The bucket's problems: those of the files read and of the files whose checks looked
+        """The bucket's problems: those of the files read and of the files whose checks depends_on
         at definitions that changed, checked now; the others' as remembered. Remembered."""
         memory = self.memory
-        said = memory["said"]
+        last = memory.last_result
         if (
-            not self.fresh
-            and len(self.paths) == len(memory["seen"])
-            and said
-            and memory["state"] == defined.state
+            not self.read_now
+            and len(self.paths) == len(memory.stamps)
+            and last
+            and memory.checked_against == defined.state
         ):  # every file has the stamp it had, and the definitions are the same: the same answer
-            return _remembered(said, self.paths)
-        _decode_looked(memory)
-        seen, looked, found, against = (memory[p] for p in ("seen", "looked", "found", "state"))
+            return _remembered(last, self.paths)
+        depends_on = memory.dependencies()
+        seen, found, against = memory.stamps, memory.found, memory.checked_against
         present = set(self.paths)
-        rerun = set(self.fresh)
+        rerun = set(self.read_now)
         if against != defined.state:
             if against and against == defined.before and "list.toml" not in defined.changed:
-                rerun |= _looking_at(looked, defined.changed) & present
+                rerun |= _depending_on(depends_on, defined.changed) & present
             else:  # checked against other definitions (or never): every file again
                 rerun = present
         self.defined = defined
         for path, made in self.made.items():
             self._check(path, *made)
         self.made.clear()  # (and the bytes of the files with them)
-        for path in rerun - self.fresh.keys():
+        for path in rerun - self.read_now.keys():
             self._again(path)
         cross, ran = self.cross, self.watch.seen
-        _remember_seen(seen, present, self.fresh)
-        for path in (looked.keys() | found.keys()) - present:
-            looked.pop(path, None)
+        _remember_seen(seen, present, self.read_now)
+        for path in (depends_on.keys() | found.keys()) - present:
+            depends_on.pop(path, None)
             found.pop(path, None)
         for path in rerun:
             if path in ran:
-                looked[path] = ran[path][0]
+                depends_on[path] = ran[path][0]
             else:  # broken, or of no known kind: its problems depend on no control
-                looked.pop(path, None)
+                depends_on.pop(path, None)
             own, reported = self.broken.get(path), cross.get(path)
             if own or reported:
                 mine = [*(own or ()), *(reported or ())]
                 found[path] = (path in self.broken, tuple(map(_problem_tuple, mine)))
             else:
                 found.pop(path, None)
-        moves = {m[0]: m for m in said.get("moves", ()) if m[0] in present}
-        for path in self.fresh:
+        moves = {m[0]: m for m in last.get("moves", ()) if m[0] in present}
+        for path in self.read_now:
             moves.pop(path, None)
         moves.update(self.moves)
         problems, notices, broken = [], [], []
@@ -1209,8 +1116,7 @@ class _Bucket:
             tuple(Problem(*p) for p in notices),
             tuple(moves.values()),
         )
-        memory["said"] = _answer(result)
-        memory["state"] = defined.state
-        memory["looked"] = marshal.dumps(looked)
-        self.files.dirty.add(self.name)
+        memory.last_result = _answer(result)
+        memory.checked_against = defined.state
+        memory.keep(self.files, self.name)
         return result

@@ -20,11 +20,12 @@ from pathlib import Path
 from curator import DISTRIBUTION, __version__
 from curator.core import ids
 from curator.core.problems import CuratorError, InvalidValue
-from curator.store import git, identity, validate
-from curator.store.atomic import digest, write_atomic
-from curator.store.repo import git_setup
-from curator.store.source import FOLDERS
-from curator.store.write import render
+from curator.store.formats import validate
+from curator.store.formats.atomic import digest, write_atomic
+from curator.store.formats.layout import FOLDERS
+from curator.store.formats.write import render
+from curator.store.git import identity, plumbing
+from curator.store.git.repo import git_setup
 
 PRE_COMMIT = ".pre-commit-config.yaml"
 CI_FILES = {"github": ".github/workflows/curator.yml", "gitlab": ".gitlab-ci.yml"}
@@ -162,7 +163,7 @@ def init_list(
 
     folder.mkdir(parents=True, exist_ok=True)
     if new_repository:
-        git.run(folder, "init", "--quiet")
+        plumbing.run(folder, "init", "--quiet")
     for rel, data, expected in plan.writes:
         write_atomic(top / rel, data, expected)
     if git_setup(folder).added_lines:
@@ -200,7 +201,7 @@ def _nearest_existing(folder: Path) -> Path:
 
 
 def _outside_repository(near: Path) -> bool:
-    return git.run(near, "rev-parse", "--git-dir", check=False).returncode != 0
+    return plumbing.run(near, "rev-parse", "--git-dir", check=False).returncode != 0
 
 
 def _planned_place(folder: Path, near: Path, new_repository: bool) -> tuple[Path, str]:
@@ -209,7 +210,7 @@ def _planned_place(folder: Path, near: Path, new_repository: bool) -> tuple[Path
     target = folder.resolve()
     if new_repository:
         return target, ""
-    top = Path(git.text(near, "rev-parse", "--show-toplevel")).resolve()
+    top = Path(plumbing.text(near, "rev-parse", "--show-toplevel")).resolve()
     rel = target.relative_to(top).as_posix()
     return top, "" if rel == "." else f"{rel}/"
 
@@ -247,7 +248,7 @@ def _lists_in(top: Path) -> list[str]:
     """Every list folder of the repository, committed or not (ignored files left out)."""
     if not (top / ".git").exists():
         return []
-    done = git.run(
+    done = plumbing.run(
         top,
         "ls-files",
         "-z",

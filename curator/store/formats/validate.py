@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from curator.core.inert import first_unsafe, unsafe_message
-from curator.store.schemas import schema
+from curator.store.formats.schemas import schema
 
 if TYPE_CHECKING:  # imported when a file fails: every check would pay for it otherwise
     import jsonschema

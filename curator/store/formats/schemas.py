@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from curator.store.tomltext import Shape
+from curator.store.formats.tomltext import Shape
 
 KINDS = ("list", "control", "item", "comment", "public-comment")
 

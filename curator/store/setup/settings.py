@@ -10,7 +10,7 @@ from pathlib import Path
 from platformdirs import user_config_dir
 
 from curator.core.problems import Problem
-from curator.store.read import read
+from curator.store.formats.read import read
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,10 @@ from curator.core.ids import CONTROL_ID, SLUG_ID
 from curator.core.model import Comment, Control, ControlList, Member
 from curator.core.problems import CuratorError
 from curator.core.weigh import control_named
-from curator.store.atomic import ChangedOnDisk, digest, write_atomic
-from curator.store.edit import save_control
-from curator.store.files import read_regular
-from curator.store.write import control_path, render
+from curator.store.formats.atomic import ChangedOnDisk, digest, write_atomic
+from curator.store.formats.files import read_regular
+from curator.store.formats.write import control_path, render
+from curator.store.records.edit import save_control
 
 MAX_SAME_SECOND = 1000  # comments by one member in one second before we stop trying
 

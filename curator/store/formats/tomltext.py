@@ -44,9 +44,12 @@ def renumbered(layout: Layout, array: KeyPath, moves: Mapping[int, int]) -> Layo
     size = len(array)
 
     def moved(path: KeyPath) -> KeyPath | None:
-        if path[:size] != array or len(path) == size or not isinstance(path[size], int):
+        if path[:size] != array or len(path) == size:
             return path
-        index = moves.get(path[size])
+        position = path[size]
+        if not isinstance(position, int):
+            return path
+        index = moves.get(position)
         return None if index is None else (*array, index, *path[size + 1 :])
 
     def each(found: Mapping[KeyPath, Any]) -> dict[KeyPath, Any]:

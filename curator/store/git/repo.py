@@ -1,5 +1,5 @@
 """What curator does to a list's git repository: releases, a control's history and `git-setup`
-(the merge and diff drivers); `init` is in store.scaffold."""
+(the merge and diff drivers); `init` is in store.setup.scaffold."""
 
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ from curator.core.diff import ControlChange, ListDiff, compare_controls, diff_li
 from curator.core.model import CatalogueItem, Control, ControlList
 from curator.core.problems import CuratorError, InvalidValue
 from curator.core.records import control_from
-from curator.store import drivers, git, identity
-from curator.store.atomic import clean_stale_temps, digest, write_atomic
-from curator.store.cache import blob_id
-from curator.store.files import read_regular_or_none
-from curator.store.load import load
-from curator.store.schemas import shape
-from curator.store.tomltext import canonical
-from curator.store.write import render
+from curator.store.formats.atomic import clean_stale_temps, digest, write_atomic
+from curator.store.formats.files import read_regular_or_none
+from curator.store.formats.schemas import shape
+from curator.store.formats.tomltext import canonical
+from curator.store.formats.write import render
+from curator.store.git import drivers, identity, plumbing, revisions
+from curator.store.index.cache import blob_id
+from curator.store.index.load import load
 
 CHANGELOG = "CHANGELOG.md"
 ATTRIBUTES = "merge=curator diff=curator"
@@ -52,8 +52,8 @@ def release(
     or none (`_Pending`): a commit refused (a hook, a full disk) or a tag refused puts back
     what was written and committed; a release stopped part way (killed) is put back, or, once
     committed, tagged, by the next `release`."""
-    place = git.place_of(root)
-    if not git.has_commits(place.top):
+    place = plumbing.place_of(root)
+    if not plumbing.has_commits(place.top):
         raise CuratorError("the repository has no commits yet: commit the list first")
     current = load(root)
     manifest = current.manifest
@@ -61,18 +61,20 @@ def release(
         raise CuratorError("list.toml is missing or broken: run `curator check`")
     chair = identity.chair(manifest, root, member)
     author = (chair.name, chair.email) if chair.email else None
-    key = git.version_key(version)
+    key = plumbing.version_key(version)
     identity.require_own_identity(chair, root)  # the commit and the tag bear git's identity
-    tag = git.release_tag(manifest.id, version)
-    git.check_tag_name(place.top, tag)
+    tag = plumbing.release_tag(manifest.id, version)
+    plumbing.check_tag_name(place.top, tag)
     clean_stale_temps(root)  # a killed write's temp file is not an uncommitted change
     pending = _Pending.of(place, manifest.id)
     if pending is not None:
         if pending.resume(tag, author):
             current = load(root)  # as committed
-            return _released(place, current, tag, git.resolve(place.top, "HEAD"), pending.section)
+            return _released(
+                place, current, tag, plumbing.resolve(place.top, "HEAD"), pending.section
+            )
         current = load(root)  # as it was before
-    dirty = git.dirty_paths(place)
+    dirty = plumbing.dirty_paths(place)
     if dirty:
         shown = ", ".join(dirty[:5]) + (" …" if len(dirty) > 5 else "")
         raise CuratorError(
@@ -88,7 +90,7 @@ def release(
             f"version {version} is not greater than the last release {latest.version} "
             f"(tag {latest.tag})"
         )
-    previous = git.load_revision(place, latest.tag) if latest else ControlList(manifest=None)
+    previous = revisions.load_revision(place, latest.tag) if latest else ControlList(manifest=None)
     diff = diff_lists(previous, current, latest.tag if latest else "", version)
     section = changelog.section(diff, version, today.isoformat(), latest.tag if latest else None)
 
@@ -100,7 +102,7 @@ def release(
     new_log = changelog.prepend((before[log_path] or b"").decode("utf-8"), section)
     written = {manifest_path: render("list", data, text).encode(), log_path: new_log.encode()}
     subject = message or f"Release {manifest.id} {version}"
-    head = git.resolve(place.top, "HEAD")
+    head = plumbing.resolve(place.top, "HEAD")
     blobs = {
         place.repo_path(p.relative_to(root).as_posix()): blob_id(b) for p, b in written.items()
     }
@@ -109,21 +111,21 @@ def release(
     try:
         for path, new in written.items():
             write_atomic(path, new, digest(before[path]))
-        commit = git.commit_files(place.top, list(blobs), subject, author)
+        commit = plumbing.commit_files(place.top, list(blobs), subject, author)
     except CuratorError as err:
         raise pending.undone(f"the release commit was not made: {err.message}") from err
     try:
-        git.annotated_tag(place.top, tag, pending.tag_message, author)
+        plumbing.annotated_tag(place.top, tag, pending.tag_message, author)
     except CuratorError as err:
         raise pending.undone(f"the tag {tag} was refused: {err.message}", commit) from err
     pending.finish()
     return Released(tag, commit, latest.tag if latest else None, section, diff)
 
 
-def _latest(place: git.ListPlace, list_id: str) -> git.Release | None:
+def _latest(place: plumbing.ListPlace, list_id: str) -> plumbing.Release | None:
     """The list's last release, which the next one is compared with."""
-    tags = git.releases(place.top, list_id)
-    if not tags and git.is_shallow(place.top):
+    tags = plumbing.releases(place.top, list_id)
+    if not tags and plumbing.is_shallow(place.top):
         raise CuratorError(
             "this is a shallow clone without release tags, so the last release is unknown: "
             "run `git fetch --unshallow --tags` first"
@@ -132,14 +134,14 @@ def _latest(place: git.ListPlace, list_id: str) -> git.Release | None:
 
 
 def _released(
-    place: git.ListPlace, current: ControlList, tag: str, commit: str, section: str
+    place: plumbing.ListPlace, current: ControlList, tag: str, commit: str, section: str
 ) -> Released:
     """What a release finished by a later run did: its commit tagged (`current`: the list as
     committed, compared with the release before it)."""
     assert current.manifest is not None
-    found = [r for r in git.releases(place.top, current.manifest.id) if r.tag != tag]
+    found = [r for r in plumbing.releases(place.top, current.manifest.id) if r.tag != tag]
     latest = found[-1] if found else None
-    previous = git.load_revision(place, latest.tag) if latest else ControlList(manifest=None)
+    previous = revisions.load_revision(place, latest.tag) if latest else ControlList(manifest=None)
     version = tag.rsplit("/v", 1)[-1]
     diff = diff_lists(previous, current, latest.tag if latest else "", version)
     return Released(tag, commit, latest.tag if latest else None, section, diff)
@@ -153,7 +155,7 @@ class _Pending:
     that finds one left (the release was killed) puts its files back, or, when its commit was
     made, tags it."""
 
-    place: git.ListPlace
+    place: plumbing.ListPlace
     list_id: str
     tag: str
     head: str
@@ -166,12 +168,12 @@ class _Pending:
         return f"{self.subject}\n\n{self.section}"
 
     @staticmethod
-    def note_of(place: git.ListPlace, list_id: str) -> Path:
-        where = git.text(place.top, "rev-parse", "--git-path", f"curator-release-{list_id}")
+    def note_of(place: plumbing.ListPlace, list_id: str) -> Path:
+        where = plumbing.text(place.top, "rev-parse", "--git-path", f"curator-release-{list_id}")
         return place.top / where
 
     @classmethod
-    def of(cls, place: git.ListPlace, list_id: str) -> _Pending | None:
+    def of(cls, place: plumbing.ListPlace, list_id: str) -> _Pending | None:
         """The release of this list a run left under way, if any."""
         note = read_regular_or_none(cls.note_of(place, list_id))
         if note is None:
@@ -203,19 +205,19 @@ class _Pending:
         """Finish what a killed run left: tag its commit (True), or put its files back (False:
         the release is to be made afresh)."""
         top = self.place.top
-        head = git.resolve(top, "HEAD")
-        parent = git.run(top, "rev-parse", "--verify", "--quiet", "HEAD^", check=False)
+        head = plumbing.resolve(top, "HEAD")
+        parent = plumbing.run(top, "rev-parse", "--verify", "--quiet", "HEAD^", check=False)
         if parent.stdout.decode().strip() == self.head and self._committed(head):
             if tag != self.tag:
                 raise CuratorError(
                     f"the release {self.tag} was stopped after its commit, before its tag: "
                     f"run `curator release {self.tag.rsplit('/v', 1)[-1]}` to finish it first"
                 )
-            tagged = git.run(
+            tagged = plumbing.run(
                 top, "rev-parse", "--verify", "--quiet", f"{tag}^{{commit}}", check=False
             )
             if tagged.stdout.decode().strip() != head:  # (else stopped right after the tag)
-                git.annotated_tag(top, self.tag, self.tag_message, author)
+                plumbing.annotated_tag(top, self.tag, self.tag_message, author)
             self.finish()
             return True
         if head == self.head:  # not committed: what it wrote goes back
@@ -229,7 +231,7 @@ class _Pending:
         try:
             if commit is not None:
                 undo = ("update-ref", "-m", "curator: release undone", "HEAD", self.head, commit)
-                git.run(self.place.top, *undo)
+                plumbing.run(self.place.top, *undo)
             self._put_back(self.head)
         except CuratorError as stuck:
             return CuratorError(
@@ -242,7 +244,9 @@ class _Pending:
     def _committed(self, commit: str) -> bool:
         """Whether `commit` holds exactly the files this release wrote."""
         asked = [f"{commit}:{path}" for path in self.blobs]
-        found = git.run(self.place.top, "rev-parse", *asked, check=False).stdout.decode().split()
+        found = (
+            plumbing.run(self.place.top, "rev-parse", *asked, check=False).stdout.decode().split()
+        )
         return found == list(self.blobs.values())
 
     def _put_back(self, head: str) -> None:
@@ -252,7 +256,7 @@ class _Pending:
         for repo_path, written in self.blobs.items():
             path = top / repo_path
             now = read_regular_or_none(path)
-            shown = git.run(top, "cat-file", "blob", f"{head}:{repo_path}", check=False)
+            shown = plumbing.run(top, "cat-file", "blob", f"{head}:{repo_path}", check=False)
             then = shown.stdout if shown.returncode == 0 else None
             if now == then:
                 continue
@@ -264,7 +268,7 @@ class _Pending:
                 path.unlink()
             else:
                 write_atomic(path, then, digest(now))
-        git.run(top, "reset", "--quiet", head, "--", *self.blobs, env=git.LITERAL)
+        plumbing.run(top, "reset", "--quiet", head, "--", *self.blobs, env=plumbing.LITERAL)
 
 
 # ---------------------------------------------------------------- a control's history
@@ -272,7 +276,7 @@ class _Pending:
 
 @dataclass(frozen=True)
 class ControlVersion:
-    version: git.FileVersion
+    version: plumbing.FileVersion
     control_id: str  # the id in this version (a rename changes it)
     change: ControlChange | None  # against the commit's parent; None when unreadable
     problem: str = ""  # why this version could not be read
@@ -285,8 +289,8 @@ def control_history(
     with the file in its commit's parent (catalogue: the items newly captured and released)."""
     if not ids.is_control_id(control_id):
         raise InvalidValue(f"'{control_id}' is not a valid control id (e.g. 3A090)")
-    place = git.place_of(root)
-    versions = git.file_history(place.top, place.repo_path(f"controls/{control_id}.toml"))
+    place = plumbing.place_of(root)
+    versions = plumbing.file_history(place.top, place.repo_path(f"controls/{control_id}.toml"))
     if not versions:
         raise CuratorError(f"{control_id} has no committed versions in this repository")
     found = []
@@ -299,7 +303,9 @@ def control_history(
             found.append(ControlVersion(version, stem, None, problem or "no readable version"))
             continue
         change = compare_controls(before, after, catalogue)
-        found.append(ControlVersion(version, (after or before).id, change))
+        shown = after or before
+        assert shown is not None  # (neither readable: a problem, above)
+        found.append(ControlVersion(version, shown.id, change))
     return found
 
 
@@ -308,7 +314,7 @@ def _control_at(repo_path: str, raw: bytes | None) -> tuple[Control | None, str]
     if raw is None:
         return None, ""
     rel = "controls/" + repo_path.rsplit("/", 1)[-1]
-    result = git.SHARED_CACHE.read("control", rel, raw)
+    result = revisions.SHARED_CACHE.read("control", rel, raw)
     if result.data is None:
         return None, result.problems[0].render() if result.problems else f"{rel}: cannot be read"
     return control_from(result.data, rel), ""
@@ -320,7 +326,7 @@ def control_in(version: ControlVersion) -> Control | None:
     if raw is None:
         return None
     rel = "controls/" + version.version.path.rsplit("/", 1)[-1]
-    result = git.SHARED_CACHE.read("control", rel, raw)
+    result = revisions.SHARED_CACHE.read("control", rel, raw)
     return control_from(result.data, rel) if result.data is not None else None
 
 
@@ -346,7 +352,7 @@ def attribute_lines(prefix: str) -> list[str]:
 def git_setup(root: Path, interpreter: str = sys.executable) -> Setup:
     """Register the merge driver and the readable diff for the repository of list `root`, run
     by `interpreter` (by default the one running this)."""
-    place = git.place_of(root)
+    place = plumbing.place_of(root)
     path = place.top / ".gitattributes"
     raw = path.read_bytes() if path.exists() else None
     lines = (raw or b"").decode("utf-8").splitlines()

@@ -7,32 +7,45 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from curator.core import checks, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, SLUG_ID, TRACKING_NUMBER
-from curator.core.model import Comment, Control, ControlList, Manifest, Outline, PublicComment
+from curator.core.model import (
+    CatalogueItem,
+    Comment,
+    Control,
+    ControlList,
+    Manifest,
+    Outline,
+    PublicComment,
+)
 from curator.core.problems import NOTICES, Problem
-from curator.store import cache, incremental
-from curator.store import read as reader
-from curator.store.source import DEFINITIONS, FOLDERS, Entry, kind_of, walk, with_bytes
+from curator.store.formats import read as reader
+from curator.store.formats.layout import DEFINITIONS, FOLDERS, kind_of
+from curator.store.index import cache
+from curator.store.index.cross_checks import CheckRun, CrossChecks, Unchecked
+from curator.store.index.source import Entry, walk, with_bytes
 
-SAID_KINDS = ("comment", "public-comment")  # the kinds of file read after the definitions
-STAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{6}Z(\.[0-9]+)?-[a-z0-9][a-z0-9-]{0,63}$")
+COMMENT_KINDS = ("comment", "public-comment")  # the kinds of file read after the definitions
+COMMENT_STEM = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{6}Z(\.[0-9]+)?-[a-z0-9][a-z0-9-]{0,63}$"
+)
 
 
 def load(
     root: Path,
     reader_fn=reader.read,
     folders: Sequence[str] = FOLDERS,
-    watch: incremental.Watch | None = None,
+    watch: CrossChecks | None = None,
 ) -> ControlList:
     """The list in folder `root` as it is on disk (list.toml and `folders`, by default all;
     `watch` as in `build`).
 
-    With the default reader, files go through the list's read cache (store.cache): a file
+    With the default reader, files go through the list's read cache (store.index.cache): a file
     whose stat stamp has not changed since it was last read is neither opened nor parsed.
     """
-    files = cache.ListCache.of(root) if reader_fn is reader.read else None
+    files = cache.ListIndex.of(root) if reader_fn is reader.read else None
     if files is None:
         return build(walk(root, folders), reader_fn, watch)
     with files, cache.gc_paused():
@@ -53,25 +66,26 @@ def load_about(root: Path, control_id: str) -> ControlList:
     control's discussion — not 10^5 comments on the others. No cross-file checks are run (a
     verb does its own; `check` reports the rest). An id that is not a control's reads no
     discussion (the verb then says the control is unknown)."""
-    loaded = load(root, folders=DEFINITIONS, watch=incremental.Unchecked())
+    loaded = load(root, folders=DEFINITIONS, watch=Unchecked())
     if not CONTROL_ID.fullmatch(control_id) or control_id not in loaded.controls:
         return loaded
-    said = load(root, folders=(f"discussion/{control_id}",), watch=incremental.Unchecked())
+    comment_files = load(root, folders=(f"discussion/{control_id}",), watch=Unchecked())
     return replace(
         loaded,
-        comments=said.comments,
-        broken={**loaded.broken, **{p: f for p, f in said.broken.items() if p != "list.toml"}},
-        files=loaded.files + said.files - 1,  # list.toml once
+        comments=comment_files.comments,
+        broken={
+            **loaded.broken,
+            **{p: f for p, f in comment_files.broken.items() if p != "list.toml"},
+        },
+        files=loaded.files + comment_files.files - 1,  # list.toml once
     )
 
 
-def kept_as(folders: Sequence[str], watch: incremental.Watch | None) -> str | None:
+def kept_as(folders: Sequence[str], watch: CrossChecks | None) -> str | None:
     """The name a load's result is kept under, if it is kept: the definitions, checked or not
     (what the TUI's first screen and `publish` read); a whole list is too large to rewrite
     on every change."""
-    if tuple(folders) != DEFINITIONS or (
-        watch is not None and type(watch) is not incremental.Unchecked
-    ):
+    if tuple(folders) != DEFINITIONS or (watch is not None and type(watch) is not Unchecked):
         return None
     return "definitions" if watch is None else "definitions-unchecked"
 
@@ -79,29 +93,29 @@ def kept_as(folders: Sequence[str], watch: incremental.Watch | None) -> str | No
 def build(
     entries: Iterable[Entry],
     reader_fn=reader.read,
-    watch: incremental.Watch | None = None,
-    keep_said: bool = True,
+    watch: CrossChecks | None = None,
+    keep_comments: bool = True,
 ) -> ControlList:
-    """The list from its files. `watch` (store.incremental) runs the cross-file checks of the
+    """The list from its files. `watch` (store.index.incremental) runs the cross-file checks of the
     files that need it and answers the others from what the same checks found last time.
 
-    What was said (10^5 comments) is read after the definitions, a file at a time: an entry
+    The comments (10^5 files) are read after the definitions, a file at a time: an entry
     left unread (`Entry.fetch`) is read, parsed and checked, and its bytes and data let go
-    before the next. `keep_said=False` (a check) keeps its problems and not its records."""
+    before the next. `keep_comments=False` (a check) keeps its problems and not its records."""
     problems: list[Problem] = []
     broken: dict[str, list[Problem]] = defaultdict(list)
     sources: dict[str, Entry] = {}  # files read cleanly, to put line numbers on problems
     good: dict[str, list[tuple[str, dict]]] = defaultdict(list)
-    said: list[tuple[Entry, str] | None] = []
+    comment_files: list[tuple[Entry, str] | None] = []
     files = 0
     for entry in entries:
         kind = kind_of(entry.path)
         files += 1
-        if kind in SAID_KINDS:
-            said.append((entry, kind))
+        if kind in COMMENT_KINDS:
+            comment_files.append((entry, kind))
             continue
         usable = _usable(entry, kind, reader_fn, broken)
-        if usable is not None:
+        if usable is not None and kind is not None:
             sources[entry.path] = usable[0]
             good[kind].append((entry.path, usable[1]))
 
@@ -119,7 +133,7 @@ def build(
     for path, data in good["control"]:
         by_id[data["id"]].append(path)
     for path, data in good["control"]:
-        stem = _stem(path)
+        stem = stem_of(path)
         if data["id"] != stem:
             message = f"id '{data['id']}' does not match the file name '{stem}'"
             broken[path].append(Problem(path, None, "id", "id-mismatch", message))
@@ -139,7 +153,7 @@ def build(
 
     catalogue = {}
     for path, data in good["item"]:
-        stem = _stem(path)
+        stem = stem_of(path)
         if data["id"] != stem:
             message = f"id '{data['id']}' does not match the file name '{stem}'"
             broken[path].append(Problem(path, None, "id", "id-mismatch", message))
@@ -149,67 +163,69 @@ def build(
     if manifest is not None:
         for control in controls.values():
             problems.extend(
-                _checked(
-                    watch,
-                    control.file,
-                    lambda seen, c=control: checks.check_control(c, manifest, seen(controls)),
-                )
+                _cross_checked(watch, control.file, _control_checks(control, manifest, controls))
             )
         for item in catalogue.values():
-            problems.extend(
-                _checked(watch, item.file, lambda seen, i=item: checks.check_item(i, manifest))
-            )
+            problems.extend(_cross_checked(watch, item.file, _item_checks(item, manifest)))
 
     comments: list[Comment] = []
     public: list[PublicComment] = []
-    outlines = {cid: control.outline() for cid, control in controls.items()} if said else {}
+    outlines = (
+        {cid: control.outline() for cid, control in controls.items()} if comment_files else {}
+    )
     moves: dict[str, tuple[Comment, Entry]] = {}  # comments that change a status, by file
-    for i, (entry, kind) in enumerate(said):
-        said[i] = None  # each file's bytes let go once it is read, not all 10^5 held to the end
-        made = said_record(entry, kind, reader_fn, broken)
+    for i, pending in enumerate(comment_files):
+        assert pending is not None
+        comment_files[i] = None  # each file's bytes let go once it is read, not all held to the end
+        made = comment_record(*pending, reader_fn, broken)
         if made is None:
             continue
         entry, record = made
-        if keep_said:
-            (comments if kind == "comment" else public).append(record)
-        if kind == "comment" and record.transition is not None:
-            moves[record.file] = record, entry
+        if isinstance(record, Comment):
+            if keep_comments:
+                comments.append(record)
+            if record.transition is not None:
+                moves[record.file] = record, entry
+        elif keep_comments:
+            public.append(record)
         # located now, while the file's bytes are at hand
-        problems.extend(_locate(p, entry) for p in said_checks(record, manifest, outlines, watch))
-    if moves and not isinstance(watch, incremental.Unchecked):
-        found = checks.check_moves((move for move, _ in moves.values()), outlines)
-        problems.extend(_locate(p, moves[p.file][1]) for p in found)
+        problems.extend(
+            located(p, entry) for p in comment_checks(record, manifest, outlines, watch)
+        )
+    if moves and not isinstance(watch, Unchecked):
+        move_problems = checks.check_moves((move for move, _ in moves.values()), outlines)
+        problems.extend(located(p, moves[p.file][1]) for p in move_problems)
 
     notices = [p for found in broken.values() if notices_only(found) for p in found]
     broken = {path: found for path, found in broken.items() if not notices_only(found)}
     for path, found in broken.items():
-        problems.extend(_locate(p, sources.get(path)) for p in found)
-    problems = [_locate(p, sources.get(p.file)) for p in problems]
+        problems.extend(located(p, sources.get(path)) for p in found)
+    problems = [located(p, sources.get(p.file)) for p in problems]
     return ControlList(
         manifest=manifest,
         controls=controls,
         catalogue=catalogue,
         comments=tuple(comments),
         public_comments=tuple(public),
-        problems=tuple(sorted(problems, key=_order)),
+        problems=tuple(sorted(problems, key=problem_order)),
         files=files,
         broken={path: tuple(found) for path, found in broken.items()},
-        notices=tuple(sorted(notices, key=_order)),
+        notices=tuple(sorted(notices, key=problem_order)),
     )
 
 
 def notices_only(found: Iterable[Problem | tuple]) -> bool:
     """Whether a file not used was left out only for notices (Problem.notice; a problem as a
     tuple too): a file that is not a list file is not a broken list file."""
-    return all((p.code if type(p) is Problem else p[3]) in NOTICES for p in found)
+    return all((p.code if isinstance(p, Problem) else p[3]) in NOTICES for p in found)
 
 
-def said_record(
+def comment_record(
     entry: Entry, kind: str | None, reader_fn, broken: dict[str, list[Problem]]
 ) -> tuple[Entry, Comment | PublicComment] | None:
-    """One file of what was said, read into its record (its entry with its bytes, when it had
+    """One file of the comments, read into its record (its entry with its bytes, when it had
     to read them); or None, with why it cannot be used in `broken`. Its cross-file checks are
-    `said_checks`, which need the definitions."""
+    `comment_checks`, which need the definitions."""
     usable = _usable(entry, kind, reader_fn, broken)
     if usable is None:
         return None
@@ -218,10 +234,10 @@ def said_record(
     return None if record is None else (entry, record)
 
 
-def said_from_bytes(
+def comment_from_bytes(
     path: str, kind: str, raw: bytes, broken: dict[str, list[Problem]]
 ) -> Comment | PublicComment | None:
-    """`said_record` for a plain file whose bytes were just read (a check's walk: 10^5 files,
+    """`comment_record` for a plain file whose bytes were just read (a check's walk: 10^5 files,
     no entry each)."""
     if not _named_right(kind, path, broken):
         return None
@@ -236,33 +252,33 @@ def _said(
     broken: dict[str, list[Problem]],
     source: Entry | bytes,
 ) -> Comment | PublicComment | None:
-    """A said file's record from its data; None when its tracking number is not its name's
+    """A comment file's record from its data; None when its tracking number is not its name's
     (`source`, its entry or bytes, to locate that)."""
     if kind == "comment":
         return records.comment_from(data, path.split("/")[1], path)
-    if data["tracking_number"] != _stem(path):
+    if data["tracking_number"] != stem_of(path):
         message = f"tracking number '{data['tracking_number']}' does not match the file name"
         mismatch = Problem(path, None, "tracking_number", "id-mismatch", message)
-        broken[path].append(_locate(mismatch, source))
+        broken[path].append(located(mismatch, source))
         return None
     return records.public_comment_from(data, path)
 
 
-def said_checks(
+def comment_checks(
     record: Comment | PublicComment,
     manifest: Manifest | None,
     controls: Mapping[str, Outline],
-    watch: incremental.Watch | None,
+    watch: CrossChecks | None,
 ) -> Iterable[Problem]:
-    """One said file's cross-file checks against the definitions (the controls' outlines: see
+    """One comment file's cross-file checks against the definitions (the controls' outlines: see
     `Control.outline`), not located yet."""
     if isinstance(record, PublicComment):
-        return _checked(
+        return _cross_checked(
             watch, record.file, lambda seen: checks.check_public_comment(record, seen(controls))
         )
     if manifest is None:
         return ()
-    return _checked(
+    return _cross_checked(
         watch, record.file, lambda seen: checks.check_comment(record, manifest, seen(controls))
     )
 
@@ -311,30 +327,40 @@ def _data(
     return result.data
 
 
-def _checked(watch: incremental.Watch | None, file: str, run) -> Iterable[Problem]:
+def _cross_checked(watch: CrossChecks | None, file: str, run: CheckRun) -> Iterable[Problem]:
     """`run(seen)`: one file's cross-file checks, where `seen` wraps what they are given of the
     controls (the id set or the records by id). A watch runs them only when that changed."""
     return run(_unwatched) if watch is None else watch.check(file, run)
 
 
-def _unwatched(controls):
+def _control_checks(
+    control: Control, manifest: Manifest, controls: Mapping[str, Control]
+) -> CheckRun:
+    return lambda seen: checks.check_control(control, manifest, seen(controls))
+
+
+def _item_checks(item: CatalogueItem, manifest: Manifest) -> CheckRun:
+    return lambda seen: checks.check_item(item, manifest)
+
+
+def _unwatched(controls: Any) -> Any:
     return controls
 
 
-def _order(problem: Problem) -> tuple[str, int, str]:
+def problem_order(problem: Problem) -> tuple[str, int, str]:
     return (problem.file, problem.line or 0, problem.key)
 
 
-def _locate(problem: Problem, source: Entry | bytes | None) -> Problem:
+def located(problem: Problem, source: Entry | bytes | None) -> Problem:
     if problem.line is not None or source is None:
         return problem
-    raw = source if type(source) is bytes else source.contents()
+    raw = source if isinstance(source, bytes) else source.contents()
     if raw is None:
         return problem
     return reader.locate(problem, raw.decode("utf-8", "replace"))
 
 
-def _stem(path: str) -> str:
+def stem_of(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".toml")
 
 
@@ -345,14 +371,14 @@ NAMES = {
         SLUG_ID,
         "a catalogue file is named <item-id>.toml in lower case, e.g. nvidia-h100.toml",
     ),
-    "comment": (STAMP, "a comment file is named <UTC-stamp>-<member>.toml"),
+    "comment": (COMMENT_STEM, "a comment file is named <UTC-stamp>-<member>.toml"),
     "public-comment": (TRACKING_NUMBER, "a public comment file is named <tracking-number>.toml"),
 }
 
 
 def _name_problem(kind: str, path: str) -> Problem | None:
     parts = path.split("/")
-    stem = _stem(path)
+    stem = stem_of(path)
     rule = NAMES.get(kind)
     if rule and not rule[0].match(stem):
         return Problem(

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from curator.core.problems import CuratorError
-from curator.store.files import read_regular
+from curator.store.formats.files import read_regular
 
 TEMP_PREFIX = ".curator-"
 STALE_AFTER = 3600.0  # seconds: a temp file this old is left over, whatever wrote it
@@ -26,7 +26,7 @@ class ChangedOnDisk(CuratorError):
         super().__init__(f"{path}: changed on disk since it was read; not overwritten")
         self.path = path
 
-    def __reduce__(self) -> tuple:  # sent back by the process that wrote (store.public)
+    def __reduce__(self) -> tuple:  # sent back by the process that wrote (store.records.public)
         return ChangedOnDisk, (self.path,)
 
 
@@ -191,11 +191,7 @@ def _flush(temps: Iterable[str]) -> None:
         os.sync()  # one flush for all: Linux's sync returns once the data is written
         return
     for temp in temps:
-        fd = os.open(temp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync_path(temp)
 
 
 def _remove(temp: str) -> None:
@@ -214,11 +210,15 @@ def _mode_for(path: Path) -> int:
 
 def _fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync_path(folder)
+
+
+def _fsync_path(path: str | Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def clean_stale_temps(root: Path) -> int:

@@ -11,7 +11,6 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,12 +25,18 @@ from curator.core import public, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, TRACKING_NUMBER
 from curator.core.model import Manifest, Member, PublicComment
 from curator.core.problems import CuratorError, InvalidValue, Problem
-from curator.store import validate
-from curator.store.atomic import ChangedOnDisk, WriteFailed, digest, write_atomic, write_many
-from curator.store.cache import _can_fork
-from curator.store.files import open_regular, read_regular
-from curator.store.read import MAX_BYTES, conflict_marker, read
-from curator.store.write import render
+from curator.store import processes
+from curator.store.formats import validate
+from curator.store.formats.atomic import (
+    ChangedOnDisk,
+    WriteFailed,
+    digest,
+    write_atomic,
+    write_many,
+)
+from curator.store.formats.files import open_regular, read_regular
+from curator.store.formats.read import MAX_BYTES, conflict_marker, read
+from curator.store.formats.write import render
 
 FOLDER = "public-comments"
 KIND = "public-comment"
@@ -169,17 +174,16 @@ def _lines(stream: io.TextIOBase) -> Iterator[str]:
 def _written(writes: Iterator[Write]) -> Iterator[list[CuratorError | None]]:
     """`write_many`'s answer for each batch of `writes`, in order; a batch shares one flush to
     disk. From the second batch on, a helper process writes each batch while the next is made:
-    creating a file is the system's work (0.15-0.2 ms a file on the machine of
-    benchmarks/RESULTS.md), as long as making it. (A thread would not do: it waits for the
+    creating a file is the system's work, about as long as making it. (A thread would not do: it waits for the
     interpreter lock after every call to the system.) Should the helper die, its batch and the
     rest are written here; a file it had placed is then reported as changed, not overwritten."""
     batches = _batches(writes)
     ahead = list(islice(batches, 2))
-    if len(ahead) < 2 or not _can_fork():  # one batch: nothing to overlap
+    if len(ahead) < 2 or not processes.can_fork():  # one batch: nothing to overlap
         for batch in chain(ahead, batches):
             yield write_many(batch)
         return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as helper:
+    with processes.pool(1) as helper:
         writing = _hand(helper, ahead[0])
         for batch in chain(ahead[1:], batches):
             outcomes = _taken(*writing)
@@ -415,8 +419,9 @@ def _usable(rel: str, raw: bytes) -> tuple[dict[str, Any] | None, PublicComment 
 
 
 @dataclass(frozen=True)
-class Change:
-    """A public comment before and after an answer or a mapping; `file` is relative to the list."""
+class PublicCommentEdit:
+    """A public comment before and after an answer or a mapping; `file` is relative to the
+    list."""
 
     file: str
     before: PublicComment
@@ -446,9 +451,9 @@ def comment_file(root: Path, tracking_number: str) -> str:
     return found[0]
 
 
-def _change(
+def _edited(
     root: Path, tracking_number: str, how: Callable[[PublicComment], PublicComment]
-) -> Change:
+) -> PublicCommentEdit:
     rel = comment_file(root, tracking_number)
     path = root / rel
     if path.is_symlink() or not path.resolve().is_relative_to(root.resolve()):
@@ -461,7 +466,7 @@ def _change(
     text = render(KIND, records.public_comment_to(after), raw.decode("utf-8")).encode("utf-8")
     if text != raw:
         write_atomic(path, text, expected=digest(raw))
-    return Change(rel, before, after)
+    return PublicCommentEdit(rel, before, after)
 
 
 def answer(
@@ -471,13 +476,13 @@ def answer(
     response: str,
     member: Member,
     at: dt.datetime | None = None,
-) -> Change:
+) -> PublicCommentEdit:
     """Record the committee's answer (who and when, UTC); a later answer replaces it."""
     given = public.disposition(action, response, member.id, at or dt.datetime.now(dt.UTC))
-    return _change(root, tracking_number, lambda c: public.answered(c, given))
+    return _edited(root, tracking_number, lambda c: public.answered(c, given))
 
 
-def set_mapping(root: Path, tracking_number: str, mapped: Sequence[str]) -> Change:
+def set_mapping(root: Path, tracking_number: str, mapped: Sequence[str]) -> PublicCommentEdit:
     """The committee's mapping by hand; no ids means general. Re-import keeps it."""
     mapping = public.corrected_mapping(mapped, control_ids(root))
-    return _change(root, tracking_number, lambda c: public.remapped(c, mapping))
+    return _edited(root, tracking_number, lambda c: public.remapped(c, mapping))

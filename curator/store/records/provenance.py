@@ -24,9 +24,9 @@ from curator.core import lifecycle, records, roles
 from curator.core.discussion import author_named
 from curator.core.model import Control, Manifest, Member, Paragraph
 from curator.core.problems import CuratorError
-from curator.store import git
-from curator.store.read import MAX_BYTES, parse_toml
-from curator.store.source import kind_of
+from curator.store.formats.layout import kind_of
+from curator.store.formats.read import MAX_BYTES, parse_toml
+from curator.store.git import plumbing
 
 NO_OBJECT = "0" * 40
 # the members' SSH signing keys, when the list declares them: git's allowed-signers format
@@ -139,13 +139,13 @@ def verify(
     """Walk the commits in `span` (A..B, or a revision and its history; default HEAD).
     `require_signatures`: a comment or a chair-only change not signed by its author's key is a
     finding too."""
-    place = git.place_of(root)
+    place = plumbing.place_of(root)
     span = span or "HEAD"
     signers = root / SIGNERS
     commits, every = _history(place, span, signers if signers.is_file() else None)
     tags = _tags(place.top, current.id, every)
 
-    with git.BlobReader(place.top) as reader:
+    with plumbing.BlobReader(place.top) as reader:
         files = _Files(reader)
         files.read(
             name
@@ -439,15 +439,15 @@ def _chair_text(manifest: Manifest) -> str:
 class _Files:
     """The files verify reads, each read and parsed once: what a commit's changes were."""
 
-    def __init__(self, reader: git.BlobReader) -> None:
+    def __init__(self, reader: plumbing.BlobReader) -> None:
         self.reader = reader
-        self.raw: dict[str, bytes | int | None] = {}
+        self.raw: dict[str, bytes | plumbing.TooLarge | None] = {}
         self.parsed: dict[str, Data] = {}
 
     def read(self, names: Iterable[str]) -> None:
         """Read these objects: blob ids, or `<commit>:<path>` (NO_OBJECT…: absent)."""
         new = sorted({n for n in names if not n.startswith(NO_OBJECT) and n not in self.raw})
-        self.raw.update(self.reader.read(new, limit=MAX_BYTES))
+        self.raw.update(self.reader.read_within(new, MAX_BYTES))
 
     def keep(self, name: str, data: Data) -> str:
         """Hold `data` (a file's TOML, or None: absent) as `name`; the name to ask it by."""
@@ -469,11 +469,11 @@ class _Files:
         return self.parsed[name]
 
 
-def _parsed(raw: bytes | int | None) -> Mapping[str, Any] | Unreadable:
+def _parsed(raw: bytes | plumbing.TooLarge | None) -> Mapping[str, Any] | Unreadable:
     if raw is None:
         return Unreadable("missing from this repository")
-    if isinstance(raw, int):
-        return Unreadable(f"{raw:,} bytes, over the {MAX_BYTES:,} a list file may hold")
+    if isinstance(raw, plumbing.TooLarge):
+        return Unreadable(f"{raw.size:,} bytes, over the {MAX_BYTES:,} a list file may hold")
     try:
         return parse_toml(raw.decode("utf-8"), raw)
     except UnicodeDecodeError:
@@ -506,21 +506,26 @@ def _control(data: object) -> Control | None:
         return records.control_from(data)
     except (KeyError, TypeError, ValueError, AttributeError):
         pass
-    known = {
+    known: dict[str, Any] = {
         k: tuple(v) if isinstance(v, list) else v
         for k, v in data.items()
         if k in _CONTROL_TEXT and isinstance(v, str | list)
     }
     items = data.get("items")
     paragraphs = tuple(
-        replace(
-            Paragraph(""),
-            **{k: v for k, v in p.items() if k in _PARAGRAPH_TEXT and isinstance(v, str)},
-        )
+        _paragraph_text(p)
         for p in (items if isinstance(items, list) else ())
         if isinstance(p, Mapping)
     )
     return replace(Control("", "", "", ""), **known, items=paragraphs)
+
+
+def _paragraph_text(data: Mapping[str, Any]) -> Paragraph:
+    """What can be made of a paragraph that is not one: its texts."""
+    text: dict[str, Any] = {
+        k: v for k, v in data.items() if k in _PARAGRAPH_TEXT and isinstance(v, str)
+    }
+    return replace(Paragraph(""), **text)
 
 
 # ---------------------------------------------------------------- reading git
@@ -531,17 +536,17 @@ def _kind(path: str) -> str | None:
 
 
 def _history(
-    place: git.ListPlace, span: str, signers: Path | None
+    place: plumbing.ListPlace, span: str, signers: Path | None
 ) -> tuple[list[Commit], set[str]]:
     """The commits in `span` that change the list, parents before children, with the list's
     files each changed (a merge: what it changed itself, against git's own merge of its
     parents); and the ids of every commit in the span."""
-    if span == "HEAD" and not git.has_commits(place.top):
+    if span == "HEAD" and not plumbing.has_commits(place.top):
         return [], set()  # a repository with no commits yet has no history to check
     ends = span.split("..", 1)
     for end in ends:
-        git.resolve(place.top, end or "HEAD")  # an unknown revision is a usage error
-    done = git.run(
+        plumbing.resolve(place.top, end or "HEAD")  # an unknown revision is a usage error
+    done = plumbing.run(
         place.top,
         "log",
         "--reverse",
@@ -583,7 +588,7 @@ def _history(
             signer=signer,
         )
         if commit.octopus:  # git does not merge these again: what they hold, against the first
-            raw = git.run(
+            raw = plumbing.run(
                 place.top,
                 *("diff-tree", "-r", "--raw", "--no-renames", "--no-abbrev"),
                 *(commit.parents[0], commit.sha),
@@ -613,7 +618,7 @@ def _change(line: str, prefix: str) -> Change | None:
     return Change(path[len(prefix) :], (parts[2],), parts[3])
 
 
-def _merged_again(commit: Commit, files: _Files, place: git.ListPlace) -> Commit:
+def _merged_again(commit: Commit, files: _Files, place: plumbing.ListPlace) -> Commit:
     """A merge's changes against the files as git merged them from its parents. Where git
     merged a file into new text, that text is gone once git has compared it (or it conflicted):
     the file is merged again here, key by key from the merge base, and a key both parents
@@ -674,7 +679,7 @@ def _merged(base: Data, ours: Data, theirs: Data) -> list[Data]:
 
 def _merge_base(top: Path, parents: Sequence[str]) -> str:
     """The commit the two parents last shared; NO_OBJECT when they share none."""
-    done = git.run(top, "merge-base", *parents, check=False)
+    done = plumbing.run(top, "merge-base", *parents, check=False)
     return done.stdout.decode().strip() or NO_OBJECT
 
 
@@ -693,11 +698,11 @@ def _signers_config(signers: Path | None) -> dict[str, str]:
 def _tags(top: Path, list_id: str, in_span: set[str]) -> list[tuple[str, str, str]]:
     """Release tags of the list on commits in the span: (name, tagger email or '' for a
     lightweight tag, commit)."""
-    out = git.run(
+    out = plumbing.run(
         top,
         "for-each-ref",
         "--format=%(refname:strip=2)%00%(taggeremail)%00%(*objectname)%00%(objectname)",
-        f"refs/tags/{git.release_tag(list_id, '*')}",
+        f"refs/tags/{plumbing.release_tag(list_id, '*')}",
     ).stdout.decode("utf-8", "replace")
     found = []
     for line in filter(None, out.split("\n")):  # an email may hold U+2028: not splitlines()
@@ -708,7 +713,7 @@ def _tags(top: Path, list_id: str, in_span: set[str]) -> list[tuple[str, str, st
     return found
 
 
-def _manifest_name(commit: Commit, place: git.ListPlace) -> str:
+def _manifest_name(commit: Commit, place: plumbing.ListPlace) -> str:
     """list.toml as it stood before the commit (a root commit has none before it)."""
     base = commit.parents[0] if commit.parents else NO_OBJECT
     return f"{base}:{place.repo_path('list.toml')}"

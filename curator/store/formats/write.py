@@ -11,11 +11,11 @@ import tomli
 
 from curator.core.ids import CONTROL_ID
 from curator.core.problems import CuratorError
-from curator.store.atomic import digest, write_atomic
-from curator.store.files import read_regular
-from curator.store.schemas import shape
-from curator.store.source import kind_of
-from curator.store.tomltext import canonical, scan
+from curator.store.formats.atomic import digest, write_atomic
+from curator.store.formats.files import read_regular
+from curator.store.formats.layout import kind_of
+from curator.store.formats.schemas import shape
+from curator.store.formats.tomltext import canonical, scan
 
 
 def canonical_text(kind: str, text: str) -> str:

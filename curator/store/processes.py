@@ -1,0 +1,184 @@
+"""Work in other processes: the one place the store starts them.
+
+Four shapes of work, one module:
+
+- `map_chunks`: a function over many items, cut into chunks, in a pool of processes forked
+  from this one, one per core (the read cache parsing a first run's files);
+- `pool`: the same pool, for a caller that hands work out piece by piece (public comments
+  written by a helper while the next batch is made);
+- `Forked`: one child forked to run a function and answer in bytes through a pipe, left to
+  exit on its own once it answered (the check's helpers, which also talk to the first process
+  through pipes of their own);
+- `Apart`: a function run in a fresh interpreter, for a process that must not fork because it
+  runs threads (the TUI reading a large list's comments).
+
+Forking is used wherever it is safe: the child starts with everything this process has
+loaded, at no cost. Where it is not (one core, threads running, no fork on the platform),
+`can_fork` says so and callers do their work here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import multiprocessing
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def can_fork() -> bool:
+    """Whether forking is worth it and safe: more than one core, and this process runs one
+    thread (a fork copies only the calling thread, and any lock another one held)."""
+    return (
+        (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` processes forked from this one (ask `can_fork` first)."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def map_chunks(
+    work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], chunk: int
+) -> list[Result]:
+    """`work` over `items`, `chunk` at a time, in a forked process per core (at most one per
+    chunk), in order. `work` takes a chunk and answers a list of results: one round trip a
+    chunk, not one an item."""
+    chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
+    if not chunks:
+        return []
+    with pool(min(os.cpu_count() or 1, len(chunks))) as workers:
+        return [result for part in workers.map(work, chunks) for result in part]
+
+
+# children that answered, collected by a later `Forked.start` once exited (or by the system
+# when this process ends: the `curator` command leaves as soon as it has answered)
+_EXITING: list[int] = []
+
+
+@dataclass
+class Forked:
+    """A child forked to run a function, whose answer comes back through a pipe."""
+
+    pid: int
+    answers: int  # the read end of the answer's pipe
+
+    @classmethod
+    def start(
+        cls, work: Callable[[], bytes], in_child: Callable[[], None] = lambda: None
+    ) -> Forked:
+        """Fork; the child runs `in_child` (to close what it must not hold), then `work`, and
+        writes what it answers. OSError when no process is to be had."""
+        collect_exited()
+        answers, answers_in = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(answers)
+            os.close(answers_in)
+            raise
+        if pid == 0:  # pragma: no cover - the child's coverage is not collected
+            code = 1
+            try:
+                os.close(answers)
+                in_child()
+                body = work()
+                with open(answers_in, "wb") as out:
+                    out.write(body)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(answers_in)
+        return cls(pid, answers)
+
+    def answer(self) -> bytes:
+        """What the child answered; nothing when it failed before."""
+        with open(self.answers, "rb", closefd=False) as got:
+            return got.read()
+
+    def end(self, done: bool) -> None:
+        """Close the answer's pipe. A child whose work is `done` is left to exit and collected
+        later (waiting for it to free its memory would hold this process up); one that is not
+        is stopped and waited for."""
+        os.close(self.answers)
+        if done:
+            _EXITING.append(self.pid)
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+        os.waitpid(self.pid, 0)
+
+
+def collect_exited() -> None:
+    """Collect the children that answered and have exited since."""
+    for pid in list(_EXITING):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid  # collected already
+        if done:
+            _EXITING.remove(pid)
+
+
+class Apart:
+    """`module:function(*args)` (each argument a string) run in a fresh interpreter, started at
+    once; `result` waits for what it returns, `stop` ends it (a UI that quits, or reads again,
+    does not wait for work it no longer needs). The function's module is imported by name in
+    the child, so nothing here depends on it."""
+
+    def __init__(self, function: str, *args: str) -> None:
+        # the child imports this very curator, however this process found it
+        here = str(Path(__file__).resolve().parents[2])
+        path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH", "")) if p)
+        self.stopped = False
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, function, *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+
+    def result(self) -> Any:
+        """What the function returned; None if it was stopped. RuntimeError, with the last
+        line the child printed, when it failed."""
+        out, err = self.process.communicate()
+        if self.stopped:
+            return None
+        if self.process.returncode != 0:
+            printed = err.decode("utf-8", "replace").strip().splitlines()
+            raise RuntimeError(printed[-1] if printed else f"exit status {self.process.returncode}")
+        return pickle.loads(out)  # our own child's output
+
+    def stop(self) -> None:
+        self.stopped = True
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+
+
+def _main(argv: Sequence[str]) -> int:
+    """In an `Apart` child: run the function named and write what it returns, pickled."""
+    module, _, name = argv[0].partition(":")
+    function = getattr(importlib.import_module(module), name)
+    result = function(*argv[1:])
+    pickle.dump(result, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))
