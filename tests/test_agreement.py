@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from hypothesis import given, settings
@@ -18,7 +19,7 @@ def stated_plainly(text: str) -> list[float]:
     found: list[float] = []
 
     def power(match: re.Match[str]) -> str:
-        found.append((float(match[1]) if match[1] else 1.0) * 10 ** int(match[2]))
+        found.append(float(f"{match[1] or 1}e{match[2]}"))
         return " "
 
     def written(match: re.Match[str]) -> str:
@@ -48,6 +49,13 @@ def test_a_text_states_the_numbers_every_pattern_finds_in_turn(text):
     assert agreement.stated(text) == stated_plainly(text)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(PIECES, max_size=12).map("".join))
+def test_a_text_cites_every_entry_the_entry_pattern_finds(text):
+    expected = [(m[1], m[2].lstrip(".")) for m in agreement.ENTRY.finditer(text)]
+    assert agreement.cited(text) == expected
+
+
 def test_references_notes_and_conversions_are_not_thresholds():
     text = "1,100 or more qubits at 0.1 K (−273.05 °C) under Note 2 to 3A090.a, error ≤ 6 × 10^-3"
     assert agreement.stated(text) == [0.006, 1100.0, 0.1]
@@ -56,3 +64,7 @@ def test_references_notes_and_conversions_are_not_thresholds():
 def test_a_text_without_digits_states_nothing():
     text = "Technology for the development or production of the items above."
     assert agreement.stated(text) == []
+
+
+def test_a_power_of_ten_beyond_what_a_number_holds_is_read_without_failing():
+    assert agreement.stated("at most 10^400 cycles, at least 2 × 10^-400 s") == [math.inf, 0.0]

@@ -66,8 +66,8 @@ def stated(text: str) -> list[float]:
     found: list[float] = []
 
     def power(match: re.Match[str]) -> str:
-        mantissa = float(match[1]) if match[1] else 1.0
-        found.append(mantissa * 10 ** int(match[2]))
+        # read as the number it writes (10^400: inf, where an int power would not fit a float)
+        found.append(float(f"{match[1] or 1}e{match[2]}"))
         return " "
 
     if "^" in text:
@@ -93,6 +93,8 @@ def _stated_in_title(title: str) -> tuple[float, ...]:
 
 def cited(text: str) -> list[tuple[str, str]]:
     """The entries' paragraphs `text` cites: (control id, paragraph label or "")."""
+    if MAYBE_ENTRY.search(text) is None:
+        return []
     return [(m[1], m[2].lstrip(".")) for m in ENTRY.finditer(text)]
 
 
@@ -156,7 +158,10 @@ def cited_in(controls: Mapping[str, Control]) -> Callable[[str, str], str]:
 
 
 def _among(number: float, numbers: Sequence[float]) -> bool:
-    return any(math.isclose(number, n, rel_tol=1e-9, abs_tol=1e-15) for n in numbers)
+    # (the same number, as most are, found without a closeness test against each)
+    return number in numbers or any(
+        math.isclose(number, n, rel_tol=1e-9, abs_tol=1e-15) for n in numbers
+    )
 
 
 def _unique(numbers: Iterable[float]) -> list[float]:
