@@ -1,7 +1,13 @@
 """Generate a large, valid, realistic list in a git repository, for the benchmarks.
 
-    .venv/bin/python benchmarks/generate.py OUT --controls 10000 --comments 100000 \\
-        --public-comments 50000 --items 1000 --seed 1
+    .venv/bin/python benchmarks/generate.py OUT --seed 1
+    .venv/bin/python benchmarks/generate.py OUT --shape controls-heavy --seed 1
+
+A shape names the sizes (SHAPES): `default` is a long-running committee's list (10,000 controls,
+100,000 comments, 50,000 public comments, 1,000 catalogue items: most files are what was said),
+`controls-heavy` the same controls with little said about them (20,000 comments, 1,000 public
+comments), where a check's time goes to the definitions. `--controls`, `--comments`,
+`--public-comments` and `--items` override the shape's sizes.
 
 OUT becomes a git repository whose root is the list: list.toml with members, areas, parameters
 (numbers and yes/no flags) and a docket; ECCN-shaped controls across categories and product
@@ -42,6 +48,16 @@ from curator.core.model import Disposition, PublicComment
 from curator.publish.render import MONTHS
 from curator.store.formats.write import render
 
+# the sizes of each shape, by option (--public-comments: public_comments)
+SHAPES = {
+    "default": {"controls": 10000, "comments": 100000, "public_comments": 50000, "items": 1000},
+    "controls-heavy": {
+        "controls": 10000,
+        "comments": 20000,
+        "public_comments": 1000,
+        "items": 1000,
+    },
+}
 START = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.UTC)
 DAYS = 640  # the history spans about 21 months
 DOCKET = "BIS-2026-0001"
@@ -1465,14 +1481,20 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "out", type=Path, metavar="OUT", help="a new folder: the repository and the list"
     )
-    p.add_argument("--controls", type=int, default=10000)
-    p.add_argument("--comments", type=int, default=100000)
-    p.add_argument("--public-comments", type=int, default=50000)
-    p.add_argument("--items", type=int, default=1000)
+    p.add_argument(
+        "--shape", choices=sorted(SHAPES), default="default", help="the sizes (see above)"
+    )
+    p.add_argument("--controls", type=int, help="(default: the shape's)")
+    p.add_argument("--comments", type=int, help="(default: the shape's)")
+    p.add_argument("--public-comments", type=int, help="(default: the shape's)")
+    p.add_argument("--items", type=int, help="(default: the shape's)")
     p.add_argument("--commits", type=int, default=300, help="about this many commits of history")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--id", default="scale", help="the list id (release tags are <id>/v1.0, /v2.0)")
     args = p.parse_args(argv)
+    for name, size in SHAPES[args.shape].items():
+        if getattr(args, name) is None:
+            setattr(args, name, size)
     if args.out.exists() and any(args.out.iterdir()):
         p.error(f"{args.out} exists and is not empty")
     if args.controls < 1 or args.items < 1:

@@ -1,9 +1,13 @@
 """Measure the scale figures (README, "Large lists") on a generated list, each next to a naive
 baseline measured in the same run, and print them (with --write-results, also into benchmarks/RESULTS.md).
 
-    .venv/bin/python benchmarks/generate.py /tmp/scale --controls 10000 --comments 100000 \\
-        --public-comments 50000 --items 1000 --seed 1
-    .venv/bin/python benchmarks/run.py /tmp/scale
+    .venv/bin/python benchmarks/generate.py /tmp/scale --seed 1
+    .venv/bin/python benchmarks/generate.py /tmp/scale-controls --shape controls-heavy --seed 1
+    .venv/bin/python benchmarks/run.py /tmp/scale --shape controls-heavy=/tmp/scale-controls
+
+LIST is a list of the default shape (generate.py's SHAPES), on which every figure is measured;
+each `--shape NAME=LIST` names a list of another shape, on which the check figures (cold, warm,
+100 files changed) are measured too, each next to its own naive check.
 
 Every curator figure is the real command in a fresh process (`python -m curator ...`), timed from
 the outside: wall clock, and the CPU time (user + system) the process used, median of several
@@ -53,6 +57,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE))
+
+from generate import SHAPES  # noqa: E402
 
 from curator.core import criteria  # noqa: E402
 from curator.core import weigh as weighing  # noqa: E402
@@ -88,6 +95,7 @@ class Figure:
     unit: str = "s"
     note: str = ""
     runs: str = ""
+    shape: str = "default"  # the shape of the list measured (generate.py's SHAPES)
 
     def value(self, t: Timing | float) -> float:
         return t.wall if isinstance(t, Timing) else t
@@ -112,6 +120,7 @@ class Bench:
     naive_runs: int
     sample: float
     work: Path
+    shapes: dict[str, Path] = field(default_factory=dict)  # the lists of the other shapes
     figures: list[Figure] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
 
@@ -218,20 +227,31 @@ def per_round(b: Bench) -> int:
 
 
 def checks(b: Bench) -> None:
-    root, paths = b.root, list_files(b.root)
+    """The check figures on the list and on each other shape's, then those of `fmt --check`."""
+    check_figures(b, b.root, "default")
+    for shape, root in b.shapes.items():
+        check_figures(b, root, shape)
+    formatting(b)
+
+
+def check_figures(b: Bench, root: Path, shape: str) -> None:
+    paths = list_files(root)
+    # the default shape's caches are the ones the later steps find warm
+    caches = b.work if shape == "default" else b.work / shape
 
     def fresh_cache() -> None:
-        shutil.rmtree(b.work / "cold", ignore_errors=True)
+        shutil.rmtree(caches / "cold", ignore_errors=True)
 
-    cold_env = {"XDG_CACHE_HOME": str(b.work / "cold")}
-    env = {"XDG_CACHE_HOME": str(b.work / "warm")}
+    cold_env = {"XDG_CACHE_HOME": str(caches / "cold")}
+    env = {"XDG_CACHE_HOME": str(caches / "warm")}
     check = ["check", "--list", str(root)]
     # taken in rounds — the naive check, then the cold, warm and 100-changed ones — so that each
     # figure and its baseline meet the same spells of a shared machine's slowness (seen here: one
     # process's share of a check took 5.4 s, and minutes later 7.6 s)
     each = per_round(b)
     b.say(
-        f"{len(paths)} files; check in {b.naive_runs} rounds (naive, cold, {each} + {each} warm)…"
+        f"{shape} shape, {len(paths)} files; check in {b.naive_runs} rounds "
+        f"(naive, cold, {each} + {each} warm)…"
     )
     naive_runs, cold_runs, warm_runs, changed_runs = [], [], [], []
     edits = Edits(root, paths)
@@ -258,6 +278,7 @@ def checks(b: Bench) -> None:
             "tomllib + jsonschema",
             "≤ 0.15 × naive",
             0.15,
+            shape=shape,
         ),
         Figure(
             "`curator check`, warm, nothing changed",
@@ -266,6 +287,7 @@ def checks(b: Bench) -> None:
             "tomllib + jsonschema",
             "≤ 0.03 × naive",
             0.03,
+            shape=shape,
         ),
         Figure(
             f"`curator check`, warm, {EDITED} files changed",
@@ -274,9 +296,19 @@ def checks(b: Bench) -> None:
             "tomllib + jsonschema",
             "≤ 0.05 × naive",
             0.05,
+            shape=shape,
         ),
     ]
 
+
+def formatting(b: Bench) -> None:
+    root, paths = b.root, list_files(b.root)
+
+    def fresh_cache() -> None:
+        shutil.rmtree(b.work / "cold", ignore_errors=True)
+
+    cold_env = {"XDG_CACHE_HOME": str(b.work / "cold")}
+    env = {"XDG_CACHE_HOME": str(b.work / "warm")}
     sample = random.Random(9).sample(paths, max(1, int(len(paths) * b.sample)))
     b.say(f"tomlkit round trip of {len(sample)} files…")
     part = repeat(1, lambda: timed(lambda: naive_round_trip(root, sample)))
@@ -799,13 +831,33 @@ def table(figures: Sequence[Figure]) -> list[str]:
     return lines
 
 
+def shape_words(shape: str) -> str:
+    """A shape's sizes in words: 10,000 controls, 20,000 comments, …"""
+    sizes = SHAPES[shape]
+    return (
+        f"{sizes['controls']:,} controls, {sizes['comments']:,} comments, "
+        f"{sizes['public_comments']:,} public comments, {sizes['items']:,} catalogue items"
+    )
+
+
+def list_stats(root: Path) -> str:
+    files = list_files(root)
+    size = sum((root / f).stat().st_size for f in files)
+    return f"{len(files):,} files, {size / 1e6:.0f} MB"
+
+
+def command_line(b: Bench) -> str:
+    shapes = "".join(f" --shape {name}={root}" for name, root in b.shapes.items())
+    return f"python benchmarks/run.py {b.root}{shapes}"
+
+
 def report(b: Bench, started: dt.datetime, loads: tuple[str, str], stats: str) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Measured {started:%Y-%m-%d %H:%M} UTC by `python benchmarks/run.py {b.root}` on a list made",
-        "by `python benchmarks/generate.py OUT --controls 10000 --comments 100000 --public-comments 50000",
-        f"--items 1000 --seed 1` ({stats}). Medians of {b.runs} runs ({b.naive_runs} for the slow",
+        f"Measured {started:%Y-%m-%d %H:%M} UTC by `{command_line(b)}` on a list made",
+        f"by `python benchmarks/generate.py OUT --seed 1` (the default shape: {shape_words('default')};",
+        f"{stats}). Medians of {b.runs} runs ({b.naive_runs} for the slow",
         "baselines); the checks are taken in rounds with the naive one (each round: naive, cold,",
         f"then {per_round(b)} warm and {per_round(b)} with 100 files "
         f"changed), and so is the diff ({per_round(b)} runs a round, "
@@ -823,11 +875,22 @@ def report(b: Bench, started: dt.datetime, loads: tuple[str, str], stats: str) -
         "",
         "## Figures",
         "",
-        *table(b.figures),
+        *table([f for f in b.figures if f.shape == "default"]),
         "",
-        *[f"- {f.name}: {f.note}" for f in b.figures if f.note],
+        *[f"- {f.name}: {f.note}" for f in b.figures if f.note and f.shape == "default"],
         "",
     ]
+    for shape, root in b.shapes.items():
+        lines += [
+            f"## Figures: the {shape} shape",
+            "",
+            f"The check figures on a list made by `python benchmarks/generate.py OUT --shape {shape} --seed 1`",
+            f"({shape_words(shape)}; {list_stats(root)}),",
+            "taken in rounds with its own naive check as above.",
+            "",
+            *table([f for f in b.figures if f.shape == shape]),
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -850,7 +913,17 @@ def arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    p.add_argument("root", type=Path, metavar="LIST", help="a list made by generate.py")
+    p.add_argument(
+        "root", type=Path, metavar="LIST", help="a list made by generate.py (the default shape)"
+    )
+    p.add_argument(
+        "--shape",
+        action="append",
+        default=[],
+        type=shape_and_list,
+        metavar="NAME=LIST",
+        help=f"also measure the check figures on LIST, of shape NAME ({', '.join(SHAPES)})",
+    )
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--naive-runs", type=int, default=3)
     p.add_argument(
@@ -865,6 +938,19 @@ def arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--probe", help=argparse.SUPPRESS)
     return p.parse_args(argv)
+
+
+def shape_and_list(text: str) -> tuple[str, Path]:
+    """`--shape NAME=LIST`, read."""
+    name, equals, root = text.partition("=")
+    if not equals or not root:
+        raise argparse.ArgumentTypeError(f"'{text}' is not NAME=LIST")
+    if name not in SHAPES or name == "default":
+        others = ", ".join(s for s in SHAPES if s != "default")
+        raise argparse.ArgumentTypeError(
+            f"'{name}' is not a shape other than the default: {others}"
+        )
+    return name, Path(root).resolve()
 
 
 def deliver(text: str, write_to: Path | None) -> None:
@@ -892,14 +978,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC)
     start_load = loadavg()
     with tempfile.TemporaryDirectory(prefix="curator-bench-") as work:
-        b = Bench(root, args.runs, args.naive_runs, args.sample, Path(work))
+        b = Bench(root, args.runs, args.naive_runs, args.sample, Path(work), dict(args.shape))
         for name, step in STEPS.items():
             if not args.only or name in args.only:
                 step(b)
-        files = list_files(root)
-        size = sum((root / f).stat().st_size for f in files)
-        stats = f"{len(files):,} files, {size / 1e6:.0f} MB"
-        text = report(b, started, (start_load, loadavg()), stats)
+        text = report(b, started, (start_load, loadavg()), list_stats(root))
     deliver(text, RESULTS if args.write_results else None)
     return 0
 

@@ -36,3 +36,38 @@ def test_written_results_keep_the_notes_below_them(tmp_path, capsys):
     run.deliver(REPORT, results)
     assert results.read_text() == f"{REPORT}\n{run.NOTES}\n\nWhy the diff was slow.\n"
     assert REPORT in capsys.readouterr().out
+
+
+def test_a_list_of_another_shape_is_named_with_its_shape(tmp_path):
+    args = run.arguments(["/tmp/scale", "--shape", f"controls-heavy={tmp_path}"])
+    assert args.shape == [("controls-heavy", tmp_path)]
+    assert run.arguments(["/tmp/scale"]).shape == []
+
+
+def test_a_shape_that_is_not_named_in_generate_py_is_refused(capsys):
+    for wrong in ("wide=/tmp/x", "default=/tmp/x", "controls-heavy"):
+        try:
+            run.arguments(["/tmp/scale", "--shape", wrong])
+        except SystemExit as exited:
+            assert exited.code == 2
+        else:
+            raise AssertionError(f"--shape {wrong} was accepted")
+    assert "is not NAME=LIST" in capsys.readouterr().err
+
+
+def test_each_shape_has_its_own_table_in_the_report(tmp_path):
+    (tmp_path / "list.toml").write_text('id = "x"\n')
+    b = run.Bench(tmp_path, 5, 3, 0.05, tmp_path, {"controls-heavy": tmp_path})
+    cold = run.Timing(1.0, 1.5)
+    naive = {"default": run.Timing(30.0, 30.0), "controls-heavy": run.Timing(8.0, 8.0)}
+    b.figures = [
+        run.Figure("check, cold", cold, naive[shape], "naive", "≤ 0.15 × naive", 0.15, shape=shape)
+        for shape in ("default", "controls-heavy")
+    ]
+    text = run.report(b, run.dt.datetime(2026, 12, 7, 5, 0), ("1 1 1", "1 1 1"), "1 file")
+    default, _, heavy = text.partition("## Figures: the controls-heavy shape")
+    assert "| check, cold | 1.000 s (CPU 1.500 s) | 30.000 s" in default
+    assert "| 0.033 |" in default and "0.125" not in default
+    assert "10,000 controls, 20,000 comments, 1,000 public comments" in heavy
+    assert "| check, cold | 1.000 s (CPU 1.500 s) | 8.000 s" in heavy
+    assert "| 0.125 |" in heavy and "0.033" not in heavy

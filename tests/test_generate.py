@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -10,6 +11,11 @@ from pathlib import Path
 import pytest
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+spec = importlib.util.spec_from_file_location("benchmarks_generate", GENERATE)
+assert spec is not None and spec.loader is not None
+generator = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = generator  # its dataclasses look their module up
+spec.loader.exec_module(generator)
 SIZES = ["--controls", "50", "--comments", "400", "--public-comments", "150", "--items", "40"]
 
 
@@ -104,3 +110,30 @@ def test_it_refuses_a_folder_that_is_not_empty(tmp_path):
     )
     assert done.returncode == 2
     assert "not empty" in done.stderr
+
+
+def sizes(args) -> tuple[int, int, int, int]:
+    return (args.controls, args.comments, args.public_comments, args.items)
+
+
+def test_the_default_shape_has_the_sizes_the_published_figures_were_measured_on(tmp_path):
+    assert sizes(generator.arguments([str(tmp_path / "out")])) == (10000, 100000, 50000, 1000)
+
+
+def test_the_controls_heavy_shape_has_the_same_controls_and_little_said(tmp_path):
+    args = generator.arguments([str(tmp_path / "out"), "--shape", "controls-heavy"])
+    assert sizes(args) == (10000, 20000, 1000, 1000)
+
+
+def test_a_size_given_overrides_the_shapes(tmp_path):
+    args = generator.arguments(
+        [str(tmp_path / "out"), "--shape", "controls-heavy", "--comments", "7", "--items", "3"]
+    )
+    assert sizes(args) == (10000, 7, 1000, 3)
+
+
+def test_an_unknown_shape_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:
+        generator.arguments([str(tmp_path / "out"), "--shape", "wide"])
+    assert exited.value.code == 2
+    assert "controls-heavy" in capsys.readouterr().err

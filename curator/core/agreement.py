@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from curator.core import criteria
 from curator.core.criteria import Expr, figure
@@ -35,34 +36,64 @@ POWER = re.compile(
 )
 # as the criteria write them: 1e26, 6.37e-11
 E_NOTATION = re.compile(r"(?<![\w.])([0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+)(?![\w.])")
-NUMBER = re.compile(r"(?<![\w.,])([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?(?![\w])")
+# a number not run into a word or another number: 4,800 (grouped by threes) or 4800, and its
+# decimals; each branch takes a digit before it looks behind, so that a search skips to digits
+NUMBER = re.compile(
+    r"([0-9](?<![\w.,][0-9])[0-9]{0,2}(?:,[0-9]{3})+|[0-9](?<![\w.,][0-9])[0-9]*)(\.[0-9]+)?(?![\w])"
+)
+# what each pattern above needs to find anything, searched first: a pattern that opens with a
+# look-behind is tried at every character, and most texts have no entry, note, conversion or power
+DIGIT = re.compile(r"[0-9]")
+MAYBE_ENTRY = re.compile(r"[0-9][A-E][0-9]")
+MAYBE_E_NOTATION = re.compile(r"[0-9][eE][-+]?[0-9]")
+MINUS_SIGN = re.compile(f"[{MINUS}]")
+AS_MINUS = str.maketrans(dict.fromkeys(MINUS, "-"))
 
 
 def stated(text: str) -> list[float]:
     """The numbers `text` states as thresholds, in order."""
-    text = text.translate({ord(c): "-" for c in MINUS})
-    text = CONVERSION.sub(" ", NOTE.sub(" ", ENTRY.sub(" ", text)))
+    if DIGIT.search(text) is None:
+        return []
+    if MINUS_SIGN.search(text) is not None:
+        text = text.translate(AS_MINUS)
+    if MAYBE_ENTRY.search(text) is not None:
+        text = ENTRY.sub(" ", text)
+    if "note" in text.lower():
+        text = NOTE.sub(" ", text)
+    if "°" in text:
+        text = CONVERSION.sub(" ", text)
     found: list[float] = []
 
     def power(match: re.Match[str]) -> str:
-        mantissa = float(match[1]) if match[1] else 1.0
-        found.append(mantissa * 10 ** int(match[2]))
+        # read as the number it writes (10^400: inf, where an int power would not fit a float)
+        found.append(float(f"{match[1] or 1}e{match[2]}"))
         return " "
 
-    text = POWER.sub(power, text)
+    if "^" in text:
+        text = POWER.sub(power, text)
 
     def written(match: re.Match[str]) -> str:
         found.append(float(match[1]))
         return " "
 
-    text = E_NOTATION.sub(written, text)
+    if MAYBE_E_NOTATION.search(text) is not None:
+        text = E_NOTATION.sub(written, text)
     for whole, fraction in NUMBER.findall(text):
         found.append(float(whole.replace(",", "") + (fraction or "")))
     return found
 
 
+@lru_cache(maxsize=1024)
+def _stated_in_title(title: str) -> tuple[float, ...]:
+    """`stated` of a parameter's title: a list declares a few dozen, asked about for each of
+    its 10^4 paragraphs."""
+    return tuple(stated(title))
+
+
 def cited(text: str) -> list[tuple[str, str]]:
     """The entries' paragraphs `text` cites: (control id, paragraph label or "")."""
+    if MAYBE_ENTRY.search(text) is None:
+        return []
     return [(m[1], m[2].lstrip(".")) for m in ENTRY.finditer(text)]
 
 
@@ -84,7 +115,7 @@ def disagreements(
         n
         for name in sorted(criteria.parameters_used(expr))
         if name in parameters
-        for n in stated(parameters[name].title)
+        for n in _stated_in_title(parameters[name].title)
     ]
     in_text = stated(text)
     citing = cited(text)
@@ -126,7 +157,10 @@ def cited_in(controls: Mapping[str, Control]) -> Callable[[str, str], str]:
 
 
 def _among(number: float, numbers: Sequence[float]) -> bool:
-    return any(math.isclose(number, n, rel_tol=1e-9, abs_tol=1e-15) for n in numbers)
+    # (the same number, as most are, found without a closeness test against each)
+    return number in numbers or any(
+        math.isclose(number, n, rel_tol=1e-9, abs_tol=1e-15) for n in numbers
+    )
 
 
 def _unique(numbers: Iterable[float]) -> list[float]:

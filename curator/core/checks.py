@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 
 from curator.core import agreement, countries, criteria, discussion
 from curator.core.model import (
@@ -52,10 +52,11 @@ def check_control(
             )
         seen.add(paragraph.label)
         if paragraph.match:
-            yield from check_expression(
+            expr = yield from _parsed(
                 file, f"items[{i}].match", paragraph.match, manifest.parameters
             )
-            yield from _check_wording(control, i, manifest.parameters, known)
+            if expr is not None:
+                yield from _check_wording(control, i, expr, manifest.parameters, known)
         for j, exception in enumerate(paragraph.exceptions):
             yield from check_expression(
                 file, f"items[{i}].exceptions[{j}].when", exception.when, manifest.parameters
@@ -65,15 +66,16 @@ def check_control(
 
 
 def _check_wording(
-    control: Control, index: int, parameters: Mapping[str, Parameter], known: Mapping[str, Control]
+    control: Control,
+    index: int,
+    expr: criteria.Expr,
+    parameters: Mapping[str, Parameter],
+    known: Mapping[str, Control],
 ) -> Iterator[Problem]:
-    """A paragraph whose text states thresholds its criteria do not use, or the reverse."""
+    """A paragraph whose text states thresholds its criteria (`expr`) do not use, or the
+    reverse."""
     paragraph = control.items[index]
     text = agreement.paragraph_text(control, paragraph.label)
-    try:
-        expr = criteria.parse(paragraph.match, parameters)
-    except criteria.ExprError:
-        return  # reported as bad criteria
     for message in agreement.disagreements(text, expr, parameters, agreement.cited_in(known)):
         yield Problem(
             control.file,
@@ -171,13 +173,22 @@ def check_moves(comments: Iterable[Comment], controls: Mapping[str, Outline]) ->
 def check_expression(
     file: str, key: str, text: str, parameters: Mapping[str, Parameter]
 ) -> Iterator[Problem]:
+    yield from _parsed(file, key, text, parameters)
+
+
+def _parsed(
+    file: str, key: str, text: str, parameters: Mapping[str, Parameter]
+) -> Generator[Problem, None, criteria.Expr | None]:
+    """`check_expression`, returning the expression read (None: it was refused), so that the
+    checks that read it next need not parse it again (10^4 paragraphs in a list)."""
     try:
-        criteria.parse(text, parameters)
+        return criteria.parse(text, parameters)
     except criteria.ExprError as err:
         code = (
             "unknown-parameter" if err.message.startswith("unknown parameter") else "bad-criteria"
         )
         yield Problem(file, None, key, code, f"{err.message} (column {err.column})")
+        return None
 
 
 def check_item(item: CatalogueItem, manifest: Manifest) -> Iterator[Problem]:
@@ -292,22 +303,19 @@ def check_comment(
                 "unknown-paragraph",
                 f"{control.id} has no paragraph '{comment.amendment.item}'",
             )
-        yield from check_expression(
+        expr = yield from _parsed(
             file, "amendment.match", comment.amendment.match, manifest.parameters
         )
-        yield from check_amendment_text(
-            file, comment.amendment.text, comment.amendment.match, manifest
-        )
+        if expr is not None:
+            yield from check_amendment_text(file, comment.amendment.text, expr, manifest)
 
 
-def check_amendment_text(file: str, text: str, match: str, manifest: Manifest) -> Iterator[Problem]:
-    """An amendment that proposes a text must propose one its criteria agree with."""
+def check_amendment_text(
+    file: str, text: str, expr: criteria.Expr, manifest: Manifest
+) -> Iterator[Problem]:
+    """An amendment that proposes a text must propose one its criteria (`expr`) agree with."""
     if not text:
         return
-    try:
-        expr = criteria.parse(match, manifest.parameters)
-    except criteria.ExprError:
-        return  # reported as bad criteria
     for message in agreement.disagreements(text, expr, manifest.parameters):
         yield Problem(file, None, "amendment.text", "text-disagrees", message)
 
