@@ -158,8 +158,8 @@ class Session:
         without the cross-file checks — so that the table shows at once; `read_rest` and
         `take_rest` then add its discussion and public comments (store.index.background), without their
         bodies: `thread` and `public_comment` read those of what is shown."""
-        # what was said is kept meanwhile: threads do not empty for the seconds a re-read takes
-        said = self.loaded if self.light else None
+        # the comments read before are kept meanwhile: threads do not empty while a re-read runs
+        earlier = self.loaded if self.light else None
         # listed, not stat'ed, and only as far as needed to tell
         self.complete = next(islice(files(self.root), LAZY_FROM, None), None) is None
         self.light = False
@@ -169,9 +169,9 @@ class Session:
         else:
             self.read_at = time.time_ns()
             self.loaded = load(self.root, folders=DEFINITIONS, watch=Unchecked())
-            if said is not None:
+            if earlier is not None:
                 self.loaded = replace(
-                    self.loaded, comments=said.comments, public_comments=said.public_comments
+                    self.loaded, comments=earlier.comments, public_comments=earlier.public_comments
                 )
                 self.light = True
         self._loaded_anew()
@@ -199,11 +199,11 @@ class Session:
         since; "stale" if a file changed after the controls were read (reload, then)."""
         if self.complete or generation != self.generation:
             return "outdated"
-        said, seen = found
+        rest, seen = found
         if seen[1] >= self.read_at:
             return "stale"
         self.loaded = replace(
-            said,
+            rest,
             manifest=self.loaded.manifest,
             controls=self.loaded.controls,
             catalogue=self.loaded.catalogue,

@@ -55,7 +55,7 @@ class NewControlScreen(ModalScreen[str | None]):
                 self.query_one("#n-title", Input).value,
                 "" if area.is_blank() else str(area.value),
             )
-        except CuratorError as err:  # said under the form, the field it names marked
+        except CuratorError as err:  # shown under the form, the field it names marked
             self.query_one("#n-problem", Static).update(Content.styled(err.message, "red"))
             if err.field in self.FIELDS:
                 field = self.query_one(f"#n-{err.field}")

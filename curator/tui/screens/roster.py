@@ -50,8 +50,8 @@ class RecordsScreen(ModalScreen[None]):
             for problem in err.problems:
                 field = problem.field if problem.field in self.FIELDS else "form"
                 line = self.query_one(f"#{self.PREFIX}-{field}-msg", Static)
-                said = str(line.render())
-                line.update(f"{said}\n{problem.render()}".strip())
+                shown = str(line.render())
+                line.update(f"{shown}\n{problem.render()}".strip())
             return
         except CuratorError as err:
             self.query_one(f"#{self.PREFIX}-form-msg", Static).update(err.message)
