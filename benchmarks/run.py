@@ -528,7 +528,7 @@ async def probe_curator(root: Path) -> dict:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         first = time.perf_counter() - start
-        while not app.workspace.complete and time.perf_counter() - start < 1200:
+        while not app.session.complete and time.perf_counter() - start < 1200:
             await pilot.pause(0.2)
         await pilot.pause()
         complete = time.perf_counter() - start
