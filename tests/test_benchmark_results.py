@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
 from pathlib import Path
 
@@ -71,3 +72,13 @@ def test_each_shape_has_its_own_table_in_the_report(tmp_path):
     assert "10,000 controls, 20,000 comments, 1,000 public comments" in heavy
     assert "| check, cold | 1.000 s (CPU 1.500 s) | 8.000 s" in heavy
     assert "| 0.125 |" in heavy and "0.033" not in heavy
+
+
+async def test_the_tui_probe_measures_the_app_it_benchmarks(tmp_path):
+    # the probe drives the real app through its public state: a rename there must fail here,
+    # not half-way through a full benchmark run
+    lst = tmp_path / "list"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "lists" / "emerging-tech", lst)
+    found = await run.probe_curator(lst)
+    assert found["first"] > 0 and found["complete"] >= found["first"]
+    assert found["keys"]  # every filter keystroke repainted the table
