@@ -496,3 +496,16 @@ def test_a_check_that_cannot_start_a_helper_is_done_by_one_process(tmp_path, mon
     monkeypatch.setattr(os, "fork", refused)
     assert said(incremental.check(root, 2)) == plain(root)
     assert len(os.listdir("/proc/self/fd")) == before  # no pipe left open
+
+
+def test_a_check_with_nothing_changed_writes_no_cache_file(tmp_path, cache_home, trusting):
+    # each memory is keyed by what it answered: the same files must give the same keys, or a
+    # check with nothing new would build the definitions again to answer the same question
+    root = generated(tmp_path / "list")
+    incremental.check(root, processes=2)
+    incremental.check(root, processes=2)
+    before = cache_files(cache_home)
+    assert "checked-moves.cache" in before  # the list has status changes to check
+    for _ in range(3):
+        incremental.check(root, processes=2)
+        assert cache_files(cache_home) == before

@@ -208,7 +208,8 @@ class _Run:
                 # the buckets of a helper that failed
                 parts.update(comments.check([b for b in range(BUCKETS) if b not in parts]))
                 merged = _moves_checked(files, _merged([checked, *parts.values()]), defined)
-                files.put("size", merged.files)
+                if files.section("size", int) != merged.files:
+                    files.put("size", merged.files)
             done = True
         finally:
             buckets.close()
@@ -237,7 +238,9 @@ def _moves_checked(files: ListIndex, merged: Checked, defined: Defined) -> Check
     with nothing new neither builds the definitions nor goes through the moves for it."""
     if not merged.moves:
         return merged
-    asked = defined.state + marshal.dumps(sorted(merged.moves))
+    # repr, not marshal: marshal's bytes follow how objects are shared in memory, so the same
+    # moves read by other processes would give another key and the controls be built again
+    asked = defined.state + repr(sorted(merged.moves)).encode()
     key = hashlib.sha1(asked, usedforsecurity=False).digest()
     memory = files.section(MOVES, dict)
     if memory.get("key") == key:
