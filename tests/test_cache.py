@@ -442,7 +442,7 @@ def test_a_build_reads_what_was_said_after_the_definitions_and_may_keep_only_its
 ):
     root = generated(tmp_path / "list")
     for _, mutate in _mutations(root):
-        mutate()  # problems of every kind, in definitions and in what was said
+        mutate()  # problems of every kind, in definitions and in comments
     whole = build(walk(root))
     fetched: list[str] = []
 
@@ -456,13 +456,13 @@ def test_a_build_reads_what_was_said_after_the_definitions_and_may_keep_only_its
 
         return Entry(entry.path, None, stamp=entry.stamp, fetch=fetch)
 
-    given = [unread(e) for e in reversed(list(walk(root)))]  # what was said first
+    given = [unread(e) for e in reversed(list(walk(root)))]  # comments first
     lean = build(given, keep_comments=False)
     assert (lean.problems, lean.broken, lean.files) == (whole.problems, whole.broken, whole.files)
     assert lean.controls == whole.controls and lean.manifest == whole.manifest
     assert lean.comments == () and lean.public_comments == ()
-    said = [kind_of(p) in ("comment", "public-comment") for p in fetched]
-    assert said == sorted(said) and any(said)  # every definition read before anything said
+    comments = [kind_of(p) in ("comment", "public-comment") for p in fetched]
+    assert comments == sorted(comments) and any(comments)  # every definition read before a comment
     assert len(fetched) == len(set(fetched))
 
 

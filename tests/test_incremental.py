@@ -24,7 +24,7 @@ def own_cache(cache_home: Path) -> Path:
     return cache_home
 
 
-def said(checked: incremental.Checked) -> tuple:
+def outcome(checked: incremental.Checked) -> tuple:
     return checked.problems, checked.files, checked.broken, checked.notices
 
 
@@ -62,8 +62,8 @@ def test_a_shared_check_agrees_with_a_full_load_through_every_mutation(
     root = generated(tmp_path / "list")
     for name, mutate in _mutations(root):
         mutate()
-        assert said(incremental.check(root, processes)) == plain(root), name
-        assert said(incremental.check(root, processes)) == plain(root), name  # remembered
+        assert outcome(incremental.check(root, processes)) == plain(root), name
+        assert outcome(incremental.check(root, processes)) == plain(root), name  # remembered
 
 
 @pytest.mark.parametrize("processes", [1, 2])
@@ -89,7 +89,7 @@ def test_switching_branches_gives_a_fresh_check(tmp_path, trusting, processes):
     for branch in (first, "other", first, "other"):
         git("checkout", "-q", branch)
         found = incremental.check(root, processes)
-        assert said(found) == plain(root), branch
+        assert outcome(found) == plain(root), branch
         assert ("unknown-author" in {p.code for p in found.problems}) == (branch == "other")
 
 
@@ -114,10 +114,10 @@ def test_a_shared_check_sees_an_edit_keeping_size_and_mtime_in_any_bucket(tmp_pa
         same_size_edit(path, f'author = "{author}"', f'author = "{"x" * len(author)}"')
         found = incremental.check(root, 2)
         assert "unknown-author" in {p.code for p in found.problems if p.file.endswith(path.name)}
-        assert said(found) == plain(root)
+        assert outcome(found) == plain(root)
 
 
-def test_every_said_file_is_in_one_bucket_and_every_bucket_remembered(
+def test_every_comment_file_is_in_one_bucket_and_every_bucket_remembered(
     tmp_path, cache_home, trusting
 ):
     root = generated(tmp_path / "list")
@@ -130,13 +130,13 @@ def test_every_said_file_is_in_one_bucket_and_every_bucket_remembered(
             set(incremental.CheckMemory.of(files, f"checked-comments.{b}").stamps)
             for b in range(cache.BUCKETS)
         ]
-    said_files = {
+    comment_files = {
         str(p.relative_to(root))
         for folder in cache.COMMENT_FOLDERS
         for p in (root / folder).rglob("*.toml")
     }
-    assert sum(len(s) for s in seen) == len(said_files) == len(set().union(*seen))
-    assert set().union(*seen) == said_files
+    assert sum(len(s) for s in seen) == len(comment_files) == len(set().union(*seen))
+    assert set().union(*seen) == comment_files
 
 
 def test_a_process_writes_the_cache_files_of_the_buckets_it_took_and_the_first_the_rest(
@@ -144,17 +144,17 @@ def test_a_process_writes_the_cache_files_of_the_buckets_it_took_and_the_first_t
 ):
     root = generated(tmp_path / "list")
     files = cache.ListIndex.of(root)
-    said_part = incremental._Comments(
+    comments_part = incremental._Comments(
         files, 0, source.Listings({}, 0), incremental._Buckets(), lambda: None
     )
-    said_part.buckets.close()
-    said_part.taken = {3}
+    comments_part.buckets.close()
+    comments_part.taken = {3}
     for section in ("stamps-discussion.3", "stamps-public-comments.3", "checked-comments.3"):
-        assert said_part.owns(section) and said_part.owns_or_first(section), section
+        assert comments_part.owns(section) and comments_part.owns_or_first(section), section
     for section in ("stamps-discussion.4", "checked-comments.13", "results-public-comments.30"):
-        assert not said_part.owns(section) and not said_part.owns_or_first(section), section
+        assert not comments_part.owns(section) and not comments_part.owns_or_first(section), section
     for section in ("stamps-controls", "checked-definitions", "results-controls", "size"):
-        assert not said_part.owns(section) and said_part.owns_or_first(section), section
+        assert not comments_part.owns(section) and comments_part.owns_or_first(section), section
 
 
 def test_buckets_walked_before_the_definitions_are_known_are_checked_once_they_come(
@@ -178,12 +178,12 @@ def test_buckets_walked_before_the_definitions_are_known_are_checked_once_they_c
         asked.append("wait")
         return defined
 
-    said_part = incremental._Comments(files, 0, listings, incremental._Buckets(), not_yet)
-    parts = said_part.run(come)
-    said_part.buckets.close()
+    comments_part = incremental._Comments(files, 0, listings, incremental._Buckets(), not_yet)
+    parts = comments_part.run(come)
+    comments_part.buckets.close()
     assert asked == ["now"] * (cache.BUCKETS + 1) + ["wait"]  # asked before each bucket
     found = incremental._merged([definitions, *parts.values()])
-    assert said(found) == plain(root)
+    assert outcome(found) == plain(root)
     assert any(p.code == "orphan-discussion" for p in found.problems)
 
 
@@ -199,18 +199,18 @@ def test_a_bucket_remembered_against_other_definitions_is_checked_whole(
     for path, body in memories.items():  # as if the buckets had not been written since
         path.write_bytes(body)
     found = incremental.check(root, 2)
-    assert said(found) == plain(root)
+    assert outcome(found) == plain(root)
     assert any(p.code == "orphan-discussion" for p in found.problems)
 
 
-def test_a_check_keeps_the_definitions_in_the_read_cache_and_what_was_said_in_its_memory(
+def test_a_check_keeps_the_definitions_in_the_read_cache_and_the_comments_in_its_memory(
     tmp_path, cache_home, trusting
 ):
     root = generated(tmp_path / "list")
     incremental.check(root, processes=2)
     written = set(cache_files(cache_home))
     assert {"results-controls.cache", "stamps-controls.cache", "stamps-list.cache"} <= written
-    # what was said is neither hashed nor kept parsed: its stamps are the buckets' memory
+    # comments are neither hashed nor kept parsed: its stamps are the buckets' memory
     assert not {n for n in written if n.partition("-")[2].startswith(cache.COMMENT_FOLDERS)}
     assert {f"checked-comments.{b}.cache" for b in range(cache.BUCKETS)} <= written
 
@@ -223,7 +223,7 @@ def test_a_check_after_a_control_changed_does_not_write_the_controls_results_aga
     before = cache_files(cache_home)
     control = sorted((root / "controls").glob("*.toml"))[0]
     control.write_text(control.read_text() + "# changed\n")
-    assert said(incremental.check(root, processes=2)) == plain(root)
+    assert outcome(incremental.check(root, processes=2)) == plain(root)
     after = cache_files(cache_home)
     assert after["results-controls.cache"] == before["results-controls.cache"]
     assert after["checked-definitions.cache"] != before["checked-definitions.cache"]
@@ -242,7 +242,7 @@ def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_fi
     discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
     (root / "controls" / f"{discussed}.toml").unlink()  # its comments become orphans
     found = incremental.check(root, processes=1)
-    assert said(found) == plain(root)
+    assert outcome(found) == plain(root)
     assert any(p.code == "orphan-discussion" for p in found.problems)
 
 
@@ -267,10 +267,10 @@ def test_the_buckets_of_a_helper_that_dies_are_checked_by_the_first(
 
     monkeypatch.setattr(incremental._Bucket, "finish", dies_in_a_helper)
     found = incremental.check(root, 2)
-    assert said(found) == plain(root)
+    assert outcome(found) == plain(root)
     assert len(set(found.paths)) == len(found.paths) == found.files
     monkeypatch.setattr(incremental._Bucket, "finish", finish)
-    assert said(incremental.check(root, 2)) == plain(root)  # and remembered
+    assert outcome(incremental.check(root, 2)) == plain(root)  # and remembered
 
 
 def test_a_helper_that_sent_its_result_is_not_waited_for_while_it_exits(tmp_path):
@@ -331,7 +331,7 @@ def test_a_file_added_to_a_listed_folder_is_checked(tmp_path, trusting, processe
     found = incremental.check(root, processes)
     assert str(new.relative_to(root)) in found.paths
     assert "unknown-author" in {p.code for p in found.problems}
-    assert said(found) == plain(root)
+    assert outcome(found) == plain(root)
 
 
 @pytest.mark.parametrize("processes", [1, 2])
@@ -348,7 +348,7 @@ def test_a_file_or_folder_removed_from_a_listed_folder_is_gone(tmp_path, trustin
     found = incremental.check(root, processes)
     assert str(gone.relative_to(root)) not in found.paths
     assert not any(p.startswith(f"discussion/{folders[1].name}/") for p in found.paths)
-    assert said(found) == plain(root)
+    assert outcome(found) == plain(root)
 
 
 def test_a_link_put_in_a_listed_folder_is_judged(tmp_path, trusting):
@@ -361,7 +361,7 @@ def test_a_link_put_in_a_listed_folder_is_judged(tmp_path, trusting):
     (folder / "2031-01-01T000000Z-chair.toml").symlink_to(outside)
     found = incremental.check(root)
     assert "outside-list" in {p.code for p in found.problems}
-    assert said(found) == plain(root)
+    assert outcome(found) == plain(root)
 
 
 def test_a_folder_changed_a_moment_ago_is_listed_afresh(tmp_path):
@@ -413,7 +413,7 @@ def test_a_walk_adopted_from_another_process_is_kept_as_if_made_here(tmp_path):
 
 
 @pytest.mark.parametrize("told", [True, False])
-def test_the_first_process_takes_the_said_files_as_its_helper_listed_them_or_lists_them(
+def test_the_first_process_takes_the_comment_files_as_its_helper_listed_them_or_lists_them(
     tmp_path, trusting, monkeypatch, told
 ):
     root = generated(tmp_path / "list")
@@ -430,13 +430,13 @@ def test_the_first_process_takes_the_said_files_as_its_helper_listed_them_or_lis
 
     monkeypatch.setattr(incremental._Helper, "listed", waited)
     folder = sorted(p for p in (root / "discussion").iterdir() if p.is_dir())[0]
-    assert said(incremental.check(root, 2)) == plain(root)
+    assert outcome(incremental.check(root, 2)) == plain(root)
     next_tick(folder)
     new = folder / "2031-01-01T000000Z-stranger.toml"
     new.write_text('author = "stranger"\nat = 2031-01-01T00:00:00Z\nbody = "Late."\n')
     found = incremental.check(root, 2)  # with the listings the first check kept
     assert str(new.relative_to(root)) in found.paths
-    assert said(found) == plain(root)
+    assert outcome(found) == plain(root)
     assert used == [told]  # the second lists from the listings kept, in each process
 
 
@@ -482,7 +482,7 @@ def test_a_helper_builds_the_definitions_when_the_first_had_no_need_to(
         author = text.split('author = "')[1].split('"')[0]
         same_size_edit(path, f'author = "{author}"', f'author = "{"x" * len(author)}"')
     found = incremental.check(root, 2)
-    assert said(found) == plain(root)
+    assert outcome(found) == plain(root)
     assert "unknown-author" in {p.code for p in found.problems}
 
 
@@ -494,7 +494,7 @@ def test_a_check_that_cannot_start_a_helper_is_done_by_one_process(tmp_path, mon
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(os, "fork", refused)
-    assert said(incremental.check(root, 2)) == plain(root)
+    assert outcome(incremental.check(root, 2)) == plain(root)
     assert len(os.listdir("/proc/self/fd")) == before  # no pipe left open
 
 

@@ -53,13 +53,13 @@ def test_a_large_list_is_first_read_without_its_discussion(large):
 
 def test_the_rest_comes_without_bodies_and_with_every_problem(large):
     (large.root / "discussion" / "3A090" / "broken.toml").write_text("= nope\n")
-    said, _ = background.Reader(large.root).result()
+    rest, _ = background.Reader(large.root).result()
     full = load(large.root)
-    assert [c.body for c in said.comments] == [""]
-    assert [c.body for c in said.public_comments] == [""]
-    assert [c.position for c in said.comments] == ["too-tight"]
-    assert said.problems == full.problems and said.problems
-    assert not said.controls  # the session has them already
+    assert [c.body for c in rest.comments] == [""]
+    assert [c.body for c in rest.public_comments] == [""]
+    assert [c.position for c in rest.comments] == ["too-tight"]
+    assert rest.problems == full.problems and rest.problems
+    assert not rest.controls  # the session has them already
 
 
 async def test_thread_and_public_comment_bodies_are_read_when_shown(large):
@@ -97,9 +97,9 @@ def test_a_rest_read_before_a_reload_is_not_used(large):
 
 
 def test_a_comment_whose_file_went_away_keeps_what_was_known(large):
-    said, _ = background.Reader(large.root).result()
-    (large.root / said.comments[0].file).unlink()
-    assert background.with_bodies(large.root, said.comments) == list(said.comments)
+    rest, _ = background.Reader(large.root).result()
+    (large.root / rest.comments[0].file).unlink()
+    assert background.with_bodies(large.root, rest.comments) == list(rest.comments)
 
 
 def test_telling_a_list_is_large_walks_only_as_far_as_it_must(large, monkeypatch):
