@@ -16,8 +16,13 @@ if TYPE_CHECKING:
 
 
 class CuratorCommands(Provider):
+    @property
+    def curator(self) -> CuratorApp:
+        """The app this palette serves: its keymap and its session."""
+        return cast("CuratorApp", self.app)
+
     async def discover(self) -> Hits:
-        keymap = self.app.keymap  # type: ignore[attr-defined]
+        keymap = self.curator.keymap
         for action in ACTIONS:
             yield DiscoveryHit(
                 f"{action.title} ({display_keys(action, keymap)})",
@@ -27,7 +32,7 @@ class CuratorCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        keymap = self.app.keymap  # type: ignore[attr-defined]
+        keymap = self.curator.keymap
         for action in ACTIONS:
             label = f"{action.title} ({display_keys(action, keymap)})"
             score = matcher.match(f"{label} {action.help}")
@@ -38,17 +43,16 @@ class CuratorCommands(Provider):
                     partial(self.app.run_action, action.action),
                     help=action.help,
                 )
-        session = getattr(self.app, "session", None)
-        if session is None or len(query) < 2:
+        if len(query) < 2:
             return
-        for cid, control in list(session.loaded.controls.items())[:20000]:
+        for cid, control in list(self.curator.session.loaded.controls.items())[:20000]:
             text = f"Go to {cid} {control.title}"
             score = matcher.match(text)
             if score > 0.5:
                 yield Hit(
                     score,
                     highlighted(matcher, text),
-                    partial(cast("CuratorApp", self.app).goto, cid),
+                    partial(self.curator.goto, cid),
                     help=control.status,
                 )
 
