@@ -66,6 +66,27 @@ def test_a_shared_check_agrees_with_a_full_load_through_every_mutation(
         assert outcome(incremental.check(root, processes)) == plain(root), name  # remembered
 
 
+def test_a_check_sharing_the_definitions_with_a_child_agrees_with_a_full_load(
+    tmp_path, trusting, monkeypatch
+):
+    # every parse and every control's checks shared out, however few: the list is small
+    monkeypatch.setattr(incremental, "SHARE_FROM", 1)
+    monkeypatch.setattr(cache, "SHARE_FROM", 1)
+    shared: list[int] = []
+    share = processes.share
+    monkeypatch.setattr(
+        processes,
+        "share",
+        lambda work, items, *rest: shared.append(len(items)) or share(work, items, *rest),
+    )
+    root = generated(tmp_path / "list")
+    for name, mutate in _mutations(root):
+        mutate()
+        assert outcome(incremental.check(root, 2)) == plain(root), name
+        assert outcome(incremental.check(root, 2)) == plain(root), name  # remembered
+    assert shared  # (the work was shared, not done here alone)
+
+
 @pytest.mark.parametrize("processes", [1, 2])
 def test_switching_branches_gives_a_fresh_check(tmp_path, trusting, processes):
     root = generated(tmp_path / "list")
@@ -145,7 +166,7 @@ def test_a_process_writes_the_cache_files_of_the_buckets_it_took_and_the_first_t
     root = generated(tmp_path / "list")
     files = cache.ListIndex.of(root)
     comments_part = incremental._Comments(
-        files, 0, source.Listings({}, 0), incremental._Buckets(), lambda: None
+        files, 0, source.Listings({}, 0), processes.Tasks(cache.BUCKETS), lambda: None
     )
     comments_part.buckets.close()
     comments_part.taken = {3}
@@ -178,7 +199,9 @@ def test_buckets_walked_before_the_definitions_are_known_are_checked_once_they_c
         asked.append("wait")
         return defined
 
-    comments_part = incremental._Comments(files, 0, listings, incremental._Buckets(), not_yet)
+    comments_part = incremental._Comments(
+        files, 0, listings, processes.Tasks(cache.BUCKETS), not_yet
+    )
     parts = comments_part.run(come)
     comments_part.buckets.close()
     assert asked == ["now"] * (cache.BUCKETS + 1) + ["wait"]  # asked before each bucket

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 
 import pytest
 
@@ -12,19 +13,77 @@ from curator.store import processes
 needs_fork = pytest.mark.skipif(not processes.can_fork(), reason="no fork here")
 
 
-def _squares(chunk):
-    return [(n * n, os.getpid()) for n in chunk]
+def _squares(part):
+    return [(n * n, os.getpid()) for n in part]
 
 
 @needs_fork
-def test_work_over_chunks_answers_in_order_from_other_processes():
-    found = processes.map_chunks(_squares, list(range(25)), 4)
-    assert [square for square, _ in found] == [n * n for n in range(25)]
-    assert os.getpid() not in {pid for _, pid in found}
+def test_shared_work_answers_every_part_in_order_from_this_process_and_a_child():
+    # each process, at its first part, tells the other and waits (10 s at most) to hear that
+    # the other has taken one too: neither can take every part before the other starts
+    parent_said, parent_says = os.pipe()
+    child_said, child_says = os.pipe()
+    here = os.getpid()
+
+    def squares(part):
+        if os.getpid() == here:
+            says, other_said = parent_says, child_said
+        else:
+            says, other_said = child_says, parent_said
+        os.write(says, b"x")
+        select.select([other_said], [], [], 10)
+        return _squares(part)
+
+    found = [r for part in processes.share(squares, list(range(200))) for r in part]
+    assert [square for square, _ in found] == [n * n for n in range(200)]
+    assert len({pid for _, pid in found}) == 2  # the parts were taken by both
+    for fd in (parent_said, parent_says, child_said, child_says):
+        os.close(fd)
 
 
 def test_no_items_is_no_work():
-    assert processes.map_chunks(_squares, [], 4) == []
+    assert processes.share(_squares, []) == []
+
+
+@needs_fork
+def test_the_parts_of_a_child_that_fails_are_done_here():
+    here = os.getpid()
+
+    def fails_in_a_child(part):
+        if os.getpid() != here:
+            raise SystemExit("a child that fails")
+        return _squares(part)
+
+    found = [r for part in processes.share(fails_in_a_child, list(range(100))) for r in part]
+    assert found == [(n * n, os.getpid()) for n in range(100)]
+
+
+@needs_fork
+def test_a_shared_child_runs_what_it_is_given_first():
+    read, written = os.pipe()
+
+    def say_so():
+        os.write(written, b"x")
+
+    processes.share(_squares, list(range(100)), in_child=say_so)
+    os.close(written)
+    assert set(os.read(read, 64)) == {ord("x")}  # a child per other core ran it
+    os.close(read)
+
+
+def test_each_task_is_taken_once():
+    tasks = processes.Tasks(5)
+    taken = list(iter(tasks.take, None))
+    tasks.close()
+    assert taken == [0, 1, 2, 3, 4]
+
+
+def test_a_message_sent_is_received_whole():
+    read, written = os.pipe()
+    message = bytes(range(256)) * 1000  # more than a pipe holds
+    sender = processes.send(written, message)
+    assert processes.receive(read) == message
+    sender.join()
 
 
 @needs_fork

@@ -1,14 +1,17 @@
 """Work in other processes: the one place the store starts them.
 
-Four shapes of work, one module:
+Five shapes of work, one module:
 
-- `map_chunks`: a function over many items, cut into chunks, in a pool of processes forked
-  from this one, one per core (the read cache parsing a first run's files);
-- `pool`: the same pool, for a caller that hands work out piece by piece (public comments
-  written by a helper while the next batch is made);
+- `share`: a function over many items, cut into parts taken from one queue (`Tasks`) by this
+  process and a child forked from it per other core, whoever is free taking the next (the read
+  cache parsing many new files; the check's controls, checked once built: the child has them
+  without their being sent);
+- `pool`: a pool of forked processes, for a caller that hands work out piece by piece (public
+  comments written by a helper while the next batch is made);
 - `Forked`: one child forked to run a function and answer in bytes through a pipe, left to
-  exit on its own once it answered (the check's helpers, which also talk to the first process
-  through pipes of their own);
+  exit on its own once it answered; `Tasks`, `send` and `receive` are what it and this process
+  say to each other besides (the check's helpers: buckets of comments taken from a queue, the
+  definitions sent to them once built);
 - `Apart`: a function run in a fresh interpreter, for a process that must not fork because it
   runs threads (the TUI reading a large list's comments).
 
@@ -53,17 +56,96 @@ def pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
 
-def map_chunks(
-    work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], chunk: int
+class Tasks:
+    """Task numbers not taken yet, a byte each in a pipe shared by forked processes: each reads
+    one at a time, and the pipe gives each number to one reader."""
+
+    LIMIT = 256  # a byte each, written at once (fewer than PIPE_BUF bytes: one write)
+
+    def __init__(self, count: int) -> None:
+        if not 0 <= count <= self.LIMIT:
+            raise ValueError(f"{count} tasks: at most {self.LIMIT}")
+        self.fd, into = os.pipe()
+        try:
+            os.write(into, bytes(range(count)))
+        finally:
+            os.close(into)
+
+    def take(self) -> int | None:
+        """The next task's number; None when every one is taken."""
+        got = os.read(self.fd, 1)
+        return got[0] if got else None
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+PARTS = 32  # what `share` cuts work into: enough for a slowed process to take fewer
+
+
+def share(
+    work: Callable[[Sequence[Item]], Result],
+    items: Sequence[Item],
+    in_child: Callable[[], None] = lambda: None,
 ) -> list[Result]:
-    """`work` over `items`, `chunk` at a time, in a forked process per core (at most one per
-    chunk), in order. `work` takes a chunk and answers a list of results: one round trip a
-    chunk, not one an item."""
-    chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
-    if not chunks:
-        return []
-    with pool(min(os.cpu_count() or 1, len(chunks))) as workers:
-        return [result for part in workers.map(work, chunks) for result in part]
+    """`work` over `items` cut into PARTS parts, one result a part, in order: the parts taken by
+    this process and by a child forked from it per other core (`in_child` run first there),
+    whoever is free taking the next. A child's results come back pickled; the parts of a child
+    that failed are done here. Ask `can_fork` first: without it, everything is done here."""
+    size = -(-len(items) // PARTS) or 1
+    parts = [items[i : i + size] for i in range(0, len(items), size)]
+    tasks = Tasks(len(parts))
+    children: list[Forked] = []
+    done = False
+
+    def taken() -> dict[int, Result]:
+        return {number: work(parts[number]) for number in iter(tasks.take, None)}
+
+    def in_this_child() -> None:
+        for other in children:  # the ones forked before it (an answer's pipe held open
+            os.close(other.answers)  # here would not end when its child's ends)
+        in_child()
+
+    try:
+        for _ in range(min(os.cpu_count() or 1, len(parts)) - 1):
+            try:
+                child = Forked.start(lambda: pickle.dumps(taken()), in_this_child)
+            except OSError:  # no process to be had (a limit): fewer share the work
+                break
+            children.append(child)
+        results = taken()
+        for child in children:
+            results.update(child.answered())
+        for number, part in enumerate(parts):
+            if number not in results:
+                results[number] = work(part)
+        done = True
+    finally:
+        tasks.close()
+        for child in children:
+            child.end(done)
+    return [results[number] for number in range(len(parts))]
+
+
+def send(fd: int, message: bytes) -> threading.Thread:
+    """Write `message` into the pipe `fd` (and close it) from a thread: the process at the other
+    end reads it when it gets to it, and a message larger than a pipe holds would hold this one
+    up until then."""
+
+    def write() -> None:
+        with contextlib.suppress(OSError), open(fd, "wb") as out:
+            out.write(message)  # (a reader that died: a broken pipe, nothing to do)
+
+    sender = threading.Thread(target=write, daemon=True)
+    sender.start()
+    return sender
+
+
+def receive(fd: int) -> bytes:
+    """What the other end of the pipe `fd` wrote, whole (empty: it wrote nothing, or died);
+    `fd` is closed."""
+    with open(fd, "rb") as got:
+        return got.read()
 
 
 # children that answered, collected by a later `Forked.start` once exited (or by the system
@@ -110,6 +192,16 @@ class Forked:
         """What the child answered; nothing when it failed before."""
         with open(self.answers, "rb", closefd=False) as got:
             return got.read()
+
+    def answered(self) -> dict:
+        """What the child answered, a dict pickled; empty when it failed (or sent what does not
+        unpickle: our own child, so that is a failure too)."""
+        body = self.answer()
+        try:
+            found = pickle.loads(body) if body else {}
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            return {}
+        return found if type(found) is dict else {}
 
     def end(self, done: bool) -> None:
         """Close the answer's pipe. A child whose work is `done` is left to exit and collected

@@ -35,6 +35,7 @@ import struct
 import zlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import astuple
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -70,8 +71,7 @@ STAT_STAMP = struct.Struct("<QqqQ")  # size, mtime_ns, ctime_ns, inode; a git bl
 NO_BLOB = bytes(20)
 STALE_KEPT = 1000  # results no file points at that are kept at least (see _content)
 DECODED_PER_PARSE = 10_000  # bytes of results decoded in the time one file is parsed
-POOL_FROM = 4000  # new files from which parsing is spread over a process per core
-POOL_CHUNK = 1000
+SHARE_FROM = 1000  # new files from which parsing is shared with a process per other core
 
 Key = tuple[str, str, str]  # kind, path inside the list, git blob id (hex)
 
@@ -380,13 +380,14 @@ class ListIndex(ReadCache):
 
     def _parse_all(self, jobs: list[tuple[str, str, str, bytes, str]]) -> list[Read]:
         """Parse new files: in one process per core when there are many (a first run)."""
-        if len(jobs) < POOL_FROM or not self.parallel or not processes.can_fork():
+        if len(jobs) < SHARE_FROM or not self.parallel or not processes.can_fork():
             parsed = [reader.read(kind, path, raw) for kind, path, _, raw, _ in jobs]
         else:
             files = [(kind, path, raw) for kind, path, _, raw, _ in jobs]
             parsed = [
-                Read(data, problems)
-                for data, problems in processes.map_chunks(_read_chunk, files, POOL_CHUNK)
+                Read(data, tuple(Problem(*p) for p in problems))
+                for part in processes.share(_read_part, files)
+                for data, problems in marshal.loads(part)
             ]
         self.misses += len(jobs)
         for (kind, path, blob, _, folder), result in zip(jobs, parsed, strict=True):
@@ -512,11 +513,11 @@ def _everything(name: str) -> bool:
     return True
 
 
-def _read_chunk(
-    jobs: Sequence[tuple[str, str, bytes]],
-) -> list[tuple[Any, tuple[Problem, ...]]]:
-    """In a worker process: what `read.read` makes of each file (its data and problems)."""
-    return [(r.data, r.problems) for r in (reader.read(k, p, raw) for k, p, raw in jobs)]
+def _read_part(jobs: Sequence[tuple[str, str, bytes]]) -> bytes:
+    """What `read.read` makes of each file (its data, its problems as tuples), marshalled: for
+    plain data, quicker to send between processes than pickled."""
+    read = (reader.read(kind, path, raw) for kind, path, raw in jobs)
+    return marshal.dumps([(r.data, [astuple(p) for p in r.problems]) for r in read])
 
 
 def _forget_old(where: Path) -> None:

@@ -5,7 +5,7 @@ incremental check's), noting which controls each looked at."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from typing import Any, Protocol
 
 from curator.core.problems import Problem
@@ -20,6 +20,11 @@ class CrossChecks(Protocol):
     """What `load.build` is given to run each file's cross-file checks."""
 
     def check(self, file: str, run: CheckRun) -> list[Problem]: ...
+
+    def check_each(self, runs: Sequence[tuple[str, CheckRun]]) -> list[Problem]:
+        """`check` of each (file, run), their problems in that order: the definitions' checks,
+        given at once so that they can be shared out."""
+        ...
 
 
 class Watch:
@@ -36,7 +41,7 @@ class Watch:
         self._asked: set[str] = set()  # what the check running now asked of the controls
 
     def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
-        if file in self.remembered and file not in self.rerun:
+        if not self.needs_check(file):
             last = self.found.get(file)
             return [Problem(*p) for p in last[2]] if last else []
         asked: set[str] = set()
@@ -44,6 +49,13 @@ class Watch:
         reported = list(run(self._noted))
         self.seen[file] = (_dependency_ids(asked), tuple(reported))
         return reported
+
+    def check_each(self, runs: Sequence[tuple[str, CheckRun]]) -> list[Problem]:
+        return [p for file, run in runs for p in self.check(file, run)]
+
+    def needs_check(self, file: str) -> bool:
+        """Whether `check` runs the file's checks (else it answers from memory)."""
+        return file not in self.remembered or file in self.rerun
 
     def _noted(self, controls: Any) -> Any:
         """`controls` as a check is given them, noting what it asks of them."""
@@ -63,6 +75,9 @@ class Unchecked(Watch):
         super().__init__(set(), {}, {})
 
     def check(self, file: str, run: Callable[[Callable], Iterable[Problem]]) -> list[Problem]:
+        return []
+
+    def check_each(self, runs: Sequence[tuple[str, CheckRun]]) -> list[Problem]:
         return []
 
 

@@ -5,10 +5,13 @@ found and which controls its cross-file checks looked at (`Watch`), and checks a
 files whose content — or whose controls — changed.
 
 A check has two parts. The definitions (list.toml, the controls, the catalogue) are read, built
-and checked by the first process, through `load.build` (`_Definitions`). The comments
+and checked by the first process, through `load.build` (`_Definitions`); when many are new, their
+parsing, and then their checks once every control is built, are shared with a child forked for
+each (`processes.share`, `_SharedWatch`), so that another core is not left idle while the
+helpers wait for the definitions. The comments
 (discussion and public comments: 10^5 files) is split into `cache.BUCKETS` buckets by a hash of
 the path; each bucket has its own memory and cache files and is checked whole by one process
-(`_Bucket`). The processes, one per core, take buckets from a pipe until none is left, so that
+(`_Bucket`). The processes, one per core, take buckets from a queue until none is left, so that
 one slowed down by a shared machine takes fewer. A comment file is read, parsed, validated and made
 into its record without the definitions (`load.comment_record`), so the other processes start on
 their buckets at once while the first builds the definitions; its cross-file checks
@@ -21,7 +24,6 @@ else is checked whole. A process that fails has its buckets checked again by the
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 import os
@@ -29,7 +31,7 @@ import pickle
 import select
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -54,9 +56,10 @@ from curator.store.index.cache import (
     folder_of,
     gc_paused,
 )
-from curator.store.index.cross_checks import ALL, Watch
+from curator.store.index.cross_checks import ALL, CheckRun, Watch
 from curator.store.index.source import Entry, with_bytes
 
+SHARE_FROM = 1000  # definitions to check from which the checking is shared with a child
 MANY = 2000  # definitions to re-check above which all go through the read cache (`_cached`)
 SHARED_FROM = 5000  # files in a list from which its check is shared between processes
 DEFINED = "checked-definitions"  # the definitions' memory
@@ -170,7 +173,7 @@ class _Run:
     def run(self) -> Checked:
         files = self.files
         cache.validity()  # worked out once, before the processes part
-        buckets = _Buckets()
+        buckets = processes.Tasks(BUCKETS)
         helpers: list[_Helper] = []
         senders: list[threading.Thread] = []
         done = False
@@ -181,16 +184,17 @@ class _Run:
                         helpers.append(_Helper.start(files.root, buckets, helpers))
                     except OSError:  # no process to be had (a limit): fewer share the check
                         break
-            files.parallel = not helpers  # (parsing in a pool of processes of its own)
             cutoff = source.trust_cutoff()
             listings = source.Listings(files.section(LISTINGS, dict), cutoff)
             kept_listings = bool(listings.known)
             with files:
-                definitions = _Definitions(files, cutoff, listings)
+                definitions = _Definitions(
+                    files, cutoff, listings, self._in_child(helpers) if self.count > 1 else None
+                )
                 checked, defined = definitions.run()
                 if helpers:
                     message = pickle.dumps(definitions.message(defined), pickle.HIGHEST_PROTOCOL)
-                    senders = [_send(helper.sends, message) for helper in helpers]
+                    senders = [processes.send(helper.sends, message) for helper in helpers]
                 # a helper tells what it found in the comment folders when no listing was kept (a
                 # first check: it lists them while the definitions are built here); else each
                 # process lists them from what was kept, at once
@@ -218,6 +222,17 @@ class _Run:
             for sender in senders:
                 sender.join()
         return merged
+
+    @staticmethod
+    def _in_child(helpers: list[_Helper]) -> Callable[[], None]:
+        """What a child sharing the definitions' checks runs first: it closes the helpers' pipes
+        (a helper waits for every writer of what it is sent to close it)."""
+
+        def close() -> None:
+            for helper in helpers:
+                helper.close_ends()
+
+        return close
 
 
 def _merged(parts: Iterable[Checked]) -> Checked:
@@ -269,25 +284,6 @@ def _bytes_of(root: Path, path: str) -> bytes | None:
         return None
 
 
-class _Buckets:
-    """The buckets not taken yet, a byte each in a pipe: a process reads one at a time, and
-    the pipe gives each to one reader."""
-
-    def __init__(self) -> None:
-        self.fd, into = os.pipe()
-        try:
-            os.write(into, bytes(range(BUCKETS)))  # fewer than PIPE_BUF bytes: one write
-        finally:
-            os.close(into)
-
-    def take(self) -> int | None:
-        got = os.read(self.fd, 1)
-        return got[0] if got else None
-
-    def close(self) -> None:
-        os.close(self.fd)
-
-
 @dataclass
 class _Helper:
     """A process taking buckets too: it tells what it found in the comment folders through
@@ -299,7 +295,7 @@ class _Helper:
     lists: int
 
     @classmethod
-    def start(cls, root: Path, buckets: _Buckets, others: list[_Helper]) -> _Helper:
+    def start(cls, root: Path, buckets: processes.Tasks, others: list[_Helper]) -> _Helper:
         sends_out, sends = os.pipe()
         lists, lists_in = os.pipe()
 
@@ -332,24 +328,14 @@ class _Helper:
         """What it found in the comment folders; None when it failed before it told."""
         fd, self.lists = self.lists, -1
         try:
-            with open(fd, "rb", closefd=False) as got:
-                found = marshal.loads(got.read())  # (not sent whole: raises)
-            if type(found) is tuple and len(found) == 2:
-                return found
+            found = marshal.loads(processes.receive(fd))  # (not sent whole: raises)
         except (OSError, ValueError, EOFError, TypeError):
-            pass
-        finally:
-            os.close(fd)
-        return None
+            return None
+        return found if type(found) is tuple and len(found) == 2 else None
 
     def answer(self) -> dict[int, Checked]:
-        """The buckets it checked; none when it failed (or sent what does not unpickle)."""
-        body = self.child.answer()
-        try:
-            found = pickle.loads(body) if body else {}
-        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-            found = {}
-        return found if type(found) is dict else {}
+        """The buckets it checked; none when it failed."""
+        return self.child.answered()
 
     def end(self, done: bool, sent: bool) -> None:
         """Close its pipes (`sends` is its sender's once `sent`); stop it if this check is
@@ -361,7 +347,7 @@ class _Helper:
         self.child.end(done)
 
 
-def _help(root: Path, buckets: _Buckets, sends: int, lists: int) -> dict[int, Checked]:
+def _help(root: Path, buckets: processes.Tasks, sends: int, lists: int) -> dict[int, Checked]:
     """A helper's work: the comment folders listed (and told, so that the first process need not
     list them again), buckets, their cross-file checks once `Defined` has come."""
     files = ListIndex.of(root)
@@ -372,7 +358,7 @@ def _help(root: Path, buckets: _Buckets, sends: int, lists: int) -> dict[int, Ch
     received = _Received(sends, files, cutoff)
     told = not listings.known  # (see _Run.run)
     comments = _Comments(files, cutoff, listings, buckets, received.now)
-    teller = _send(lists, marshal.dumps(comments.listed(listings))) if told else None
+    teller = processes.send(lists, marshal.dumps(comments.listed(listings))) if told else None
     if teller is None:
         os.close(lists)
     files.owns = comments.owns
@@ -382,19 +368,6 @@ def _help(root: Path, buckets: _Buckets, sends: int, lists: int) -> dict[int, Ch
     if teller is not None:
         teller.join()
     return parts
-
-
-def _send(fd: int, message: bytes) -> threading.Thread:
-    """Write `message` to another process of the check from a thread (that process reads it
-    when it gets to it; a message larger than a pipe holds would hold this one up until then)."""
-
-    def write() -> None:
-        with contextlib.suppress(OSError), open(fd, "wb") as out:
-            out.write(message)  # (a helper that died: a broken pipe, nothing to do)
-
-    sender = threading.Thread(target=write, daemon=True)
-    sender.start()
-    return sender
 
 
 class _Received:
@@ -411,8 +384,7 @@ class _Received:
 
     def wait(self) -> Defined:
         if self.defined is None:
-            with open(self.fd, "rb") as got:
-                body = got.read()
+            body = processes.receive(self.fd)
             self.fd = -1
             state, before, changed, shipped = pickle.loads(body)  # a first process gone: fails
 
@@ -662,8 +634,15 @@ class _Definitions:
     ("checked-definitions"). By the first process, which sends the helpers what it built; a
     helper builds them itself only when the first had no need to (`definitions`)."""
 
-    def __init__(self, files: ListIndex, cutoff: int, listings: source.Listings | None) -> None:
+    def __init__(
+        self,
+        files: ListIndex,
+        cutoff: int,
+        listings: source.Listings | None,
+        in_child: Callable[[], None] | None = None,
+    ) -> None:
         self.files, self.cutoff, self.listings = files, cutoff, listings
+        self.in_child = in_child  # given: many checks are shared with a child, which runs it
         self.memory = CheckMemory.of(files, DEFINED)
         self.built: Definitions | None = None
         self.walked = False
@@ -790,7 +769,7 @@ class _Definitions:
             for p in self.paths
             if p in rerun or p == "list.toml" or p.startswith("controls/")
         ]
-        watch = Watch(rerun, memory.dependencies(), memory.found)
+        watch = _SharedWatch(rerun, memory.dependencies(), memory.found, self.in_child)
         many = len(rerun) > min(MANY, len(self.paths) // 2)  # (or most: a first check)
         cached = [self._cached(e.path, many) for e in chosen]
         resolved = [
@@ -862,6 +841,41 @@ class _Definitions:
         return result
 
 
+class _SharedWatch(Watch):
+    """The definitions' watch: when many files need their checks run, and a child may be
+    forked (`in_child`: what it runs first), it shares them out with one — forked once every
+    control is built, it has them all without their being sent, and answers only what each
+    file's checks found and looked at."""
+
+    def __init__(
+        self,
+        rerun: set[str],
+        remembered: Mapping[str, str],
+        found: Mapping,
+        in_child: Callable[[], None] | None,
+    ) -> None:
+        super().__init__(rerun, remembered, found)
+        self.in_child = in_child
+
+    def check_each(self, runs: Sequence[tuple[str, CheckRun]]) -> list[Problem]:
+        due = [(file, run) for file, run in runs if self.needs_check(file)]
+        if self.in_child is None or len(due) < SHARE_FROM or not processes.can_fork():
+            return super().check_each(runs)
+
+        def checked(part: Sequence[tuple[str, CheckRun]]) -> dict[str, tuple[str, tuple]]:
+            for file, run in part:
+                self.check(file, run)
+            return {file: self.seen[file] for file, _ in part}
+
+        for answered in processes.share(checked, due, self.in_child):
+            self.seen.update(answered)
+        return [
+            p
+            for file, run in runs
+            for p in (self.seen[file][1] if file in self.seen else self.check(file, run))
+        ]
+
+
 class _Comments:
     """The comments, bucket by bucket: each bucket this process takes is walked and read at
     once (`_Bucket.walk`), and checked across files once the definitions are known (`defined`:
@@ -872,7 +886,7 @@ class _Comments:
         files: ListIndex,
         cutoff: int,
         listings: source.Listings,
-        buckets: _Buckets,
+        buckets: processes.Tasks,
         defined: Callable[[], Defined | None],
         listed: tuple[Any, Any] | None = None,
     ) -> None:

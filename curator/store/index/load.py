@@ -161,12 +161,12 @@ def build(
         catalogue[stem] = records.item_from(data, path)
 
     if manifest is not None:
-        for control in controls.values():
-            problems.extend(
-                _cross_checked(watch, control.file, _control_checks(control, manifest, controls))
-            )
-        for item in catalogue.values():
-            problems.extend(_cross_checked(watch, item.file, _item_checks(item, manifest)))
+        runs = [(c.file, _control_checks(c, manifest, controls)) for c in controls.values()]
+        runs += [(item.file, _item_checks(item, manifest)) for item in catalogue.values()]
+        if watch is None:
+            problems.extend(p for _, run in runs for p in run(_unwatched))
+        else:
+            problems.extend(watch.check_each(runs))
 
     comments: list[Comment] = []
     public: list[PublicComment] = []
