@@ -1,7 +1,8 @@
 """The controls table: a virtual list that draws only the rows on screen.
 
 A filter keystroke swaps the list of row ids and repaints the visible lines, instead of
-clearing and refilling a DataTable (which costs ~240 ms at 10,000 rows).
+clearing and refilling a DataTable, whose cost grows with the rows (the TUI figures in
+benchmarks/RESULTS.md compare the two).
 """
 
 from __future__ import annotations
