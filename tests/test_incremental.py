@@ -74,11 +74,12 @@ def test_a_check_sharing_the_definitions_with_a_child_agrees_with_a_full_load(
     monkeypatch.setattr(cache, "SHARE_FROM", 1)
     shared: list[int] = []
     share = processes.share
-    monkeypatch.setattr(
-        processes,
-        "share",
-        lambda work, items, *rest: shared.append(len(items)) or share(work, items, *rest),
-    )
+
+    def counted(work, items, *rest, **named):
+        shared.append(len(items))
+        return share(work, items, *rest, **named)
+
+    monkeypatch.setattr(processes, "share", counted)
     root = generated(tmp_path / "list")
     for name, mutate in _mutations(root):
         mutate()

@@ -71,6 +71,19 @@ def test_a_shared_child_runs_what_it_is_given_first():
     os.close(read)
 
 
+def test_what_runs_meanwhile_runs_here_before_this_process_takes_a_part():
+    here = os.getpid()
+    events: list[str] = []
+
+    def squares(part):
+        if os.getpid() == here:
+            events.append("part")
+        return _squares(part)
+
+    processes.share(squares, list(range(100)), meanwhile=lambda: events.append("meanwhile"))
+    assert events[0] == "meanwhile" and events.count("meanwhile") == 1
+
+
 def test_each_task_is_taken_once():
     tasks = processes.Tasks(5)
     taken = list(iter(tasks.take, None))

@@ -87,11 +87,13 @@ def share(
     work: Callable[[Sequence[Item]], Result],
     items: Sequence[Item],
     in_child: Callable[[], None] = lambda: None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[Result]:
     """`work` over `items` cut into PARTS parts, one result a part, in order: the parts taken by
     this process and by a child forked from it per other core (`in_child` run first there),
-    whoever is free taking the next. A child's results come back pickled; the parts of a child
-    that failed are done here. Ask `can_fork` first: without it, everything is done here."""
+    whoever is free taking the next. `meanwhile` is run here once the children are forked,
+    before this process takes a part (where it may start a thread). A child's results come back
+    pickled; the parts of a child that failed are done here. Ask `can_fork` first."""
     size = -(-len(items) // PARTS) or 1
     parts = [items[i : i + size] for i in range(0, len(items), size)]
     tasks = Tasks(len(parts))
@@ -113,6 +115,7 @@ def share(
             except OSError:  # no process to be had (a limit): fewer share the work
                 break
             children.append(child)
+        meanwhile()
         results = taken()
         for child in children:
             results.update(child.answered())

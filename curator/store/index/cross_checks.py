@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from typing import Any, Protocol
 
+from curator.core.model import Control, Manifest
 from curator.core.problems import Problem
 
 ALL = "#controls"  # a check that went through every control depends on all of them
@@ -18,6 +19,10 @@ CheckRun = Callable[[Callable[[Any], Any]], Iterable[Problem]]
 
 class CrossChecks(Protocol):
     """What `load.build` is given to run each file's cross-file checks."""
+
+    def built(self, manifest: Manifest | None, controls: Mapping[str, Control]) -> None:
+        """Told once the definitions are built, before their cross-file checks run."""
+        ...
 
     def check(self, file: str, run: CheckRun) -> list[Problem]: ...
 
@@ -49,6 +54,9 @@ class Watch:
         reported = list(run(self._noted))
         self.seen[file] = (_dependency_ids(asked), tuple(reported))
         return reported
+
+    def built(self, manifest: Manifest | None, controls: Mapping[str, Control]) -> None:
+        pass
 
     def check_each(self, runs: Sequence[tuple[str, CheckRun]]) -> list[Problem]:
         return [p for file, run in runs for p in self.check(file, run)]

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from curator.core import checks, discussion
-from curator.core.model import Comment, Manifest, Outline, PublicComment, Transition
+from curator.core.model import Comment, Control, Manifest, Outline, PublicComment, Transition
 from curator.core.problems import Problem
 from curator.store import processes
 from curator.store.formats import read as reader
@@ -187,14 +187,18 @@ class _Run:
             cutoff = source.trust_cutoff()
             listings = source.Listings(files.section(LISTINGS, dict), cutoff)
             kept_listings = bool(listings.known)
+
+            def announce(message: tuple) -> None:
+                """Send the helpers what their checks need of the definitions, once."""
+                if helpers and not senders:
+                    body = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+                    senders.extend(processes.send(helper.sends, body) for helper in helpers)
+
             with files:
-                definitions = _Definitions(
-                    files, cutoff, listings, self._in_child(helpers) if self.count > 1 else None
-                )
+                in_child = self._in_child(helpers) if self.count > 1 else None
+                definitions = _Definitions(files, cutoff, listings, in_child, announce)
                 checked, defined = definitions.run()
-                if helpers:
-                    message = pickle.dumps(definitions.message(defined), pickle.HIGHEST_PROTOCOL)
-                    senders = [processes.send(helper.sends, message) for helper in helpers]
+                announce(definitions.message(defined))  # (if not sent as soon as built)
                 # a helper tells what it found in the comment folders when no listing was kept (a
                 # first check: it lists them while the definitions are built here); else each
                 # process lists them from what was kept, at once
@@ -640,11 +644,14 @@ class _Definitions:
         cutoff: int,
         listings: source.Listings | None,
         in_child: Callable[[], None] | None = None,
+        announce: Callable[[tuple], None] = lambda message: None,
     ) -> None:
         self.files, self.cutoff, self.listings = files, cutoff, listings
         self.in_child = in_child  # given: many checks are shared with a child, which runs it
+        self.announce = announce  # sends the helpers `message(...)`, once
         self.memory = CheckMemory.of(files, DEFINED)
         self.built: Definitions | None = None
+        self.defined: Defined | None = None  # what is known of them before they are built
         self.walked = False
 
     def run(self) -> tuple[Checked, Defined]:
@@ -661,9 +668,9 @@ class _Definitions:
             last = memory.last_result  # every file has the stamp it had: the same answer
             checked = _remembered(last, self.paths)
             return checked, Defined(self.state, before, frozenset(), self.definitions)
-        changed = self._changed()
+        self.defined = Defined(self.state, before, self._changed(), self.definitions)
         checked = self._check()
-        return checked, Defined(self.state, before, changed, self.definitions)
+        return checked, self.defined
 
     def definitions(self) -> Definitions:
         """The manifest and the controls' outlines, built (and checked, and remembered) if not
@@ -769,7 +776,7 @@ class _Definitions:
             for p in self.paths
             if p in rerun or p == "list.toml" or p.startswith("controls/")
         ]
-        watch = _SharedWatch(rerun, memory.dependencies(), memory.found, self.in_child)
+        watch = _SharedWatch(rerun, memory.dependencies(), memory.found, self)
         many = len(rerun) > min(MANY, len(self.paths) // 2)  # (or most: a first check)
         cached = [self._cached(e.path, many) for e in chosen]
         resolved = [
@@ -777,9 +784,17 @@ class _Definitions:
             *(e for e, through in zip(chosen, cached, strict=True) if not through),
         ]
         built = loading.build(resolved, watch=watch, keep_comments=False)
-        outlines = {cid: control.outline() for cid, control in built.controls.items()}
-        self.built = (built.manifest, outlines)
         return self._record({e.path for e in chosen}, built, watch)
+
+    def keep_built(self, manifest: Manifest | None, controls: Mapping[str, Control]) -> None:
+        """What the comment files' checks need of the definitions just built."""
+        self.built = (manifest, {cid: control.outline() for cid, control in controls.items()})
+
+    def built_now(self) -> None:
+        """Tell the helpers the definitions just built, when this check is the one that sends
+        them (else nothing)."""
+        if self.defined is not None:
+            self.announce(self.message(self.defined))
 
     def _cached(self, path: str, many: bool) -> bool:
         """Whether a definition is read through the read cache: when many are new, every one (a
@@ -842,24 +857,30 @@ class _Definitions:
 
 
 class _SharedWatch(Watch):
-    """The definitions' watch: when many files need their checks run, and a child may be
-    forked (`in_child`: what it runs first), it shares them out with one — forked once every
-    control is built, it has them all without their being sent, and answers only what each
-    file's checks found and looked at."""
+    """The definitions' watch. Once they are built, it keeps what the comment files' checks
+    need of them and has the helpers told at once, while the definitions' own checks run; when
+    many files need those run, and a child may be forked, it shares them out with one —
+    forked once every control is built, it has them all without their being sent, and answers
+    only what each file's checks found and looked at."""
 
     def __init__(
         self,
         rerun: set[str],
         remembered: Mapping[str, str],
         found: Mapping,
-        in_child: Callable[[], None] | None,
+        definitions: _Definitions,
     ) -> None:
         super().__init__(rerun, remembered, found)
-        self.in_child = in_child
+        self.definitions = definitions
+
+    def built(self, manifest: Manifest | None, controls: Mapping[str, Control]) -> None:
+        self.definitions.keep_built(manifest, controls)
 
     def check_each(self, runs: Sequence[tuple[str, CheckRun]]) -> list[Problem]:
         due = [(file, run) for file, run in runs if self.needs_check(file)]
-        if self.in_child is None or len(due) < SHARE_FROM or not processes.can_fork():
+        in_child = self.definitions.in_child
+        if in_child is None or len(due) < SHARE_FROM or not processes.can_fork():
+            self.definitions.built_now()
             return super().check_each(runs)
 
         def checked(part: Sequence[tuple[str, CheckRun]]) -> dict[str, tuple[str, tuple]]:
@@ -867,7 +888,9 @@ class _SharedWatch(Watch):
                 self.check(file, run)
             return {file: self.seen[file] for file, _ in part}
 
-        for answered in processes.share(checked, due, self.in_child):
+        # the helpers told once the child is forked: the sending thread would stop a fork
+        shared = processes.share(checked, due, in_child, meanwhile=self.definitions.built_now)
+        for answered in shared:
             self.seen.update(answered)
         return [
             p

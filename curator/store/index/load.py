@@ -160,6 +160,8 @@ def build(
             continue
         catalogue[stem] = records.item_from(data, path)
 
+    if watch is not None:
+        watch.built(manifest, controls)
     if manifest is not None:
         runs = [(c.file, _control_checks(c, manifest, controls)) for c in controls.values()]
         runs += [(item.file, _item_checks(item, manifest)) for item in catalogue.values()]
