@@ -1,4 +1,5 @@
-"""comment, discuss, ballot, status, apply-amendment, verify, sync: the committee's verbs."""
+"""comment, ballot, status, apply-amendment, verify, sync: the committee's verbs (`discuss`,
+which weighs each amendment, is curator.cli.thread)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from curator.cli.common import (
     print_json,
 )
 from curator.core import discussion, lifecycle
-from curator.core.model import POSITIONS, STATUSES, Comment, Control, ControlList, Manifest
+from curator.core.lookup import control_named
+from curator.core.model import POSITIONS, STATUSES, Control, ControlList, Manifest
 from curator.core.problems import CuratorError, InvalidValue
-from curator.core.weigh import control_named
 from curator.store.formats.files import TooLarge, read_given
 from curator.store.formats.layout import DELIBERATION
 from curator.store.git import identity
@@ -57,16 +58,6 @@ def register(verbs: argparse._SubParsersAction) -> None:
     add_as(p)
     add_list(p)
     p.set_defaults(func=comment)
-
-    p = verbs.add_parser(
-        "discuss",
-        help="show the discussion of a control",
-        description="The thread on a control, oldest first: author, time, position, body, and "
-        "what each proposed amendment would capture and release.",
-    )
-    p.add_argument("control_id", metavar="CONTROL-ID")
-    add_list(p)
-    p.set_defaults(func=discuss)
 
     p = verbs.add_parser(
         "ballot",
@@ -143,7 +134,7 @@ def register(verbs: argparse._SubParsersAction) -> None:
     p.set_defaults(func=sync)
 
 
-def _loaded(root: Path, control_id: str | None = None) -> tuple[ControlList, Manifest]:
+def committee_list(root: Path, control_id: str | None = None) -> tuple[ControlList, Manifest]:
     """The list as the committee's verbs need it, and its list.toml: without the public's
     comments, and with one control's discussion only when the verb is about one control (10^5
     comments take seconds)."""
@@ -156,12 +147,12 @@ def _loaded(root: Path, control_id: str | None = None) -> tuple[ControlList, Man
     return loaded, loaded.manifest
 
 
-# ---------------------------------------------------------------- comment, discuss
+# ---------------------------------------------------------------- comment
 
 
 def comment(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded, manifest = _loaded(root, args.control_id)
+    loaded, manifest = committee_list(root, args.control_id)
     author = identity.writer(manifest, root, args.as_member)
     text = args.text if args.body_file is None else _read_body(args.body_file)
     path = writing.post_comment(
@@ -203,50 +194,11 @@ def _read_body(name: str) -> str:
         raise CuratorError(f"{name}: not UTF-8 text") from None
 
 
-def discuss(args: argparse.Namespace) -> int:
-    loaded, _ = _loaded(list_root(args), args.control_id)
-    control = control_named(loaded.controls, args.control_id)
-    comments = discussion.thread(loaded.comments, control.id)
-    noun = "comment" if len(comments) == 1 else "comments"
-    lines = [f"{control.id} — {control.title} · {control.status} · {len(comments)} {noun}"]
-    for c in comments:
-        lines += ["", *_comment_lines(control, c, loaded)]
-    print("\n".join(lines))
-    return 0
-
-
-def _comment_lines(control: Control, c: Comment, loaded: ControlList) -> list[str]:
-    heading = [c.author, c.at.replace("T", " ").replace("Z", " UTC")]
-    if c.position:
-        heading.append(f"position: {c.position}")
-    lines = [" · ".join(heading)]
-    if c.transition:
-        lines.append(f"{INDENT}status {c.transition.before} → {c.transition.after}")
-    lines += [f"{INDENT}{line}".rstrip() for line in c.body.splitlines()]
-    effect = discussion.amendment_effect(control, c, loaded.manifest, loaded.catalogue)
-    if c.amendment and effect is not None:
-        applied = " (applied)" if effect.applied else ""
-        lines.append(f"{INDENT}amendment to {c.amendment.item}{applied}: {c.amendment.match}")
-        if c.amendment.text:
-            lines.append(f"{INDENT}  proposed text: {c.amendment.text}")
-        if effect.change is None:
-            lines.append(f"{INDENT}  what if: cannot weigh: {effect.problem}")
-        else:
-            change = effect.change
-            lines.append(
-                f"{INDENT}  what if: newly captured {', '.join(change.newly_captured) or 'none'}"
-                f" · released {', '.join(change.released) or 'none'}"
-                f" · verdict {change.verdict_before} → {change.verdict_after}"
-            )
-    lines.append(f"{INDENT}[{c.file}]")
-    return lines
-
-
 # ---------------------------------------------------------------- ballot
 
 
 def ballot(args: argparse.Namespace) -> int:
-    loaded, manifest = _loaded(list_root(args), args.control_id)
+    loaded, manifest = committee_list(list_root(args), args.control_id)
     members = manifest.members
     if args.control_id is not None:
         control = control_named(loaded.controls, args.control_id)
@@ -299,7 +251,7 @@ def _tally_text(result: discussion.Ballot) -> str:
 
 def status(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded, manifest = _loaded(root, args.control_id)
+    loaded, manifest = committee_list(root, args.control_id)
     if args.new_status is None:
         control = control_named(loaded.controls, args.control_id)
         member = identity.acting(manifest, root, args.as_member)
@@ -317,7 +269,7 @@ def status(args: argparse.Namespace) -> int:
 
 def apply_amendment(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded, manifest = _loaded(root)
+    loaded, manifest = committee_list(root)
     identity.chair(manifest, root, args.as_member)
     applied, changed = writing.apply_amendment(root, loaded, args.comment_file)
     amendment = applied.amendment
@@ -335,7 +287,7 @@ def apply_amendment(args: argparse.Namespace) -> int:
 
 def verify(args: argparse.Namespace) -> int:
     root = list_root(args)
-    _, manifest = _loaded(root)
+    _, manifest = committee_list(root)
     result = provenance.verify(root, args.span, manifest, args.require_signatures)
     if args.format == "json":
         print_json(result.as_json())
@@ -364,7 +316,7 @@ def verify(args: argparse.Namespace) -> int:
 
 def sync(args: argparse.Namespace) -> int:
     root = list_root(args)
-    _, manifest = _loaded(root)
+    _, manifest = committee_list(root)
     result = syncing.sync(root, manifest, args.as_member, args.message, args.force_unchecked)
     for line in result.summary().split("\n"):  # a file's name may hold any other character
         print(inert(line))
