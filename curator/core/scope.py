@@ -185,11 +185,12 @@ class _Cmp:
     op: str
     value: Value
     flag: bool  # kept apart so `x == true` and `x == 1` never merge (True == 1 in Python)
+    atom: Atom = field(compare=False, repr=False)  # the comparison as `evaluate` takes it
 
     def truth(self, actual: Value | _Missing) -> bool | None:
         if isinstance(actual, _Missing):
             return None
-        return evaluate(Atom(self.param, self.op, self.value), {self.param: actual})
+        return evaluate(self.atom, {self.param: actual})
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,8 @@ def _convert(expr: Expr | None) -> Residual:
         return False  # no criteria: captures nothing
     if isinstance(expr, Atom):
         flag = isinstance(expr.value, bool)
-        return _Cmp(expr.param, expr.op, expr.value if flag else float(expr.value), flag)
+        value = expr.value if flag else float(expr.value)
+        return _Cmp(expr.param, expr.op, value, flag, Atom(expr.param, expr.op, value))
     terms = (_convert(t) for t in expr.terms)
     return _and(terms) if isinstance(expr, All) else _or(terms)
 

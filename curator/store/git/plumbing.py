@@ -164,7 +164,12 @@ def has_commits(top: Path) -> bool:
 
 
 def has_file(top: Path, revision: str, path: str) -> bool:
-    """Whether `path` (from the repository's top) is in `revision`, a revision git knows."""
+    """Whether `path` (from the repository's top) is in `revision`, a revision git knows (an
+    unknown one is refused as `resolve` refuses it). One git process when the file is there."""
+    if revision and not revision.startswith("-"):
+        found = run(top, "cat-file", "-e", f"{revision}^{{commit}}:{path}", check=False)
+        if found.returncode == 0:
+            return True
     commit = resolve(top, revision)
     return run(top, "cat-file", "-e", f"{commit}:{path}", check=False).returncode == 0
 

@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import posixpath
 from collections import Counter
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -72,19 +72,24 @@ def tree_files(
     return _tree_files(place, run(place.top, *args, env=LITERAL).stdout)
 
 
-def _tree_files(place: ListPlace, listed: bytes) -> list[TreeFile]:
-    """`git ls-tree -z`'s output (with sizes, `-l`, or without) as the list's files."""
+def _tree_files(
+    place: ListPlace, listed: bytes, wanted: Callable[[str], bool] | None = None
+) -> list[TreeFile]:
+    """`git ls-tree -z`'s output (with sizes, `-l`, or without) as the list's files (those
+    `wanted`, by their path in the list, when given)."""
     files = []
     for record in listed.decode("utf-8", "replace").split("\0"):
         if not record:
             continue
         meta, path = record.split("\t", 1)
+        if not path.startswith(place.prefix):
+            continue
+        path = path[len(place.prefix) :]
+        if wanted is not None and not wanted(path):
+            continue
         mode, kind, blob, *size = meta.split()
-        if kind != "blob" or not path.startswith(place.prefix):
-            continue  # submodules are not list files
-        files.append(
-            TreeFile(path[len(place.prefix) :], mode, blob, int(size[0]) if size else None)
-        )
+        if kind == "blob":  # submodules are not list files
+            files.append(TreeFile(path, mode, blob, int(size[0]) if size else None))
     return files
 
 
@@ -339,7 +344,7 @@ def _sides(
     def read(path: str) -> bool:
         return path == "list.toml" or path.startswith(whole) or path in changed
 
-    new = [f for f in _tree_files(place, listing) if read(f.path)]
+    new = _tree_files(place, listing, read)
     old = {f.path: f for f in new}
     for path, (mode, blob) in changed.items():
         if mode in ("000000", "160000"):  # not in the older tree, or not a file there
