@@ -72,26 +72,14 @@ def diff(args: argparse.Namespace) -> int:
     root = list_root(args)
     preload("curator.core.columns")  # judging the catalogue takes numpy: imported meanwhile
     place = plumbing.place_of(root)
-    if not plumbing.has_commits(place.top):
-        raise InvalidValue("the repository has no commits yet: nothing to compare with")
     target = args.revisions[1] if len(args.revisions) == 2 else None
     given = args.revisions[0] if args.revisions else None
-    # a diff compares the controls and the catalogue: discussion is not read
-    new_list = given is not None and not plumbing.has_file(
-        place.top, given, place.repo_path("list.toml")
-    )
-    if new_list:
-        print(f"curator: no list at {place.folder} in {given}: all of it is new", file=sys.stderr)
-        old = ControlList(manifest=None)
-        new = revisions.load_side(place, root, target, DEFINITIONS)
-    elif given is not None and target is not None:
-        old, new = revisions.load_differing(place, given, target)
-    else:
-        new = revisions.load_side(place, root, target, DEFINITIONS)
-        # compared with, not checked (as `publish` reads the release: the same kept list)
-        given = given or _default_source(place, new)
-        old = revisions.load_revision(place, given, folders=DEFINITIONS, watch=Unchecked())
-    assert given is not None
+    try:
+        old, new, given, new_list = _sides(place, root, given, target)
+    except InvalidValue:
+        if plumbing.has_commits(place.top):  # asked only when a revision is unknown
+            raise
+        raise InvalidValue("the repository has no commits yet: nothing to compare with") from None
     result = diff_lists(old, new, given, target or plumbing.WORKTREE)
     policy = _policy_changes(place, root, given, target, new)
     if args.format == "markdown":
@@ -109,6 +97,30 @@ def diff(args: argparse.Namespace) -> int:
     else:
         print("\n".join(diff_text(result) + _policy_text(policy or ())))
     return 0
+
+
+def _sides(
+    place: plumbing.ListPlace, root: Path, given: str | None, target: str | None
+) -> tuple[ControlList, ControlList, str, bool]:
+    """The two lists compared (the working tree for no `target`), the revision of the older
+    one (for no `given`: the last release, else HEAD) and whether the list is new since."""
+    # a diff compares the controls and the catalogue: discussion is not read
+    new_list = given is not None and not plumbing.has_file(
+        place.top, given, place.repo_path("list.toml")
+    )
+    if new_list:
+        print(f"curator: no list at {place.folder} in {given}: all of it is new", file=sys.stderr)
+        old = ControlList(manifest=None)
+        new = revisions.load_side(place, root, target, DEFINITIONS)
+    elif given is not None and target is not None:
+        old, new = revisions.load_differing(place, given, target)
+    else:
+        new = revisions.load_side(place, root, target, DEFINITIONS)
+        # compared with, not checked (as `publish` reads the release: the same kept list)
+        given = given or _default_source(place, new)
+        old = revisions.load_revision(place, given, folders=DEFINITIONS, watch=Unchecked())
+    assert given is not None
+    return old, new, given, new_list
 
 
 def _policy_changes(

@@ -31,7 +31,6 @@ from curator.store.git.plumbing import (
     ListPlace,
     TooLarge,
     resolve,
-    resolve_all,
     run,
     run_together,
 )
@@ -265,9 +264,9 @@ def load_differing(
     is the same blob in both — a file that did not change cannot change a diff, and a release
     diff touches a few controls of thousands. Being partial, the lists carry each file's own
     problems but no cross-file ones (a reference to a control left out is not an error)."""
-    old_commit, new_commit = resolve_all(place.top, source, target)
-    # the process that reads the blobs, started now: it is ready when they are wanted
+    # the process that reads the blobs, started now: it knows the commits too
     with BlobReader(place.top) as blobs:
+        old_commit, new_commit = blobs.commits((source, target))
         changed, listing, links = changed_files(place, old_commit, new_commit, folders)
         controls = [p for p in changed if p.startswith("controls/")]
         if links or len(controls) > MANY_PATHS:
