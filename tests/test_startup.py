@@ -26,3 +26,21 @@ def test_verbs_that_do_not_weigh_start_without_numpy():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "", f"`curator {done.stdout.strip()}` imports numpy at start"
+
+
+GIT_DRIVERS_LOADER = """
+import sys
+from curator.cli import parser
+parser("merge-file")
+parser("textconv")
+print(" ".join(m for m in ("curator.store.index.load", "curator.core.diff") if m in sys.modules))
+"""
+
+
+def test_the_commands_git_runs_per_file_do_not_import_the_list_loader():
+    # a `git diff` or a merge of a hundred list files starts a hundred of them
+    done = subprocess.run(
+        [sys.executable, "-c", GIT_DRIVERS_LOADER], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

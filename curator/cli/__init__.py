@@ -24,7 +24,8 @@ VERBS = {
     "discussion": ("comment", "ballot", "status", "apply-amendment", "verify", "sync"),
     "comments": ("comments",),
     "diffs": ("diff",),
-    "versions": ("log", "release", "merge-file", "git-setup", "init", "textconv"),
+    "versions": ("log", "release", "git-setup", "init"),
+    "drivers": ("merge-file", "textconv"),
     "publishing": ("publish",),
     "interface": ("tui",),
 }

@@ -1,19 +1,16 @@
-"""log, release, merge-file, git-setup, init, textconv: the list's versions in git (`diff` is
-curator.cli.diffs)."""
+"""log, release, git-setup, init: the list's versions in git (`diff` is curator.cli.diffs, the
+commands git runs for list files curator.cli.drivers)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 
 from curator import DISTRIBUTION, __version__
 from curator.cli.common import add_as, add_format, add_list, inert, list_root, print_json
 from curator.cli.diffs import captured, what_changed
-from curator.store.formats.files import read_given
 from curator.store.git import drivers, repo
-from curator.store.git.merge import merge_driver
 from curator.store.index.load import load
 from curator.store.setup import scaffold
 
@@ -43,19 +40,6 @@ def register(verbs: argparse._SubParsersAction) -> None:
     add_as(p)
     p.add_argument("-m", "--message", help="commit and tag message")
     p.set_defaults(func=release)
-
-    p = verbs.add_parser(
-        "merge-file",
-        help="git merge driver: merge a list file field by field",
-        description="Called by git as `curator merge-file %O %A %B %P` (set up by `curator "
-        "git-setup`): writes the merge into OURS; exit 0 when clean, 1 when the same field was "
-        "changed differently on both sides (markers surround only that field).",
-    )
-    p.add_argument("base", metavar="BASE", type=Path)
-    p.add_argument("ours", metavar="OURS", type=Path)
-    p.add_argument("theirs", metavar="THEIRS", type=Path)
-    p.add_argument("path", metavar="PATH", help="the file's path in the repository")
-    p.set_defaults(func=merge_file)
 
     p = verbs.add_parser(
         "git-setup",
@@ -107,15 +91,6 @@ def register(verbs: argparse._SubParsersAction) -> None:
         help="the forge to write CI for (default: those curator wrote for before, else github)",
     )
     p.set_defaults(func=init)
-
-    p = verbs.add_parser(
-        "textconv",
-        help="git diff driver: print a list file in canonical form",
-        description="Print a list file in canonical form, comments dropped: what `git diff` "
-        "compares once `curator git-setup` has registered it as diff.curator.textconv.",
-    )
-    p.add_argument("file", metavar="FILE", type=Path)
-    p.set_defaults(func=textconv)
 
 
 # ---------------------------------------------------------------- log
@@ -178,25 +153,7 @@ def release(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---------------------------------------------------------------- merge driver and setup
-
-
-def merge_file(args: argparse.Namespace) -> int:
-    result = merge_driver(args.base, args.ours, args.theirs, args.path)
-    if result.line_merge:
-        print(f"curator: {args.path}: merged line by line ({result.line_merge})", file=sys.stderr)
-        return 1 if result.line_conflicts else 0
-    if result.conflicts:
-        sides = result.sides
-        print(
-            f"curator: conflict in {args.path}: both sides changed {', '.join(result.conflicts)} "
-            f"differently. Conflict markers (<<<<<<< {sides.ours} … ======= … >>>>>>> "
-            f"{sides.theirs}) surround only those fields: keep the right value, delete the "
-            "markers, then run `curator check`.",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+# ---------------------------------------------------------------- set-up
 
 
 def git_setup(args: argparse.Namespace) -> int:
@@ -248,9 +205,4 @@ def init(args: argparse.Namespace) -> int:
         )
     else:
         print(f"list '{done.list_id}' ready, chaired by {name} <{email}>: `git add` and commit")
-    return 0
-
-
-def textconv(args: argparse.Namespace) -> int:
-    sys.stdout.write(repo.readable(read_given(args.file)))
     return 0
