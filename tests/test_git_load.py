@@ -113,6 +113,25 @@ def test_unknown_revision_on_the_command_line_exits_2(tmp_path):
     assert "Traceback" not in done.err
 
 
+def test_the_blob_reader_gives_the_commit_a_tag_or_a_branch_names(tmp_path):
+    repo = new_repo(tmp_path / "repo")
+    first = repo.git("rev-parse", "HEAD").stdout.strip()
+    repo.git("tag", "-a", "test-list/v1.0", "-m", "an annotated tag is not itself a commit")
+    repo.edit("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")
+    second = repo.commit("raise a.1")
+    with plumbing.BlobReader(repo.top) as blobs:
+        found = blobs.commits(["test-list/v1.0", "main", "HEAD~1"])
+    assert found == [first, second, first]
+
+
+def test_a_diff_in_a_repository_without_commits_says_so(tmp_path):
+    git(tmp_path, "init", "--quiet")
+    make_list(tmp_path / LIST_DIR)
+    done = run_curator("diff", "--list", LIST_DIR, cwd=tmp_path)
+    assert done.code == 2
+    assert "the repository has no commits yet" in done.err
+
+
 @pytest.mark.parametrize("revisions", [("HEAD", "no-such-tag"), ("no-such-tag", "HEAD")])
 def test_unknown_revision_of_two_is_named(tmp_path, revisions):
     repo = new_repo(tmp_path / "repo")

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curator.core import checks, criteria
+from curator.core.lookup import control_named
 from curator.core.model import (
     Adopters,
     Availability,
@@ -30,7 +31,6 @@ from curator.core.weigh import (
     Setting,
     amended,
     classify,
-    control_named,
     criteria_of,
     expression_text,
     expressions_for,

@@ -16,12 +16,17 @@ from curator.core.problems import CuratorError
 # each module registers its verbs; order is the order shown in --help. A run imports only the
 # module of its verb (numpy, jinja2 and the rest cost a tenth of a second a command)
 VERBS = {
-    "lists": ("check", "fmt", "new"),
+    "lists": ("check",),
+    "writing": ("fmt", "new"),
     "roster": ("member", "item"),
     "weighing": ("weigh",),
-    "discussion": ("comment", "discuss", "ballot", "status", "apply-amendment", "verify", "sync"),
+    "thread": ("discuss",),
+    "discussion": ("comment", "ballot", "status", "apply-amendment"),
+    "sharing": ("verify", "sync"),
     "comments": ("comments",),
-    "versions": ("diff", "log", "release", "merge-file", "git-setup", "init", "textconv"),
+    "diffs": ("diff",),
+    "versions": ("log", "release", "git-setup", "init"),
+    "drivers": ("merge-file", "textconv"),
     "publishing": ("publish",),
     "interface": ("tui",),
 }

@@ -1,4 +1,5 @@
-"""comment, discuss, ballot, status, apply-amendment, verify, sync: the committee's verbs."""
+"""comment, ballot, status, apply-amendment: the committee's verbs (`discuss`, which weighs each
+amendment, is curator.cli.thread; `verify` and `sync`, which go through git, curator.cli.sharing)."""
 
 from __future__ import annotations
 
@@ -10,21 +11,18 @@ from curator.cli.common import (
     add_as,
     add_format,
     add_list,
-    inert,
     list_root,
     print_json,
 )
 from curator.core import discussion, lifecycle
-from curator.core.model import POSITIONS, STATUSES, Comment, Control, ControlList, Manifest
+from curator.core.lookup import control_named
+from curator.core.model import POSITIONS, STATUSES, Control, ControlList, Manifest
 from curator.core.problems import CuratorError, InvalidValue
-from curator.core.weigh import control_named
 from curator.store.formats.files import TooLarge, read_given
 from curator.store.formats.layout import DELIBERATION
 from curator.store.git import identity
-from curator.store.git import sync as syncing
 from curator.store.index.load import load, load_about
 from curator.store.records import discussion as writing
-from curator.store.records import provenance
 
 INDENT = "    "
 
@@ -57,16 +55,6 @@ def register(verbs: argparse._SubParsersAction) -> None:
     add_as(p)
     add_list(p)
     p.set_defaults(func=comment)
-
-    p = verbs.add_parser(
-        "discuss",
-        help="show the discussion of a control",
-        description="The thread on a control, oldest first: author, time, position, body, and "
-        "what each proposed amendment would capture and release.",
-    )
-    p.add_argument("control_id", metavar="CONTROL-ID")
-    add_list(p)
-    p.set_defaults(func=discuss)
 
     p = verbs.add_parser(
         "ballot",
@@ -106,44 +94,8 @@ def register(verbs: argparse._SubParsersAction) -> None:
     add_list(p)
     p.set_defaults(func=apply_amendment)
 
-    p = verbs.add_parser(
-        "verify",
-        help="check from git history who committed comments and chair-only changes",
-        description="Walk the commits in RANGE (A..B; default: the whole history) that change "
-        "the list and report comments not committed by their author, comments changed after "
-        "they were added, changes only the chair may make made by others, changes by "
-        "non-members, files that cannot be read, and release tags not made by the chair. "
-        "Exit 1 on any finding.",
-    )
-    p.add_argument("span", metavar="RANGE", nargs="?", help="A..B, or a revision and its history")
-    p.add_argument(
-        "--require-signatures",
-        action="store_true",
-        help="a comment or chair-only change not signed by its author's key is a finding",
-    )
-    add_list(p)
-    add_format(p)
-    p.set_defaults(func=verify)
 
-    p = verbs.add_parser(
-        "sync",
-        help="check, commit your changes, pull and push",
-        description="Run `check`, commit your own changes to the list under your git identity "
-        "(other members' comments are left for them), pull with rebase, check again and push "
-        "when the branch has an upstream. On a conflict, stop and say what to do.",
-    )
-    p.add_argument("-m", "--message", dest="message", metavar="MESSAGE", help="the commit message")
-    p.add_argument(
-        "--force-unchecked",
-        action="store_true",
-        help="commit and push although `check` finds problems (recorded in the commit message)",
-    )
-    add_as(p)
-    add_list(p)
-    p.set_defaults(func=sync)
-
-
-def _loaded(root: Path, control_id: str | None = None) -> tuple[ControlList, Manifest]:
+def committee_list(root: Path, control_id: str | None = None) -> tuple[ControlList, Manifest]:
     """The list as the committee's verbs need it, and its list.toml: without the public's
     comments, and with one control's discussion only when the verb is about one control (10^5
     comments take seconds)."""
@@ -156,12 +108,12 @@ def _loaded(root: Path, control_id: str | None = None) -> tuple[ControlList, Man
     return loaded, loaded.manifest
 
 
-# ---------------------------------------------------------------- comment, discuss
+# ---------------------------------------------------------------- comment
 
 
 def comment(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded, manifest = _loaded(root, args.control_id)
+    loaded, manifest = committee_list(root, args.control_id)
     author = identity.writer(manifest, root, args.as_member)
     text = args.text if args.body_file is None else _read_body(args.body_file)
     path = writing.post_comment(
@@ -203,50 +155,11 @@ def _read_body(name: str) -> str:
         raise CuratorError(f"{name}: not UTF-8 text") from None
 
 
-def discuss(args: argparse.Namespace) -> int:
-    loaded, _ = _loaded(list_root(args), args.control_id)
-    control = control_named(loaded.controls, args.control_id)
-    comments = discussion.thread(loaded.comments, control.id)
-    noun = "comment" if len(comments) == 1 else "comments"
-    lines = [f"{control.id} — {control.title} · {control.status} · {len(comments)} {noun}"]
-    for c in comments:
-        lines += ["", *_comment_lines(control, c, loaded)]
-    print("\n".join(lines))
-    return 0
-
-
-def _comment_lines(control: Control, c: Comment, loaded: ControlList) -> list[str]:
-    heading = [c.author, c.at.replace("T", " ").replace("Z", " UTC")]
-    if c.position:
-        heading.append(f"position: {c.position}")
-    lines = [" · ".join(heading)]
-    if c.transition:
-        lines.append(f"{INDENT}status {c.transition.before} → {c.transition.after}")
-    lines += [f"{INDENT}{line}".rstrip() for line in c.body.splitlines()]
-    effect = discussion.amendment_effect(control, c, loaded.manifest, loaded.catalogue)
-    if c.amendment and effect is not None:
-        applied = " (applied)" if effect.applied else ""
-        lines.append(f"{INDENT}amendment to {c.amendment.item}{applied}: {c.amendment.match}")
-        if c.amendment.text:
-            lines.append(f"{INDENT}  proposed text: {c.amendment.text}")
-        if effect.change is None:
-            lines.append(f"{INDENT}  what if: cannot weigh: {effect.problem}")
-        else:
-            change = effect.change
-            lines.append(
-                f"{INDENT}  what if: newly captured {', '.join(change.newly_captured) or 'none'}"
-                f" · released {', '.join(change.released) or 'none'}"
-                f" · verdict {change.verdict_before} → {change.verdict_after}"
-            )
-    lines.append(f"{INDENT}[{c.file}]")
-    return lines
-
-
 # ---------------------------------------------------------------- ballot
 
 
 def ballot(args: argparse.Namespace) -> int:
-    loaded, manifest = _loaded(list_root(args), args.control_id)
+    loaded, manifest = committee_list(list_root(args), args.control_id)
     members = manifest.members
     if args.control_id is not None:
         control = control_named(loaded.controls, args.control_id)
@@ -299,7 +212,7 @@ def _tally_text(result: discussion.Ballot) -> str:
 
 def status(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded, manifest = _loaded(root, args.control_id)
+    loaded, manifest = committee_list(root, args.control_id)
     if args.new_status is None:
         control = control_named(loaded.controls, args.control_id)
         member = identity.acting(manifest, root, args.as_member)
@@ -317,7 +230,7 @@ def status(args: argparse.Namespace) -> int:
 
 def apply_amendment(args: argparse.Namespace) -> int:
     root = list_root(args)
-    loaded, manifest = _loaded(root)
+    loaded, manifest = committee_list(root)
     identity.chair(manifest, root, args.as_member)
     applied, changed = writing.apply_amendment(root, loaded, args.comment_file)
     amendment = applied.amendment
@@ -327,45 +240,4 @@ def apply_amendment(args: argparse.Namespace) -> int:
         print(f"{where}: match = {amendment.match} (from {applied.file})")
     else:
         print(f"{where}: already carries the amendment from {applied.file}")
-    return 0
-
-
-# ---------------------------------------------------------------- verify, sync
-
-
-def verify(args: argparse.Namespace) -> int:
-    root = list_root(args)
-    _, manifest = _loaded(root)
-    result = provenance.verify(root, args.span, manifest, args.require_signatures)
-    if args.format == "json":
-        print_json(result.as_json())
-        return 0 if result.ok else 1
-    for commit in result.commits:
-        print(
-            f"{commit.sha[:12]}  signature {commit.signature:<5}  "
-            + inert(f"{commit.author} <{commit.email}>  {commit.subject}")
-        )
-    for problem in result.problems:
-        print(inert(problem.render()))
-    noun = "commit" if len(result.commits) == 1 else "commits"
-    tags = f", {len(result.tags)} release tags" if result.tags else ""
-    summary = f"{len(result.commits)} {noun}{tags} checked in {result.span}"
-    unsigned = sum(1 for c in result.commits if c.signature == "none")
-    if unsigned:
-        summary += f" ({unsigned} unsigned)"
-    if result.skipped:
-        summary += f", {result.skipped} other{'' if result.skipped == 1 else 's'} skipped "
-        summary += "(no list file changed)"
-    found = len(result.problems)
-    problems = f"{found} problem{'' if found == 1 else 's'}" if found else "no problems"
-    print(f"{summary}, {problems}", file=sys.stderr)
-    return 0 if result.ok else 1
-
-
-def sync(args: argparse.Namespace) -> int:
-    root = list_root(args)
-    _, manifest = _loaded(root)
-    result = syncing.sync(root, manifest, args.as_member, args.message, args.force_unchecked)
-    for line in result.summary().split("\n"):  # a file's name may hold any other character
-        print(inert(line))
     return 0

@@ -1,4 +1,5 @@
-"""check, fmt, new: the list format verbs."""
+"""check: validate every file of the list (`fmt` and `new`, which write files, are
+curator.cli.writing)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from curator.cli.common import (
-    add_as,
     add_format,
     add_list,
-    list_root,
     print_json,
     print_problems,
 )
-from curator.core.problems import CuratorError, Problem
-from curator.store.formats.atomic import clean_stale_temps
-from curator.store.formats.write import control_path, rewrite
-from curator.store.git import drivers, identity
-from curator.store.index import cache, incremental
-from curator.store.index.load import load
+from curator.core.problems import Problem
+from curator.store.git import drivers
+from curator.store.index import incremental
 from curator.store.records import destinations
-from curator.store.records.edit import create_control
 from curator.store.setup.discover import find_lists
 
 
@@ -37,29 +32,6 @@ def register(verbs: argparse._SubParsersAction) -> None:
     add_list(p)
     add_format(p)
     p.set_defaults(func=check)
-
-    p = verbs.add_parser(
-        "fmt",
-        help="rewrite files into the canonical layout",
-        description="Rewrite list files into the canonical layout (comments kept). Broken files are never rewritten: exit 1 while any remains.",
-    )
-    add_list(p)
-    p.add_argument(
-        "--check", action="store_true", help="only list files that are not canonical; exit 1 if any"
-    )
-    p.set_defaults(func=fmt)
-
-    p = verbs.add_parser(
-        "new",
-        help="create a draft control",
-        description="Create a canonical, valid draft control file.",
-    )
-    add_list(p)
-    p.add_argument("control_id", metavar="CONTROL-ID")
-    p.add_argument("--title", required=True)
-    p.add_argument("--area", required=True)
-    add_as(p)
-    p.set_defaults(func=new)
 
 
 def check(args: argparse.Namespace) -> int:
@@ -141,37 +113,3 @@ def _shown(root: Path) -> str:
 
 def _within(folder: str, problem: Problem) -> Problem:
     return replace(problem, file=f"{folder}/{problem.file}")
-
-
-def fmt(args: argparse.Namespace) -> int:
-    root = list_root(args)
-    if not args.check:
-        clean_stale_temps(root)
-    loaded = incremental.check(root)
-    beside = destinations.load(root) if destinations.paths(root) else None
-    changes = list(cache.unformatted(root, loaded.usable))
-    changes += destinations.unformatted(root, beside.usable) if beside else []
-    for change in changes:
-        if args.check:
-            print(f"{change.path}: not in canonical form")
-        else:
-            rewrite(root, change)
-            print(f"{change.path}: reformatted")
-    broken = [*loaded.broken, *(beside.broken if beside else ())]
-    for path in sorted(broken):
-        print(f"{path}: not formatted (broken: run `curator check`)", file=sys.stderr)
-    if args.check and changes:
-        return 1
-    return 1 if broken else 0  # a file that cannot be read was not formatted
-
-
-def new(args: argparse.Namespace) -> int:
-    root = list_root(args)
-    control_path(root, args.control_id)  # refuse a bad id before anything else
-    loaded = load(root)
-    if loaded.manifest is None:
-        raise CuratorError("list.toml is broken: run `curator check`")
-    member = identity.writer(loaded.manifest, root, args.as_member)
-    path = create_control(root, loaded, args.control_id, args.title, args.area, member)
-    print(f"{path.relative_to(root).as_posix()}: created draft {args.control_id}")
-    return 0

@@ -1,74 +1,21 @@
-"""diff, log, release, merge-file, git-setup, init, textconv: the list's versions in git."""
+"""log, release, git-setup, init: the list's versions in git (`diff` is curator.cli.diffs, the
+commands git runs for list files curator.cli.drivers)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from curator import DISTRIBUTION, __version__
-from curator.cli.common import (
-    add_as,
-    add_format,
-    add_list,
-    inert,
-    list_root,
-    markdown_inert,
-    preload,
-    print_json,
-)
-from curator.core import destinations as places
-from curator.core import scope
-from curator.core.diff import (
-    ADDED,
-    EDITORIAL,
-    REMOVED,
-    RENAMED,
-    ControlChange,
-    ListDiff,
-    diff_lists,
-)
-from curator.core.model import ControlList
-from curator.core.problems import InvalidValue
-from curator.store.formats.files import read_given
-from curator.store.formats.layout import DEFINITIONS
-from curator.store.git import drivers, plumbing, repo, revisions
-from curator.store.git.merge import merge_driver
-from curator.store.index.cross_checks import Unchecked
+from curator.cli.common import add_as, add_format, add_list, inert, list_root, print_json
+from curator.cli.diffs import captured, what_changed
+from curator.store.git import drivers, repo
 from curator.store.index.load import load
-from curator.store.records import destinations
 from curator.store.setup import scaffold
-
-GROUP_NAMES = {
-    scope.TIGHTENED: "Tightened",
-    scope.LOOSENED: "Loosened",
-    scope.MIXED: "Mixed (some items newly captured, others released)",
-    scope.EQUIVALENT: "Equivalent (the same items captured, criteria reworded)",
-    EDITORIAL: "Editorial",
-    None: "Other changes",
-}
 
 
 def register(verbs: argparse._SubParsersAction) -> None:
-    p = verbs.add_parser(
-        "diff",
-        help="what changed between two versions of the list, control by control",
-        description="Compare two revisions (tags, branches, commits; B defaults to the working "
-        "tree, A to the latest release tag <list-id>/v<version>, else HEAD). For every changed "
-        "control: added, removed, modified or renamed, the fields that changed, and whether its "
-        "criteria were tightened, loosened, equivalent or mixed, with the catalogue items newly "
-        "captured and released; a list not in A is new, every control of it added. "
-        "--format markdown writes the table a reviewer reads on a pull request. "
-        "Example: curator diff HEAD~1 HEAD.",
-    )
-    p.add_argument("revisions", nargs="*", metavar="A [B]", help="revisions to compare")
-    add_list(p)
-    add_format(p, "markdown")
-    p.set_defaults(func=diff)
-
     p = verbs.add_parser(
         "log",
         help="the versions of one control in git history",
@@ -93,19 +40,6 @@ def register(verbs: argparse._SubParsersAction) -> None:
     add_as(p)
     p.add_argument("-m", "--message", help="commit and tag message")
     p.set_defaults(func=release)
-
-    p = verbs.add_parser(
-        "merge-file",
-        help="git merge driver: merge a list file field by field",
-        description="Called by git as `curator merge-file %O %A %B %P` (set up by `curator "
-        "git-setup`): writes the merge into OURS; exit 0 when clean, 1 when the same field was "
-        "changed differently on both sides (markers surround only that field).",
-    )
-    p.add_argument("base", metavar="BASE", type=Path)
-    p.add_argument("ours", metavar="OURS", type=Path)
-    p.add_argument("theirs", metavar="THEIRS", type=Path)
-    p.add_argument("path", metavar="PATH", help="the file's path in the repository")
-    p.set_defaults(func=merge_file)
 
     p = verbs.add_parser(
         "git-setup",
@@ -157,232 +91,6 @@ def register(verbs: argparse._SubParsersAction) -> None:
         help="the forge to write CI for (default: those curator wrote for before, else github)",
     )
     p.set_defaults(func=init)
-
-    p = verbs.add_parser(
-        "textconv",
-        help="git diff driver: print a list file in canonical form",
-        description="Print a list file in canonical form, comments dropped: what `git diff` "
-        "compares once `curator git-setup` has registered it as diff.curator.textconv.",
-    )
-    p.add_argument("file", metavar="FILE", type=Path)
-    p.set_defaults(func=textconv)
-
-
-# ---------------------------------------------------------------- diff
-
-
-def diff(args: argparse.Namespace) -> int:
-    if len(args.revisions) > 2:
-        raise InvalidValue("diff takes at most two revisions: A [B]")
-    root = list_root(args)
-    preload("curator.core.columns")  # judging the catalogue takes numpy: imported meanwhile
-    place = plumbing.place_of(root)
-    if not plumbing.has_commits(place.top):
-        raise InvalidValue("the repository has no commits yet: nothing to compare with")
-    target = args.revisions[1] if len(args.revisions) == 2 else None
-    given = args.revisions[0] if args.revisions else None
-    # a diff compares the controls and the catalogue: discussion is not read
-    new_list = given is not None and not plumbing.has_file(
-        place.top, given, place.repo_path("list.toml")
-    )
-    if new_list:
-        print(f"curator: no list at {place.folder} in {given}: all of it is new", file=sys.stderr)
-        old = ControlList(manifest=None)
-        new = revisions.load_side(place, root, target, DEFINITIONS)
-    elif given is not None and target is not None:
-        old, new = revisions.load_differing(place, given, target)
-    else:
-        new = revisions.load_side(place, root, target, DEFINITIONS)
-        # compared with, not checked (as `publish` reads the release: the same kept list)
-        given = given or _default_source(place, new)
-        old = revisions.load_revision(place, given, folders=DEFINITIONS, watch=Unchecked())
-    assert given is not None
-    result = diff_lists(old, new, given, target or plumbing.WORKTREE)
-    policy = _policy_changes(place, root, given, target, new)
-    if args.format == "markdown":
-        name = new.manifest.id if new.manifest is not None else place.folder
-        print("\n".join(diff_markdown(result, name, new_list) + _policy_markdown(policy or ())))
-    elif args.format == "json":
-        for control_id in result.not_compared:  # the text output lists them itself
-            print(
-                f"curator: {control_id} cannot be read on one side: not compared", file=sys.stderr
-            )
-        document = result.as_json()
-        if policy is not None:  # a list with licensing files
-            document["licensing"] = [c.as_json() for c in policy]
-        print_json(document)
-    else:
-        print("\n".join(diff_text(result) + _policy_text(policy or ())))
-    return 0
-
-
-def _policy_changes(
-    place: plumbing.ListPlace, root: Path, given: str, target: str | None, new: ControlList
-) -> tuple[places.PolicyChange, ...] | None:
-    """Changes of licensing (groups, requirements, review policies, exceptions), judged on the
-    items the new version of each control captures; None for a list with no licensing files
-    on either side."""
-    old_book = destinations.load_revision(place, given).book
-    if target is None:
-        new_book = destinations.load(root).book
-    else:
-        new_book = destinations.load_revision(place, target).book
-    if not (old_book.licensing or new_book.licensing):
-        return None
-    captures = {
-        cid: places.captured_by(new.controls[cid], new.parameters, new.catalogue, new.manifest)
-        for cid in {*old_book.licensing, *new_book.licensing}
-        if cid in new.controls
-    }
-    return places.policy_changes(old_book, new_book, captures, new.catalogue)
-
-
-def _policy_text(changes: Sequence[places.PolicyChange]) -> list[str]:
-    if not changes:
-        return []
-    lines = ["", f"Licensing changed ({len(changes)}):"]
-    for change in changes:
-        lines += [f"  {change.control}  {change.effect}", f"      e.g. {change.witness()}"]
-    return lines
-
-
-def _policy_markdown(changes: Sequence[places.PolicyChange]) -> list[str]:
-    if not changes:
-        return []
-    md = markdown_inert
-    lines = ["#### Licensing changed", "", "| Control | Effect | Witness |", "| --- | --- | --- |"]
-    for change in changes:
-        lines.append(f"| **{md(change.control)}** | **{change.effect}** | {md(change.witness())} |")
-    return [*lines, ""]
-
-
-def _default_source(place: plumbing.ListPlace, new: ControlList) -> str:
-    """The latest release tag of the list, else HEAD."""
-    if new.manifest is not None:
-        latest = plumbing.latest_release(place.top, new.manifest.id)
-        if latest is not None:
-            return latest.tag
-        if plumbing.is_shallow(place.top):
-            print(
-                f"curator: this is a shallow clone with no {new.manifest.id}/v* release tag; "
-                "comparing with HEAD (run `git fetch --unshallow --tags` to compare with the "
-                "last release)",
-                file=sys.stderr,
-            )
-    return "HEAD"
-
-
-def diff_text(result: ListDiff) -> list[str]:
-    """A reviewer's summary: the changed controls grouped by effect."""
-    count = len(result.controls)
-    noun = "control" if count == 1 else "controls"
-    lines = [f"From {result.source} to {result.target}: {count} {noun} changed"]
-    for effect, changes in result.by_effect():
-        lines += ["", f"{GROUP_NAMES[effect]} ({len(changes)}):"]
-        for change in changes:
-            lines += [f"  {control_line(change)}"]
-            if change.witness:
-                lines.append(f"      e.g. {change.witness}")
-            if change.unreadable:
-                lines.append(f"      criteria not compared: {change.unreadable}")
-    also = also_changed(result)
-    if also:
-        lines += ["", f"Also changed: {also}"]
-    if result.not_compared:
-        lines += ["", f"Not compared (a file cannot be read): {', '.join(result.not_compared)}"]
-    return lines
-
-
-def diff_markdown(result: ListDiff, list_name: str, new_list: bool = False) -> list[str]:
-    """What a reviewer reads on a pull request: a table of the changed controls, each with its
-    effect, a witness and the catalogue items it newly captures and releases. Everything taken
-    from the list or the command line is made inert: list files may be hostile."""
-    count = len(result.controls)
-    noun = "control" if count == 1 else "controls"
-    md = markdown_inert
-    lines = [
-        f"### {md(list_name)}: {count} {noun} changed",
-        "",
-        f"From {md(_short(result.source))} to {md(_short(result.target))}."
-        + (" A new list: it is not in the earlier revision." if new_list else ""),
-    ]
-    if not result.controls:
-        lines += ["", "No control changed."]
-    else:
-        lines += [
-            "",
-            "Each effect holds for every possible item, not only the catalogue's; the items "
-            "named are catalogue items whose capture changed.",
-            "",
-            "| Control | Change | Effect | Witness | Newly captured | Released |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
-    for _, changes in result.by_effect():
-        for change in changes:
-            effect = f"**{change.effect}**" if change.effect else "—"
-            if change.unreadable:
-                effect = f"not compared: {md(change.unreadable)}"
-            cells = [
-                f"**{md(change.id)}** {md(change.title)}",
-                md(what_changed(change)) or "—",
-                effect,
-                f"e.g. {md(change.witness)}" if change.witness else "—",
-                md(", ".join(change.newly_captured)) or "—",
-                md(", ".join(change.released)) or "—",
-            ]
-            lines.append(f"| {' | '.join(cells)} |")
-    also = also_changed(result)
-    if also:
-        lines += ["", f"Also changed: {md(also)}."]
-    if result.not_compared:
-        lines += [
-            "",
-            f"Not compared (a file cannot be read): {md(', '.join(result.not_compared))}.",
-        ]
-    return [*lines, ""]
-
-
-def also_changed(result: ListDiff) -> str:
-    """What changed besides the controls: list.toml's keys, catalogue items (+ added, - removed,
-    ~ changed)."""
-    also = []
-    if result.list_fields:
-        also.append(f"list.toml ({', '.join(result.list_fields)})")
-    if result.catalogue:
-        marks = {ADDED: "+", REMOVED: "-"}
-        items = ", ".join(f"{marks.get(change, '~')}{item}" for item, change in result.catalogue)
-        also.append(f"catalogue ({items})")
-    return "; ".join(also)
-
-
-def _short(revision: str) -> str:
-    """A full commit id as reviewers see one; other names as given."""
-    return revision[:12] if re.fullmatch(r"[0-9a-f]{40}", revision) else revision
-
-
-def control_line(change: ControlChange) -> str:
-    return " — ".join([f"{change.id} {change.title} ({what_changed(change)})", *captured(change)])
-
-
-def what_changed(change: ControlChange) -> str:
-    if change.change == ADDED:
-        return "added"
-    if change.change == REMOVED:
-        return "removed"
-    fields = [f for f in change.fields if f != "id"]
-    listed = f"changed {', '.join(fields)}" if fields else ""
-    if change.change == RENAMED:
-        return f"renamed from {change.previous_id}" + (f", {listed}" if listed else "")
-    return listed
-
-
-def captured(change: ControlChange) -> list[str]:
-    parts = []
-    if change.newly_captured:
-        parts.append(f"items newly captured: {', '.join(change.newly_captured)}")
-    if change.released:
-        parts.append(f"items released: {', '.join(change.released)}")
-    return parts
 
 
 # ---------------------------------------------------------------- log
@@ -445,25 +153,7 @@ def release(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---------------------------------------------------------------- merge driver and setup
-
-
-def merge_file(args: argparse.Namespace) -> int:
-    result = merge_driver(args.base, args.ours, args.theirs, args.path)
-    if result.line_merge:
-        print(f"curator: {args.path}: merged line by line ({result.line_merge})", file=sys.stderr)
-        return 1 if result.line_conflicts else 0
-    if result.conflicts:
-        sides = result.sides
-        print(
-            f"curator: conflict in {args.path}: both sides changed {', '.join(result.conflicts)} "
-            f"differently. Conflict markers (<<<<<<< {sides.ours} … ======= … >>>>>>> "
-            f"{sides.theirs}) surround only those fields: keep the right value, delete the "
-            "markers, then run `curator check`.",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+# ---------------------------------------------------------------- set-up
 
 
 def git_setup(args: argparse.Namespace) -> int:
@@ -515,9 +205,4 @@ def init(args: argparse.Namespace) -> int:
         )
     else:
         print(f"list '{done.list_id}' ready, chaired by {name} <{email}>: `git add` and commit")
-    return 0
-
-
-def textconv(args: argparse.Namespace) -> int:
-    sys.stdout.write(repo.readable(read_given(args.file)))
     return 0

@@ -11,6 +11,7 @@ from curator.cli.common import add_format, add_list, expression_error, list_root
 from curator.core import destinations as places
 from curator.core import weigh as weighing
 from curator.core.criteria import ExprError
+from curator.core.lookup import control_named
 from curator.core.problems import CuratorError, InvalidValue
 from curator.store.formats.layout import DEFINITIONS
 from curator.store.index.load import load
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = load(list_root(args), folders=DEFINITIONS)  # weighing reads no discussion
     if loaded.manifest is None:
         raise CuratorError("list.toml is missing or broken: run `curator check`")
-    control = weighing.control_named(loaded.controls, args.control_id)
+    control = control_named(loaded.controls, args.control_id)
     parameters, catalogue = loaded.parameters, loaded.catalogue
     try:
         expressions = weighing.expressions_for(control, parameters, args.item, args.match)

@@ -78,12 +78,13 @@ class Columns:
         key = f"{param}?" if flag else param
         if key not in self.cache:
             raw = [i.params.get(param) for i in self.items]
-            known = np.array([fits(v, flag) for v in raw], dtype=bool)
+            # most items lack most parameters (a catalogue spans technologies)
+            fitting = [v is not None and fits(v, flag) for v in raw]
             # a flag column holds 1.0/0.0 (numpy reads True as 1.0)
             values = np.array(
-                [v if k else np.nan for v, k in zip(raw, known, strict=True)], dtype=float
+                [v if k else np.nan for v, k in zip(raw, fitting, strict=True)], dtype=float
             )
-            self.cache[key] = (values, known)
+            self.cache[key] = (values, np.array(fitting, dtype=bool))
         return self.cache[key]
 
     def cells(self, param: str, flag: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +117,7 @@ def captured_apart(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The ids of the items only `new` captures, and of those only `old` captures."""
     before, after = captured(old, table), captured(new, table)
-    ids = [item.id for item in table.items]
+    ids = table.memo("ids", lambda: [item.id for item in table.items])
     newly = tuple(ids[i] for i in np.flatnonzero(after & ~before))
     released = tuple(ids[i] for i in np.flatnonzero(before & ~after))
     return newly, released

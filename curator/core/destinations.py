@@ -18,8 +18,8 @@ from typing import Any
 
 from iso3166 import countries_by_alpha2
 
-from curator.core import criteria, weigh
-from curator.core.model import CatalogueItem, Control, Manifest, Parameter
+from curator.core import criteria
+from curator.core.model import CatalogueItem, Parameter
 from curator.core.problems import InputProblem, InvalidValue, Problem, closest
 
 # the review policies a licence application can meet (15 CFR 742: "presumption of denial",
@@ -566,18 +566,6 @@ class DestinationUnknown(InvalidValue):
 
 
 # ---------------------------------------------------------------- weighing for a destination
-
-
-def captured_by(
-    control: Control,
-    parameters: Mapping[str, Parameter],
-    catalogue: Mapping[str, CatalogueItem],
-    manifest: Manifest | None,
-) -> tuple[tuple[str, str], ...]:
-    """The items a control's own text captures, weighed by core.weigh in its setting."""
-    expressions = weigh.criteria_of(control, parameters)
-    setting = weigh.setting_of(control, manifest)
-    return captured(weigh.weigh(expressions, catalogue, setting, control.id))
 
 
 def captured(weighing: Any) -> tuple[tuple[str, str], ...]:

@@ -153,8 +153,13 @@ def _catalogue_changes(
 ) -> tuple[tuple[str, str], ...]:
     found = [(i, ADDED) for i in new if i not in old]
     found += [(i, REMOVED) for i in old if i not in new]
-    found += [(i, MODIFIED) for i in new if i in old and _item(old[i]) != _item(new[i])]
+    found += [(i, MODIFIED) for i in new if i in old and _changed(old[i], new[i])]
     return tuple(sorted(found))
+
+
+def _changed(old: CatalogueItem, new: CatalogueItem) -> bool:
+    """Whether an item's figures or words changed (its file's name is not the item)."""
+    return old != new and _item(old) != _item(new)  # (most are equal, file and all)
 
 
 def _item(item: CatalogueItem) -> dict[str, Any]:

@@ -13,15 +13,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from curator.core import agreement, criteria
-from curator.core import weigh as weighing
 from curator.core.inert import first_unsafe, unsafe_message
 from curator.core.model import (
     POSITIONS,
     Amendment,
-    CatalogueItem,
     Comment,
     Control,
-    Manifest,
     Member,
     Paragraph,
     Parameter,
@@ -296,41 +293,3 @@ def amended_paragraph(
             field="amendment",
         )
     return after
-
-
-# ---------------------------------------------------------------- amendments: what if
-
-
-@dataclass(frozen=True)
-class AmendmentEffect:
-    """What a proposed amendment does against the catalogue, or why it cannot be weighed."""
-
-    change: weighing.WhatIf | None
-    applied: bool  # the paragraph's criteria already came from this comment
-    problem: str = ""
-
-
-def amendment_effect(
-    control: Control,
-    comment: Comment,
-    manifest: Manifest | None,
-    catalogue: Mapping[str, CatalogueItem],
-) -> AmendmentEffect | None:
-    """The what-if of the comment's amendment against the control as it stands (None: none)."""
-    amendment = comment.amendment
-    if amendment is None:
-        return None
-    paragraph = control.paragraph(amendment.item)
-    applied = paragraph is not None and paragraph.amended_by == comment.file
-    parameters = manifest.parameters if manifest else {}
-    try:
-        current = weighing.criteria_of(control, parameters)
-        proposed = weighing.amended(control, parameters, amendment.item, amendment.match)
-        setting = weighing.setting_of(control, manifest)
-    except criteria.ExprError as err:
-        return AmendmentEffect(None, applied, f"does not parse: {err}")
-    except CuratorError as err:
-        return AmendmentEffect(None, applied, err.message)
-    before = weighing.weigh(current, catalogue, setting, control.id)
-    after = weighing.weigh(proposed, catalogue, setting, control.id)
-    return AmendmentEffect(weighing.what_if(before, after), applied)

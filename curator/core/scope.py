@@ -185,11 +185,12 @@ class _Cmp:
     op: str
     value: Value
     flag: bool  # kept apart so `x == true` and `x == 1` never merge (True == 1 in Python)
+    atom: Atom = field(compare=False, repr=False)  # the comparison as `evaluate` takes it
 
     def truth(self, actual: Value | _Missing) -> bool | None:
         if isinstance(actual, _Missing):
             return None
-        return evaluate(Atom(self.param, self.op, self.value), {self.param: actual})
+        return evaluate(self.atom, {self.param: actual})
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ class _Or:
 
 
 Residual = bool | None | _Cmp | _And | _Or
+_NODES: Final = (_And, _Or)
 Assignment = tuple[tuple[str, Value | _Missing], ...]
 
 
@@ -213,7 +215,8 @@ def _convert(expr: Expr | None) -> Residual:
         return False  # no criteria: captures nothing
     if isinstance(expr, Atom):
         flag = isinstance(expr.value, bool)
-        return _Cmp(expr.param, expr.op, expr.value if flag else float(expr.value), flag)
+        value = expr.value if flag else float(expr.value)
+        return _Cmp(expr.param, expr.op, value, flag, Atom(expr.param, expr.op, value))
     terms = (_convert(t) for t in expr.terms)
     return _and(terms) if isinstance(expr, All) else _or(terms)
 
@@ -221,7 +224,7 @@ def _convert(expr: Expr | None) -> Residual:
 def _params(r: Residual) -> frozenset[str]:
     if isinstance(r, _Cmp):
         return frozenset((r.param,))
-    if isinstance(r, _And | _Or):
+    if isinstance(r, _NODES):
         return r.params
     return frozenset()
 
@@ -263,7 +266,7 @@ def _substitute(
     """`r` with `param` set to `actual`, simplified; `memo` shares work between branches."""
     if isinstance(r, _Cmp):
         return r.truth(actual) if r.param == param else r
-    if not isinstance(r, _And | _Or) or param not in r.params:
+    if not isinstance(r, _NODES) or param not in r.params:
         return r
     # type(actual) in the key: True == 1.0 and must not share an entry with it
     key = (r, param, actual, type(actual))
@@ -277,7 +280,7 @@ def _substitute(
 def _count_atoms(r: Residual, counts: dict[str, int]) -> None:
     if isinstance(r, _Cmp):
         counts[r.param] = counts.get(r.param, 0) + 1
-    elif isinstance(r, _And | _Or):
+    elif isinstance(r, _NODES):
         for term in r.terms:
             _count_atoms(term, counts)
 
@@ -289,7 +292,7 @@ def _collect(r: Residual, param: str, numbers: set[float], kinds: set[bool]) -> 
             kinds.add(r.flag)
             if not r.flag:
                 numbers.add(float(r.value))
-    elif isinstance(r, _And | _Or) and param in r.params:
+    elif isinstance(r, _NODES) and param in r.params:
         for term in r.terms:
             _collect(term, param, numbers, kinds)
 

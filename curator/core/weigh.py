@@ -26,6 +26,7 @@ from curator.core.model import (
     Adopters,
     AreaConcern,
     CatalogueItem,
+    Comment,
     Control,
     Dissent,
     Manifest,
@@ -33,7 +34,7 @@ from curator.core.model import (
     Reach,
     adopters_of,
 )
-from curator.core.problems import Broken, NotFound, close_to
+from curator.core.problems import Broken, CuratorError, NotFound, close_to
 
 Labelled = tuple[str, Expr]  # (paragraph label, its parsed `match`)
 
@@ -135,24 +136,6 @@ def expressions_for(
             f"{control.id} has no paragraph with a match expression", field="match"
         )
     return found
-
-
-def control_named(controls: Mapping[str, Control], control_id: str) -> Control:
-    """The control with this id, or NotFound that suggests the closest ids."""
-    control = controls.get(control_id)
-    if control is not None:
-        return control
-    close = [*close_to(control_id, controls, cutoff=0.5)]
-    close += [c for c in controls if c.lower() == control_id.lower() and c not in close]
-    meant = tuple(sorted(set(close)))
-    hint = f" (did you mean {', '.join(meant)}?)" if meant else ""
-    known = "" if meant or not controls else f" (controls: {', '.join(sorted(controls)[:10])})"
-    raise NotFound(
-        f"unknown control '{control_id}'{hint}{known}",
-        field="control",
-        value=control_id,
-        suggestions=meant,
-    )
 
 
 def expression_text(expressions: Sequence[Labelled]) -> str:
@@ -960,6 +943,18 @@ def weigh(
     )
 
 
+def captured_by(
+    control: Control,
+    parameters: Mapping[str, Parameter],
+    catalogue: Mapping[str, CatalogueItem],
+    manifest: Manifest | None,
+) -> tuple[tuple[str, str], ...]:
+    """The items a control's own text captures in its setting, with the paragraph that captures
+    each: what licensing weighs for a destination (core.destinations)."""
+    expressions = criteria_of(control, parameters)
+    return weigh(expressions, catalogue, setting_of(control, manifest), control.id).captured
+
+
 def _available(
     expressions: Sequence[Labelled], setting: Setting, item: CatalogueItem
 ) -> tuple[str, ...]:
@@ -1036,6 +1031,41 @@ def what_if(before: Weighing, after: Weighing) -> WhatIf:
 
 def _captured(outcome: Outcome | None) -> bool:
     return outcome is not None and outcome.captured
+
+
+@dataclass(frozen=True)
+class AmendmentEffect:
+    """What a proposed amendment does against the catalogue, or why it cannot be weighed."""
+
+    change: WhatIf | None
+    applied: bool  # the paragraph's criteria already came from this comment
+    problem: str = ""
+
+
+def amendment_effect(
+    control: Control,
+    comment: Comment,
+    manifest: Manifest | None,
+    catalogue: Mapping[str, CatalogueItem],
+) -> AmendmentEffect | None:
+    """The what-if of the comment's amendment against the control as it stands (None: none)."""
+    amendment = comment.amendment
+    if amendment is None:
+        return None
+    paragraph = control.paragraph(amendment.item)
+    applied = paragraph is not None and paragraph.amended_by == comment.file
+    parameters = manifest.parameters if manifest else {}
+    try:
+        current = criteria_of(control, parameters)
+        proposed = amended(control, parameters, amendment.item, amendment.match)
+        setting = setting_of(control, manifest)
+    except ExprError as err:
+        return AmendmentEffect(None, applied, f"does not parse: {err}")
+    except CuratorError as err:
+        return AmendmentEffect(None, applied, err.message)
+    before = weigh(current, catalogue, setting, control.id)
+    after = weigh(proposed, catalogue, setting, control.id)
+    return AmendmentEffect(what_if(before, after), applied)
 
 
 def outcome_words(outcome: Outcome, change: WhatIf | None = None) -> str:

@@ -14,8 +14,13 @@ import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import tomli
 
 from curator.core.problems import CuratorError
+from curator.store.formats.schemas import shape
+from curator.store.formats.tomltext import canonical
 from curator.store.git import plumbing
 
 MERGE_NAME = "merge.curator.name"
@@ -114,3 +119,30 @@ def _program(setting: tuple[str, str]) -> str | None:
     if first.startswith("p="):
         return first.removeprefix("p=")
     return first if first == BARE else None
+
+
+# ---------------------------------------------------------------- textconv
+
+
+def readable(raw: bytes) -> str:
+    """A list file for `git diff`: canonical TOML with comments dropped, or the text as it is
+    when it cannot be read (a conflict, a syntax error)."""
+    text = raw.decode("utf-8", "replace")
+    try:
+        data = tomli.loads(text)
+        return canonical(data, shape(_kind_of_data(data)))
+    except (tomli.TOMLDecodeError, TypeError, RecursionError):
+        return text
+
+
+def _kind_of_data(data: dict[str, Any]) -> str:
+    """Which kind of list file this data is, from its keys (textconv gets no file name)."""
+    if "tracking_number" in data:
+        return "public-comment"
+    if "author" in data and "at" in data:
+        return "comment"
+    if "members" in data or "parameters" in data or "areas" in data:
+        return "list"
+    if "status" in data or "items" in data:
+        return "control"
+    return "item"

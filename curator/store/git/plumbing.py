@@ -131,18 +131,6 @@ def is_shallow(top: Path) -> bool:
     return text(top, "rev-parse", "--is-shallow-repository") == "true"
 
 
-def resolve_all(top: Path, *revisions: str) -> list[str]:
-    """`resolve` for several revisions, asked of git at once."""
-    if any(not r or r.startswith("-") for r in revisions):
-        return [resolve(top, r) for r in revisions]  # (the refusal)
-    asked = [["rev-parse", "--verify", "--quiet", f"{r}^{{commit}}"] for r in revisions]
-    try:
-        found = run_together(top, *asked)
-    except CuratorError:  # one is unknown: each asked alone, for the message
-        return [resolve(top, r) for r in revisions]
-    return [done.stdout.decode().strip() for done in found]
-
-
 def resolve(top: Path, revision: str) -> str:
     """The commit id of `revision`; unknown revisions are a usage error (exit 2)."""
     if not revision or revision.startswith("-"):
@@ -164,7 +152,12 @@ def has_commits(top: Path) -> bool:
 
 
 def has_file(top: Path, revision: str, path: str) -> bool:
-    """Whether `path` (from the repository's top) is in `revision`, a revision git knows."""
+    """Whether `path` (from the repository's top) is in `revision`, a revision git knows (an
+    unknown one is refused as `resolve` refuses it). One git process when the file is there."""
+    if revision and not revision.startswith("-"):
+        found = run(top, "cat-file", "-e", f"{revision}^{{commit}}:{path}", check=False)
+        if found.returncode == 0:
+            return True
     commit = resolve(top, revision)
     return run(top, "cat-file", "-e", f"{commit}:{path}", check=False).returncode == 0
 
@@ -241,6 +234,7 @@ class BlobReader:
     """One `git cat-file --batch` process answering every object asked of it, in rounds."""
 
     def __init__(self, top: Path) -> None:
+        self.top = top
         self.proc = subprocess.Popen(
             ["git", "cat-file", "--batch"],
             cwd=top,
@@ -257,6 +251,25 @@ class BlobReader:
         self.proc.stdin.close()
         self.proc.stdout.close()
         self.proc.wait()
+
+    def commits(self, revisions: Sequence[str]) -> list[str]:
+        """The commit id of each revision, as `resolve` gives it and refusing what it refuses,
+        asked of this process rather than of a `git rev-parse` each."""
+        names = [f"{revision}^{{commit}}" for revision in revisions]
+        if any(not r or r.startswith("-") or "\n" in r for r in revisions):
+            return [resolve(self.top, revision) for revision in revisions]  # (the refusal)
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        assert stdin is not None and stdout is not None
+        _feed(stdin, "".join(f"{name}\n" for name in names).encode("utf-8"))
+        found = []
+        for revision in revisions:
+            header = stdout.readline().split()
+            if len(header) != 3 or header[1] != b"commit" or not header[2].isdigit():
+                found.append(resolve(self.top, revision))  # unknown: refused with its advice
+                continue
+            _skip(stdout, int(header[2]) + 1)  # the commit object and its newline
+            found.append(header[0].decode("ascii"))
+        return found
 
     def read(self, names: Sequence[str]) -> dict[str, bytes | None]:
         """Contents of each object name (`<blob id>` or `<rev>:<path>`); None when missing."""

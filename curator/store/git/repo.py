@@ -9,7 +9,6 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import tomli
 
@@ -20,8 +19,6 @@ from curator.core.problems import CuratorError, InvalidValue
 from curator.core.records import control_from
 from curator.store.formats.atomic import clean_stale_temps, digest, write_atomic
 from curator.store.formats.files import read_regular_or_none
-from curator.store.formats.schemas import shape
-from curator.store.formats.tomltext import canonical
 from curator.store.formats.write import render
 from curator.store.git import drivers, identity, plumbing, revisions
 from curator.store.index.cache import blob_id
@@ -372,27 +369,3 @@ def git_setup(root: Path, interpreter: str = sys.executable) -> Setup:
     if new != raw:
         write_atomic(path, new, digest(raw))
     return Setup(path, tuple(added), drivers.register(place.top, interpreter))
-
-
-def readable(raw: bytes) -> str:
-    """A list file for `git diff`: canonical TOML with comments dropped, or the text as it is
-    when it cannot be read (a conflict, a syntax error)."""
-    text = raw.decode("utf-8", "replace")
-    try:
-        data = tomli.loads(text)
-        return canonical(data, shape(_kind_of_data(data)))
-    except (tomli.TOMLDecodeError, TypeError, RecursionError):
-        return text
-
-
-def _kind_of_data(data: dict[str, Any]) -> str:
-    """Which kind of list file this data is, from its keys (textconv gets no file name)."""
-    if "tracking_number" in data:
-        return "public-comment"
-    if "author" in data and "at" in data:
-        return "comment"
-    if "members" in data or "parameters" in data or "areas" in data:
-        return "list"
-    if "status" in data or "items" in data:
-        return "control"
-    return "item"

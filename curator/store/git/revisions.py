@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import posixpath
 from collections import Counter
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -31,7 +31,6 @@ from curator.store.git.plumbing import (
     ListPlace,
     TooLarge,
     resolve,
-    resolve_all,
     run,
     run_together,
 )
@@ -72,19 +71,24 @@ def tree_files(
     return _tree_files(place, run(place.top, *args, env=LITERAL).stdout)
 
 
-def _tree_files(place: ListPlace, listed: bytes) -> list[TreeFile]:
-    """`git ls-tree -z`'s output (with sizes, `-l`, or without) as the list's files."""
+def _tree_files(
+    place: ListPlace, listed: bytes, wanted: Callable[[str], bool] | None = None
+) -> list[TreeFile]:
+    """`git ls-tree -z`'s output (with sizes, `-l`, or without) as the list's files (those
+    `wanted`, by their path in the list, when given)."""
     files = []
     for record in listed.decode("utf-8", "replace").split("\0"):
         if not record:
             continue
         meta, path = record.split("\t", 1)
+        if not path.startswith(place.prefix):
+            continue
+        path = path[len(place.prefix) :]
+        if wanted is not None and not wanted(path):
+            continue
         mode, kind, blob, *size = meta.split()
-        if kind != "blob" or not path.startswith(place.prefix):
-            continue  # submodules are not list files
-        files.append(
-            TreeFile(path[len(place.prefix) :], mode, blob, int(size[0]) if size else None)
-        )
+        if kind == "blob":  # submodules are not list files
+            files.append(TreeFile(path, mode, blob, int(size[0]) if size else None))
     return files
 
 
@@ -260,9 +264,9 @@ def load_differing(
     is the same blob in both — a file that did not change cannot change a diff, and a release
     diff touches a few controls of thousands. Being partial, the lists carry each file's own
     problems but no cross-file ones (a reference to a control left out is not an error)."""
-    old_commit, new_commit = resolve_all(place.top, source, target)
-    # the process that reads the blobs, started now: it is ready when they are wanted
+    # the process that reads the blobs, started now: it knows the commits too
     with BlobReader(place.top) as blobs:
+        old_commit, new_commit = blobs.commits((source, target))
         changed, listing, links = changed_files(place, old_commit, new_commit, folders)
         controls = [p for p in changed if p.startswith("controls/")]
         if links or len(controls) > MANY_PATHS:
@@ -339,7 +343,7 @@ def _sides(
     def read(path: str) -> bool:
         return path == "list.toml" or path.startswith(whole) or path in changed
 
-    new = [f for f in _tree_files(place, listing) if read(f.path)]
+    new = _tree_files(place, listing, read)
     old = {f.path: f for f in new}
     for path, (mode, blob) in changed.items():
         if mode in ("000000", "160000"):  # not in the older tree, or not a file there

@@ -18,9 +18,9 @@ import tomli
 
 from curator.core import discussion, lifecycle, records
 from curator.core.ids import CONTROL_ID, SLUG_ID
+from curator.core.lookup import control_named
 from curator.core.model import Comment, Control, ControlList, Member
 from curator.core.problems import CuratorError
-from curator.core.weigh import control_named
 from curator.store.formats.atomic import ChangedOnDisk, digest, write_atomic
 from curator.store.formats.files import read_regular
 from curator.store.formats.write import control_path, render

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from curator.core import discussion
+from curator.core import discussion, weigh
 from curator.core.model import Comment, Control, ControlList
 
 NO_COMMENTS = "*No comments yet. Write the first one below.*"
@@ -19,7 +19,7 @@ def ballot_line(ballot: discussion.Ballot) -> str:
     )
 
 
-def amendment_note(effect: discussion.AmendmentEffect) -> str:
+def amendment_note(effect: weigh.AmendmentEffect) -> str:
     """What an amendment would change, or why it cannot be weighed."""
     if effect.change is None:
         return effect.problem
@@ -37,7 +37,7 @@ def amendment_notes(
     """Each amending comment's note, by its file."""
     notes = {}
     for comment in comments:
-        effect = discussion.amendment_effect(control, comment, loaded.manifest, loaded.catalogue)
+        effect = weigh.amendment_effect(control, comment, loaded.manifest, loaded.catalogue)
         if effect is not None:
             notes[comment.file] = amendment_note(effect)
     return notes
