@@ -48,6 +48,7 @@ KEPT_PROBLEMS = 1000  # a file of bad rows must not fill memory with messages
 BATCH = 2000
 BATCH_BYTES = 2 * 1024 * 1024  # and at most this much text a batch: a few are held at a time
 IN_FLIGHT = 2  # batches handed to the helper and not yet written
+HELD = 4  # batches written or being written whose answer is not yet taken
 NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what surrogateescape made of an invalid byte
 
 
@@ -176,12 +177,13 @@ def _lines(stream: io.TextIOBase) -> Iterator[str]:
 
 def _written(writes: Iterator[Write]) -> Iterator[list[CuratorError | None]]:
     """`write_many`'s answer for each batch of `writes`, in order; a batch shares one flush to
-    disk. From the second batch on, a helper process writes each batch while the next ones are
-    made: creating a file is the system's work, about as long as making it. Up to IN_FLIGHT
-    batches wait for it, so that a slow flush (the disk is the whole machine's) does not stop
-    the making. (A thread would not do: it waits for the interpreter lock after every call to
-    the system.) Should the helper die, its batches and the rest are written here; a file it
-    had placed is then reported as changed, not overwritten."""
+    disk. With more than one batch, a helper process writes them while the next ones are made:
+    creating a file is the system's work, about as long as making it. While IN_FLIGHT
+    batches wait for the helper (a flush to disk waits for the whole machine's writes), the
+    next is written here, each process writing its own files. (A thread would not do: it waits
+    for the interpreter lock after every call to the system.) Should the helper die, its
+    batches and the rest are written here; a file it had placed is then reported as changed,
+    not overwritten."""
     batches = _batches(writes)
     ahead = list(islice(batches, 2))
     if len(ahead) < 2 or not processes.can_fork():  # one batch: nothing to overlap
@@ -191,9 +193,12 @@ def _written(writes: Iterator[Write]) -> Iterator[list[CuratorError | None]]:
     with processes.pool(1) as helper:
         writing: deque[tuple[list[Write], Future | None]] = deque()
         for batch in chain(ahead, batches):
-            if len(writing) == IN_FLIGHT:
+            while writing and (_ready(writing[0][1]) or len(writing) > HELD):
                 yield _taken(*writing.popleft())
-            writing.append(_hand(helper, batch))
+            if sum(1 for _, future in writing if not _ready(future)) < IN_FLIGHT:
+                writing.append(_hand(helper, batch))
+            else:
+                writing.append((batch, _written_here(batch)))
         while writing:
             yield _taken(*writing.popleft())
 
@@ -216,6 +221,17 @@ def _hand(helper: ProcessPoolExecutor, batch: list[Write]) -> tuple[list[Write],
         return batch, helper.submit(write_many, batch)
     except BrokenProcessPool:
         return batch, None
+
+
+def _ready(writing: Future | None) -> bool:
+    """Whether a batch's answer can be taken without waiting for the helper."""
+    return writing is None or writing.done()
+
+
+def _written_here(batch: list[Write]) -> Future:
+    done: Future = Future()
+    done.set_result(write_many(batch))
+    return done
 
 
 def _taken(batch: list[Write], writing: Future | None) -> list[CuratorError | None]:
