@@ -8,6 +8,7 @@ import io
 import json
 import os
 import subprocess
+import time
 import tomllib
 import tracemalloc
 from dataclasses import replace
@@ -762,6 +763,33 @@ def test_batches_a_dead_helper_was_given_are_written_here(tmp_path, monkeypatch)
     done = files.import_csv(make_list(tmp_path / "list").root, source)
     assert (done.created, done.problems) == (30, [])
     assert len(contents(tmp_path / "list")) == 30
+
+
+WRITTEN_HERE: list[int] = []  # the sizes of the batches the importing process wrote
+
+
+def slow_in_a_helper(batch):
+    """write_many, slowly in another process (a flush to disk waiting for the whole machine)."""
+    if os.getpid() != PARENT:
+        time.sleep(0.3)
+    else:
+        WRITTEN_HERE.append(len(batch))
+    return atomic.write_many(batch)
+
+
+def test_batches_made_while_the_helper_is_behind_are_written_here(tmp_path, monkeypatch):
+    """Each process writes its own batches, atomically, and the answers come back in order."""
+    here = WRITTEN_HERE
+    here.clear()
+    source = write_generated(tmp_path / "bulk.csv", 60)
+    files.import_csv(make_list(tmp_path / "one").root, source)
+    monkeypatch.setattr(files, "BATCH", 7)
+    monkeypatch.setattr(files, "write_many", slow_in_a_helper)
+    many = files.import_csv(make_list(tmp_path / "many").root, source)
+    assert here and sum(here) < 60  # some batches here, some in the helper
+    assert (many.created, many.problems) == (60, [])
+    assert contents(tmp_path / "many") == contents(tmp_path / "one")
+    assert not [p for p in (tmp_path / "many").rglob("*") if atomic.is_temp(p.name)]
 
 
 def test_imported_keeps_the_committees_fields():

@@ -18,6 +18,8 @@ from markdown_it import MarkdownIt
 
 from curator import publish
 from curator.cli import main
+from curator.core import criteria, publication
+from curator.core.model import Area, Control, ControlList, Docket, Manifest, Paragraph, Parameter
 from curator.core.problems import CuratorError
 from curator.publish import render
 from curator.store.index.load import load
@@ -392,6 +394,25 @@ def test_changes_against_the_latest_release_mark_old_and_new_text(repo, tmp_path
     assert "loosened" in changed and 'id="3A090"' in changed and 'id="3A091"' not in changed
 
 
+def test_a_parameter_retitled_since_the_release_shows_in_each_sides_own_words(repo, tmp_path):
+    """The criteria in words are worked out once for both revisions only when both declare
+    the same parameters: here the release's side still reads the old title."""
+    git(repo.root, "tag", "-a", "test-list/v1.0", "-m", "release 1.0")
+    manifest = (repo.root / "list.toml").read_text()
+    repo.write(
+        "list.toml",
+        manifest.replace('title = "Total processing performance"', 'title = "Compute rating"'),
+    )
+    committed(repo, "retitle tpp")
+    assert publish_cli(repo, tmp_path / "out").code == 0
+    changes = (tmp_path / "out/changes.html").read_text()
+    changed = changes[changes.index('id="changed"') :]
+    retitled = (
+        "<del>total</del><ins>compute</ins> <del>processing performance</del><ins>rating</ins>"
+    )
+    assert f"{retitled} ≥ 4,800 TPP" in changed
+
+
 def test_against_picks_the_revision_to_compare_with(repo, tmp_path):
     repo.write("controls/3A091.toml", PUBLIC_3A091.replace('status = "final"', 'status = "draft"'))
     committed(repo, "withdraw 3A091 from publication")
@@ -568,6 +589,32 @@ def test_a_working_tree_with_uncommitted_changes_says_so(repo, tmp_path):
     revision = json.loads((tmp_path / "out/list.json").read_text())["revision"]
     assert revision == git(repo.root, "rev-parse", "HEAD") + " with uncommitted changes"
     assert "uncommitted changes" in run.err
+
+
+def test_the_parameters_listed_are_those_declared_that_the_criteria_name():
+    """Also beside a name the list does not declare (a list in that state is refused before
+    publishing; the view itself still names the declared ones)."""
+    declared = {
+        "tpp": Parameter("tpp", "Total processing performance", "TPP"),
+        "qubits": Parameter("qubits", "Physical qubits", "qubits"),
+    }
+    manifest = Manifest(
+        id="demo",
+        title="Demo",
+        docket=Docket("BIS-2026-0001", "2027-01-31"),
+        areas={"computing": Area("computing", "Computing")},
+        parameters=criteria.Parameters(declared),
+    )
+    control = Control(
+        id="3A090",
+        title="Chips",
+        area="computing",
+        status="recommended",
+        visibility="public",
+        items=(Paragraph("a", "Chips.", "tpp >= 4800 and undeclared >= 1"),),
+    )
+    document = publication.public_list(ControlList(manifest, {"3A090": control}))
+    assert [p["name"] for p in document["parameters"]] == ["tpp"]
 
 
 def test_a_list_json_off_its_schema_is_refused_with_where_and_why():

@@ -18,9 +18,12 @@ from pathlib import Path
 import pytest
 from conftest import run_curator
 from gitrepo import new_repo
+from hypothesis import given
+from hypothesis import strategies as st
 from public_csv import Row, write_csv
 
 from curator.cli import main
+from curator.core.inert import escaped, first_unsafe
 from curator.store.formats import validate
 
 SEQUENCES = {
@@ -161,6 +164,46 @@ def test_an_import_refuses_a_row_holding_one(lst, curator, tmp_path):
     [refused] = json.loads(run.out)["problems"]
     assert "holds \\x1b" in refused["message"] and "not imported" in refused["message"]
     assert not (lst.root / "public-comments").exists()
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["Title", "First Name", "Last Name", "Organization Name", "Attachment Files", "Comment"],
+)
+@pytest.mark.parametrize("hostile", ["\x1b[2J", "\u202e", "\x9b"])
+def test_an_import_refuses_one_in_any_column_it_keeps(lst, curator, tmp_path, column, hostile):
+    rows = [Row("abc-1234-wxyz", 2, "Fine.", "Ava", "Nowicki", extra={column: f"A {hostile} B"})]
+    run = curator(
+        "comments", "import", str(write_csv(tmp_path / "bulk.csv", rows)),
+        "--list", str(lst.root), "--as", "chair", "--format", "json",
+    )  # fmt: skip
+    [refused] = json.loads(run.out)["problems"]
+    assert run.code == 1 and "row not imported" in refused["message"]
+    assert not (lst.root / "public-comments").exists()
+
+
+def test_an_import_refuses_a_carriage_return_alone_only_where_it_stays(lst, curator, tmp_path):
+    """In a name it would overwrite the line; trimmed from a field's end, or in the comment
+    (where it becomes a line break), it is gone from what is written."""
+    rows = [
+        Row("abc-1234-wxya", 2, "Fine.", organization="Gam\rers"),
+        Row("abc-1234-wxyb", 3, "Fine.", organization="Gamers\r"),
+        Row("abc-1234-wxyc", 4, "line one\rline two", "Ava", "Nowicki\r"),
+    ]
+    run = curator(
+        "comments", "import", str(write_csv(tmp_path / "bulk.csv", rows)),
+        "--list", str(lst.root), "--as", "chair", "--format", "json",
+    )  # fmt: skip
+    done = json.loads(run.out)
+    assert [p["line"] for p in done["problems"]] == [2] and done["created"] == 2
+    for path in (lst.root / "public-comments").rglob("*.toml"):
+        assert ACTS.search(path.read_bytes().decode("utf-8")) is None
+
+
+@given(st.text(alphabet="ab \t\n\r\x1b\x9b\u202e\u2028\u2069é\x7f", max_size=12))
+def test_the_first_character_found_is_the_first_a_terminal_acts_on(text):
+    found = ACTS.search(text)
+    assert first_unsafe(text) == (None if found is None else escaped(found.group()))
 
 
 # ---------------------------------------------------------------- every verb's output

@@ -12,7 +12,6 @@ from curator.core import public
 from curator.core.model import Manifest
 from curator.core.problems import CuratorError, InvalidValue
 from curator.store.git import identity
-from curator.store.index.load import load
 from curator.store.records import public as files
 
 
@@ -157,6 +156,9 @@ def map_comment(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
+    # the loader and its checks (numpy and the rest): for the report only, not for an import
+    from curator.store.index.load import load
+
     loaded = load(list_root(args), folders=("controls", "public-comments"))  # no discussion
     listed = loaded.manifest.docket if loaded.manifest else None
     docket = args.docket or (listed.id if listed else None)

@@ -11,6 +11,7 @@ from curator.core.problems import CuratorError
 from curator.core.publication import KINDS
 from curator.store.formats.layout import DEFINITIONS
 from curator.store.git import identity
+from curator.store.index.cache import gc_paused
 from curator.store.index.load import load
 
 
@@ -47,7 +48,8 @@ def publish(args: argparse.Namespace) -> int:
     identity.chair(loaded.manifest, root, args.as_member)
     from curator import publish as publisher  # Jinja2 and Markdown: only when publishing
 
-    package = publisher.prepare(root, loaded, args.against)
+    with gc_paused():  # the views and pages: 10^5 containers, all kept until written
+        package = publisher.prepare(root, loaded, args.against)
     out = Path(args.out)
     publisher.write(out, root, package.files, force=args.force)
     docket = loaded.manifest.docket

@@ -13,6 +13,8 @@ import re
 _ACTING = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 # in text laid out in lines (a comment's body, a command's output): all but the layout
 UNSAFE = re.compile(f"[{_ACTING}]|\r(?!\n)")
+# the same in text without a CR: one character class, which the engine scans several times faster
+_ACTING_ALONE = re.compile(f"[{_ACTING}]")
 # in text meant for one line (a git author's name, a commit subject): line breaks too, which
 # would let it pass for lines of its own
 UNSAFE_IN_LINE = re.compile(f"[{_ACTING}\t\n\r]")
@@ -35,7 +37,7 @@ def inert(text: str, lines: bool = False) -> str:
 def first_unsafe(text: str) -> str | None:
     """The first character of `text` (laid out in lines) a terminal would act on, escaped;
     None when there is none."""
-    found = UNSAFE.search(text)
+    found = (UNSAFE if "\r" in text else _ACTING_ALONE).search(text)
     return None if found is None else escaped(found.group())
 
 

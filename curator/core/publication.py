@@ -121,14 +121,18 @@ def _applied_by(control: Control, manifest: Manifest) -> dict[str, Any]:
     return {"by": adopters.by, "title": title, "jurisdictions": list(adopters.jurisdictions)}
 
 
-def published_views(loaded: ControlList) -> dict[str, dict[str, Any]]:
-    """The public view of every publishable control, by id."""
+def published_views(
+    loaded: ControlList, described: dict[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The public view of every publishable control, by id. `described`: the words already
+    found for criteria over this list's parameters, added to (lists repeat the same criteria
+    across controls, and two revisions of a list most of theirs)."""
     controls = publishable(loaded)
     if loaded.manifest is None:
         return {}
     ids = {c.id for c in controls}
-    described: dict[str, str] = {}  # lists repeat the same criteria across controls
-    return {c.id: public_view(c, loaded.manifest, ids, described) for c in controls}
+    words = {} if described is None else described
+    return {c.id: public_view(c, loaded.manifest, ids, words) for c in controls}
 
 
 def plain_criteria(match: str, manifest: Manifest, described: dict[str, str]) -> str:
@@ -172,8 +176,11 @@ def blocking_problems(loaded: ControlList) -> list[str]:
     ]
 
 
-def public_list(loaded: ControlList, revision: str = "") -> dict[str, Any]:
-    """The published list (list.json): the list's public identity and its publishable controls."""
+def public_list(
+    loaded: ControlList, revision: str = "", described: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The published list (list.json): the list's public identity and its publishable controls.
+    `described`: as for `published_views`."""
     manifest = loaded.manifest
     if manifest is None:
         raise Broken("list.toml is broken")
@@ -189,7 +196,7 @@ def public_list(loaded: ControlList, revision: str = "") -> dict[str, Any]:
         raise CuratorError(
             f'nothing to publish: no control is visibility = "public" with status {statuses}'
         )
-    views = list(published_views(loaded).values())
+    views = list(published_views(loaded, described).values())
     return {
         "list": {
             "id": manifest.id,
@@ -224,9 +231,14 @@ def _parameters(controls: Iterable[Control], manifest: Manifest) -> list[dict[st
     used: set[str] = set()
     for match in {p.match for control in controls for p in control.criteria}:
         try:
-            used |= criteria.parameters_used(criteria.parse(match))
+            # read over the list's parameters first: the views have read each text so already
+            expr = criteria.parse(match, manifest.parameters)
         except criteria.ExprError:
-            continue
+            try:  # a name the list does not declare: the others it names are still listed
+                expr = criteria.parse(match)
+            except criteria.ExprError:
+                continue
+        used |= criteria.parameters_used(expr)
     return [
         {
             "name": p.name,
@@ -358,16 +370,22 @@ def redline(
     old: ControlList | None,
     new: ControlList,
     current: Mapping[str, Mapping[str, Any]] | None = None,
+    described: dict[str, str] | None = None,
 ) -> tuple[RedlineEntry, ...]:
     """Added, removed, renamed and changed published controls from `old` to `new`, by id.
 
     Both sides pass the same allow-list before anything is compared, so a committee-only
     control never shows, on either side. A control whose public text is the same on both sides
     is not listed, whatever changed inside the committee. Effects come from curator.core.diff.
-    `current` is `published_views(new)` when the caller has it already.
+    `current` is `published_views(new)` when the caller has it already, and `described` the
+    words it found for `new`'s criteria: `old`'s views use them too when both revisions
+    declare the same parameters (the words depend on nothing else).
     """
-    before = published_views(old) if old else {}
-    after = published_views(new) if current is None else current
+    words = described if described is not None else {}
+    after = published_views(new, words) if current is None else current
+    if old is not None and not _same_parameters(old, new):
+        words = {}
+    before = published_views(old, words) if old else {}
     known: dict[str, ControlChange] = {}
     renamed: dict[str, str] = {}  # new id → old id
     if old is not None:
@@ -407,6 +425,10 @@ def redline(
             )
         )
     return tuple(changes)
+
+
+def _same_parameters(one: ControlList, other: ControlList) -> bool:
+    return dict(one.parameters) == dict(other.parameters)
 
 
 def _field_changes(

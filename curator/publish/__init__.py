@@ -54,12 +54,13 @@ def build(
 ) -> Package:
     """Every file of the package, or a CuratorError saying why nothing can be published.
     `licensing`: the controls' licence requirements and exceptions, published with them."""
-    document = publication.public_list(loaded, revision)
+    described: dict[str, str] = {}  # the criteria in words, for both revisions' views
+    document = publication.public_list(loaded, revision, described)
     for view in document["controls"]:
         if licensing and view["id"] in licensing:
             view.update(places.licensing_view(licensing[view["id"]]))
     current = {view["id"]: view for view in document["controls"]}
-    changes = publication.redline(old, loaded, current)
+    changes = publication.redline(old, loaded, current, described)
     files = (renderer or default_renderer()).package(document, changes, against, old is not None)
     return Package(files, len(document["controls"]), changes, against, revision)
 

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -23,6 +24,7 @@ from typing import Any
 
 from curator.core import public, records
 from curator.core.ids import CONTROL_ID, DOCKET_ID, TRACKING_NUMBER
+from curator.core.inert import first_unsafe
 from curator.core.model import Manifest, Member, PublicComment
 from curator.core.problems import CuratorError, InvalidValue, Problem
 from curator.store import processes
@@ -45,6 +47,8 @@ KEPT_PROBLEMS = 1000  # a file of bad rows must not fill memory with messages
 # files that share one flush to disk: an fsync per file made a 50,000-row import ~7x slower
 BATCH = 2000
 BATCH_BYTES = 2 * 1024 * 1024  # and at most this much text a batch: a few are held at a time
+IN_FLIGHT = 2  # batches handed to the helper and not yet written
+HELD = 4  # batches written or being written whose answer is not yet taken
 NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what surrogateescape made of an invalid byte
 
 
@@ -173,10 +177,13 @@ def _lines(stream: io.TextIOBase) -> Iterator[str]:
 
 def _written(writes: Iterator[Write]) -> Iterator[list[CuratorError | None]]:
     """`write_many`'s answer for each batch of `writes`, in order; a batch shares one flush to
-    disk. From the second batch on, a helper process writes each batch while the next is made:
-    creating a file is the system's work, about as long as making it. (A thread would not do: it waits for the
-    interpreter lock after every call to the system.) Should the helper die, its batch and the
-    rest are written here; a file it had placed is then reported as changed, not overwritten."""
+    disk. With more than one batch, a helper process writes them while the next ones are made:
+    creating a file is the system's work, about as long as making it. While IN_FLIGHT
+    batches wait for the helper (a flush to disk waits for the whole machine's writes), the
+    next is written here, each process writing its own files. (A thread would not do: it waits
+    for the interpreter lock after every call to the system.) Should the helper die, its
+    batches and the rest are written here; a file it had placed is then reported as changed,
+    not overwritten."""
     batches = _batches(writes)
     ahead = list(islice(batches, 2))
     if len(ahead) < 2 or not processes.can_fork():  # one batch: nothing to overlap
@@ -184,12 +191,16 @@ def _written(writes: Iterator[Write]) -> Iterator[list[CuratorError | None]]:
             yield write_many(batch)
         return
     with processes.pool(1) as helper:
-        writing = _hand(helper, ahead[0])
-        for batch in chain(ahead[1:], batches):
-            outcomes = _taken(*writing)
-            writing = _hand(helper, batch)
-            yield outcomes
-        yield _taken(*writing)
+        writing: deque[tuple[list[Write], Future | None]] = deque()
+        for batch in chain(ahead, batches):
+            while writing and (_ready(writing[0][1]) or len(writing) > HELD):
+                yield _taken(*writing.popleft())
+            if sum(1 for _, future in writing if not _ready(future)) < IN_FLIGHT:
+                writing.append(_hand(helper, batch))
+            else:
+                writing.append((batch, _written_here(batch)))
+        while writing:
+            yield _taken(*writing.popleft())
 
 
 def _batches(writes: Iterator[Write]) -> Iterator[list[Write]]:
@@ -210,6 +221,17 @@ def _hand(helper: ProcessPoolExecutor, batch: list[Write]) -> tuple[list[Write],
         return batch, helper.submit(write_many, batch)
     except BrokenProcessPool:
         return batch, None
+
+
+def _ready(writing: Future | None) -> bool:
+    """Whether a batch's answer can be taken without waiting for the helper."""
+    return writing is None or writing.done()
+
+
+def _written_here(batch: list[Write]) -> Future:
+    done: Future = Future()
+    done.set_result(write_many(batch))
+    return done
 
 
 def _taken(batch: list[Write], writing: Future | None) -> list[CuratorError | None]:
@@ -268,7 +290,8 @@ class _Importer:
             message = f"row has {len(fields)} fields, the header has {columns.width}"
             result.refuse(line, "bad-row", f"{message}; not imported")
             return None
-        bad = _bad_byte(fields)
+        joined = " ".join(fields)  # one pass over the row for what is nearly never there
+        bad = None if joined.isascii() else _bad_byte(fields)
         if bad is not None:
             column, offset = bad
             message = f"not valid UTF-8 (column '{self.header[column]}'); row not imported"
@@ -291,9 +314,15 @@ class _Importer:
             message = f"tracking number {row.tracking_number} already imported from line {first}"
             result.refuse(line, "duplicate-row", message)
             return None
-        return self.write(row, self.docket or row.docket, line)
+        # the text of a new comment is the row's, trimmed, and ids: a row no terminal acts on
+        # makes a comment no terminal acts on (the fields are joined by a blank, so that a CR
+        # ending one is still seen as alone)
+        plain = first_unsafe(joined) is None
+        return self.write(row, self.docket or row.docket, line, plain)
 
-    def write(self, row: public.ExportRow, docket: str, line: int) -> Write | None:
+    def write(self, row: public.ExportRow, docket: str, line: int, plain: bool) -> Write | None:
+        """The file to write for `row`; `plain`: no field of the row holds a character a
+        terminal acts on."""
         result = self.result
         if docket not in self.folders:
             folder = _docket_folder(self.root, docket)
@@ -319,7 +348,7 @@ class _Importer:
         # most rows of a re-import are unchanged comments nobody has answered or mapped yet:
         # their file holds exactly what the row renders to, which spares parsing it
         data = records.public_comment_to(public.imported(row, docket, self.known, None))
-        issues = validate.validate(KIND, data)
+        issues = validate.validate(KIND, data, plain=plain)
         text = None if issues else render(KIND, data).encode("utf-8")
         if raw is not None and raw == text and _sound(raw):
             result.unchanged += 1
@@ -384,8 +413,6 @@ def _sound(raw: bytes) -> bool:
 
 def _bad_byte(fields: Sequence[str]) -> tuple[int, int] | None:
     """(column, lines into the record) of the first byte that was not UTF-8."""
-    if "".join(fields).isascii():  # the common case, in one pass
-        return None
     offset = 0
     for column, value in enumerate(fields):
         bad = NOT_UTF8.search(value)
