@@ -100,7 +100,7 @@ class ListDiff:
 
 def diff_lists(old: ControlList, new: ControlList, source: str, target: str) -> ListDiff:
     """Every control that differs between `old` and `new`, judged against `new`'s catalogue."""
-    from curator.core import columns  # (numpy: 0.07 s to import; `curator diff` preloads it)
+    from curator.core import columns  # here, not at the top: it imports numpy
 
     catalogue = new.catalogue
     table = columns.Columns.of(catalogue)
