@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import multiprocessing
 import os
 import pickle
 import signal
@@ -32,10 +31,12 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # imported by `pool` when first wanted: most commands start no pool
+    from concurrent.futures import ProcessPoolExecutor
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -44,15 +45,14 @@ Result = TypeVar("Result")
 def can_fork() -> bool:
     """Whether forking is worth it and safe: more than one core, and this process runs one
     thread (a fork copies only the calling thread, and any lock another one held)."""
-    return (
-        (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    return (os.cpu_count() or 1) > 1 and threading.active_count() == 1 and hasattr(os, "fork")
 
 
 def pool(workers: int) -> ProcessPoolExecutor:
     """A pool of `workers` processes forked from this one (ask `can_fork` first)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
 
