@@ -9,9 +9,9 @@ Five shapes of work, one module:
 - `pool`: a pool of forked processes, for a caller that hands work out piece by piece (public
   comments written by a helper while the next batch is made);
 - `Forked`: one child forked to run a function and answer in bytes through a pipe, left to
-  exit on its own once it answered; `Tasks`, `send` and `receive` are what it and this process
-  say to each other besides (the check's helpers: buckets of comments taken from a queue, the
-  definitions sent to them once built);
+  exit on its own once it answered; `Tasks`, `Pipe`, `send` and `receive` are what it and this
+  process say to each other besides (the check's helpers: buckets of comments taken from a
+  queue, the definitions sent to them once built);
 - `Apart`: a function run in a fresh interpreter, for a process that must not fork because it
   runs threads (the TUI reading a large list's comments).
 
@@ -151,6 +151,45 @@ def receive(fd: int) -> bytes:
         return got.read()
 
 
+@dataclass
+class Pipe:
+    """A pipe between this process and a child forked after it was opened. Each side closes
+    the end it does not use (`keep_reading`, `keep_writing`): a reader sees the end of what
+    is written only once every copy of the writing end is closed."""
+
+    reading: int
+    writing: int
+
+    @classmethod
+    def open(cls) -> Pipe:
+        reading, writing = os.pipe()
+        return cls(reading, writing)
+
+    def keep_reading(self) -> int:
+        """The reading end, the writing end closed here."""
+        self._close_writing()
+        return self.reading
+
+    def keep_writing(self) -> int:
+        """The writing end, the reading end closed here."""
+        self._close_reading()
+        return self.writing
+
+    def close(self) -> None:
+        self._close_reading()
+        self._close_writing()
+
+    def _close_reading(self) -> None:
+        if self.reading >= 0:
+            os.close(self.reading)
+            self.reading = -1
+
+    def _close_writing(self) -> None:
+        if self.writing >= 0:
+            os.close(self.writing)
+            self.writing = -1
+
+
 # children that answered, collected by a later `Forked.start` once exited (or by the system
 # when this process ends: the `curator` command leaves as soon as it has answered)
 _EXITING: list[int] = []
@@ -170,26 +209,24 @@ class Forked:
         """Fork; the child runs `in_child` (to close what it must not hold), then `work`, and
         writes what it answers. OSError when no process is to be had."""
         collect_exited()
-        answers, answers_in = os.pipe()
+        answer = Pipe.open()
         try:
             pid = os.fork()
         except OSError:
-            os.close(answers)
-            os.close(answers_in)
+            answer.close()
             raise
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             code = 1
             try:
-                os.close(answers)
+                into = answer.keep_writing()
                 in_child()
                 body = work()
-                with open(answers_in, "wb") as out:
+                with open(into, "wb") as out:
                     out.write(body)
                 code = 0
             finally:
                 os._exit(code)
-        os.close(answers_in)
-        return cls(pid, answers)
+        return cls(pid, answer.keep_reading())
 
     def answer(self) -> bytes:
         """What the child answered; nothing when it failed before."""
