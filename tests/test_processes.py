@@ -110,6 +110,29 @@ def test_a_forked_child_answers_through_its_pipe_and_is_collected_later():
 
 
 @needs_fork
+def test_a_pipe_to_a_child_ends_when_the_child_has_written_its_end():
+    # each side closes the end it does not use: with a writing end left open here, what the
+    # child wrote would never be followed by the pipe's end
+    pipe = processes.Pipe.open()
+
+    def tell() -> bytes:
+        os.write(pipe.writing, b"told")
+        return b""
+
+    child = processes.Forked.start(tell, in_child=pipe.keep_writing)
+    reading = pipe.keep_reading()
+    assert pipe.writing == -1
+    assert child.answer() == b""  # done: its end closed as it exited
+    assert select.select([reading], [], [], 10)[0]
+    assert os.read(reading, 100) == b"told"
+    assert select.select([reading], [], [], 10)[0]  # the end, not a wait
+    assert os.read(reading, 100) == b""
+    child.end(done=True)
+    pipe.close()
+    assert (pipe.reading, pipe.writing) == (-1, -1)
+
+
+@needs_fork
 def test_a_forked_child_that_fails_answers_nothing():
     child = processes.Forked.start(lambda: bytes(1 // 0))
     assert child.answer() == b""

@@ -44,3 +44,22 @@ def test_the_commands_git_runs_per_file_do_not_import_the_list_loader():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+POOL_MACHINERY = """
+import sys
+from curator.cli import modules, parser
+for verb in ("check", "fmt", "comment", "ballot", "diff"):
+    modules(verb)
+    parser(verb)
+print(" ".join(m for m in ("multiprocessing", "concurrent.futures") if m in sys.modules))
+"""
+
+
+def test_verbs_that_start_no_pool_do_not_import_one():
+    # only `comments import` hands work to a pool; the check forks its helpers itself
+    done = subprocess.run(
+        [sys.executable, "-c", POOL_MACHINERY], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

@@ -9,9 +9,9 @@ Five shapes of work, one module:
 - `pool`: a pool of forked processes, for a caller that hands work out piece by piece (public
   comments written by a helper while the next batch is made);
 - `Forked`: one child forked to run a function and answer in bytes through a pipe, left to
-  exit on its own once it answered; `Tasks`, `send` and `receive` are what it and this process
-  say to each other besides (the check's helpers: buckets of comments taken from a queue, the
-  definitions sent to them once built);
+  exit on its own once it answered; `Tasks`, `Pipe`, `send` and `receive` are what it and this
+  process say to each other besides (the check's helpers: buckets of comments taken from a
+  queue, the definitions sent to them once built);
 - `Apart`: a function run in a fresh interpreter, for a process that must not fork because it
   runs threads (the TUI reading a large list's comments).
 
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import multiprocessing
 import os
 import pickle
 import signal
@@ -32,10 +31,12 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # imported by `pool` when first wanted: most commands start no pool
+    from concurrent.futures import ProcessPoolExecutor
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -44,15 +45,14 @@ Result = TypeVar("Result")
 def can_fork() -> bool:
     """Whether forking is worth it and safe: more than one core, and this process runs one
     thread (a fork copies only the calling thread, and any lock another one held)."""
-    return (
-        (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    return (os.cpu_count() or 1) > 1 and threading.active_count() == 1 and hasattr(os, "fork")
 
 
 def pool(workers: int) -> ProcessPoolExecutor:
     """A pool of `workers` processes forked from this one (ask `can_fork` first)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
 
 
@@ -151,6 +151,45 @@ def receive(fd: int) -> bytes:
         return got.read()
 
 
+@dataclass
+class Pipe:
+    """A pipe between this process and a child forked after it was opened. Each side closes
+    the end it does not use (`keep_reading`, `keep_writing`): a reader sees the end of what
+    is written only once every copy of the writing end is closed."""
+
+    reading: int
+    writing: int
+
+    @classmethod
+    def open(cls) -> Pipe:
+        reading, writing = os.pipe()
+        return cls(reading, writing)
+
+    def keep_reading(self) -> int:
+        """The reading end, the writing end closed here."""
+        self._close_writing()
+        return self.reading
+
+    def keep_writing(self) -> int:
+        """The writing end, the reading end closed here."""
+        self._close_reading()
+        return self.writing
+
+    def close(self) -> None:
+        self._close_reading()
+        self._close_writing()
+
+    def _close_reading(self) -> None:
+        if self.reading >= 0:
+            os.close(self.reading)
+            self.reading = -1
+
+    def _close_writing(self) -> None:
+        if self.writing >= 0:
+            os.close(self.writing)
+            self.writing = -1
+
+
 # children that answered, collected by a later `Forked.start` once exited (or by the system
 # when this process ends: the `curator` command leaves as soon as it has answered)
 _EXITING: list[int] = []
@@ -170,26 +209,24 @@ class Forked:
         """Fork; the child runs `in_child` (to close what it must not hold), then `work`, and
         writes what it answers. OSError when no process is to be had."""
         collect_exited()
-        answers, answers_in = os.pipe()
+        answer = Pipe.open()
         try:
             pid = os.fork()
         except OSError:
-            os.close(answers)
-            os.close(answers_in)
+            answer.close()
             raise
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             code = 1
             try:
-                os.close(answers)
+                into = answer.keep_writing()
                 in_child()
                 body = work()
-                with open(answers_in, "wb") as out:
+                with open(into, "wb") as out:
                     out.write(body)
                 code = 0
             finally:
                 os._exit(code)
-        os.close(answers_in)
-        return cls(pid, answers)
+        return cls(pid, answer.keep_reading())
 
     def answer(self) -> bytes:
         """What the child answered; nothing when it failed before."""

@@ -300,28 +300,25 @@ class _Helper:
 
     @classmethod
     def start(cls, root: Path, buckets: processes.Tasks, others: list[_Helper]) -> _Helper:
-        sends_out, sends = os.pipe()
-        lists, lists_in = os.pipe()
+        to_helper, from_helper = processes.Pipe.open(), processes.Pipe.open()
 
         def in_child() -> None:
-            for fd in (sends, lists):
-                os.close(fd)
+            to_helper.keep_reading()
+            from_helper.keep_writing()
             for other in others:
                 other.close_ends()
 
         def work() -> bytes:
-            found = _help(root, buckets, sends_out, lists_in)
+            found = _help(root, buckets, to_helper.reading, from_helper.writing)
             return pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
 
         try:
             child = processes.Forked.start(work, in_child)
         except OSError:
-            for fd in (sends_out, sends, lists, lists_in):
-                os.close(fd)
+            to_helper.close()
+            from_helper.close()
             raise
-        for fd in (sends_out, lists_in):
-            os.close(fd)
-        return cls(child, sends, lists)
+        return cls(child, to_helper.keep_writing(), from_helper.keep_reading())
 
     def close_ends(self) -> None:
         for fd in (self.sends, self.child.answers, self.lists):
