@@ -20,46 +20,43 @@ for verb in {NOT_WEIGHING!r}:
 """
 
 
-def test_verbs_that_do_not_weigh_start_without_numpy():
+def printed_by(script: str) -> str:
+    """What `script` prints, run in a fresh interpreter (one that imported nothing yet)."""
     done = subprocess.run(
-        [sys.executable, "-c", FIRST_WITH_NUMPY], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "", f"`curator {done.stdout.strip()}` imports numpy at start"
+    return done.stdout.strip()
 
 
-GIT_DRIVERS_LOADER = """
+def test_verbs_that_do_not_weigh_start_without_numpy():
+    first = printed_by(FIRST_WITH_NUMPY)
+    assert first == "", f"`curator {first}` imports numpy at start"
+
+
+# the modules named that are imported, space-separated
+IMPORTED_OF = """
 import sys
-from curator.cli import parser
-parser("merge-file")
-parser("textconv")
-print(" ".join(m for m in ("curator.store.index.load", "curator.core.diff") if m in sys.modules))
+from curator.cli import modules, parser
+for verb in {verbs!r}:
+    modules(verb)
+    parser(verb)
+print(" ".join(m for m in {names!r} if m in sys.modules))
 """
 
 
 def test_the_commands_git_runs_per_file_do_not_import_the_list_loader():
     # a `git diff` or a merge of a hundred list files starts a hundred of them
-    done = subprocess.run(
-        [sys.executable, "-c", GIT_DRIVERS_LOADER], capture_output=True, text=True, timeout=120
+    script = IMPORTED_OF.format(
+        verbs=("merge-file", "textconv"), names=("curator.store.index.load", "curator.core.diff")
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ""
-
-
-POOL_MACHINERY = """
-import sys
-from curator.cli import modules, parser
-for verb in ("check", "fmt", "comment", "ballot", "diff"):
-    modules(verb)
-    parser(verb)
-print(" ".join(m for m in ("multiprocessing", "concurrent.futures") if m in sys.modules))
-"""
+    assert printed_by(script) == ""
 
 
 def test_verbs_that_start_no_pool_do_not_import_one():
     # only `comments import` hands work to a pool; the check forks its helpers itself
-    done = subprocess.run(
-        [sys.executable, "-c", POOL_MACHINERY], capture_output=True, text=True, timeout=120
+    script = IMPORTED_OF.format(
+        verbs=("check", "fmt", "comment", "ballot", "diff"),
+        names=("multiprocessing", "concurrent.futures"),
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ""
+    assert printed_by(script) == ""
