@@ -14,7 +14,7 @@ from curator.cli import common
 from curator.core.problems import CuratorError
 
 # each module registers its verbs; order is the order shown in --help. A run imports only the
-# module of its verb (numpy, jinja2 and the rest cost a tenth of a second a command)
+# module of its verb (numpy, jinja2 and the rest are slow to import: docs/design.md §10)
 VERBS = {
     "lists": ("check",),
     "writing": ("fmt", "new"),
@@ -114,7 +114,7 @@ def _main(argv: list[str]) -> int:
 
 def run() -> NoReturn:
     """The `curator` command: `main`, then out at once. Tearing down what a check of 10^5
-    files built, object by object, takes a tenth of a second the system does in one go."""
+    files built, object by object, is work the system does in one go when the process ends."""
     if short_lived(sys.argv[1:]):
         from curator.store.index.cache import set_aside_after_pauses
 

@@ -198,6 +198,6 @@ def print_problems(problems: list[Problem] | tuple[Problem, ...], stream=None) -
 
 def preload(module: str) -> None:
     """Start importing `module` in a thread, for a command that waits on git first: the import
-    runs while this thread waits (numpy takes 0.07 s), and the command's own import of it later
+    runs while this thread waits (numpy is slow to import), and the command's own import of it later
     waits for this one to finish (or raises its error)."""
     threading.Thread(target=importlib.import_module, args=(module,), daemon=True).start()

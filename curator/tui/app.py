@@ -51,7 +51,7 @@ class CuratorApp(App):
         # what exists once the list is first read lives as long as the app (the modules, the
         # list): set aside from the collector, which would otherwise go through it all again
         # and again while the first screen is drawn and every keystroke is answered — and
-        # first once the read's pause ends, to find nothing (a tenth of a second)
+        # first once the read's pause ends, to find nothing
         gc.disable()
         try:
             self.session = Session(root, member)
