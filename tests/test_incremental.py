@@ -70,8 +70,7 @@ def test_a_check_sharing_the_definitions_with_a_child_agrees_with_a_full_load(
     tmp_path, trusting, monkeypatch
 ):
     # every parse and every control's checks shared out, however few: the list is small
-    monkeypatch.setattr(incremental, "SHARE_FROM", 1)
-    monkeypatch.setattr(cache, "SHARE_FROM", 1)
+    monkeypatch.setattr(processes, "WORTH_SHARING", 1)
     shared: list[int] = []
     share = processes.share
 

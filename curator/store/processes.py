@@ -81,6 +81,7 @@ class Tasks:
 
 
 PARTS = 32  # what `share` cuts work into: enough for a slowed process to take fewer
+WORTH_SHARING = 1000  # items from which a caller shares its work: fewer are done before a fork
 
 
 def share(

@@ -71,7 +71,6 @@ STAT_STAMP = struct.Struct("<QqqQ")  # size, mtime_ns, ctime_ns, inode; a git bl
 NO_BLOB = bytes(20)
 STALE_KEPT = 1000  # results no file points at that are kept at least (see _content)
 DECODED_PER_PARSE = 10_000  # bytes of results decoded in the time one file is parsed
-SHARE_FROM = 1000  # new files from which parsing is shared with a process per other core
 
 Key = tuple[str, str, str]  # kind, path inside the list, git blob id (hex)
 
@@ -380,7 +379,7 @@ class ListIndex(ReadCache):
 
     def _parse_all(self, jobs: list[tuple[str, str, str, bytes, str]]) -> list[Read]:
         """Parse new files: in one process per core when there are many (a first run)."""
-        if len(jobs) < SHARE_FROM or not self.parallel or not processes.can_fork():
+        if len(jobs) < processes.WORTH_SHARING or not self.parallel or not processes.can_fork():
             parsed = [reader.read(kind, path, raw) for kind, path, _, raw, _ in jobs]
         else:
             files = [(kind, path, raw) for kind, path, _, raw, _ in jobs]

@@ -59,7 +59,6 @@ from curator.store.index.cache import (
 from curator.store.index.cross_checks import ALL, CheckRun, Watch
 from curator.store.index.source import Entry, with_bytes
 
-SHARE_FROM = 1000  # definitions to check from which the checking is shared with a child
 MANY = 2000  # definitions to re-check above which all go through the read cache (`_cached`)
 SHARED_FROM = 5000  # files in a list from which its check is shared between processes
 DEFINED = "checked-definitions"  # the definitions' memory
@@ -876,7 +875,7 @@ class _SharedWatch(Watch):
     def check_each(self, runs: Sequence[tuple[str, CheckRun]]) -> list[Problem]:
         due = [(file, run) for file, run in runs if self.needs_check(file)]
         in_child = self.definitions.in_child
-        if in_child is None or len(due) < SHARE_FROM or not processes.can_fork():
+        if in_child is None or len(due) < processes.WORTH_SHARING or not processes.can_fork():
             self.definitions.built_now()
             return super().check_each(runs)
 
