@@ -396,8 +396,10 @@ def test_a_commit_signed_with_the_authors_own_key_is_fine(ssh_keys):
 # ---------------------------------------------------------------- signatures required
 
 
-def verify_signed(lst) -> tuple[int, list[dict]]:
-    run = run_curator("verify", "--require-signatures", "--format", "json", "--list", str(lst.root))
+def verify_signed(lst, env: dict | None = None) -> tuple[int, list[dict]]:
+    run = run_curator(
+        "verify", "--require-signatures", "--format", "json", "--list", str(lst.root), env=env
+    )
     assert "Traceback" not in run.err and "internal error" not in run.err, run.err
     return run.code, json.loads(run.out)["problems"]
 
@@ -468,6 +470,28 @@ def test_signed_comments_and_decisions_verify_against_the_lists_own_keys(declare
     assert sum("signature good" in line for line in run.out.split("\n")) == 3
 
 
+def test_a_decision_signed_by_a_key_no_one_listed_is_not_signed_by_its_author(
+    declared_keys, tmp_path
+):
+    """Anyone can make an SSH key and sign in the chair's name: git calls such a signature good
+    with no one named (%G? U), and verify counts it as no signature of the chair's."""
+    root, lst, keys = declared_keys
+    keys["mallory"] = tmp_path / "mallory-key"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "m", "-f", str(keys["mallory"])],
+        check=True,
+        capture_output=True,
+    )
+    set_status(lst, "recommended")
+    signing = ("-c", "gpg.format=ssh", "-c", f"user.signingkey={keys['mallory']}")
+    git(root, *signing, "commit", "--quiet", "-S", "-am", "recommend", who="chair")
+    forged = git(root, "rev-parse", "HEAD")
+    code, problems = verify_signed(lst)
+    assert code == 1
+    assert [(p["commit"], p["code"]) for p in problems] == [(forged, "unsigned")]
+    assert "(signature unverifiable)" in problems[0]["message"]
+
+
 def test_a_member_who_lists_a_key_of_their_own_is_caught(declared_keys):
     root, lst, keys = declared_keys
     text = lst.read("allowed_signers")
@@ -520,3 +544,20 @@ def test_a_gpg_signed_commit_is_reported_good(repo, gnupg):
         "signature good" in line and "signed with gpg" in line for line in run.out.split("\n")
     )
     assert "(1 unsigned)" in run.err
+
+
+def test_a_release_tag_the_chair_signed_with_gpg_verifies_with_signatures_required(repo, gnupg):
+    root, lst = repo
+    git(root, "config", "user.signingkey", "chair@example.org")
+    git(root, "tag", "-s", "test-list/v1.0", "-m", "release 1.0", extra=gnupg)
+    assert verify_signed(lst, env=gnupg) == (0, [])
+    # the same tag, checked by someone whose keyring lacks the chair's key
+    elsewhere = Path(tempfile.mkdtemp(prefix="gpg-"))
+    elsewhere.chmod(0o700)
+    try:
+        code, problems = verify_signed(lst, env={"GNUPGHOME": str(elsewhere)})
+    finally:
+        shutil.rmtree(elsewhere, ignore_errors=True)
+    assert code == 1
+    assert [p["code"] for p in problems] == ["unsigned"]
+    assert "(signature unverifiable)" in problems[0]["message"]

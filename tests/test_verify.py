@@ -301,6 +301,77 @@ def test_a_commit_whose_signature_does_not_verify_is_caught(signing, curator):
     assert (problem["commit"], problem["code"]) == (tampered, "bad-signature")
 
 
+def signed_release(curator, root: Path, lst, version: str = "1.0") -> str:
+    """`curator release` by the chair, whose git signs its commits and tags (the README's
+    set-up for signatures); the tag's name."""
+    for key, value in (
+        ("user.name", "chair"),
+        ("user.email", EMAILS["chair"]),
+        ("commit.gpgSign", "true"),
+        ("tag.gpgSign", "true"),
+    ):
+        git(root, "config", key, value)
+    run = curator("release", version, "--as", "chair", "--list", str(lst.root))
+    assert run.code == 0, run.err
+    return f"test-list/v{version}"
+
+
+def test_a_release_by_a_chair_who_signs_verifies_with_signatures_required(signing, curator):
+    root, lst = signing
+    tag = signed_release(curator, root, lst)
+    assert "-----BEGIN SSH SIGNATURE-----" in git(root, "cat-file", "tag", tag)
+    assert verify(curator, lst, "--require-signatures") == (0, {"ok": True, "problems": []})
+
+
+def test_an_unsigned_release_tag_is_caught_when_signatures_are_required(signing, curator):
+    root, lst = signing
+    git(root, "tag", "-a", "test-list/v1.0", "-m", "release 1.0")
+    assert verify(curator, lst)[0] == 0
+    code, report = verify(curator, lst, "--require-signatures")
+    assert code == 1
+    [problem] = report["problems"]
+    assert problem["code"] == "unsigned"
+    assert "release tag test-list/v1.0 is not signed" in problem["message"]
+    assert "(signature none)" in problem["message"]
+
+
+def test_a_release_tag_whose_signature_does_not_verify_is_caught(signing, curator):
+    root, lst = signing
+    tag = signed_release(curator, root, lst)
+    body = git(root, "cat-file", "tag", tag) + "\n"
+    tampered = subprocess.run(
+        ["git", "hash-object", "-t", "tag", "-w", "--stdin"],
+        cwd=root,
+        input=body.replace("\n\n", "\n\nAmended: ", 1),  # its message, after the header
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    git(root, "update-ref", f"refs/tags/{tag}", tampered)
+    code, report = verify(curator, lst)  # without --require-signatures too
+    assert code == 1
+    [problem] = report["problems"]
+    assert problem["code"] == "bad-signature"
+    assert tag in problem["message"]
+
+
+def test_a_release_tag_signed_by_a_key_no_one_listed_is_not_the_chairs(signing, curator, tmp_path):
+    root, lst = signing
+    stranger = tmp_path / "stranger-key"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", str(stranger)],
+        check=True,
+        capture_output=True,
+    )
+    git(root, "-c", f"user.signingkey={stranger}", "tag", "-s", "test-list/v1.0", "-m", "1.0")
+    assert verify(curator, lst)[0] == 0  # a signature no one can check is not a bad one
+    code, report = verify(curator, lst, "--require-signatures")
+    assert code == 1
+    [problem] = report["problems"]
+    assert problem["code"] == "unsigned"
+    assert "(signature unverifiable)" in problem["message"]
+
+
 def test_the_commit_that_founds_the_list_answers_to_nobody(tmp_path, curator):
     root = tmp_path / "repo"
     root.mkdir()

@@ -143,7 +143,7 @@ def verify(
     span = span or "HEAD"
     signers = root / SIGNERS
     commits, every = _history(place, span, signers if signers.is_file() else None)
-    tags = _tags(place.top, current.id, every)
+    tags = _tags(place.top, current.id, every, signers if signers.is_file() else None)
 
     with plumbing.BlobReader(place.top) as reader:
         files = _Files(reader)
@@ -160,7 +160,7 @@ def verify(
                 ),
             )
         )
-        files.read(f"{target}:{place.repo_path('list.toml')}" for _, _, target in tags)
+        files.read(f"{tag.commit}:{place.repo_path('list.toml')}" for tag in tags)
         commits = [_merged_again(commit, files, place) for commit in commits]
 
     manifests: dict[str, Manifest | None] = {}
@@ -189,34 +189,57 @@ def verify(
         members = manifest(_manifest_name(commit, place))
         if members is not None:  # without a list.toml before it, the commit founds the list
             problems.extend(_Judge(commit, members, files).findings(require_signatures))
-    for tag, email, target in tags:
-        at = manifest(f"{target}:{place.repo_path('list.toml')}") or current
-        if not email:
-            problems.append(
-                Finding(
-                    target,
-                    "",
-                    "tag-not-chair",
-                    f"release tag {tag} is a lightweight tag with no tagger: the chair makes "
-                    "release tags with `curator release` (annotated)",
-                )
-            )
-        elif not roles.is_email_of(at.chair, email):
-            problems.append(
-                Finding(
-                    target,
-                    "",
-                    "tag-not-chair",
-                    f"release tag {tag} was made by <{email}>, not the chair {_chair_text(at)}",
-                )
-            )
+    for tag in tags:
+        at = manifest(f"{tag.commit}:{place.repo_path('list.toml')}") or current
+        problems.extend(_tag_findings(tag, at, require_signatures))
     return Verification(
         span,
         tuple(commits),
         tuple(problems),
-        tuple(t for t, _, _ in tags),
+        tuple(tag.name for tag in tags),
         len(every) - len(commits),
     )
+
+
+def _tag_findings(tag: ReleaseTag, at: Manifest, require_signatures: bool) -> Iterable[Finding]:
+    """A release tag judged as a chair-only change: made (annotated) by the chair, and with
+    `require_signatures`, signed by the chair's key."""
+    if not tag.tagger:
+        yield Finding(
+            tag.commit,
+            "",
+            "tag-not-chair",
+            f"release tag {tag.name} is a lightweight tag with no tagger: the chair makes "
+            "release tags with `curator release` (annotated)",
+        )
+        return
+    if not roles.is_email_of(at.chair, tag.tagger):
+        yield Finding(
+            tag.commit,
+            "",
+            "tag-not-chair",
+            f"release tag {tag.name} was made by <{tag.tagger}>, not the chair {_chair_text(at)}",
+        )
+    if tag.signature == "bad":
+        yield Finding(
+            tag.commit, "", "bad-signature", f"release tag {tag.name}'s signature does not verify"
+        )
+    elif tag.signature == "good" and not _is_signer(tag.signer, tag.tagger):
+        yield Finding(
+            tag.commit,
+            "",
+            "signer-mismatch",
+            f"release tag {tag.name} is signed by {tag.signer}, not by its tagger <{tag.tagger}>: "
+            "a signature vouches for its signer only",
+        )
+    elif require_signatures and tag.signature != "good":
+        yield Finding(
+            tag.commit,
+            "",
+            "unsigned",
+            f"release tag {tag.name} is not signed by its tagger (signature {tag.signature}): "
+            "signatures are required for releases (git config tag.gpgSign true)",
+        )
 
 
 # ---------------------------------------------------------------- judging a commit
@@ -412,12 +435,25 @@ def _signed_by_its_author(commit: Commit) -> bool:
 
 def _signed_by_author(commit: Commit) -> bool:
     """The key that signed belongs to the author: git names it by the email its allowed-signers
-    entry (SSH) or its user id (GPG, `Name <email>`) gives; no name given: nothing to compare."""
-    if not commit.signer:
-        return True
-    found = _ANGLED.search(commit.signer)
-    signer = (found.group(1) if found else commit.signer).strip().lower()
-    return signer == commit.email.lower()
+    entry (SSH) or its user id (GPG, `Name <email>`) gives; a key git names no one for vouches
+    for no one."""
+    return _is_signer(commit.signer, commit.email)
+
+
+def _is_signer(signer: str, email: str) -> bool:
+    """Whether `signer`, as git names a key (an email, or `Name <email>`), is `email`."""
+    found = _ANGLED.search(signer)
+    named = (found.group(1) if found else signer).strip().lower()
+    return bool(named) and named == email.lower()
+
+
+def _status(code: str, signer: str) -> str:
+    """A signature's status from git's one-letter code (%G?). A good signature by an SSH key
+    that the allowed signers do not list is "U" with no one named: anyone can make a key, so
+    a signature git names no signer for is unverifiable, not good."""
+    if code in ("G", "U") and not signer:
+        return "unverifiable"
+    return SIGNATURES.get(code, "unverifiable")
 
 
 def _email_text(member: Member) -> str:
@@ -582,7 +618,7 @@ def _history(
             parents=tuple(parents.split()),
             author=author,
             email=email,
-            signature=SIGNATURES.get(signature, "unverifiable"),
+            signature=_status(signature, signer),
             subject=subject,
             changes=_changes(body, place.prefix),
             signer=signer,
@@ -695,22 +731,68 @@ def _signers_config(signers: Path | None) -> dict[str, str]:
     }
 
 
-def _tags(top: Path, list_id: str, in_span: set[str]) -> list[tuple[str, str, str]]:
-    """Release tags of the list on commits in the span: (name, tagger email or '' for a
-    lightweight tag, commit)."""
+@dataclass(frozen=True)
+class ReleaseTag:
+    name: str
+    tagger: str  # the tagger's email; "" for a lightweight tag
+    commit: str  # the commit it names
+    signature: str  # as a commit's: good | none | bad | expired | revoked | unverifiable
+    signer: str = ""
+
+
+def _tags(top: Path, list_id: str, in_span: set[str], signers: Path | None) -> list[ReleaseTag]:
+    """Release tags of the list on commits in the span, each signed tag's signature checked
+    against the list's allowed signers (or the keyring of whoever runs verify)."""
     out = plumbing.run(
         top,
         "for-each-ref",
-        "--format=%(refname:strip=2)%00%(taggeremail)%00%(*objectname)%00%(objectname)",
+        "--format=%(refname:strip=2)%00%(taggeremail)%00%(*objectname)%00%(objectname)%00"
+        "%(if)%(contents:signature)%(then)signed%(end)",
         f"refs/tags/{plumbing.release_tag(list_id, '*')}",
     ).stdout.decode("utf-8", "replace")
     found = []
     for line in filter(None, out.split("\n")):  # an email may hold U+2028: not splitlines()
-        name, email, peeled, target = line.split(_FIELD)
+        name, email, peeled, target, signed = line.split(_FIELD)
         commit = peeled or target
+        tagger = email.strip().strip("<>")
         if commit in in_span:
-            found.append((name, email.strip().strip("<>"), commit))
+            checked = signed and tagger  # (a lightweight tag is refused whatever it points at)
+            signature, signer = _tag_signature(top, name, signers) if checked else ("none", "")
+            found.append(ReleaseTag(name, tagger, commit, signature, signer))
     return found
+
+
+# what `git verify-tag --raw` says of a signature, in the C locale: SSH (git's own words) and
+# GPG (its status lines)
+_SSH_SIGNER = re.compile(r'^Good "git" signature for (.+?) with \S+ key ', re.MULTILINE)
+_GPG_SIGNER = re.compile(r"^\[GNUPG:\] GOODSIG \S+ (.+)$", re.MULTILINE)
+_TAG_STATUSES = (
+    ("EXPSIG", "expired"),
+    ("EXPKEYSIG", "expired"),
+    ("REVKEYSIG", "revoked"),
+    ("BADSIG", "bad"),
+    ("incorrect signature", "bad"),
+)
+
+
+def _tag_signature(top: Path, name: str, signers: Path | None) -> tuple[str, str]:
+    """(status, signer) of a signed tag, as `_status` gives a commit's: good only when git
+    verifies it and names the key's owner; bad only when it says the signature is wrong (no
+    key to check with, a key no one is named for, no gpg: unverifiable)."""
+    done = plumbing.run(
+        top,
+        *("verify-tag", "--raw", f"refs/tags/{name}"),
+        env={**_signers_config(signers), "LC_ALL": "C"},
+        check=False,
+    )
+    said = done.stderr.decode("utf-8", "replace")
+    if done.returncode == 0:
+        named = _SSH_SIGNER.search(said) or _GPG_SIGNER.search(said)
+        return ("good", named.group(1).strip()) if named else ("unverifiable", "")
+    for words, status in _TAG_STATUSES:
+        if words in said:
+            return status, ""
+    return "unverifiable", ""
 
 
 def _manifest_name(commit: Commit, place: plumbing.ListPlace) -> str:
