@@ -449,9 +449,10 @@ def declared_keys(repo, tmp_path):
     return root, lst, keys
 
 
-def signed_commit(root, keys, who: str, message: str) -> str:
+def signed_commit(root, keys, who: str, message: str, author: str = "") -> str:
+    """A commit signed with `who`'s key, authored by `who` (or by `author`, a forgery)."""
     signing = ("-c", "gpg.format=ssh", "-c", f"user.signingkey={keys[who]}")
-    git(root, *signing, "commit", "--quiet", "-S", "-am", message, who=who)
+    git(root, *signing, "commit", "--quiet", "-S", "-am", message, who=author or who)
     return git(root, "rev-parse", "HEAD")
 
 
@@ -561,3 +562,40 @@ def test_a_release_tag_the_chair_signed_with_gpg_verifies_with_signatures_requir
     assert code == 1
     assert [p["code"] for p in problems] == ["unsigned"]
     assert "(signature unverifiable)" in problems[0]["message"]
+
+
+def test_a_commit_cannot_vouch_for_itself_by_declaring_a_key(declared_keys):
+    """A member declares their own key as the chair's and, authored as the chair, signs with
+    it: the keys that count are those declared before the commit."""
+    root, lst, keys = declared_keys
+    chairs, members = lst.read("allowed_signers").splitlines()
+    own = members.split(" ", 1)[1]
+    lst.write("allowed_signers", f"{chairs}\nchair@example.org {own}\n")
+    set_status(lst, "recommended")
+    forged = signed_commit(root, keys, "industry-1", "recommend", author="chair")
+    code, problems = verify_signed(lst)
+    assert code == 1
+    found = {p["code"]: p for p in problems}
+    assert {(p["commit"], p["code"]) for p in problems} == {
+        (forged, "signer-mismatch"),
+        (forged, "unsigned"),
+    }
+    assert "signed by industry-1@example.org" in found["unsigned"]["message"]
+
+
+def test_a_comment_signed_by_a_key_since_withdrawn_still_verifies(declared_keys):
+    root, lst, keys = declared_keys
+    comment_file(lst, "industry-1")
+    git(root, "add", "--all")
+    signed_commit(root, keys, "industry-1", "my comment")
+    text = lst.read("allowed_signers")
+    lst.write("allowed_signers", text.splitlines()[0] + "\n")  # the chair's key alone
+    withdrawn = signed_commit(root, keys, "chair", "industry-1's key withdrawn")
+    assert verify_signed(lst) == (0, [])
+    comment_file(lst, "industry-1", "A comment after the key was withdrawn.")
+    git(root, "add", "--all")
+    late = signed_commit(root, keys, "industry-1", "another comment")
+    code, problems = verify_signed(lst)
+    assert code == 1
+    assert [(p["commit"], p["code"]) for p in problems] == [(late, "unsigned")]
+    assert withdrawn != late

@@ -6,13 +6,17 @@ vouch for itself by editing the member list; the commit that creates list.toml f
 and has nobody to answer to. What a member may change is `core.lifecycle` and `core.roles`, the
 rules `status` and the other verbs follow. A merge answers for what it changed itself: git merges
 its parents again and the difference from that is the merge's own. Signatures are reported; an
-unsigned commit is a finding only when signatures are required, a bad signature always is.
+unsigned commit is a finding only when signatures are required, a bad signature always is. An SSH
+signature is checked against the list's allowed_signers as it stood before the commit, for the
+same reason (the commit that first declares keys: against the keys it declares).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import tempfile
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -142,10 +146,17 @@ def verify(
     place = plumbing.place_of(root)
     span = span or "HEAD"
     signers = root / SIGNERS
-    commits, every = _history(place, span, signers if signers.is_file() else None)
-    tags = _tags(place.top, current.id, every, signers if signers.is_file() else None)
+    now = signers if signers.is_file() else None
+    commits, every = _history(place, span, now)
+    tags = _tags(place.top, current.id, every)
 
-    with plumbing.BlobReader(place.top) as reader:
+    with (
+        plumbing.BlobReader(place.top) as reader,
+        tempfile.TemporaryDirectory(prefix="curator-keys-") as folder,
+    ):
+        keys = _Keys(place, reader, now, Path(folder))
+        commits = keys.commits_checked(commits)
+        tags = keys.tags_checked(tags)
         files = _Files(reader)
         files.read(
             name
@@ -293,14 +304,15 @@ class _Judge:
                 found.append(self.not_a_member(change))
         if require_signatures and self.acts and not _signed_by_its_author(self.commit):
             file, what = self.acts[0]
+            commit = self.commit
+            how = f"signed by {commit.signer}" if commit.signer else f"signature {commit.signature}"
             found.append(
                 Finding(
-                    self.commit.sha,
+                    commit.sha,
                     file,
                     "unsigned",
-                    f"{what}, in a commit not signed by its author (signature "
-                    f"{self.commit.signature}): signatures are required for comments and "
-                    "chair-only changes",
+                    f"{what}, in a commit not signed by its author ({how}): signatures are "
+                    "required for comments and chair-only changes",
                 )
             )
         return found
@@ -736,13 +748,13 @@ class ReleaseTag:
     name: str
     tagger: str  # the tagger's email; "" for a lightweight tag
     commit: str  # the commit it names
-    signature: str  # as a commit's: good | none | bad | expired | revoked | unverifiable
+    signed: bool = False  # it carries a signature (checked: `signature`)
+    signature: str = "none"  # as a commit's: good | none | bad | expired | revoked | unverifiable
     signer: str = ""
 
 
-def _tags(top: Path, list_id: str, in_span: set[str], signers: Path | None) -> list[ReleaseTag]:
-    """Release tags of the list on commits in the span, each signed tag's signature checked
-    against the list's allowed signers (or the keyring of whoever runs verify)."""
+def _tags(top: Path, list_id: str, in_span: set[str]) -> list[ReleaseTag]:
+    """Release tags of the list on commits in the span, their signatures not checked yet."""
     out = plumbing.run(
         top,
         "for-each-ref",
@@ -753,12 +765,94 @@ def _tags(top: Path, list_id: str, in_span: set[str], signers: Path | None) -> l
     found = []
     for line in filter(None, out.split("\n")):  # an email may hold U+2028: not splitlines()
         name, email, peeled, target, signed = line.split(_FIELD)
-        commit = peeled or target
         tagger = email.strip().strip("<>")
+        commit = peeled or target
         if commit in in_span:
-            checked = signed and tagger  # (a lightweight tag is refused whatever it points at)
-            signature, signer = _tag_signature(top, name, signers) if checked else ("none", "")
-            found.append(ReleaseTag(name, tagger, commit, signature, signer))
+            # (a lightweight tag is refused whatever it points at)
+            found.append(ReleaseTag(name, tagger, commit, bool(signed and tagger)))
+    return found
+
+
+class _Keys:
+    """The list's allowed_signers as it stood at any revision, as files git is pointed at:
+    an SSH signature vouches for a member only by a key declared before the change it signs,
+    so a commit cannot vouch for itself by adding a key (as list.toml's members are taken
+    from before each commit). `now`: the file `_history` checked every commit against."""
+
+    def __init__(
+        self, place: plumbing.ListPlace, reader: plumbing.BlobReader, now: Path | None, folder: Path
+    ) -> None:
+        self.place, self.reader, self.folder = place, reader, folder
+        try:
+            self.now = now.read_bytes() if now is not None else None
+        except OSError:
+            self.now = None
+        self.written: dict[bytes, Path] = {}
+
+    def at(self, revisions: Iterable[str]) -> dict[str, bytes | None]:
+        """allowed_signers at each revision (None: there was none)."""
+        names = {r: f"{r}:{self.place.repo_path(SIGNERS)}" for r in revisions}
+        found = self.reader.read(sorted(set(names.values())))
+        return {r: found.get(name) for r, name in names.items()}
+
+    def file(self, keys: bytes | None) -> Path | None:
+        """A file holding `keys` for git; None (no keys declared): git's own configuration."""
+        if keys is None:
+            return None
+        if keys not in self.written:
+            path = self.folder / f"allowed_signers.{len(self.written)}"
+            path.write_bytes(keys)
+            self.written[keys] = path
+        return self.written[keys]
+
+    def commits_checked(self, commits: list[Commit]) -> list[Commit]:
+        """Each signed commit's signature checked against the keys as they stood before it,
+        where those are not the ones `_history` used."""
+        signed = [c for c in commits if c.signature != "none"]
+        if not signed:
+            return commits
+        before = self.at(c.parents[0] for c in signed if c.parents)
+        own = self.at(c.sha for c in signed)
+        again: dict[bytes | None, list[str]] = defaultdict(list)
+        for commit in signed:
+            keys = before.get(commit.parents[0]) if commit.parents else None
+            if keys is None:
+                keys = own[commit.sha]
+            if keys != self.now:
+                again[keys].append(commit.sha)
+        found: dict[str, tuple[str, str]] = {}
+        for keys, shas in again.items():
+            found.update(_signatures(self.place.top, shas, self.file(keys)))
+        return [
+            replace(c, signature=found[c.sha][0], signer=found[c.sha][1]) if c.sha in found else c
+            for c in commits
+        ]
+
+    def tags_checked(self, tags: list[ReleaseTag]) -> list[ReleaseTag]:
+        """Each signed tag's signature checked against the keys in the commit it releases."""
+        keys = self.at(t.commit for t in tags if t.signed)
+        out = []
+        for tag in tags:
+            if tag.signed:
+                signers = self.file(keys[tag.commit])
+                signature, signer = _tag_signature(self.place.top, tag.name, signers)
+                tag = replace(tag, signature=signature, signer=signer)
+            out.append(tag)
+        return out
+
+
+def _signatures(top: Path, shas: Sequence[str], signers: Path | None) -> dict[str, tuple[str, str]]:
+    """(status, signer) of each commit's signature, checked against `signers`."""
+    done = plumbing.run(
+        top,
+        *("log", "--no-walk=unsorted", "--stdin", f"--format={_RECORD}%H%x00%G?%x00%GS"),
+        stdin="".join(f"{sha}\n" for sha in shas).encode("ascii"),
+        env=_signers_config(signers),
+    )
+    found = {}
+    for record in _RECORD_START.split(done.stdout.decode("utf-8", "replace"))[1:]:
+        sha, code, signer = record.rstrip("\n").split(_FIELD, 2)
+        found[sha] = (_status(code, signer), signer)
     return found
 
 
