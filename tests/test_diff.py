@@ -11,6 +11,8 @@ from conftest import CONTROL_3A090, make_list, run_curator
 from gitrepo import LIST_DIR, git, new_repo
 
 from curator.core.diff import compare_controls, diff_lists
+from curator.store.formats.layout import DEFINITIONS
+from curator.store.git import plumbing, revisions
 from curator.store.index.load import load
 
 BUNDLED = Path(__file__).resolve().parents[1] / "lists" / "emerging-tech"
@@ -291,3 +293,49 @@ def test_diff_between_two_tags_on_the_bundled_list(tmp_path):
     assert done.out.startswith("From emerging-tech/v1.0 to emerging-tech/v1.1: 1 control changed")
     assert "Loosened (1):\n  3A090 " in done.out
     assert "items released: " in done.out
+
+
+def test_a_control_that_cannot_be_read_where_it_lies_is_named_not_passed_over(tmp_path):
+    """A tighter 3A090 committed as a copy beside it, and another in a folder of its own:
+    neither is a control of the list, and the diff says so rather than 'nothing changed'."""
+    repo = new_repo(tmp_path / "repo")
+    text = repo.lst.read("controls/3A090.toml").replace("tpp >= 1600", "tpp >= 1000")
+    repo.lst.write("controls/3A090-copy.toml", text)
+    repo.lst.write("controls/drafts/3A090.toml", text)
+    repo.commit("a tighter 3A090, twice")
+    done = repo.curator("diff", "HEAD~1", "HEAD", "--format", "text", "--list", LIST_DIR)
+    assert done.code == 0, done.err
+    assert "From HEAD~1 to HEAD: 0 controls changed" in done.out
+    lines = done.out.split("Not read in HEAD", 1)[1].splitlines()
+    assert lines[1].startswith("  controls/3A090-copy.toml: '3A090-copy.toml' is not a valid")
+    assert lines[2].startswith("  controls/drafts: a folder where none belongs")
+    assert len(lines) == 3
+    markdown = repo.curator("diff", "HEAD~1", "HEAD", "--format", "markdown", "--list", LIST_DIR)
+    assert "- controls/drafts: a folder where none belongs" in markdown.out
+    as_json = repo.curator("diff", "HEAD~1", "HEAD", "--format", "json", "--list", LIST_DIR)
+    assert json.loads(as_json.out)["controls"] == []
+    assert "not read in HEAD: controls/3A090-copy.toml" in as_json.err
+
+
+def test_a_file_that_could_not_be_read_before_either_is_not_named_again(tmp_path):
+    repo = new_repo(tmp_path / "repo")
+    repo.lst.write("controls/drafts/3A090.toml", repo.lst.read("controls/3A090.toml"))
+    repo.commit("a draft in a folder of its own")
+    repo.edit("controls/3A090.toml", "tpp >= 1600", "tpp >= 1000")
+    repo.commit("lower a.2")
+    done = repo.curator("diff", "HEAD~1", "HEAD", "--format", "text", "--list", LIST_DIR)
+    assert done.code == 0, done.err
+    assert "Tightened (1):" in done.out
+    assert "Not read" not in done.out
+
+
+def test_a_folder_inside_controls_at_a_revision_is_reported_as_check_reports_it(tmp_path):
+    repo = new_repo(tmp_path / "repo")
+    repo.lst.write("controls/drafts/3A090.toml", repo.lst.read("controls/3A090.toml"))
+    repo.commit("a draft in a folder of its own")
+    at_head = repo.curator("check", "--list", LIST_DIR)
+    assert "controls/drafts: a folder where none belongs" in at_head.out + at_head.err
+    place = plumbing.place_of(repo.root)
+    at_revision = revisions.load_revision(place, "HEAD", folders=DEFINITIONS)
+    assert at_revision.broken["controls/drafts"][0].code == "misplaced-folder"
+    assert "3A090" in at_revision.controls  # the one in controls/ itself

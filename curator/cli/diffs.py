@@ -90,6 +90,8 @@ def diff(args: argparse.Namespace) -> int:
             print(
                 f"curator: {control_id} cannot be read on one side: not compared", file=sys.stderr
             )
+        for problem in result.not_read:
+            print(f"curator: not read in {result.target}: {problem.render()}", file=sys.stderr)
         document = result.as_json()
         if policy is not None:  # a list with licensing files
             document["licensing"] = [c.as_json() for c in policy]
@@ -199,6 +201,9 @@ def diff_text(result: ListDiff) -> list[str]:
         lines += ["", f"Also changed: {also}"]
     if result.not_compared:
         lines += ["", f"Not compared (a file cannot be read): {', '.join(result.not_compared)}"]
+    if result.not_read:
+        lines += ["", f"Not read in {result.target} (`curator check` says the same):"]
+        lines += [f"  {problem.render()}" for problem in result.not_read]
     return lines
 
 
@@ -248,6 +253,9 @@ def diff_markdown(result: ListDiff, list_name: str, new_list: bool = False) -> l
             "",
             f"Not compared (a file cannot be read): {md(', '.join(result.not_compared))}.",
         ]
+    if result.not_read:
+        lines += ["", f"Not read in {md(result.target)}:", ""]
+        lines += [f"- {md(problem.render())}" for problem in result.not_read]
     return [*lines, ""]
 
 

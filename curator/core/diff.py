@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from curator.core import criteria, scope
 from curator.core.criteria import Expr, ExprError
 from curator.core.model import CatalogueItem, Control, ControlList
+from curator.core.problems import Problem
 from curator.core.records import control_to
 
 if TYPE_CHECKING:  # numpy, imported by the first diff that judges the catalogue
@@ -77,6 +78,9 @@ class ListDiff:
     list_fields: tuple[str, ...] = ()  # top-level keys of list.toml that changed
     catalogue: tuple[tuple[str, str], ...] = ()  # (item id, added|removed|modified)
     not_compared: tuple[str, ...] = ()  # control files broken on one side
+    # files of the newer side that cannot be used and could be on the older one (a misnamed
+    # control, a folder inside controls/): why, one problem each
+    not_read: tuple[Problem, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -130,15 +134,28 @@ def diff_lists(old: ControlList, new: ControlList, source: str, target: str) -> 
         list_fields=_manifest_fields(old, new),
         catalogue=_catalogue_changes(old.catalogue, new.catalogue),
         not_compared=tuple(sorted(broken & (set(old.controls) | set(new.controls)))),
+        not_read=_newly_unusable(old, new, broken),
+    )
+
+
+def _newly_unusable(old: ControlList, new: ControlList, broken: set[str]) -> tuple[Problem, ...]:
+    """The first problem of each file `new` cannot use that `old` could, or did not have, other
+    than the controls not compared: what a reviewer of the change would not see otherwise."""
+    compared = set(old.controls) | set(new.controls)
+    return tuple(
+        problems[0]
+        for path, problems in sorted(new.broken.items())
+        if path not in old.broken and problems and _control_id(path) not in (broken & compared)
     )
 
 
 def _broken_controls(lst: ControlList) -> set[str]:
-    return {
-        path.removeprefix("controls/").removesuffix(".toml")
-        for path in lst.broken
-        if path.startswith("controls/")
-    }
+    return {_control_id(path) for path in lst.broken if path.startswith("controls/")}
+
+
+def _control_id(path: str) -> str:
+    """The control a path in controls/ is named for."""
+    return path.removeprefix("controls/").removesuffix(".toml")
 
 
 def _manifest_fields(old: ControlList, new: ControlList) -> tuple[str, ...]:

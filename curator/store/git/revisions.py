@@ -37,7 +37,7 @@ from curator.store.git.plumbing import (
 from curator.store.index.cache import ListIndex, ReadCache, gc_paused
 from curator.store.index.cross_checks import Unchecked, Watch
 from curator.store.index.load import build, kept_as, load
-from curator.store.index.source import Entry
+from curator.store.index.source import Entry, misplaced, stray_folder
 
 # ---------------------------------------------------------------- the read cache
 
@@ -99,17 +99,41 @@ def tree_files_of(place: ListPlace, commit: str, folders: Sequence[str]) -> list
     return tree_files(place, commit) if any(f.mode == LINK_MODE for f in files) else files
 
 
-def _wanted(path: str, folders: Sequence[str] = FOLDERS) -> bool:
-    """The files `source.walk` yields: list.toml and *.toml under the list's folders."""
-    if path == "list.toml":
-        return True
-    parts = path.split("/")
-    return (
-        len(parts) >= 2
-        and parts[0] in folders
-        and parts[-1].endswith(".toml")
-        and not parts[-1].startswith(".")
-    )
+# where a list file lies in each folder: controls/<file>, discussion/<control>/<file>
+DEPTH = {"controls": 2, "catalogue": 2, "discussion": 3, "public-comments": 3}
+
+
+def _placed(
+    files: Sequence[TreeFile], folders: Sequence[str], leave_out: Set[str]
+) -> tuple[list[TreeFile], list[Entry]]:
+    """The files `source.walk` yields (list.toml, and *.toml where list files lie in `folders`),
+    and what the walk says of those that lie where none belongs (a folder in controls/ or
+    catalogue/ or in a control's discussion, a list file straight in discussion/), once per
+    folder: a revision reads them no more than the working tree does, and says so."""
+    chosen: list[TreeFile] = []
+    strays: dict[str, Entry] = {}
+    for f in files:
+        path = f.path
+        top, _, rest = path.partition("/")
+        depth = DEPTH.get(top)
+        if depth is None or top not in folders:
+            if path == "list.toml":
+                chosen.append(f)
+            continue
+        name = rest.rpartition("/")[2]
+        listed = name.endswith(".toml") and not name.startswith(".")
+        below = rest.count("/") - (depth - 2)  # folders below where list files lie
+        if below == 0:
+            if listed:
+                chosen.append(f)
+        elif below > 0:
+            folder = "/".join(path.split("/", depth)[:depth])
+            if folder not in strays:
+                strays[folder] = stray_folder(folder)
+        elif listed:
+            strays[path] = misplaced(path)
+    chosen = [f for f in chosen if f.path not in leave_out]
+    return chosen, [e for e in strays.values() if e.path not in leave_out]
 
 
 def _walk_order(path: str) -> tuple[int, tuple[str, ...]]:
@@ -138,10 +162,8 @@ def entries_at(
         where = f"'{place.folder}'" if place.prefix else "the repository root"
         raise InvalidValue(f"there is no list at {where} in revision '{revision}'")
     by_path = {f.path: f for f in files}
-    chosen = sorted(
-        (f for f in files if _wanted(f.path, folders) and f.path not in leave_out),
-        key=lambda f: _walk_order(f.path),
-    )
+    chosen, strays = _placed(files, folders, leave_out)
+    chosen.sort(key=lambda f: _walk_order(f.path))
     with contextlib.nullcontext(shared) if shared is not None else BlobReader(place.top) as blobs:
         links = [f for f in chosen if f.mode == LINK_MODE]
         link_text = blobs.read([f.blob for f in links])
@@ -171,7 +193,10 @@ def entries_at(
         raw = contents.get(blob)
         if type(raw) is bytes:
             known[path] = reader.read(kind, path, raw)
-    return [_entry(place.top, f.path, targets[f.path], contents, known) for f in chosen]
+    entries = [_entry(place.top, f.path, targets[f.path], contents, known) for f in chosen]
+    if not strays:
+        return entries
+    return sorted([*entries, *strays], key=lambda e: _walk_order(e.path))
 
 
 def _entry(

@@ -277,11 +277,11 @@ def _unusual_folder(
             if holds_folders and not e.name.startswith("."):
                 subfolders.append(e)
             else:
-                items.append(_stray_folder(rel + e.name))
+                items.append(stray_folder(rel + e.name))
         elif e.is_symlink() and _is_dir(e):
             items.append(_entry(root, Path(e.path), read))  # refused: a linked folder
         elif _listed(e.name):
-            items.append(_misplaced(rel + e.name) if holds_folders else e)
+            items.append(misplaced(rel + e.name) if holds_folders else e)
         elif e.name != KEEP and (found := _not_listed(rel + e.name, e)) is not None:
             items.append(found)
     if listings is not None:
@@ -305,7 +305,7 @@ def _stray(path: str, code: str, message: str) -> Entry:
     return Entry(path, None, Problem(path, None, "", code, message))
 
 
-def _stray_folder(path: str) -> Entry:
+def stray_folder(path: str) -> Entry:
     """A folder where none belongs: its files are not read."""
     name = path.rsplit("/", 1)[-1]
     if name.startswith("."):
@@ -316,7 +316,7 @@ def _stray_folder(path: str) -> Entry:
     return _stray(path, "misplaced-folder", message)
 
 
-def _misplaced(path: str) -> Entry:
+def misplaced(path: str) -> Entry:
     return _stray(path, "misplaced-file", f"a list file where none belongs: not read ({PLACES})")
 
 
