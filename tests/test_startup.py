@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from conftest import make_list
+
 # imported one after another in a fresh interpreter; the first to bring numpy in is named
 NOT_WEIGHING = ("check", "fmt", "new", "comment", "ballot", "status", "diff", "log", "textconv")
 FIRST_WITH_NUMPY = f"""
@@ -60,3 +62,22 @@ def test_verbs_that_start_no_pool_do_not_import_one():
         names=("multiprocessing", "concurrent.futures"),
     )
     assert printed_by(script) == ""
+
+
+# the modules named that a whole `curator check` of the list at `root` imports
+CHECK_IMPORTS = """
+import contextlib, io, sys
+from curator.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["check", "--list", {root!r}])
+print(" ".join(m for m in {names!r} if m in sys.modules))
+"""
+
+
+def test_a_list_without_licensing_files_is_checked_without_their_reader(tmp_path):
+    lst = make_list(tmp_path / "list")
+    names = ("curator.store.records.destinations", "curator.core.destinations")
+    assert printed_by(CHECK_IMPORTS.format(root=str(lst.root), names=names)) == ""
+    (lst.root / "licensing").mkdir()
+    (lst.root / "licensing" / "3A090.toml").write_text('control = "3A090"\n')
+    assert printed_by(CHECK_IMPORTS.format(root=str(lst.root), names=names)) == " ".join(names)

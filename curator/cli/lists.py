@@ -15,9 +15,9 @@ from curator.cli.common import (
     print_problems,
 )
 from curator.core.problems import Problem
+from curator.store.formats.layout import beside_files
 from curator.store.git import drivers
 from curator.store.index import incremental
-from curator.store.records import destinations
 from curator.store.setup.discover import find_lists
 
 
@@ -58,8 +58,10 @@ def check(args: argparse.Namespace) -> int:
 def _check_list(root: Path) -> incremental.Checked:
     """The list's check, with its destinations and licensing files (store.records.destinations)."""
     loaded = incremental.check(root)
-    if not destinations.paths(root):
+    if not beside_files(root):
         return loaded
+    from curator.store.records import destinations  # (its tables: for a list that has them)
+
     found = destinations.load_beside(root)
     return replace(
         loaded,

@@ -8,11 +8,11 @@ import sys
 from curator.cli.common import add_as, add_list, list_root
 from curator.core.problems import CuratorError
 from curator.store.formats.atomic import clean_stale_temps
+from curator.store.formats.layout import beside_files
 from curator.store.formats.write import control_path, rewrite
 from curator.store.git import identity
 from curator.store.index import cache, incremental
 from curator.store.index.load import load
-from curator.store.records import destinations
 from curator.store.records.edit import create_control
 
 
@@ -46,9 +46,13 @@ def fmt(args: argparse.Namespace) -> int:
     if not args.check:
         clean_stale_temps(root)
     loaded = incremental.check(root)
-    beside = destinations.load(root) if destinations.paths(root) else None
     changes = list(cache.unformatted(root, loaded.usable))
-    changes += destinations.unformatted(root, beside.usable) if beside else []
+    beside = None
+    if beside_files(root):
+        from curator.store.records import destinations  # (its tables: for a list that has them)
+
+        beside = destinations.load(root)
+        changes += destinations.unformatted(root, beside.usable)
     for change in changes:
         if args.check:
             print(f"{change.path}: not in canonical form")

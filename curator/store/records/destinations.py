@@ -20,10 +20,10 @@ from curator.core.model import Control, Parameter
 from curator.core.problems import Problem
 from curator.store.formats import read as reader
 from curator.store.formats import write
+from curator.store.formats.layout import BESIDE, beside_files
 from curator.store.git import plumbing, revisions
 from curator.store.index.source import read_file
 
-FOLDERS = ("destinations", "licensing", "entities")
 FIXED = {
     "destinations/country-groups.toml": "country-groups",
     "destinations/country-chart.toml": "country-chart",
@@ -54,17 +54,6 @@ class Loaded:
         return tuple(sorted({p.file for p in self.problems} - set(self.usable)))
 
 
-def paths(root: Path) -> list[str]:
-    """The destinations and licensing files of the list at `root`, sorted; a stray file in
-    these folders is named too (check says what it should be)."""
-    found = []
-    for folder in FOLDERS:
-        where = root / folder
-        if where.is_dir():
-            found += [f"{folder}/{p.name}" for p in where.iterdir() if p.suffix == ".toml"]
-    return sorted(found)
-
-
 def load(
     root: Path,
     controls: Mapping[str, Control] | None = None,
@@ -74,7 +63,9 @@ def load(
     is reported and left out; the others still load. `controls`: checked against, when
     given."""
     return _build(
-        [(rel, partial(read_file, str(root / rel))) for rel in paths(root)], controls, parameters
+        [(rel, partial(read_file, str(root / rel))) for rel in beside_files(root)],
+        controls,
+        parameters,
     )
 
 
@@ -82,7 +73,7 @@ def load_revision(place: plumbing.ListPlace, revision: str) -> Loaded:
     """The destinations and licensing files as they were at `revision` (not checked: what
     `diff` compares with)."""
     commit = plumbing.resolve(place.top, revision)
-    found = [f for f in revisions.tree_files(place, commit, FOLDERS) if f.path != "list.toml"]
+    found = [f for f in revisions.tree_files(place, commit, BESIDE) if f.path != "list.toml"]
     return _build([(f.path, partial(_blob, place, f.blob)) for f in found], None, None)
 
 
