@@ -271,15 +271,16 @@ class BlobReader:
             found.append(header[0].decode("ascii"))
         return found
 
-    def read(self, names: Sequence[str]) -> dict[str, bytes | None]:
-        """Contents of each object name (`<blob id>` or `<rev>:<path>`); None when missing."""
+    def read(self, names: Sequence[str], kind: bytes = b"blob") -> dict[str, bytes | None]:
+        """Contents of each object name (`<blob id>` or `<rev>:<path>`); None when missing or
+        not of `kind` (a file's contents, unless another kind is asked for)."""
         return {
             name: None if isinstance(body, TooLarge) else body
-            for name, body in self.read_within(names, None).items()
+            for name, body in self.read_within(names, None, kind).items()
         }
 
     def read_within(
-        self, names: Sequence[str], limit: int | None
+        self, names: Sequence[str], limit: int | None, kind: bytes = b"blob"
     ) -> dict[str, bytes | TooLarge | None]:
         """`read`, but an object larger than `limit` bytes is `TooLarge`, its contents
         skipped."""
@@ -302,11 +303,11 @@ class BlobReader:
                 size = int(header[2])
                 if limit is not None and size > limit:
                     _skip(stdout, size + 1)
-                    found[name] = TooLarge(size) if header[1] == b"blob" else None
+                    found[name] = TooLarge(size) if header[1] == kind else None
                     continue
                 body = stdout.read(size)
                 stdout.read(1)  # the newline after each object
-                found[name] = body if header[1] == b"blob" else None
+                found[name] = body if header[1] == kind else None
         finally:
             writer.join()
         return found

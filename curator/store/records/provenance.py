@@ -51,7 +51,7 @@ SIGNATURES = {
 # field can shift the others (a name holding "chair@example.org" as the email) or fake a commit.
 _RECORD = "\x1e"
 _FIELD = "\x00"
-_FORMAT = _RECORD + "%x00".join(("%H", "%P", "%an", "%ae", "%G?", "%GS", "%s"))
+_FORMAT = _RECORD + "%x00".join(("%H", "%P", "%an", "%ae", "%s"))
 _RECORD_START = re.compile(r"(?:\A|\n)\x1e")
 _ANGLED = re.compile(r"<([^<>]*)>")
 
@@ -145,16 +145,14 @@ def verify(
     finding too."""
     place = plumbing.place_of(root)
     span = span or "HEAD"
-    signers = root / SIGNERS
-    now = signers if signers.is_file() else None
-    commits, every = _history(place, span, now)
+    commits, every = _history(place, span)
     tags = _tags(place.top, current.id, every)
 
     with (
         plumbing.BlobReader(place.top) as reader,
         tempfile.TemporaryDirectory(prefix="curator-keys-") as folder,
     ):
-        keys = _Keys(place, reader, now, Path(folder))
+        keys = _Keys(place, reader, Path(folder))
         commits = keys.commits_checked(commits)
         tags = keys.tags_checked(tags)
         files = _Files(reader)
@@ -583,12 +581,11 @@ def _kind(path: str) -> str | None:
     return "signers" if path == SIGNERS else kind_of(path)
 
 
-def _history(
-    place: plumbing.ListPlace, span: str, signers: Path | None
-) -> tuple[list[Commit], set[str]]:
+def _history(place: plumbing.ListPlace, span: str) -> tuple[list[Commit], set[str]]:
     """The commits in `span` that change the list, parents before children, with the list's
     files each changed (a merge: what it changed itself, against git's own merge of its
-    parents); and the ids of every commit in the span."""
+    parents); and the ids of every commit in the span. Their signatures are not checked yet
+    (`_Keys.commits_checked`)."""
     if span == "HEAD" and not plumbing.has_commits(place.top):
         return [], set()  # a repository with no commits yet has no history to check
     ends = span.split("..", 1)
@@ -607,7 +604,6 @@ def _history(
         "--end-of-options",
         span,
         "--",
-        env=_signers_config(signers),
         check=False,
     )
     if done.returncode != 0:
@@ -623,17 +619,16 @@ def _history(
     every: set[str] = set()
     for record in _RECORD_START.split(out)[1:]:
         header, _, body = record.partition("\n")
-        sha, parents, author, email, signature, signer, subject = header.split(_FIELD, 6)
+        sha, parents, author, email, subject = header.split(_FIELD, 4)
         every.add(sha)
         commit = Commit(
             sha=sha,
             parents=tuple(parents.split()),
             author=author,
             email=email,
-            signature=_status(signature, signer),
+            signature="none",
             subject=subject,
             changes=_changes(body, place.prefix),
-            signer=signer,
         )
         if commit.octopus:  # git does not merge these again: what they hold, against the first
             raw = plumbing.run(
@@ -777,16 +772,12 @@ class _Keys:
     """The list's allowed_signers as it stood at any revision, as files git is pointed at:
     an SSH signature vouches for a member only by a key declared before the change it signs,
     so a commit cannot vouch for itself by adding a key (as list.toml's members are taken
-    from before each commit). `now`: the file `_history` checked every commit against."""
+    from before each commit)."""
 
     def __init__(
-        self, place: plumbing.ListPlace, reader: plumbing.BlobReader, now: Path | None, folder: Path
+        self, place: plumbing.ListPlace, reader: plumbing.BlobReader, folder: Path
     ) -> None:
         self.place, self.reader, self.folder = place, reader, folder
-        try:
-            self.now = now.read_bytes() if now is not None else None
-        except OSError:
-            self.now = None
         self.written: dict[bytes, Path] = {}
 
     def at(self, revisions: Iterable[str]) -> dict[str, bytes | None]:
@@ -806,22 +797,20 @@ class _Keys:
         return self.written[keys]
 
     def commits_checked(self, commits: list[Commit]) -> list[Commit]:
-        """Each signed commit's signature checked against the keys as they stood before it,
-        where those are not the ones `_history` used."""
-        signed = [c for c in commits if c.signature != "none"]
+        """Each signed commit's signature checked, once, against the keys as they stood
+        before it (one `git log` per version of the keys)."""
+        objects = self.reader.read([c.sha for c in commits], kind=b"commit")
+        signed = [c for c in commits if _carries_signature(objects.get(c.sha))]
         if not signed:
             return commits
         before = self.at(c.parents[0] for c in signed if c.parents)
         own = self.at(c.sha for c in signed)
-        again: dict[bytes | None, list[str]] = defaultdict(list)
+        by_keys: dict[bytes | None, list[str]] = defaultdict(list)
         for commit in signed:
             keys = before.get(commit.parents[0]) if commit.parents else None
-            if keys is None:
-                keys = own[commit.sha]
-            if keys != self.now:
-                again[keys].append(commit.sha)
+            by_keys[own[commit.sha] if keys is None else keys].append(commit.sha)
         found: dict[str, tuple[str, str]] = {}
-        for keys, shas in again.items():
+        for keys, shas in by_keys.items():
             found.update(_signatures(self.place.top, shas, self.file(keys)))
         return [
             replace(c, signature=found[c.sha][0], signer=found[c.sha][1]) if c.sha in found else c
@@ -839,6 +828,11 @@ class _Keys:
                 tag = replace(tag, signature=signature, signer=signer)
             out.append(tag)
         return out
+
+
+def _carries_signature(commit: bytes | None) -> bool:
+    """Whether a commit object holds a signature (a `gpgsig` header, SHA-1 or SHA-256)."""
+    return commit is not None and b"\ngpgsig" in commit.partition(b"\n\n")[0]
 
 
 def _signatures(top: Path, shas: Sequence[str], signers: Path | None) -> dict[str, tuple[str, str]]:
