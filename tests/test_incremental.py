@@ -435,11 +435,44 @@ def test_a_walk_adopted_from_another_process_is_kept_as_if_made_here(tmp_path):
     assert listed(folder, here) == walked
 
 
+def test_a_walk_that_found_the_folders_as_kept_is_adopted_without_their_listings(tmp_path):
+    folder = tmp_path / "discussion"
+    for control in ("3A090", "3A091"):
+        (folder / control).mkdir(parents=True)
+        (folder / control / "a.toml").write_text("")
+    first = source.Listings({}, time.time_ns() + 10**12)
+    walked = listed(folder, first)
+    kept = first.walked()
+    there = source.Listings(dict(kept), time.time_ns() + 10**12)
+    assert listed(folder, there) == walked
+    visited, listings, changed = there.part()
+    assert (listings, changed) == (None, False)  # the listings kept, not sent again
+    here = source.Listings(dict(kept), time.time_ns() + 10**12)
+    here.adopt((visited, listings, changed))
+    assert here.walked() is None  # nothing new to keep, and nothing forgotten
+    (folder / "3A092").mkdir()
+    (folder / "3A092" / "a.toml").write_text("")
+    moved = source.Listings(dict(kept), time.time_ns() + 10**12)
+    listed(folder, moved)
+    here = source.Listings(dict(kept), time.time_ns() + 10**12)
+    here.adopt(moved.part())
+    assert here.walked() == moved.walked() and "3A092" in str(here.walked())
+
+
 @pytest.mark.parametrize("told", [True, False])
+@pytest.mark.parametrize(
+    ("sizes", "asked"),
+    [({}, 1), ({"controls": 200, "comments": 100, "public_comments": 20}, 2)],
+    ids=["comments-heavy", "controls-heavy"],
+)
 def test_the_first_process_takes_the_comment_files_as_its_helper_listed_them_or_lists_them(
-    tmp_path, trusting, monkeypatch, told
+    tmp_path, trusting, monkeypatch, told, sizes, asked
 ):
-    root = generated(tmp_path / "list")
+    """The helper lists the comment folders while the definitions are walked here: on a first
+    check, and on later ones when the comment files are at most twice the definitions (else
+    each process lists them from what was kept); when it fails to tell, the first process lists
+    them itself."""
+    root = generated(tmp_path / "list", **sizes)
     listed = incremental._Helper.listed
     used: list[bool] = []
 
@@ -460,7 +493,7 @@ def test_the_first_process_takes_the_comment_files_as_its_helper_listed_them_or_
     found = incremental.check(root, 2)  # with the listings the first check kept
     assert str(new.relative_to(root)) in found.paths
     assert outcome(found) == plain(root)
-    assert used == [told]  # the second lists from the listings kept, in each process
+    assert used == [told] * asked
 
 
 @pytest.mark.parametrize("paths", [(), ("list.toml",), ("a.toml", "discussion/3A090/b c.toml")])

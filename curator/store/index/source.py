@@ -169,16 +169,22 @@ class Listings:
         else:
             self.known[here] = (*stamp, tuple(files), tuple(subs))
 
-    def part(self) -> tuple[list[str], dict[str, tuple], bool]:
+    def part(self) -> tuple[list[str], dict[str, tuple] | None, bool]:
         """What this walk found, for another process to `adopt`: the folders it went through,
-        the listings of those it can trust, whether any was listed afresh."""
+        the listings of those it can trust (None: those it was given, none listed afresh),
+        whether any was listed afresh."""
         visited = sorted(self.visited)
-        return visited, {h: self.known[h] for h in visited if h in self.known}, self.changed
+        if not self.changed:
+            return visited, None, False
+        return visited, {h: self.known[h] for h in visited if h in self.known}, True
 
-    def adopt(self, part: tuple[list[str], dict[str, tuple], bool]) -> None:
-        """Another process's walk of some folders (`part`), as if this one had made it."""
+    def adopt(self, part: tuple[list[str], dict[str, tuple] | None, bool]) -> None:
+        """Another process's walk of some folders (`part`), as if this one had made it (from
+        the same listings as this one was given)."""
         visited, known, changed = part
         self.visited.update(visited)
+        if known is None:
+            return
         for here in visited:
             if here in known:
                 self.known[here] = known[here]
