@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -494,6 +495,29 @@ def test_the_first_process_takes_the_comment_files_as_its_helper_listed_them_or_
     assert str(new.relative_to(root)) in found.paths
     assert outcome(found) == plain(root)
     assert used == [told] * asked
+
+
+def test_a_listing_the_first_process_does_not_read_does_not_hold_the_check_up(
+    tmp_path, trusting, monkeypatch
+):
+    """Were a helper to tell a listing larger than a pipe holds that the first process has
+    decided not to read, its sending would wait for a reader; the first process closes its end
+    at once instead."""
+    root = generated(tmp_path / "list", comments=3000)
+    first = os.getpid()
+    monkeypatch.setattr(incremental, "_told", lambda files, listings: os.getpid() != first)
+
+    def stuck(signum, frame):
+        raise TimeoutError("the check waited for a listing nobody reads")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(60)
+    try:
+        found = incremental.check(root, 2)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert outcome(found) == plain(root)
 
 
 @pytest.mark.parametrize("paths", [(), ("list.toml",), ("a.toml", "discussion/3A090/b c.toml")])

@@ -185,6 +185,12 @@ class _Run:
                         break
             cutoff = source.trust_cutoff()
             listings = source.Listings(files.section(LISTINGS, dict), cutoff)
+            # decided as each helper decides, from the listings kept (the walk of the
+            # definitions below adds to them)
+            told = _told(files, listings)
+            if not told:
+                for helper in helpers:
+                    helper.ignore_listing()
 
             def announce(message: tuple) -> None:
                 """Send the helpers what their checks need of the definitions, once."""
@@ -199,7 +205,7 @@ class _Run:
                 announce(definitions.message(defined))  # (if not sent as soon as built)
                 # a helper tells what it found in the comment folders when that is quicker than
                 # listing them here (see _told)
-                listed = helpers[0].listed() if helpers and _told(files, listings) else None
+                listed = helpers[0].listed() if helpers and told else None
                 comments = _Comments(files, cutoff, listings, buckets, lambda: defined, listed)
                 files.owns = comments.owns_or_first
                 walked = listings.walked()
@@ -321,6 +327,13 @@ class _Helper:
         for fd in (self.sends, self.child.answers, self.lists):
             if fd >= 0:
                 os.close(fd)
+
+    def ignore_listing(self) -> None:
+        """Not to read what it found in the comment folders: it tells nothing then, and were it
+        to, its sending would end at once rather than wait for a reader."""
+        if self.lists >= 0:
+            os.close(self.lists)
+            self.lists = -1
 
     def listed(self) -> tuple[Any, Any] | None:
         """What it found in the comment folders; None when it failed before it told."""
