@@ -3,6 +3,7 @@ of a second) only for the verbs that weigh (docs/design.md §10)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -22,10 +23,14 @@ for verb in {NOT_WEIGHING!r}:
 """
 
 
-def printed_by(script: str) -> str:
+def printed_by(script: str, env: dict[str, str] | None = None) -> str:
     """What `script` prints, run in a fresh interpreter (one that imported nothing yet)."""
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
@@ -81,3 +86,27 @@ def test_a_list_without_licensing_files_is_checked_without_their_reader(tmp_path
     (lst.root / "licensing").mkdir()
     (lst.root / "licensing" / "3A090.toml").write_text('control = "3A090"\n')
     assert printed_by(CHECK_IMPORTS.format(root=str(lst.root), names=names)) == " ".join(names)
+
+
+# the modules named that a `curator check` of the list at `root` imports, stamps trusted at once
+TRUSTED_CHECK_IMPORTS = """
+import contextlib, io, sys
+from curator.store.index import source
+source.RACY_NS = 0
+from curator.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["check", "--list", {root!r}])
+print(" ".join(m for m in {names!r} if m in sys.modules))
+"""
+
+
+def test_a_check_that_finds_nothing_new_imports_nothing_that_makes_records(tmp_path):
+    lst = make_list(tmp_path / "list")
+    names = ("curator.core.model", "curator.core.checks", "curator.store.index.load")
+    script = TRUSTED_CHECK_IMPORTS.format(root=str(lst.root), names=names)
+    cache = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert printed_by(script, cache) == " ".join(names)  # the first: every file read
+    assert printed_by(script, cache) == ""  # nothing new
+    text = lst.read("controls/3A090.toml")
+    lst.write("controls/3A090.toml", text.replace('status = "proposed"', 'status = "draft"'))
+    assert printed_by(script, cache) == " ".join(names)  # a control changed: read and checked

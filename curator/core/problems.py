@@ -38,6 +38,17 @@ class Problem:
         }
 
 
+def problem_order(problem: Problem) -> tuple[str, int, str]:
+    """The order problems are reported in: by file, line, key."""
+    return (problem.file, problem.line or 0, problem.key)
+
+
+def notices_only(found: Iterable[Problem | tuple]) -> bool:
+    """Whether a file not used was left out only for notices (Problem.notice; a problem as a
+    tuple too): a file that is not a list file is not a broken list file."""
+    return all((p.code if isinstance(p, Problem) else p[3]) in NOTICES for p in found)
+
+
 class CuratorError(Exception):
     """An expected failure the user can act on: printed as a message, never as a traceback.
 

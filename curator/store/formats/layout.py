@@ -26,6 +26,11 @@ def beside_files(root: Path) -> list[str]:
     return sorted(found)
 
 
+def stem_of(path: str) -> str:
+    """The name a list file gives its record: 3A090 for controls/3A090.toml."""
+    return path.rsplit("/", 1)[-1].removesuffix(".toml")
+
+
 def kind_of(path: str) -> str | None:
     parts = path.split("/")
     if parts == ["list.toml"]:

@@ -6,10 +6,12 @@ incremental check's), noting which controls each looked at."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from curator.core.model import Control, Manifest
 from curator.core.problems import Problem
+
+if TYPE_CHECKING:
+    from curator.core.model import Control, Manifest
 
 ALL = "#controls"  # a check that went through every control depends on all of them
 # one file's cross-file checks: given a function that wraps what they are given of the

@@ -34,17 +34,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from curator.core import checks, discussion
-from curator.core.model import Comment, Control, Manifest, Outline, PublicComment, Transition
-from curator.core.problems import Problem
+from curator.core.problems import Problem, notices_only, problem_order
 from curator.store import processes
 from curator.store.formats import read as reader
 from curator.store.formats.files import is_regular
-from curator.store.formats.layout import DEFINITIONS, kind_of
+from curator.store.formats.layout import DEFINITIONS, kind_of, stem_of
 from curator.store.index import cache, source
-from curator.store.index import load as loading
 from curator.store.index.cache import (
     BUCKETS,
     COMMENT_FOLDERS,
@@ -59,6 +56,12 @@ from curator.store.index.cache import (
 from curator.store.index.cross_checks import ALL, CheckRun, Watch
 from curator.store.index.source import Entry, with_bytes
 
+if TYPE_CHECKING:
+    from curator.core.model import Comment, Control, Manifest, Outline, PublicComment
+    from curator.store.index import load as loading
+
+    Definitions = tuple[Manifest | None, Mapping[str, Outline]]  # what the comments' checks need
+
 MANY = 2000  # definitions to re-check above which all go through the read cache (`_cached`)
 SHARED_FROM = 5000  # files in a list from which its check is shared between processes
 DEFINED = "checked-definitions"  # the definitions' memory
@@ -66,11 +69,27 @@ COMMENTS_MEMORY = "checked-comments"  # one bucket's memory: "checked-comments.<
 LISTINGS = "checked-folders"  # what the walk found in each folder (source.Listings)
 NO_STAMP = bytes(STAT_STAMP.size)  # a stamp too recent to trust: never the same as a file's
 
-Definitions = tuple[Manifest | None, Mapping[str, Outline]]  # what the comment files' checks need
 # a comment that changes a status, as a bucket remembers it: its file, control, author, time,
 # and the statuses from and to
 Move = tuple[str, str, str, str, str, str]
 MOVES = "checked-moves"  # the last check of the last moves against the controls
+
+
+class _FirstUse:
+    """Stands for store.index.load (which reads files into records and checks them) until
+    first used, then puts the module itself in its place: a check that finds nothing new
+    reads, builds and checks nothing, and imports none of it (the model's classes alone take
+    15 ms to make; docs/design.md §10)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from curator.store.index import load
+
+        globals()["loading"] = load
+        return getattr(load, name)
+
+
+if not TYPE_CHECKING:
+    loading = _FirstUse()
 
 
 @dataclass(frozen=True)
@@ -245,10 +264,10 @@ class _Run:
 def _merged(parts: Iterable[Checked]) -> Checked:
     """The parts' results as one."""
     parts = list(parts)
-    problems = sorted((p for part in parts for p in part.problems), key=loading.problem_order)
+    problems = sorted((p for part in parts for p in part.problems), key=problem_order)
     paths = tuple(p for part in parts for p in part.paths)
     broken = sorted(b for part in parts for b in part.broken)
-    notices = sorted((p for part in parts for p in part.notices), key=loading.problem_order)
+    notices = sorted((p for part in parts for p in part.notices), key=problem_order)
     moves = tuple(m for part in parts for m in part.moves)
     return Checked(tuple(problems), len(paths), tuple(broken), paths, tuple(notices), moves)
 
@@ -268,6 +287,9 @@ def _moves_checked(files: ListIndex, merged: Checked, defined: Defined) -> Check
     if memory.get("key") == key:
         found = [Problem(*p) for p in memory["problems"]]
     else:
+        from curator.core import checks, discussion
+        from curator.core.model import Comment, Transition
+
         last = discussion.last_moves(
             Comment(control, file, author, at, transition=Transition(before, after))
             for file, control, author, at, before, after in merged.moves
@@ -280,7 +302,7 @@ def _moves_checked(files: ListIndex, merged: Checked, defined: Defined) -> Check
         files.put(MOVES, {"key": key, "problems": [_problem_tuple(p) for p in found]})
     if not found:
         return merged
-    problems = tuple(sorted((*merged.problems, *found), key=loading.problem_order))
+    problems = tuple(sorted((*merged.problems, *found), key=problem_order))
     return replace(merged, problems=problems)
 
 
@@ -529,7 +551,7 @@ _MEMORY_TYPES = {
 
 def _depending_on(depends_on: Mapping[str, str], changed: Iterable[str]) -> set[str]:
     """The files whose checks looked at one of the control files `changed` (or at all)."""
-    ids = {loading.stem_of(p) for p in changed if p.startswith("controls/")}
+    ids = {stem_of(p) for p in changed if p.startswith("controls/")}
     if not ids:
         return set()
     ids.add(ALL)
@@ -874,7 +896,7 @@ class _Definitions:
             )
             if mine or checked or path in built.broken:
                 found[path] = (path in built.broken, tuple(map(_problem_tuple, mine)), checked)
-        ordered = tuple(sorted(problems, key=loading.problem_order))
+        ordered = tuple(sorted(problems, key=problem_order))
         result = Checked(
             ordered, len(self.paths), tuple(sorted(broken)), tuple(self.paths), built.notices
         )
@@ -1092,10 +1114,9 @@ class _Bucket:
         if made is None:
             return
         record = made[1]
-        if isinstance(record, Comment) and record.transition is not None:
-            transition = record.transition
-            move = (path, record.control, record.author, record.at)
-            self.moves[path] = (*move, transition.before, transition.after)
+        if kind == "comment" and (said := cast("Comment", record)).transition is not None:
+            move = (path, said.control, said.author, said.at)
+            self.moves[path] = (*move, said.transition.before, said.transition.after)
         if self.defined is None:
             self.made[path] = made  # (its bytes with it: located when a check finds something)
         else:
@@ -1170,7 +1191,7 @@ class _Bucket:
         moves.update(self.moves)
         problems, notices, broken = [], [], []
         for path, (was_broken, kept) in found.items():
-            if was_broken and loading.notices_only(kept):
+            if was_broken and notices_only(kept):
                 notices += kept  # not a list file: said, not broken
                 continue
             problems += kept

@@ -20,9 +20,9 @@ from curator.core.model import (
     Outline,
     PublicComment,
 )
-from curator.core.problems import NOTICES, Problem
+from curator.core.problems import Problem, notices_only, problem_order
 from curator.store.formats import read as reader
-from curator.store.formats.layout import DEFINITIONS, FOLDERS, kind_of
+from curator.store.formats.layout import DEFINITIONS, FOLDERS, kind_of, stem_of
 from curator.store.index import cache
 from curator.store.index.cross_checks import CheckRun, CrossChecks, Unchecked
 from curator.store.index.source import Entry, walk, with_bytes
@@ -216,12 +216,6 @@ def build(
     )
 
 
-def notices_only(found: Iterable[Problem | tuple]) -> bool:
-    """Whether a file not used was left out only for notices (Problem.notice; a problem as a
-    tuple too): a file that is not a list file is not a broken list file."""
-    return all((p.code if isinstance(p, Problem) else p[3]) in NOTICES for p in found)
-
-
 def comment_record(
     entry: Entry, kind: str | None, reader_fn, broken: dict[str, list[Problem]]
 ) -> tuple[Entry, Comment | PublicComment] | None:
@@ -349,10 +343,6 @@ def _unwatched(controls: Any) -> Any:
     return controls
 
 
-def problem_order(problem: Problem) -> tuple[str, int, str]:
-    return (problem.file, problem.line or 0, problem.key)
-
-
 def located(problem: Problem, source: Entry | bytes | None) -> Problem:
     if problem.line is not None or source is None:
         return problem
@@ -360,10 +350,6 @@ def located(problem: Problem, source: Entry | bytes | None) -> Problem:
     if raw is None:
         return problem
     return reader.locate(problem, raw.decode("utf-8", "replace"))
-
-
-def stem_of(path: str) -> str:
-    return path.rsplit("/", 1)[-1].removesuffix(".toml")
 
 
 # what a file of each kind is named: a pattern for its stem and what to say when it is not
