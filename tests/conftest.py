@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -191,6 +192,19 @@ class ListDir:
             for p in sorted(self.root.rglob("*"))
             if p.is_file() and ".git" not in p.parts
         }
+
+
+def ssh_key(path: Path, comment: str) -> Path:
+    """A new SSH signing key at `path`, its public half beside it (`.pub`); the test is skipped
+    where ssh-keygen is not installed."""
+    if shutil.which("ssh-keygen") is None:
+        pytest.skip("ssh-keygen is not installed: no SSH signing key can be made")
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    return path
 
 
 def make_list(root: Path) -> ListDir:

@@ -40,6 +40,15 @@ def listed(folder: Path, listings: source.Listings) -> list[str]:
     return [rel + name for rel, _, names in found for name in names]
 
 
+def two_discussions(tmp_path: Path) -> Path:
+    """A list's discussion folder with two controls' discussions of one file each."""
+    folder = tmp_path / "discussion"
+    for control in ("3A090", "3A091"):
+        (folder / control).mkdir(parents=True)
+        (folder / control / "a.toml").write_text("")
+    return folder
+
+
 def next_tick(folder: Path) -> None:
     """Wait until a change to `folder` gets another mtime than its last one (file times come
     from a clock that moves in ticks of a few milliseconds)."""
@@ -398,10 +407,7 @@ def test_a_folder_changed_a_moment_ago_is_listed_afresh(tmp_path):
 
 
 def test_a_listing_is_reused_while_its_folder_is_unchanged(tmp_path):
-    folder = tmp_path / "discussion"
-    for control in ("3A090", "3A091"):
-        (folder / control).mkdir(parents=True)
-        (folder / control / "a.toml").write_text("")
+    folder = two_discussions(tmp_path)
     first = source.Listings({}, time.time_ns() + 10**12)  # trusts every stamp
     walked = listed(folder, first)
     assert walked == ["discussion/3A090/a.toml", "discussion/3A091/a.toml"]
@@ -424,10 +430,7 @@ def test_fmt_check_after_a_shared_check_opens_no_unchanged_file(tmp_path, trusti
 
 
 def test_a_walk_adopted_from_another_process_is_kept_as_if_made_here(tmp_path):
-    folder = tmp_path / "discussion"
-    for control in ("3A090", "3A091"):
-        (folder / control).mkdir(parents=True)
-        (folder / control / "a.toml").write_text("")
+    folder = two_discussions(tmp_path)
     there = source.Listings({}, time.time_ns() + 10**12)
     walked = listed(folder, there)
     here = source.Listings({}, time.time_ns() + 10**12)
@@ -437,10 +440,7 @@ def test_a_walk_adopted_from_another_process_is_kept_as_if_made_here(tmp_path):
 
 
 def test_a_walk_that_found_the_folders_as_kept_is_adopted_without_their_listings(tmp_path):
-    folder = tmp_path / "discussion"
-    for control in ("3A090", "3A091"):
-        (folder / control).mkdir(parents=True)
-        (folder / control / "a.toml").write_text("")
+    folder = two_discussions(tmp_path)
     first = source.Listings({}, time.time_ns() + 10**12)
     walked = listed(folder, first)
     kept = first.walked()

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import make_list, run_curator
+from conftest import make_list, run_curator, ssh_key
 from gitrepo import EMAILS, committing_as
 
 
@@ -351,17 +351,10 @@ def test_a_file_too_large_to_read_in_history_is_a_finding(repo):
 
 @pytest.fixture
 def ssh_keys(repo, tmp_path):
-    if shutil.which("ssh-keygen") is None:
-        pytest.skip("ssh-keygen is not installed: no SSH signing key can be made")
     root, lst = repo
     allowed = []
     for member in ("chair", "industry-1"):
-        key = tmp_path / f"{member}-key"
-        subprocess.run(
-            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", member, "-f", str(key)],
-            check=True,
-            capture_output=True,
-        )
+        key = ssh_key(tmp_path / f"{member}-key", member)
         allowed.append(f"{EMAILS[member]} {key.with_suffix('.pub').read_text().strip()}")
     (tmp_path / "allowed_signers").write_text("\n".join(allowed) + "\n")
     git(root, "config", "gpg.format", "ssh")
@@ -431,17 +424,10 @@ def test_with_signatures_required_an_unsigned_chair_only_change_is_caught(repo):
 def declared_keys(repo, tmp_path):
     """The list declares the chair's and industry-1's SSH keys in its allowed_signers file,
     committed and signed by the chair; git itself is given no allowed-signers file."""
-    if shutil.which("ssh-keygen") is None:
-        pytest.skip("ssh-keygen is not installed: no SSH signing key can be made")
     root, lst = repo
     keys, allowed = {}, []
     for member in ("chair", "industry-1"):
-        keys[member] = tmp_path / f"{member}-key"
-        subprocess.run(
-            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", member, "-f", str(keys[member])],
-            check=True,
-            capture_output=True,
-        )
+        keys[member] = ssh_key(tmp_path / f"{member}-key", member)
         allowed.append(f"{EMAILS[member]} {keys[member].with_suffix('.pub').read_text().strip()}")
     lst.write("allowed_signers", "\n".join(allowed) + "\n")
     git(root, "add", "--all")
@@ -477,12 +463,7 @@ def test_a_decision_signed_by_a_key_no_one_listed_is_not_signed_by_its_author(
     """Anyone can make an SSH key and sign in the chair's name: git calls such a signature good
     with no one named (%G? U), and verify counts it as no signature of the chair's."""
     root, lst, keys = declared_keys
-    keys["mallory"] = tmp_path / "mallory-key"
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "m", "-f", str(keys["mallory"])],
-        check=True,
-        capture_output=True,
-    )
+    keys["mallory"] = ssh_key(tmp_path / "mallory-key", "mallory")
     set_status(lst, "recommended")
     signing = ("-c", "gpg.format=ssh", "-c", f"user.signingkey={keys['mallory']}")
     git(root, *signing, "commit", "--quiet", "-S", "-am", "recommend", who="chair")

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import make_list
+from conftest import make_list, ssh_key
 
 EMAILS = {
     "chair": "chair@example.org",
@@ -257,12 +257,7 @@ def test_an_empty_repository_verifies(lst, curator):
 def signing(repo, tmp_path):
     """The chair signs commits with an SSH key that the repository trusts."""
     root, lst = repo
-    key = tmp_path / "chair-key"
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "chair", "-f", str(key)],
-        check=True,
-        capture_output=True,
-    )
+    key = ssh_key(tmp_path / "chair-key", "chair")
     allowed = tmp_path / "allowed_signers"
     allowed.write_text(f"chair@example.org {(tmp_path / 'chair-key.pub').read_text()}")
     git(root, "config", "gpg.format", "ssh")
@@ -357,12 +352,7 @@ def test_a_release_tag_whose_signature_does_not_verify_is_caught(signing, curato
 
 def test_a_release_tag_signed_by_a_key_no_one_listed_is_not_the_chairs(signing, curator, tmp_path):
     root, lst = signing
-    stranger = tmp_path / "stranger-key"
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", str(stranger)],
-        check=True,
-        capture_output=True,
-    )
+    stranger = ssh_key(tmp_path / "stranger-key", "stranger")
     git(root, "-c", f"user.signingkey={stranger}", "tag", "-s", "test-list/v1.0", "-m", "1.0")
     assert verify(curator, lst)[0] == 0  # a signature no one can check is not a bad one
     code, report = verify(curator, lst, "--require-signatures")
