@@ -109,6 +109,7 @@ def diff_lists(old: ControlList, new: ControlList, source: str, target: str) -> 
     catalogue = new.catalogue
     table = columns.Columns.of(catalogue)
     broken = _broken_controls(old) | _broken_controls(new)
+    not_compared = broken & (set(old.controls) | set(new.controls))
     removed = {i: c for i, c in old.controls.items() if i not in new.controls and i not in broken}
     added = {i: c for i, c in new.controls.items() if i not in old.controls and i not in broken}
     changes: list[ControlChange] = []
@@ -133,19 +134,20 @@ def diff_lists(old: ControlList, new: ControlList, source: str, target: str) -> 
         controls=tuple(sorted(changes, key=lambda c: c.id)),
         list_fields=_manifest_fields(old, new),
         catalogue=_catalogue_changes(old.catalogue, new.catalogue),
-        not_compared=tuple(sorted(broken & (set(old.controls) | set(new.controls)))),
-        not_read=_newly_unusable(old, new, broken),
+        not_compared=tuple(sorted(not_compared)),
+        not_read=_newly_unusable(old, new, not_compared),
     )
 
 
-def _newly_unusable(old: ControlList, new: ControlList, broken: set[str]) -> tuple[Problem, ...]:
+def _newly_unusable(
+    old: ControlList, new: ControlList, not_compared: set[str]
+) -> tuple[Problem, ...]:
     """The first problem of each file `new` cannot use that `old` could, or did not have, other
-    than the controls not compared: what a reviewer of the change would not see otherwise."""
-    compared = set(old.controls) | set(new.controls)
+    than the controls `not_compared`: what a reviewer of the change would not see otherwise."""
     return tuple(
         problems[0]
         for path, problems in sorted(new.broken.items())
-        if path not in old.broken and problems and _control_id(path) not in (broken & compared)
+        if path not in old.broken and problems and _control_id(path) not in not_compared
     )
 
 
