@@ -76,10 +76,11 @@ def test_a_shared_check_agrees_with_a_full_load_through_every_mutation(
         assert outcome(incremental.check(root, processes)) == plain(root), name  # remembered
 
 
+@pytest.mark.parametrize("count", [1, 2])  # alone, its parsing; with a helper, its checks
 def test_a_check_sharing_the_definitions_with_a_child_agrees_with_a_full_load(
-    tmp_path, trusting, monkeypatch
+    tmp_path, trusting, monkeypatch, count
 ):
-    # every parse and every control's checks shared out, however few: the list is small
+    # the work shared out, however little: the list is small
     monkeypatch.setattr(processes, "WORTH_SHARING", 1)
     shared: list[int] = []
     share = processes.share
@@ -92,8 +93,8 @@ def test_a_check_sharing_the_definitions_with_a_child_agrees_with_a_full_load(
     root = generated(tmp_path / "list")
     for name, mutate in _mutations(root):
         mutate()
-        assert outcome(incremental.check(root, 2)) == plain(root), name
-        assert outcome(incremental.check(root, 2)) == plain(root), name  # remembered
+        assert outcome(incremental.check(root, count)) == plain(root), name
+        assert outcome(incremental.check(root, count)) == plain(root), name  # remembered
     assert shared  # (the work was shared, not done here alone)
 
 

@@ -5,10 +5,11 @@ found and which controls its cross-file checks looked at (`Watch`), and checks a
 files whose content — or whose controls — changed.
 
 A check has two parts. The definitions (list.toml, the controls, the catalogue) are read, built
-and checked by the first process, through `load.build` (`_Definitions`); when many are new, their
-parsing, and then their checks once every control is built, are shared with a child forked for
-each (`processes.share`, `_SharedWatch`), so that another core is not left idle while the
-helpers wait for the definitions. The comments
+and checked by the first process, through `load.build` (`_Definitions`); when many are new,
+their checks, once every control is built, are shared with a child forked for them
+(`processes.share`, `_SharedWatch`), so that another core is not left idle while the helpers
+wait for the definitions (their parsing is shared so only by a check without helpers: with
+them, the other cores have buckets to take). The comments
 (discussion and public comments: 10^5 files) is split into `cache.BUCKETS` buckets by a hash of
 the path; each bucket has its own memory and cache files and is checked whole by one process
 (`_Bucket`). The processes, one per core, take buckets from a queue until none is left, so that
@@ -202,6 +203,10 @@ class _Run:
                         helpers.append(_Helper.start(files.root, buckets, helpers))
                     except OSError:  # no process to be had (a limit): fewer share the check
                         break
+            # the other cores have the helpers' buckets: a child forked to parse the new
+            # definitions would only take turns with them (cold controls-heavy check: 9 % more
+            # CPU, as slow or slower; benchmarks/RESULTS.md)
+            files.parallel = not helpers
             cutoff = source.trust_cutoff()
             listings = source.Listings(files.section(LISTINGS, dict), cutoff)
             # decided as each helper decides, from the listings kept (the walk of the
