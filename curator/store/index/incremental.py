@@ -204,8 +204,8 @@ class _Run:
                     except OSError:  # no process to be had (a limit): fewer share the check
                         break
             # the other cores have the helpers' buckets: a child forked to parse the new
-            # definitions would only take turns with them (cold controls-heavy check: 9 % more
-            # CPU, as slow or slower; benchmarks/RESULTS.md)
+            # definitions would only take turns with them, and cost more than it saved
+            # (benchmarks/RESULTS.md, sixth session)
             files.parallel = not helpers
             cutoff = source.trust_cutoff()
             listings = source.Listings(files.section(LISTINGS, dict), cutoff)
