@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import os
+import pickle
 import shutil
 import sys
 from pathlib import Path
@@ -15,13 +16,14 @@ import tomli
 from gitrepo import new_repo
 
 from curator.core.diff import diff_lists
+from curator.store.formats import read as reader
 from curator.store.formats import validate
 from curator.store.formats.atomic import TEMP_PREFIX
 from curator.store.formats.layout import DEFINITIONS, kind_of
 from curator.store.formats.schemas import KINDS
 from curator.store.git import plumbing, revisions
 from curator.store.index import cache, cross_checks, incremental
-from curator.store.index.load import build, load
+from curator.store.index.load import Controls, build, load, outlines_of
 from curator.store.index.source import Entry, walk
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
@@ -238,6 +240,31 @@ def test_fmt_check_remembers_canonical_files_and_sees_a_change(lst, curator):
     done = curator("fmt", "--check", "--list", str(lst.root))
     assert done.code == 1
     assert "catalogue/a100.toml: not in canonical form" in done.out
+
+
+# ---------------------------------------------------------------- controls made when asked for
+
+
+def test_a_loaded_lists_controls_are_its_records_by_id_in_the_lists_order(tmp_path):
+    root = generated(tmp_path / "list", controls=12, comments=0, public_comments=0)
+    controls = load(root).controls
+    whole = pickle.loads(pickle.dumps(controls))  # sent or kept: a dict of every record
+    assert type(whole) is dict and len(whole) == len(controls) == 12
+    assert list(whole) == list(controls) and list(whole.values()) == list(controls.values())
+    assert whole == controls
+    assert all(c.id == cid and c.file.endswith(f"/{cid}.toml") for cid, c in whole.items())
+    assert controls.get("9Z999") is None and "9Z999" not in controls
+
+
+def test_the_outlines_of_controls_not_made_are_those_of_their_records(tmp_path):
+    root = generated(tmp_path / "list", controls=12, comments=0, public_comments=0)
+    controls = Controls()
+    for path in sorted((root / "controls").rglob("*.toml")):
+        rel = str(path.relative_to(root))
+        controls.add(path.stem, rel, reader.read("control", rel, path.read_bytes()).data)
+    outlines = outlines_of(controls)  # read from the data: no record made yet
+    assert outlines == {cid: control.outline() for cid, control in controls.items()}
+    assert len(outlines) == 12
 
 
 # ---------------------------------------------------------------- the incremental check

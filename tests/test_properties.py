@@ -399,6 +399,15 @@ def test_a_control_written_and_read_back_is_the_same_control(control):
 
 
 @SETTINGS
+@given(controls)
+def test_a_controls_outline_read_from_its_data_is_its_records(control):
+    file = f"controls/{control.id}.toml"
+    data = read_back("control", file, records.control_to(control))
+    if data is not None:
+        assert records.outline_from(data) == records.control_from(data, file).outline()
+
+
+@SETTINGS
 @given(public_comments)
 def test_a_public_comment_written_and_read_back_is_the_same_comment(comment):
     file = f"public-comments/{comment.docket}/{comment.tracking_number}.toml"

@@ -24,6 +24,7 @@ from curator.core.model import (
     Manifest,
     Member,
     Note,
+    Outline,
     Paragraph,
     Parameter,
     PublicComment,
@@ -98,6 +99,11 @@ def control_from(data: Mapping[str, Any], file: str = "") -> Control:
             for n in data.get("notes", ())
         ),
     )
+
+
+def outline_from(data: Mapping[str, Any]) -> Outline:
+    """`control_from(data).outline()`, without making the control."""
+    return Outline(data["id"], data["status"], tuple(p["label"] for p in data.get("items", ())))
 
 
 def _paragraph(data: Mapping[str, Any]) -> Paragraph:

@@ -821,9 +821,10 @@ class _Definitions:
         return rerun & present | {"list.toml"}
 
     def _check(self) -> Checked:
-        """Build the definitions — every control (the comment files' checks need them all) from
-        the read cache, checking only those that need it (the others' problems are answered
-        from memory) — and remember."""
+        """Build the definitions — every control's data (the comment files' checks need the
+        outline of each) from the read cache, checking only those that need it (the others'
+        problems are answered from memory; a control is made into its record only when a check
+        that runs reads it) — and remember."""
         files, memory = self.files, self.memory
         rerun = self._rerun()
         chosen = [
@@ -843,7 +844,7 @@ class _Definitions:
 
     def keep_built(self, manifest: Manifest | None, controls: Mapping[str, Control]) -> None:
         """What the comment files' checks need of the definitions just built."""
-        self.built = (manifest, {cid: control.outline() for cid, control in controls.items()})
+        self.built = (manifest, loading.outlines_of(controls))
 
     def built_now(self) -> None:
         """Tell the helpers the definitions just built, when this check is the one that sends

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -128,7 +128,7 @@ def build(
             Problem("list.toml", None, "", "no-manifest", "no list.toml: this folder is not a list")
         )
 
-    controls: dict[str, Control] = {}
+    controls = Controls()
     by_id: dict[str, list[str]] = defaultdict(list)
     for path, data in good["control"]:
         by_id[data["id"]].append(path)
@@ -149,7 +149,7 @@ def build(
                     )
                 )
             continue
-        controls[stem] = records.control_from(data, path)
+        controls.add(stem, path, data)
 
     catalogue = {}
     for path, data in good["item"]:
@@ -163,7 +163,7 @@ def build(
     if watch is not None:
         watch.built(manifest, controls)
     if manifest is not None:
-        runs = [(c.file, _control_checks(c, manifest, controls)) for c in controls.values()]
+        runs = [(path, _control_checks(cid, manifest, controls)) for cid, path in controls.files()]
         runs += [(item.file, _item_checks(item, manifest)) for item in catalogue.values()]
         if watch is None:
             problems.extend(p for _, run in runs for p in run(_unwatched))
@@ -172,9 +172,7 @@ def build(
 
     comments: list[Comment] = []
     public: list[PublicComment] = []
-    outlines = (
-        {cid: control.outline() for cid, control in controls.items()} if comment_files else {}
-    )
+    outlines = outlines_of(controls) if comment_files else {}
     moves: dict[str, tuple[Comment, Entry]] = {}  # comments that change a status, by file
     for i, pending in enumerate(comment_files):
         assert pending is not None
@@ -214,6 +212,79 @@ def build(
         broken={path: tuple(found) for path, found in broken.items()},
         notices=tuple(sorted(notices, key=problem_order)),
     )
+
+
+class Controls(Mapping[str, Control]):
+    """A list's controls by id, each made into its record when first asked for: a check that
+    reruns a few controls' checks makes those few (and the ones they cite), not 10^4; a
+    control's outline is read from its data. Sent to another process or pickled, it is a dict
+    of them all."""
+
+    __slots__ = ("_data", "_made", "_whole")
+
+    def __init__(self) -> None:
+        self._data: dict[str, tuple[str, Mapping[str, Any]]] = {}  # id: (file, data)
+        self._made: dict[str, Control] = {}
+        self._whole = False  # `_made` holds them all, in the list's order
+
+    def add(self, control_id: str, file: str, data: Mapping[str, Any]) -> None:
+        self._data[control_id] = (file, data)
+
+    def files(self) -> Iterator[tuple[str, str]]:
+        """(id, file) of each, in order, none made."""
+        return ((cid, file) for cid, (file, _) in self._data.items())
+
+    def outline(self, control_id: str) -> Outline:
+        made = self._made.get(control_id)
+        return (
+            made.outline() if made is not None else records.outline_from(self._data[control_id][1])
+        )
+
+    def __getitem__(self, control_id: str) -> Control:
+        made = self._made.get(control_id)
+        if made is None:
+            file, data = self._data[control_id]
+            made = self._made[control_id] = records.control_from(data, file)
+        return made
+
+    def get(self, control_id: str, default: Any = None) -> Any:
+        # (Mapping's own goes through a KeyError for each id not found)
+        return self[control_id] if control_id in self._data else default
+
+    def __contains__(self, control_id: object) -> bool:
+        return control_id in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def values(self) -> ValuesView[Control]:
+        return self._all().values()
+
+    def items(self) -> ItemsView[str, Control]:
+        return self._all().items()
+
+    def __reduce__(self) -> tuple[type[dict], tuple[dict[str, Control]]]:
+        return dict, (self._all(),)
+
+    def __repr__(self) -> str:
+        return f"Controls({len(self._data)} controls, {len(self._made)} made)"
+
+    def _all(self) -> dict[str, Control]:
+        """Every control made, in order (then read as a dict is, for the UI's 10^4 rows)."""
+        if not self._whole:
+            self._made = {cid: self[cid] for cid in self._data}
+            self._whole = True
+        return self._made
+
+
+def outlines_of(controls: Mapping[str, Control]) -> dict[str, Outline]:
+    """Each control's outline, by id: read from the data of controls not made."""
+    if isinstance(controls, Controls):
+        return {cid: controls.outline(cid) for cid in controls}
+    return {cid: control.outline() for cid, control in controls.items()}
 
 
 def comment_record(
@@ -329,10 +400,8 @@ def _cross_checked(watch: CrossChecks | None, file: str, run: CheckRun) -> Itera
     return run(_unwatched) if watch is None else watch.check(file, run)
 
 
-def _control_checks(
-    control: Control, manifest: Manifest, controls: Mapping[str, Control]
-) -> CheckRun:
-    return lambda seen: checks.check_control(control, manifest, seen(controls))
+def _control_checks(control_id: str, manifest: Manifest, controls: Controls) -> CheckRun:
+    return lambda seen: checks.check_control(controls[control_id], manifest, seen(controls))
 
 
 def _item_checks(item: CatalogueItem, manifest: Manifest) -> CheckRun:
