@@ -297,6 +297,32 @@ def _mutations(root: Path) -> list[tuple[str, callable]]:
         text = path.read_text().replace("[disposition]", "[old]")
         path.write_text(text.split("\n[old]")[0].rstrip("\n") + f'\nmapping = ["{control}"]\n')
 
+    def cited_paragraph() -> tuple[Path, str, str]:
+        """A control's paragraph whose text states its criteria's limits on one line: its
+        file, its label and that line."""
+        for path in controls[2:]:
+            if path.stem in (target, victim):
+                continue
+            text = path.read_text()
+            for item in tomli.loads(text).get("items", ()):
+                line = f'text = "{item["text"]}"'
+                if item.get("match") and line in text and any(c.isdigit() for c in item["text"]):
+                    return path, item["label"], line
+        raise AssertionError("no paragraph to cite")
+
+    cited, cited_label, cited_line = cited_paragraph()
+    cited_match = next(
+        i["match"] for i in tomli.loads(cited.read_text())["items"] if i["label"] == cited_label
+    )
+
+    def cite(path: Path) -> None:
+        # a paragraph whose criteria are the cited one's, its limits stated only there
+        path.write_text(
+            path.read_text()
+            + f'\n[[items]]\nlabel = "z"\ntext = "Items within the limits in {cited.stem}.'
+            + f'{cited_label};"\nmatch = "{cited_match}"\n'
+        )
+
     first = controls[0]
     return [
         ("nothing", lambda: None),
@@ -325,6 +351,8 @@ def _mutations(root: Path) -> list[tuple[str, callable]]:
                 'id = "9E999"\ntitle = "New"\narea = "hypersonics"\nstatus = "draft"\n'
             ),
         ),
+        ("a paragraph cites another entry's limits", lambda: cite(first)),
+        ("the cited entry states none", lambda: edit(cited, cited_line, 'text = "Items."')),
         ("broken toml", lambda: edit(public[2], "tracking_number = ", "tracking_number = = ")),
         ("fixed toml", lambda: edit(public[2], "tracking_number = = ", "tracking_number = ")),
         (

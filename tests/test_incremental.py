@@ -280,6 +280,23 @@ def test_a_check_whose_remembered_dependencies_cannot_be_decoded_checks_every_fi
     assert any(p.code == "orphan-discussion" for p in found.problems)
 
 
+def test_a_check_whose_remembered_outlines_cannot_be_decoded_reads_every_control_again(
+    tmp_path, trusting
+):
+    root = generated(tmp_path / "list")
+    incremental.check(root, processes=1)
+    with cache.ListIndex.of(root) as files:  # damaged inside, under a valid checksum
+        memory = incremental.CheckMemory.of(files, incremental.DEFINED)
+        memory.outlines = b"not the controls' outlines"
+        memory.keep(files, incremental.DEFINED)
+    discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
+    control = root / "controls" / f"{discussed}.toml"
+    control.write_text(control.read_text().replace('status = "', 'status = "x', 1))
+    found = incremental.check(root, processes=1)
+    assert outcome(found) == plain(root)
+    assert any(p.file == f"controls/{discussed}.toml" for p in found.problems)
+
+
 def _drain_helpers() -> None:
     for pid in processes._EXITING:
         os.waitpid(pid, 0)

@@ -5,8 +5,9 @@ found and which controls its cross-file checks looked at (`Watch`), and checks a
 files whose content — or whose controls — changed.
 
 A check has two parts. The definitions (list.toml, the controls, the catalogue) are read, built
-and checked by the first process, through `load.build` (`_Definitions`); when many are new,
-their checks, once every control is built, are shared with a child forked for them
+and checked by the first process, through `load.build` (`_Definitions`): those whose checks run
+again, each other control known by the outline its memory keeps (`load.Known`); when many are new,
+their checks, once the controls' data are read, are shared with a child forked for them
 (`processes.share`, `_SharedWatch`), so that another core is not left idle while the helpers
 wait for the definitions (their parsing is shared so only by a check without helpers: with
 them, the other cores have buckets to take). The comments
@@ -17,7 +18,7 @@ one slowed down by a shared machine takes fewer. A comment file is read, parsed,
 into its record without the definitions (`load.comment_record`), so the other processes start on
 their buckets at once while the first builds the definitions; its cross-file checks
 (`load.comment_checks`) wait until the first sends what they need (`Defined`: the manifest, and an
-outline of each control as built). A bucket remembers the definitions it
+outline of each control). A bucket remembers the definitions it
 was checked against (a digest of list.toml's and the controls' blob ids), so that a control that
 changed sends back exactly the files that looked at it, and a bucket checked against anything
 else is checked whole. A process that fails has its buckets checked again by the first.
@@ -500,13 +501,17 @@ class CheckMemory:
     found: dict[str, tuple] = field(default_factory=dict)
     last_result: dict[str, Any] = field(default_factory=dict)  # the last result (`_answer`)
     checked_against: bytes = b""  # the definitions it was checked against (`Defined.state`)
+    # for the definitions: per control file that could be used, the outline of the control its
+    # remembered blob id holds (id, status, paragraph labels), so that an unchanged control need
+    # not be read for the comments' checks; kept encoded, decoded only when something changed
+    outlines: dict[str, tuple] | bytes = field(default_factory=dict)
 
     @classmethod
     def of(cls, files: ListIndex, name: str) -> CheckMemory:
         """The memory kept in section `name` of the list's cache."""
         kept = files.section(name, dict)
         if set(kept) != _MEMORY_TYPES.keys() or not all(
-            type(value) is _MEMORY_TYPES[part] or (part == "depends_on" and type(value) is dict)
+            type(value) is _MEMORY_TYPES[part] or (part in _ENCODED and type(value) is dict)
             for part, value in kept.items()
         ):
             return cls()
@@ -514,17 +519,15 @@ class CheckMemory:
 
     def keep(self, files: ListIndex, name: str) -> None:
         """Written to section `name` of the list's cache when it is next saved."""
-        depends_on = self.depends_on
-        if type(depends_on) is dict:
-            depends_on = marshal.dumps(depends_on)
         files.put(
             name,
             {
                 "stamps": self.stamps,
-                "depends_on": depends_on,
+                "depends_on": _encoded(self.depends_on),
                 "found": self.found,
                 "last_result": self.last_result,
                 "checked_against": self.checked_against,
+                "outlines": _encoded(self.outlines),
             },
         )
 
@@ -538,11 +541,30 @@ class CheckMemory:
         except (ValueError, EOFError, TypeError):
             decoded = None
         if type(decoded) is not dict or not all(type(ids) is str for ids in decoded.values()):
-            self.stamps, self.found, self.last_result = {}, {}, {}
+            self.stamps, self.found, self.last_result, self.outlines = {}, {}, {}, {}
             self.checked_against = b""
             decoded = {}
         self.depends_on = decoded
         return decoded
+
+    def control_outlines(self) -> dict[str, tuple]:
+        """`outlines` decoded; a damaged one is forgotten (every control is read again)."""
+        if isinstance(self.outlines, dict):
+            return self.outlines
+        try:
+            decoded = marshal.loads(self.outlines)
+        except (ValueError, EOFError, TypeError):
+            decoded = None
+        if type(decoded) is not dict or not all(
+            type(kept) is tuple and len(kept) == 3 for kept in decoded.values()
+        ):
+            decoded = {}
+        self.outlines = decoded
+        return decoded
+
+
+def _encoded(part: dict | bytes) -> bytes:
+    return part if isinstance(part, bytes) else marshal.dumps(part)
 
 
 _MEMORY_TYPES = {
@@ -551,7 +573,9 @@ _MEMORY_TYPES = {
     "found": dict,
     "last_result": dict,
     "checked_against": bytes,
+    "outlines": bytes,
 }
+_ENCODED = ("depends_on", "outlines")  # parts kept marshalled within the memory's section
 
 
 def _depending_on(depends_on: Mapping[str, str], changed: Iterable[str]) -> set[str]:
@@ -602,6 +626,23 @@ def _remember_seen(
             seen[path] = stamp + NO_BLOB
         else:
             seen.pop(path, None)  # unreadable: looked at every time
+
+
+def _remember_outlines(
+    outlines: dict[str, tuple], present: Set[str], rebuilt: Set[str], controls: Mapping
+) -> None:
+    """The outline of each control file read this time that could be used (a usable control's
+    id is its file's name); none for a file gone."""
+    for path in outlines.keys() - present:
+        del outlines[path]
+    for path in rebuilt:
+        if path.startswith("controls/"):
+            control_id = stem_of(path)
+            if control_id in controls:
+                outline = loading.outline_in(controls, control_id)
+                outlines[path] = (outline.id, outline.status, outline.labels)
+            else:
+                outlines.pop(path, None)
 
 
 def _read_changed(
@@ -821,16 +862,26 @@ class _Definitions:
         return rerun & present | {"list.toml"}
 
     def _check(self) -> Checked:
-        """Build the definitions — every control's data (the comment files' checks need the
-        outline of each) from the read cache, checking only those that need it (the others'
-        problems are answered from memory; a control is made into its record only when a check
-        that runs reads it) — and remember."""
+        """Build the definitions — list.toml and the files whose checks run again; the other
+        controls known by their outlines as remembered (read only if a check that runs asks
+        for one), the other catalogue items not at all — and remember. The others' problems are
+        answered from memory."""
+        from curator.core.model import Outline
+
         files, memory = self.files, self.memory
         rerun = self._rerun()
+        outlines = memory.control_outlines()
         chosen = [
             _entry_of(p, self.items[p])
             for p in self.paths
-            if p in rerun or p == "list.toml" or p.startswith("controls/")
+            if p in rerun
+            or p == "list.toml"
+            or (p.startswith("controls/") and p not in outlines)  # (as broken, read again)
+        ]
+        known = [
+            loading.Known(p, Outline(*outlines[p]), self._data_of(p))
+            for p in self.paths
+            if p in outlines and p not in rerun
         ]
         watch = _SharedWatch(rerun, memory.dependencies(), memory.found, self)
         many = len(rerun) > min(MANY, len(self.paths) // 2)  # (or most: a first check)
@@ -839,8 +890,17 @@ class _Definitions:
             *files.resolve(e for e, through in zip(chosen, cached, strict=True) if through),
             *(e for e, through in zip(chosen, cached, strict=True) if not through),
         ]
-        built = loading.build(resolved, watch=watch, keep_comments=False)
+        built = loading.build(resolved, watch=watch, keep_comments=False, known=known)
         return self._record({e.path for e in chosen}, built, watch)
+
+    def _data_of(self, path: str) -> Callable[[], Mapping[str, Any] | None]:
+        """How a control left out of the build is read, should a check ask for its record."""
+
+        def data() -> Mapping[str, Any] | None:
+            entry = with_bytes(_entry_of(path, self.items[path]))
+            return None if entry.raw is None else reader.read("control", path, entry.raw).data
+
+        return data
 
     def keep_built(self, manifest: Manifest | None, controls: Mapping[str, Control]) -> None:
         """What the comment files' checks need of the definitions just built."""
@@ -853,13 +913,11 @@ class _Definitions:
             self.announce(self.message(self.defined))
 
     def _cached(self, path: str, many: bool) -> bool:
-        """Whether a definition is read through the read cache: when many are new, every one (a
-        first check leaves their results ready for the TUI's first screen and `publish`); when
-        few, the controls it knows, the new ones parsed here (10^4 controls' results
-        are then not written again for a few)."""
-        if path.startswith("controls/"):
-            return many or path not in self.changed
-        return many and path.startswith("catalogue/")
+        """Whether a definition is read through the read cache: when many are new, every
+        control and item (a first check leaves their results ready for the TUI's first screen
+        and `publish`); when few, none (the read cache's 10^4 controls' results are then neither
+        read nor written again for a few)."""
+        return many and path.startswith(("controls/", "catalogue/"))
 
     def _record(self, rebuilt: set[str], built: Any, watch: Watch) -> Checked:
         """The rebuilt files' problems with the remembered ones of the rest; remember them."""
@@ -871,6 +929,7 @@ class _Definitions:
         for p in built.problems:
             by_file[p.file].append(p)
         _remember_seen(seen, present, self.changed, self.blobs)
+        _remember_outlines(memory.control_outlines(), present, rebuilt, built.controls)
         leaving = (remembered.keys() - present) | (rebuilt & remembered.keys())
         old = {p: remembered.pop(p) for p in leaving}
         old_found = {p: found.pop(p) for p in (found.keys() - present) | (rebuilt & found.keys())}
@@ -916,7 +975,7 @@ class _SharedWatch(Watch):
     """The definitions' watch. Once they are built, it keeps what the comment files' checks
     need of them and has the helpers told at once, while the definitions' own checks run; when
     many files need those run, and a child may be forked, it shares them out with one —
-    forked once every control is built, it has them all without their being sent, and answers
+    forked once the controls' data are read, it has them without their being sent, and answers
     only what each file's checks found and looked at."""
 
     def __init__(

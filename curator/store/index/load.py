@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
-from dataclasses import replace
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+    ValuesView,
+)
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,9 +103,11 @@ def build(
     reader_fn=reader.read,
     watch: CrossChecks | None = None,
     keep_comments: bool = True,
+    known: Iterable[Known] = (),
 ) -> ControlList:
     """The list from its files. `watch` (store.index.incremental) runs the cross-file checks of the
-    files that need it and answers the others from what the same checks found last time.
+    files that need it and answers the others from what the same checks found last time;
+    `known`: the controls it left out of `entries`, among the controls all the same.
 
     The comments (10^5 files) are read after the definitions, a file at a time: an entry
     left unread (`Entry.fetch`) is read, parsed and checked, and its bytes and data let go
@@ -132,6 +142,9 @@ def build(
     by_id: dict[str, list[str]] = defaultdict(list)
     for path, data in good["control"]:
         by_id[data["id"]].append(path)
+    known = tuple(known)
+    for control in known:
+        by_id[control.outline.id].append(control.file)
     for path, data in good["control"]:
         stem = stem_of(path)
         if data["id"] != stem:
@@ -150,6 +163,8 @@ def build(
                 )
             continue
         controls.add(stem, path, data)
+    for control in known:
+        controls.add(control.outline.id, control.file, control)
 
     catalogue = {}
     for path, data in good["item"]:
@@ -214,6 +229,17 @@ def build(
     )
 
 
+@dataclass(frozen=True)
+class Known:
+    """A control a check left out of a build, known by what it remembers of the control: its
+    file, its outline, and how to read its data, should a check that runs ask for its record
+    (None: it can no longer be read)."""
+
+    file: str
+    outline: Outline
+    data: Callable[[], Mapping[str, Any] | None]
+
+
 class Controls(Mapping[str, Control]):
     """A list's controls by id, each made into its record when first asked for: a check that
     reruns a few controls' checks makes those few (and the ones they cite), not 10^4; a
@@ -223,33 +249,44 @@ class Controls(Mapping[str, Control]):
     __slots__ = ("_data", "_made", "_whole")
 
     def __init__(self) -> None:
-        self._data: dict[str, tuple[str, Mapping[str, Any]]] = {}  # id: (file, data)
+        self._data: dict[str, tuple[str, Mapping[str, Any] | Known]] = {}  # id: (file, data)
         self._made: dict[str, Control] = {}
         self._whole = False  # `_made` holds them all, in the list's order
 
-    def add(self, control_id: str, file: str, data: Mapping[str, Any]) -> None:
+    def add(self, control_id: str, file: str, data: Mapping[str, Any] | Known) -> None:
         self._data[control_id] = (file, data)
 
     def files(self) -> Iterator[tuple[str, str]]:
-        """(id, file) of each, in order, none made."""
-        return ((cid, file) for cid, (file, _) in self._data.items())
+        """(id, file) of each read by this build (not `Known`), in order, none made."""
+        return (
+            (cid, file) for cid, (file, data) in self._data.items() if not isinstance(data, Known)
+        )
 
     def outline(self, control_id: str) -> Outline:
         made = self._made.get(control_id)
-        return (
-            made.outline() if made is not None else records.outline_from(self._data[control_id][1])
-        )
+        if made is not None:
+            return made.outline()
+        data = self._data[control_id][1]
+        return data.outline if isinstance(data, Known) else records.outline_from(data)
 
     def __getitem__(self, control_id: str) -> Control:
         made = self._made.get(control_id)
         if made is None:
-            file, data = self._data[control_id]
+            file, given = self._data[control_id]
+            data = given.data() if isinstance(given, Known) else given
+            if data is None:
+                raise KeyError(control_id)
             made = self._made[control_id] = records.control_from(data, file)
         return made
 
     def get(self, control_id: str, default: Any = None) -> Any:
         # (Mapping's own goes through a KeyError for each id not found)
-        return self[control_id] if control_id in self._data else default
+        if control_id not in self._data:
+            return default
+        try:
+            return self[control_id]
+        except KeyError:  # known, and gone since
+            return default
 
     def __contains__(self, control_id: object) -> bool:
         return control_id in self._data
@@ -285,6 +322,13 @@ def outlines_of(controls: Mapping[str, Control]) -> dict[str, Outline]:
     if isinstance(controls, Controls):
         return {cid: controls.outline(cid) for cid in controls}
     return {cid: control.outline() for cid, control in controls.items()}
+
+
+def outline_in(controls: Mapping[str, Control], control_id: str) -> Outline:
+    """One control's outline (see `outlines_of`)."""
+    if isinstance(controls, Controls):
+        return controls.outline(control_id)
+    return controls[control_id].outline()
 
 
 def comment_record(
