@@ -1003,8 +1003,14 @@ class _SharedWatch(Watch):
                 self.check(file, run)
             return {file: self.seen[file] for file, _ in part}
 
-        # the helpers told once the child is forked: the sending thread would stop a fork
-        shared = processes.share(checked, due, in_child, meanwhile=self.definitions.built_now)
+        def meanwhile() -> None:
+            # the helpers told once the child is forked: the sending thread would stop a fork
+            self.definitions.built_now()
+            # the definitions' read cache, complete once their data are read, written while
+            # the child checks (it then takes more of the checks) rather than after
+            self.definitions.files.save()
+
+        shared = processes.share(checked, due, in_child, meanwhile=meanwhile)
         for answered in shared:
             self.seen.update(answered)
         return [
