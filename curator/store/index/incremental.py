@@ -629,7 +629,7 @@ def _remember_seen(
 
 
 def _remember_outlines(
-    outlines: dict[str, tuple], present: Set[str], rebuilt: Set[str], controls: Mapping
+    outlines: dict[str, tuple], present: Set[str], rebuilt: Set[str], by_id: Mapping[str, Outline]
 ) -> None:
     """The outline of each control file read this time that could be used (a usable control's
     id is its file's name); none for a file gone."""
@@ -637,9 +637,8 @@ def _remember_outlines(
         del outlines[path]
     for path in rebuilt:
         if path.startswith("controls/"):
-            control_id = stem_of(path)
-            if control_id in controls:
-                outline = loading.outline_in(controls, control_id)
+            outline = by_id.get(stem_of(path))
+            if outline is not None:
                 outlines[path] = (outline.id, outline.status, outline.labels)
             else:
                 outlines.pop(path, None)
@@ -929,7 +928,8 @@ class _Definitions:
         for p in built.problems:
             by_file[p.file].append(p)
         _remember_seen(seen, present, self.changed, self.blobs)
-        _remember_outlines(memory.control_outlines(), present, rebuilt, built.controls)
+        assert self.built is not None  # (kept as the build was told of the definitions)
+        _remember_outlines(memory.control_outlines(), present, rebuilt, self.built[1])
         leaving = (remembered.keys() - present) | (rebuilt & remembered.keys())
         old = {p: remembered.pop(p) for p in leaving}
         old_found = {p: found.pop(p) for p in (found.keys() - present) | (rebuilt & found.keys())}

@@ -324,13 +324,6 @@ def outlines_of(controls: Mapping[str, Control]) -> dict[str, Outline]:
     return {cid: control.outline() for cid, control in controls.items()}
 
 
-def outline_in(controls: Mapping[str, Control], control_id: str) -> Outline:
-    """One control's outline (see `outlines_of`)."""
-    if isinstance(controls, Controls):
-        return controls.outline(control_id)
-    return controls[control_id].outline()
-
-
 def comment_record(
     entry: Entry, kind: str | None, reader_fn, broken: dict[str, list[Problem]]
 ) -> tuple[Entry, Comment | PublicComment] | None:
