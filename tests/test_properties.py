@@ -389,11 +389,16 @@ def read_back(kind: str, file: str, data: dict[str, Any]) -> dict[str, Any] | No
     return got.data
 
 
+def control_read_back(control: Control) -> tuple[str, dict | None]:
+    """The file a control is written to, and its data as read back from it (see `read_back`)."""
+    file = f"controls/{control.id}.toml"
+    return file, read_back("control", file, records.control_to(control))
+
+
 @SETTINGS
 @given(controls)
 def test_a_control_written_and_read_back_is_the_same_control(control):
-    file = f"controls/{control.id}.toml"
-    data = read_back("control", file, records.control_to(control))
+    file, data = control_read_back(control)
     if data is not None:
         assert records.control_from(data, file) == replace(control, file=file)
 
@@ -401,8 +406,7 @@ def test_a_control_written_and_read_back_is_the_same_control(control):
 @SETTINGS
 @given(controls)
 def test_a_controls_outline_read_from_its_data_is_its_records(control):
-    file = f"controls/{control.id}.toml"
-    data = read_back("control", file, records.control_to(control))
+    file, data = control_read_back(control)
     if data is not None:
         assert records.outline_from(data) == records.control_from(data, file).outline()
 

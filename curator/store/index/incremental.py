@@ -534,13 +534,8 @@ class CheckMemory:
     def dependencies(self) -> dict[str, str]:
         """`depends_on` decoded (10^5 records: a check with nothing new does without). A
         damaged one forgets the memory whole, and every file is checked again."""
-        if isinstance(self.depends_on, dict):
-            return self.depends_on
-        try:
-            decoded = marshal.loads(self.depends_on)
-        except (ValueError, EOFError, TypeError):
-            decoded = None
-        if type(decoded) is not dict or not all(type(ids) is str for ids in decoded.values()):
+        decoded = _decoded(self.depends_on, lambda ids: type(ids) is str)
+        if decoded is None:
             self.stamps, self.found, self.last_result, self.outlines = {}, {}, {}, {}
             self.checked_against = b""
             decoded = {}
@@ -549,22 +544,27 @@ class CheckMemory:
 
     def control_outlines(self) -> dict[str, tuple]:
         """`outlines` decoded; a damaged one is forgotten (every control is read again)."""
-        if isinstance(self.outlines, dict):
-            return self.outlines
-        try:
-            decoded = marshal.loads(self.outlines)
-        except (ValueError, EOFError, TypeError):
-            decoded = None
-        if type(decoded) is not dict or not all(
-            type(kept) is tuple and len(kept) == 3 for kept in decoded.values()
-        ):
-            decoded = {}
-        self.outlines = decoded
-        return decoded
+        decoded = _decoded(self.outlines, lambda kept: type(kept) is tuple and len(kept) == 3)
+        self.outlines = decoded or {}
+        return self.outlines
 
 
 def _encoded(part: dict | bytes) -> bytes:
     return part if isinstance(part, bytes) else marshal.dumps(part)
+
+
+def _decoded(part: dict | bytes, sound: Callable[[Any], bool]) -> dict | None:
+    """A part kept encoded, decoded; None when it is damaged (`sound`: what each value must
+    be)."""
+    if isinstance(part, dict):
+        return part
+    try:
+        decoded = marshal.loads(part)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if type(decoded) is not dict or not all(sound(value) for value in decoded.values()):
+        return None
+    return decoded
 
 
 _MEMORY_TYPES = {
