@@ -23,7 +23,7 @@ from curator.store.formats.layout import DEFINITIONS, kind_of
 from curator.store.formats.schemas import KINDS
 from curator.store.git import plumbing, revisions
 from curator.store.index import cache, cross_checks, incremental
-from curator.store.index.load import Controls, build, load, outlines_of
+from curator.store.index.load import Controls, build, load
 from curator.store.index.source import Entry, walk
 
 GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
@@ -262,7 +262,7 @@ def test_the_outlines_of_controls_not_made_are_those_of_their_records(tmp_path):
     for path in sorted((root / "controls").rglob("*.toml")):
         rel = str(path.relative_to(root))
         controls.add(path.stem, rel, reader.read("control", rel, path.read_bytes()).data)
-    outlines = outlines_of(controls)  # read from the data: no record made yet
+    outlines = controls.outlines()  # read from the data: no record made yet
     assert outlines == {cid: control.outline() for cid, control in controls.items()}
     assert len(outlines) == 12
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from curator.core.problems import Problem
 
 if TYPE_CHECKING:
-    from curator.core.model import Control, Manifest
+    from curator.core.model import Manifest, Outline
 
 ALL = "#controls"  # a check that went through every control depends on all of them
 # one file's cross-file checks: given a function that wraps what they are given of the
@@ -22,8 +22,9 @@ CheckRun = Callable[[Callable[[Any], Any]], Iterable[Problem]]
 class CrossChecks(Protocol):
     """What `load.build` is given to run each file's cross-file checks."""
 
-    def built(self, manifest: Manifest | None, controls: Mapping[str, Control]) -> None:
-        """Told once the definitions are built, before their cross-file checks run."""
+    def built(self, manifest: Manifest | None, outlines: Mapping[str, Outline]) -> None:
+        """Told once the definitions are built (each control's outline, by id), before their
+        cross-file checks run."""
         ...
 
     def check(self, file: str, run: CheckRun) -> list[Problem]: ...
@@ -57,7 +58,7 @@ class Watch:
         self.seen[file] = (_dependency_ids(asked), tuple(reported))
         return reported
 
-    def built(self, manifest: Manifest | None, controls: Mapping[str, Control]) -> None:
+    def built(self, manifest: Manifest | None, outlines: Mapping[str, Outline]) -> None:
         pass
 
     def check_each(self, runs: Sequence[tuple[str, CheckRun]]) -> list[Problem]:

@@ -59,7 +59,7 @@ from curator.store.index.cross_checks import ALL, CheckRun, Watch
 from curator.store.index.source import Entry, with_bytes
 
 if TYPE_CHECKING:
-    from curator.core.model import Comment, Control, Manifest, Outline, PublicComment
+    from curator.core.model import Comment, Manifest, Outline, PublicComment
     from curator.store.index import load as loading
 
     Definitions = tuple[Manifest | None, Mapping[str, Outline]]  # what the comments' checks need
@@ -901,9 +901,9 @@ class _Definitions:
 
         return data
 
-    def keep_built(self, manifest: Manifest | None, controls: Mapping[str, Control]) -> None:
+    def keep_built(self, manifest: Manifest | None, outlines: Mapping[str, Outline]) -> None:
         """What the comment files' checks need of the definitions just built."""
-        self.built = (manifest, loading.outlines_of(controls))
+        self.built = (manifest, outlines)
 
     def built_now(self) -> None:
         """Tell the helpers the definitions just built, when this check is the one that sends
@@ -988,8 +988,8 @@ class _SharedWatch(Watch):
         super().__init__(rerun, remembered, found)
         self.definitions = definitions
 
-    def built(self, manifest: Manifest | None, controls: Mapping[str, Control]) -> None:
-        self.definitions.keep_built(manifest, controls)
+    def built(self, manifest: Manifest | None, outlines: Mapping[str, Outline]) -> None:
+        self.definitions.keep_built(manifest, outlines)
 
     def check_each(self, runs: Sequence[tuple[str, CheckRun]]) -> list[Problem]:
         due = [(file, run) for file, run in runs if self.needs_check(file)]

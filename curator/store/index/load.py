@@ -175,8 +175,9 @@ def build(
             continue
         catalogue[stem] = records.item_from(data, path)
 
+    outlines = controls.outlines() if watch is not None or comment_files else {}
     if watch is not None:
-        watch.built(manifest, controls)
+        watch.built(manifest, outlines)
     if manifest is not None:
         runs = [(path, _control_checks(cid, manifest, controls)) for cid, path in controls.files()]
         runs += [(item.file, _item_checks(item, manifest)) for item in catalogue.values()]
@@ -187,7 +188,6 @@ def build(
 
     comments: list[Comment] = []
     public: list[PublicComment] = []
-    outlines = outlines_of(controls) if comment_files else {}
     moves: dict[str, tuple[Comment, Entry]] = {}  # comments that change a status, by file
     for i, pending in enumerate(comment_files):
         assert pending is not None
@@ -262,7 +262,11 @@ class Controls(Mapping[str, Control]):
             (cid, file) for cid, (file, data) in self._data.items() if not isinstance(data, Known)
         )
 
-    def outline(self, control_id: str) -> Outline:
+    def outlines(self) -> dict[str, Outline]:
+        """Each control's outline, by id: read from the data of those not made."""
+        return {cid: self._outline(cid) for cid in self._data}
+
+    def _outline(self, control_id: str) -> Outline:
         made = self._made.get(control_id)
         if made is not None:
             return made.outline()
@@ -315,13 +319,6 @@ class Controls(Mapping[str, Control]):
             self._made = {cid: self[cid] for cid in self._data}
             self._whole = True
         return self._made
-
-
-def outlines_of(controls: Mapping[str, Control]) -> dict[str, Outline]:
-    """Each control's outline, by id: read from the data of controls not made."""
-    if isinstance(controls, Controls):
-        return {cid: controls.outline(cid) for cid in controls}
-    return {cid: control.outline() for cid, control in controls.items()}
 
 
 def comment_record(
