@@ -43,7 +43,6 @@ NUMBER = re.compile(
 )
 # what each pattern above needs to find anything, searched first: a pattern that opens with a
 # look-behind is tried at every character, and most texts have no entry, note, conversion or power
-DIGIT = re.compile(r"[0-9]")
 MAYBE_ENTRY = re.compile(r"[0-9][A-E][0-9]")
 MAYBE_E_NOTATION = re.compile(r"[0-9][eE][-+]?[0-9]")
 MINUS_SIGN = re.compile(f"[{MINUS}]")
@@ -52,15 +51,15 @@ AS_MINUS = str.maketrans(dict.fromkeys(MINUS, "-"))
 
 def stated(text: str) -> list[float]:
     """The numbers `text` states as thresholds, in order."""
-    if DIGIT.search(text) is None:
-        return []
-    if MINUS_SIGN.search(text) is not None:
+    # (isascii is known without a scan: most texts have no typeset minus and no degree sign)
+    plain = text.isascii()
+    if not plain and MINUS_SIGN.search(text) is not None:
         text = text.translate(AS_MINUS)
     if MAYBE_ENTRY.search(text) is not None:
         text = ENTRY.sub(" ", text)
     if "note" in text.lower():
         text = NOTE.sub(" ", text)
-    if "°" in text:
+    if not plain and "°" in text:
         text = CONVERSION.sub(" ", text)
     found: list[float] = []
 
@@ -111,13 +110,15 @@ def disagreements(
     gives the text of another entry's paragraph (and its sub-paragraphs) the text cites; without
     it, a text that cites another entry is not held to state the criteria's constants."""
     used = constants(expr)
+    in_text = stated(text)
+    if set(in_text).issubset(used) and set(used).issubset(in_text):
+        return []  # each number is the other side's exactly, as in most paragraphs
     conditions = [
         n
         for name in sorted(criteria.parameters_used(expr))
         if name in parameters
         for n in _stated_in_title(parameters[name].title)
     ]
-    in_text = stated(text)
     citing = cited(text)
     elsewhere = [n for c, label in citing if cited_text for n in stated(cited_text(c, label))]
     found = []
