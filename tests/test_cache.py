@@ -15,6 +15,7 @@ import pytest
 import tomli
 from gitrepo import new_repo
 
+from curator.core import criteria
 from curator.core.diff import diff_lists
 from curator.store.formats import read as reader
 from curator.store.formats import validate
@@ -323,6 +324,16 @@ def _mutations(root: Path) -> list[tuple[str, callable]]:
             + f'{cited_label};"\nmatch = "{cited_match}"\n'
         )
 
+    def amended_parameter() -> str:
+        """A parameter that an amendment compares with a number (declared as a number)."""
+        for path in sorted((root / "discussion").rglob("*.toml")):
+            match = tomli.loads(path.read_text()).get("amendment", {}).get("match", "")
+            for atom in criteria.atoms(criteria.parse(match)) if match else ():
+                if not isinstance(atom.value, bool):
+                    return atom.param
+        raise AssertionError("no amendment compares a parameter with a number")
+
+    amended = amended_parameter()
     first = controls[0]
     return [
         ("nothing", lambda: None),
@@ -362,6 +373,27 @@ def _mutations(root: Path) -> list[tuple[str, callable]]:
         (
             "member removed",
             lambda: edit(root / "list.toml", 'id = "industry-1"', 'id = "industry-x"'),
+        ),
+        ("the list retitled", lambda: edit(root / "list.toml", '\ntitle = "', '\ntitle = "New: ')),
+        (
+            "a parameter an amendment compares with a number made a flag",
+            lambda: edit(
+                root / "list.toml",
+                f"[parameters.{amended}]\n",
+                f'[parameters.{amended}]\ntype = "flag"\n',
+            ),
+        ),
+        (
+            "the parameter a number again",
+            lambda: edit(
+                root / "list.toml",
+                f'[parameters.{amended}]\ntype = "flag"\n',
+                f"[parameters.{amended}]\n",
+            ),
+        ),
+        (
+            "member back",
+            lambda: edit(root / "list.toml", 'id = "industry-x"', 'id = "industry-1"'),
         ),
         (
             "new comment",

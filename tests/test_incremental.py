@@ -237,6 +237,25 @@ def test_a_bucket_remembered_against_other_definitions_is_checked_whole(
     assert any(p.code == "orphan-discussion" for p in found.problems)
 
 
+def test_a_list_toml_edit_the_comments_checks_do_not_read_leaves_the_comments_unread(
+    tmp_path, trusting, monkeypatch
+):
+    root = generated(tmp_path / "list")
+    incremental.check(root, 2)
+    listed = root / "list.toml"
+    listed.write_text(listed.read_text().replace('\ntitle = "', '\ntitle = "New: ', 1))
+    expected = plain(root)
+    read_file = source.read_file
+
+    def read_unless_said(path: str, size: int = 65536) -> bytes:
+        if "/discussion/" in path or "/public-comments/" in path:
+            raise AssertionError(f"{path} was read")  # (a helper that fails: the first checks)
+        return read_file(path, size)
+
+    monkeypatch.setattr(source, "read_file", read_unless_said)
+    assert outcome(incremental.check(root, 2)) == expected
+
+
 def test_a_check_keeps_the_definitions_in_the_read_cache_and_the_comments_in_its_memory(
     tmp_path, cache_home, trusting
 ):

@@ -264,6 +264,20 @@ def _check_concern(item: CatalogueItem, manifest: Manifest) -> Iterator[Problem]
             )
 
 
+def read_by_comment_checks(manifest: Manifest | None) -> tuple | None:
+    """What the checks of a comment file read of the manifest (`check_comment`: the members'
+    ids and the parameters; `check_public_comment`: nothing), as a value: a list.toml that
+    leaves it the same leaves every comment file's problems the same, so a check need not look
+    at them again. Whatever those checks come to read of the manifest belongs here too."""
+    if manifest is None:
+        return None  # (a comment is not checked against a list.toml that cannot be read)
+    members = tuple(sorted({m.id for m in manifest.members}))
+    parameters = tuple(
+        (p.name, p.title, p.unit, p.type, p.description) for p in manifest.parameters.values()
+    )
+    return members, parameters
+
+
 def check_comment(
     comment: Comment, manifest: Manifest, controls: Mapping[str, Outline]
 ) -> Iterator[Problem]:

@@ -19,9 +19,10 @@ into its record without the definitions (`load.comment_record`), so the other pr
 their buckets at once while the first builds the definitions; its cross-file checks
 (`load.comment_checks`) wait until the first sends what they need (`Defined`: the manifest, and an
 outline of each control). A bucket remembers the definitions it
-was checked against (a digest of list.toml's and the controls' blob ids), so that a control that
-changed sends back exactly the files that looked at it, and a bucket checked against anything
-else is checked whole. A process that fails has its buckets checked again by the first.
+was checked against (a digest of what its checks read of list.toml — the members' ids and the
+parameters — and the controls' blob ids), so that a control that changed sends back exactly the
+files that looked at it, an edit of the rest of list.toml none, and a bucket checked against
+anything else is checked whole. A process that fails has its buckets checked again by the first.
 """
 
 from __future__ import annotations
@@ -162,8 +163,9 @@ class Defined:
     """What the checks of the comments need of the definitions: the manifest and the controls
     (`definitions`, worked out when first asked for: a check with nothing new to check never
     builds them), and whether they changed since a bucket was checked: `state` is a digest of
-    list.toml's and every control's blob id now, `before` the one of the last check of the
-    definitions, `changed` the files (list.toml, controls) that differ between the two."""
+    what the comments' checks read of list.toml and of every control's blob id now, `before`
+    the one of the last check of the definitions, `changed` the files that differ between the
+    two (the controls; list.toml when what they read of it differs)."""
 
     def __init__(
         self,
@@ -505,6 +507,9 @@ class CheckMemory:
     # remembered blob id holds (id, status, paragraph labels), so that an unchanged control need
     # not be read for the comments' checks; kept encoded, decoded only when something changed
     outlines: dict[str, tuple] | bytes = field(default_factory=dict)
+    # for the definitions: list.toml's blob id (NO_BLOB: none) and the digest of what the
+    # comment files' checks read of it (`_comments_view`), so that it is read only when changed
+    list_view: bytes = b""
 
     @classmethod
     def of(cls, files: ListIndex, name: str) -> CheckMemory:
@@ -528,6 +533,7 @@ class CheckMemory:
                 "last_result": self.last_result,
                 "checked_against": self.checked_against,
                 "outlines": _encoded(self.outlines),
+                "list_view": self.list_view,
             },
         )
 
@@ -537,7 +543,7 @@ class CheckMemory:
         decoded = _decoded(self.depends_on, lambda ids: type(ids) is str)
         if decoded is None:
             self.stamps, self.found, self.last_result, self.outlines = {}, {}, {}, {}
-            self.checked_against = b""
+            self.checked_against = self.list_view = b""
             decoded = {}
         self.depends_on = decoded
         return decoded
@@ -574,6 +580,7 @@ _MEMORY_TYPES = {
     "last_result": dict,
     "checked_against": bytes,
     "outlines": bytes,
+    "list_view": bytes,
 }
 _ENCODED = ("depends_on", "outlines")  # parts kept marshalled within the memory's section
 
@@ -719,12 +726,26 @@ def _entry_of(path: str, item: Any) -> Entry:
     return item if isinstance(item, Entry) else source.stat_entry(path, *item)
 
 
-def _definitions_state(paths: Iterable[str], blobs: dict[str, bytes]) -> bytes:
-    """What the comment files' checks depend on, as a digest: list.toml's and the controls' blob
-    ids."""
-    return cache.files_digest(
-        [p for p in paths if p == "list.toml" or p.startswith("controls/")], blobs
+def _definitions_state(paths: Iterable[str], blobs: dict[str, bytes], view: bytes) -> bytes:
+    """What the comment files' checks depend on, as a digest: what they read of list.toml
+    (`view`, see `_comments_view`) and the controls' blob ids."""
+    controls = cache.files_digest([p for p in paths if p.startswith("controls/")], blobs)
+    return hashlib.sha1(view + controls, usedforsecurity=False).digest()
+
+
+def _comments_view(entry: Entry | None) -> bytes:
+    """A digest of what the comment files' checks read of list.toml (`entry`; None: there is
+    none), `checks.read_by_comment_checks`: a list.toml that cannot be used reads as none, as
+    `load.build` takes it."""
+    from curator.core import checks, records
+
+    entry = None if entry is None else with_bytes(entry)
+    data = (
+        None if entry is None or entry.raw is None else reader.read("list", entry.path, entry.raw)
     )
+    manifest = None if data is None or data.data is None else records.manifest_from(data.data)
+    read = repr(checks.read_by_comment_checks(manifest)).encode()
+    return hashlib.sha1(read, usedforsecurity=False).digest()
 
 
 class _Definitions:
@@ -784,23 +805,37 @@ class _Definitions:
 
     def _walk(self) -> None:
         self.paths, self.items, self.blobs, self.changed = self._blobs(self.memory.stamps)
-        self.state = _definitions_state(self.paths, self.blobs)
+        self.view = self._view()
+        self.state = _definitions_state(self.paths, self.blobs, self.view)
         self.walked = True
 
+    def _view(self) -> bytes:
+        """`_comments_view` of list.toml: as remembered for its blob id, else read."""
+        blob = self.blobs.get("list.toml", NO_BLOB)
+        kept = self.memory.list_view
+        if blob != NO_BLOB and kept[: len(blob)] == blob:
+            return kept[len(blob) :]
+        item = self.items.get("list.toml")
+        return _comments_view(None if item is None else _entry_of("list.toml", item))
+
     def _changed(self) -> frozenset[str]:
-        """list.toml and the control files new, changed or gone since the last check."""
+        """The control files new, changed or gone since the last check, and list.toml when what
+        the comment files' checks read of it changed."""
         seen, size = self.memory.stamps, STAT_STAMP.size
         present = set(self.paths)
-        return frozenset(
+        changed = {
             p
             for p in present | seen.keys()
-            if (p == "list.toml" or p.startswith("controls/"))
+            if p.startswith("controls/")
             and (
                 p not in present
                 or (last := seen.get(p)) is None
                 or last[size:] != self.blobs.get(p)
             )
-        )
+        }
+        if self.memory.list_view[len(NO_BLOB) :] != self.view:
+            changed.add("list.toml")
+        return frozenset(changed)
 
     def _blobs(
         self, seen: dict[str, bytes]
@@ -967,6 +1002,7 @@ class _Definitions:
         )
         memory.last_result = _answer(result)
         memory.checked_against = self.state
+        memory.list_view = self.blobs.get("list.toml", NO_BLOB) + self.view
         memory.keep(self.files, DEFINED)
         return result
 
