@@ -740,10 +740,10 @@ def _comments_view(entry: Entry | None) -> bytes:
     from curator.core import checks, records
 
     entry = None if entry is None else with_bytes(entry)
-    data = (
+    found = (
         None if entry is None or entry.raw is None else reader.read("list", entry.path, entry.raw)
     )
-    manifest = None if data is None or data.data is None else records.manifest_from(data.data)
+    manifest = None if found is None or found.data is None else records.manifest_from(found.data)
     read = repr(checks.read_by_comment_checks(manifest)).encode()
     return hashlib.sha1(read, usedforsecurity=False).digest()
 
