@@ -285,6 +285,12 @@ def _mutations(root: Path) -> list[tuple[str, callable]]:
         assert old in text, (path, old)
         path.write_text(text.replace(old, new, 1))
 
+    def edit_list(old: str, new: str) -> None:
+        """An edit of list.toml that leaves it usable (else no control would be checked)."""
+        edit(root / "list.toml", old, new)
+        raw = (root / "list.toml").read_bytes()
+        assert reader.read("list", "list.toml", raw).data is not None, (old, new)
+
     def status(control: str, value: str) -> None:
         path = root / "controls" / f"{control}.toml"
         text = path.read_text()
@@ -335,6 +341,21 @@ def _mutations(root: Path) -> list[tuple[str, callable]]:
 
     amended = amended_parameter()
     first = controls[0]
+    # an area and a regime some control is in, and that regime's line of members
+    area, regime = (
+        next(
+            data[key]
+            for data in map(tomli.loads, map(Path.read_text, controls))
+            if data.get(key, "") not in ("", "unilateral", "plurilateral")
+        )
+        for key in ("area", "regime")
+    )
+    regime_members = next(
+        line
+        for line in (root / "list.toml").read_text().split(f"[regimes.{regime}]\n")[1].splitlines()
+        if line.startswith("members = ")
+    )
+    assert '"CA", ' in regime_members  # (one member to leave out)
     return [
         ("nothing", lambda: None),
         ("comment by a stranger", lambda: edit(comment, 'author = "', 'author = "x')),
@@ -372,29 +393,34 @@ def _mutations(root: Path) -> list[tuple[str, callable]]:
         ),
         (
             "member removed",
-            lambda: edit(root / "list.toml", 'id = "industry-1"', 'id = "industry-x"'),
+            lambda: edit_list('id = "industry-1"', 'id = "industry-x"'),
         ),
-        ("the list retitled", lambda: edit(root / "list.toml", '\ntitle = "', '\ntitle = "New: ')),
+        ("the list retitled", lambda: edit_list('\ntitle = "', '\ntitle = "New: ')),
         (
             "a parameter an amendment compares with a number made a flag",
-            lambda: edit(
-                root / "list.toml",
-                f"[parameters.{amended}]\n",
-                f'[parameters.{amended}]\ntype = "flag"\n',
+            lambda: edit_list(
+                f"[parameters.{amended}]\n", f'[parameters.{amended}]\ntype = "flag"\n'
             ),
         ),
         (
             "the parameter a number again",
-            lambda: edit(
-                root / "list.toml",
-                f'[parameters.{amended}]\ntype = "flag"\n',
-                f"[parameters.{amended}]\n",
+            lambda: edit_list(
+                f'[parameters.{amended}]\ntype = "flag"\n', f"[parameters.{amended}]\n"
             ),
         ),
         (
             "member back",
-            lambda: edit(root / "list.toml", 'id = "industry-x"', 'id = "industry-1"'),
+            lambda: edit_list('id = "industry-x"', 'id = "industry-1"'),
         ),
+        ("the docket's agency renamed", lambda: edit_list('agency = "', 'agency = "New ')),
+        (
+            "a regime's members changed",
+            lambda: edit_list(regime_members, regime_members.replace('"CA", ', "")),
+        ),
+        ("a regime renamed", lambda: edit_list(f"[regimes.{regime}]", "[regimes.x]")),
+        ("the regime back", lambda: edit_list("[regimes.x]", f"[regimes.{regime}]")),
+        ("an area renamed", lambda: edit_list(f"[areas.{area}]", "[areas.x]")),
+        ("the area back", lambda: edit_list("[areas.x]", f"[areas.{area}]")),
         (
             "new comment",
             lambda: (root / "discussion" / target / "2031-01-01T000000Z-chair.toml").write_text(

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from test_cache import _mutations, generated, plain, same_size_edit
 
+from curator.core import checks
 from curator.store import processes
 from curator.store.index import cache, incremental, source
 from curator.store.index.load import load
@@ -253,6 +254,24 @@ def test_a_list_toml_edit_the_comments_checks_do_not_read_leaves_the_comments_un
         return read_file(path, size)
 
     monkeypatch.setattr(source, "read_file", read_unless_said)
+    assert outcome(incremental.check(root, 2)) == expected
+
+
+def test_a_list_toml_edit_the_definitions_checks_do_not_read_checks_no_control_or_item_again(
+    tmp_path, trusting, monkeypatch
+):
+    root = generated(tmp_path / "list")
+    incremental.check(root, 2)
+    listed = root / "list.toml"
+    listed.write_text(listed.read_text().replace('agency = "', 'agency = "New ', 1))
+    expected = plain(root)
+    assert not any(p.file == "list.toml" for p in expected[0])  # (its controls are checked)
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(checks, "check_control", not_again)
+    monkeypatch.setattr(checks, "check_item", not_again)
     assert outcome(incremental.check(root, 2)) == expected
 
 

@@ -271,11 +271,31 @@ def read_by_comment_checks(manifest: Manifest | None) -> tuple | None:
     at them again. Whatever those checks come to read of the manifest belongs here too."""
     if manifest is None:
         return None  # (a comment is not checked against a list.toml that cannot be read)
-    members = tuple(sorted({m.id for m in manifest.members}))
-    parameters = tuple(
+    return _member_ids(manifest), _parameters_read(manifest)
+
+
+def read_by_definition_checks(manifest: Manifest | None) -> tuple | None:
+    """What the checks of a control or catalogue file read of the manifest (`check_control`:
+    the areas', members' and regimes' ids and the parameters; `check_item`: the members' ids and
+    the parameters; with no manifest, none of them runs), as a value: a list.toml that leaves it
+    the same leaves every control's and item's problems the same, so a check need not look at
+    them again. Whatever those checks come to read of the manifest belongs here too."""
+    if manifest is None:
+        return None
+    areas, regimes = tuple(sorted(manifest.areas)), tuple(sorted(manifest.regimes))
+    return areas, _member_ids(manifest), _parameters_read(manifest), regimes
+
+
+def _member_ids(manifest: Manifest) -> tuple[str, ...]:
+    return tuple(sorted({m.id for m in manifest.members}))
+
+
+def _parameters_read(manifest: Manifest) -> tuple[tuple[str, ...], ...]:
+    """Every field of every parameter, in order: the criteria's reader, the wording check and
+    the catalogue's checks read their names, titles, units and types."""
+    return tuple(
         (p.name, p.title, p.unit, p.type, p.description) for p in manifest.parameters.values()
     )
-    return members, parameters
 
 
 def check_comment(

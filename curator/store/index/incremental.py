@@ -22,7 +22,10 @@ outline of each control). A bucket remembers the definitions it
 was checked against (a digest of what its checks read of list.toml — the members' ids and the
 parameters — and the controls' blob ids), so that a control that changed sends back exactly the
 files that looked at it, an edit of the rest of list.toml none, and a bucket checked against
-anything else is checked whole. A process that fails has its buckets checked again by the first.
+anything else is checked whole. The definitions likewise remember what their checks read of
+list.toml (the areas', members' and regimes' ids and the parameters): an edit of anything else
+there — the title, the docket, the publishing settings — checks list.toml alone. A process that
+fails has its buckets checked again by the first.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from curator.core.problems import Problem, notices_only, problem_order
 from curator.store import processes
@@ -507,8 +510,9 @@ class CheckMemory:
     # remembered blob id holds (id, status, paragraph labels), so that an unchanged control need
     # not be read for the comments' checks; kept encoded, decoded only when something changed
     outlines: dict[str, tuple] | bytes = field(default_factory=dict)
-    # for the definitions: list.toml's blob id (NO_BLOB: none) and the digest of what the
-    # comment files' checks read of it (`_comments_view`), so that it is read only when changed
+    # for the definitions: list.toml's blob id (NO_BLOB: none) and the digests of what the
+    # comment files' checks and the definitions' checks read of it (`_ListView`), so that it
+    # is read only when changed
     list_view: bytes = b""
 
     @classmethod
@@ -728,24 +732,57 @@ def _entry_of(path: str, item: Any) -> Entry:
 
 def _definitions_state(paths: Iterable[str], blobs: dict[str, bytes], view: bytes) -> bytes:
     """What the comment files' checks depend on, as a digest: what they read of list.toml
-    (`view`, see `_comments_view`) and the controls' blob ids."""
+    (`view`, see `_ListView`) and the controls' blob ids."""
     controls = cache.files_digest([p for p in paths if p.startswith("controls/")], blobs)
     return hashlib.sha1(view + controls, usedforsecurity=False).digest()
 
 
-def _comments_view(entry: Entry | None) -> bytes:
-    """A digest of what the comment files' checks read of list.toml (`entry`; None: there is
-    none), `checks.read_by_comment_checks`: a list.toml that cannot be used reads as none, as
-    `load.build` takes it."""
-    from curator.core import checks, records
+class _ListView(NamedTuple):
+    """Digests of what the checks read of list.toml: the comment files' checks
+    (`checks.read_by_comment_checks`) and the definitions' (`checks.read_by_definition_checks`).
+    An edit that leaves one the same leaves the problems of those files the same."""
 
-    entry = None if entry is None else with_bytes(entry)
-    found = (
-        None if entry is None or entry.raw is None else reader.read("list", entry.path, entry.raw)
-    )
-    manifest = None if found is None or found.data is None else records.manifest_from(found.data)
-    read = repr(checks.read_by_comment_checks(manifest)).encode()
-    return hashlib.sha1(read, usedforsecurity=False).digest()
+    comments: bytes
+    definitions: bytes
+
+    @classmethod
+    def read(cls, entry: Entry | None) -> _ListView:
+        """Of list.toml (`entry`; None: there is none): one that cannot be used reads as none,
+        as `load.build` takes it."""
+        from curator.core import checks, records
+
+        entry = None if entry is None else with_bytes(entry)
+        found = (
+            None
+            if entry is None or entry.raw is None
+            else reader.read("list", entry.path, entry.raw)
+        )
+        manifest = (
+            None if found is None or found.data is None else records.manifest_from(found.data)
+        )
+        return cls(
+            _digest(checks.read_by_comment_checks(manifest)),
+            _digest(checks.read_by_definition_checks(manifest)),
+        )
+
+    @classmethod
+    def kept(cls, memory: bytes, blob: bytes) -> _ListView | None:
+        """As `keep` kept it in `memory` for list.toml's blob id `blob` (NO_BLOB: none); None if
+        for another."""
+        if len(memory) != len(blob) + 2 * DIGEST or not memory.startswith(blob):
+            return None
+        return cls(memory[len(blob) : -DIGEST], memory[-DIGEST:])
+
+    def keep(self, blob: bytes) -> bytes:
+        """What `kept` reads back, for list.toml's blob id `blob`."""
+        return blob + self.comments + self.definitions
+
+
+DIGEST = 20  # a sha1 digest's length
+
+
+def _digest(value: object) -> bytes:
+    return hashlib.sha1(repr(value).encode(), usedforsecurity=False).digest()
 
 
 class _Definitions:
@@ -806,17 +843,22 @@ class _Definitions:
     def _walk(self) -> None:
         self.paths, self.items, self.blobs, self.changed = self._blobs(self.memory.stamps)
         self.view = self._view()
-        self.state = _definitions_state(self.paths, self.blobs, self.view)
+        self.state = _definitions_state(self.paths, self.blobs, self.view.comments)
         self.walked = True
 
-    def _view(self) -> bytes:
-        """`_comments_view` of list.toml: as remembered for its blob id, else read."""
+    def _view(self) -> _ListView:
+        """The `_ListView` of list.toml: as remembered for its blob id, else read."""
         blob = self.blobs.get("list.toml", NO_BLOB)
-        kept = self.memory.list_view
-        if blob != NO_BLOB and kept[: len(blob)] == blob:
-            return kept[len(blob) :]
+        kept = _ListView.kept(self.memory.list_view, blob)
+        if kept is not None and blob != NO_BLOB:  # (a list.toml that cannot be read: read again)
+            return kept
         item = self.items.get("list.toml")
-        return _comments_view(None if item is None else _entry_of("list.toml", item))
+        return _ListView.read(None if item is None else _entry_of("list.toml", item))
+
+    def _last_view(self) -> _ListView | None:
+        """The `_ListView` of list.toml the last check remembered, if any."""
+        last = self.memory.list_view
+        return _ListView.kept(last, last[: len(NO_BLOB)])
 
     def _changed(self) -> frozenset[str]:
         """The control files new, changed or gone since the last check, and list.toml when what
@@ -833,7 +875,8 @@ class _Definitions:
                 or last[size:] != self.blobs.get(p)
             )
         }
-        if self.memory.list_view[len(NO_BLOB) :] != self.view:
+        last_view = self._last_view()
+        if last_view is None or last_view.comments != self.view.comments:
             changed.add("list.toml")
         return frozenset(changed)
 
@@ -878,13 +921,20 @@ class _Definitions:
 
     def _rerun(self) -> set[str]:
         """Files whose problems may differ from last time: new or changed, looked at a control
-        that changed, or every file when list.toml changed. Files never remembered (unreadable
-        ones, files of no known kind) are always among them."""
+        that changed, or every file when what their checks read of list.toml changed. Files
+        never remembered (unreadable ones, files of no known kind) are always among them."""
         depends_on = self.memory.dependencies()
         seen, blobs = self.memory.stamps, self.blobs
         size = STAT_STAMP.size
-        last_list = seen.get("list.toml")
-        if last_list is None or last_list[size:] != blobs.get("list.toml"):
+        last_list, last_view = seen.get("list.toml"), self._last_view()
+        if (
+            last_list is None
+            or last_view is None
+            or (
+                last_list[size:] != blobs.get("list.toml")
+                and last_view.definitions != self.view.definitions
+            )
+        ):
             return set(self.paths)
         rerun = {
             p
@@ -1002,7 +1052,7 @@ class _Definitions:
         )
         memory.last_result = _answer(result)
         memory.checked_against = self.state
-        memory.list_view = self.blobs.get("list.toml", NO_BLOB) + self.view
+        memory.list_view = self.view.keep(self.blobs.get("list.toml", NO_BLOB))
         memory.keep(self.files, DEFINED)
         return result
 
