@@ -238,14 +238,22 @@ def test_a_bucket_remembered_against_other_definitions_is_checked_whole(
     assert any(p.code == "orphan-discussion" for p in found.problems)
 
 
+def checked_then_list_edited(folder: Path, old: str, new: str) -> tuple[Path, tuple]:
+    """A list checked, then `old` in its list.toml made `new`: the list, and what a check of it
+    must find now."""
+    root = generated(folder)
+    incremental.check(root, 2)
+    listed = root / "list.toml"
+    text = listed.read_text()
+    assert old in text
+    listed.write_text(text.replace(old, new, 1))
+    return root, plain(root)
+
+
 def test_a_list_toml_edit_the_comments_checks_do_not_read_leaves_the_comments_unread(
     tmp_path, trusting, monkeypatch
 ):
-    root = generated(tmp_path / "list")
-    incremental.check(root, 2)
-    listed = root / "list.toml"
-    listed.write_text(listed.read_text().replace('\ntitle = "', '\ntitle = "New: ', 1))
-    expected = plain(root)
+    root, expected = checked_then_list_edited(tmp_path / "list", '\ntitle = "', '\ntitle = "A ')
     read_file = source.read_file
 
     def read_unless_said(path: str, size: int = 65536) -> bytes:
@@ -260,11 +268,7 @@ def test_a_list_toml_edit_the_comments_checks_do_not_read_leaves_the_comments_un
 def test_a_list_toml_edit_the_definitions_checks_do_not_read_checks_no_control_or_item_again(
     tmp_path, trusting, monkeypatch
 ):
-    root = generated(tmp_path / "list")
-    incremental.check(root, 2)
-    listed = root / "list.toml"
-    listed.write_text(listed.read_text().replace('agency = "', 'agency = "New ', 1))
-    expected = plain(root)
+    root, expected = checked_then_list_edited(tmp_path / "list", 'agency = "', 'agency = "A ')
     assert not any(p.file == "list.toml" for p in expected[0])  # (its controls are checked)
 
     def not_again(*args: object) -> None:

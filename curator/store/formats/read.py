@@ -77,7 +77,7 @@ def read(kind: str, file: str, raw: bytes) -> Read:
         )
     except RecursionError:
         return _broken(file, "toml-syntax", "not valid TOML: nested too deeply")
-    view, ordinary = validate.view_of(data)
+    view, ordinary = validate.view_in_place(data)
     issues = validate.validate(kind, view, ordinary, plain=not maybe_unsafe(raw))
     if not issues:
         return Read(view, ())

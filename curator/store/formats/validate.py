@@ -31,6 +31,28 @@ def view_of(value: Any) -> tuple[Any, bool]:
     return _view(value, odd), not odd
 
 
+def view_in_place(value: Any) -> tuple[Any, bool]:
+    """`view_of` for what a parser just returned, which nobody else holds: its dates and times
+    become ISO strings where they stand rather than the whole being copied."""
+    odd: list[Any] = []
+    _in_place(value, odd)
+    return value, not odd
+
+
+def _in_place(value: dict | list, odd: list[Any]) -> None:
+    for key, item in value.items() if type(value) is dict else enumerate(value):
+        kind = type(item)
+        if kind in _AS_IS:
+            continue
+        if kind is dict or kind is list:
+            _in_place(item, odd)
+        elif kind is float or kind is int:
+            if not _holds(item):
+                odd.append(item)
+        else:
+            value[key] = _view(item, odd)
+
+
 def _view(value: Any, odd: list[Any]) -> Any:
     kind = type(value)
     if kind in _AS_IS:
