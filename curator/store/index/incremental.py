@@ -737,6 +737,13 @@ def _definitions_state(paths: Iterable[str], blobs: dict[str, bytes], view: byte
     return hashlib.sha1(view + controls, usedforsecurity=False).digest()
 
 
+DIGEST = 20  # a sha1 digest's length
+
+
+def _digest(value: object) -> bytes:
+    return hashlib.sha1(repr(value).encode(), usedforsecurity=False).digest()
+
+
 class _ListView(NamedTuple):
     """Digests of what the checks read of list.toml: the comment files' checks
     (`checks.read_by_comment_checks`) and the definitions' (`checks.read_by_definition_checks`).
@@ -776,13 +783,6 @@ class _ListView(NamedTuple):
     def keep(self, blob: bytes) -> bytes:
         """What `kept` reads back, for list.toml's blob id `blob`."""
         return blob + self.comments + self.definitions
-
-
-DIGEST = 20  # a sha1 digest's length
-
-
-def _digest(value: object) -> bytes:
-    return hashlib.sha1(repr(value).encode(), usedforsecurity=False).digest()
 
 
 class _Definitions:
