@@ -656,20 +656,27 @@ def _remember_outlines(
 
 
 def _read_changed(
-    path: str, where: str, st: os.stat_result, stamp: bytes, cutoff: int, kind: str | None
+    path: str,
+    where: str,
+    st: os.stat_result,
+    stamp: bytes,
+    cutoff: int,
+    kind: str | None,
+    read: Callable[[str, int], bytes] | None = None,
 ) -> tuple[Any, bytes]:
     """A plain file whose stamp is not the one the last check saw, read: its item (its bytes;
     (path on disk, stat) for a file of no known kind; or an entry saying why they cannot be
     read) and the stamp to remember it by (NO_STAMP, read again every time: one too recent to
     trust, or a file that cannot be read). Files are read here, in the walk: reading each only
-    as `build` parses it measured slower (benchmarks/RESULTS.md)."""
+    as `build` parses it measured slower (benchmarks/RESULTS.md). `read`: how (by default
+    `source.read_file`)."""
     if st.st_size > reader.MAX_BYTES or not is_regular(st):
         return source.stat_entry(path, where, st), NO_STAMP  # a problem, every time
     remembered = _remembered_as(st, stamp, cutoff)
     if kind is None:
         return (where, st), remembered
     try:
-        return source.read_file(where, st.st_size), remembered
+        return (read or source.read_file)(where, st.st_size), remembered
     except OSError as err:
         return source.unreadable(path, err), NO_STAMP
 
@@ -683,16 +690,17 @@ def _read_changed_definition(
     cutoff: int,
     kind: str | None,
     folder: str,
+    read: Callable[[str, int], bytes] | None = None,
 ) -> tuple[Any, bytes | None, bytes]:
     """`_read_changed` for a definition, with its blob id: the read cache's when another verb read the
     same bytes (they are not read again), else worked out from them (its item is then an entry
     with its bytes); None for a file of no known kind or one that cannot be read. `kind` and
-    `folder`: the file's (kind_of, folder_of)."""
+    `folder`: the file's (kind_of, folder_of); `read`: how (by default `source.read_file`)."""
     if kind is not None and st.st_size <= reader.MAX_BYTES and is_regular(st):
         blob = files.stamped(path, folder, stamp)  # read by another verb
         if blob is not None:
             return (where, st), blob, _remembered_as(st, stamp, cutoff)
-    item, remembered = _read_changed(path, where, st, stamp, cutoff, kind)
+    item, remembered = _read_changed(path, where, st, stamp, cutoff, kind, read)
     if type(item) is not bytes:
         return item, None, remembered
     blob = blob_digest(item)
@@ -893,7 +901,11 @@ class _Definitions:
         items: dict[str, Any] = {}
         blobs: dict[str, bytes] = {}
         changed: dict[str, bytes] = {}
-        for found in source.files(files.root, DEFINITIONS, read=False, listings=self.listings):
+        listed = list(source.files(files.root, DEFINITIONS, read=False, listings=self.listings))
+        ahead = source.ReadAhead(
+            str(files.root), [f if isinstance(f, Entry) else f[0] for f in listed]
+        )
+        for found in listed:
             entry = found if isinstance(found, Entry) else _stat_entry(*found)
             if not isinstance(entry, Entry):  # stat'ed: (path, path on disk, stat, stamp)
                 path, where, st, stamp = entry
@@ -904,7 +916,7 @@ class _Definitions:
                 else:
                     kind, folder = kind_of(path), folder_of(path)
                     item, blob, changed[path] = _read_changed_definition(
-                        files, path, where, st, stamp, cutoff, kind, folder
+                        files, path, where, st, stamp, cutoff, kind, folder, ahead.read
                     )
                     items[path] = item
                     if blob is not None:
@@ -1225,6 +1237,7 @@ class _Bucket:
         self.broken: dict[str, list[Problem]] = defaultdict(list)
         self.watch = Watch(set(), {}, {})  # runs every check it is given, noting what it saw
         self.cross: dict[str, list[Problem]] = {}  # the checks' problems, located
+        self.ahead = source.ReadAhead(str(files.root), items)  # how the walk reads its files
 
     def walk(self) -> None:
         """Stat every file; read and make into its record each whose stamp is not the one
@@ -1247,17 +1260,26 @@ class _Bucket:
                     last = seen.get(path)
                     paths.append(path)
                     if last is None or not last.startswith(stamp):
-                        self._stated(path, where, st, stamp)
+                        self._stated(path, where, st, stamp, self.ahead.read)
                     continue
             entry, _ = _linked(files, found, cutoff)
             paths.append(entry.path)
             self._read(entry.path, entry, NO_STAMP, kind_of(entry.path))  # every time
 
-    def _stated(self, path: str, where: str, st: os.stat_result, stamp: bytes) -> None:
+    def _stated(
+        self,
+        path: str,
+        where: str,
+        st: os.stat_result,
+        stamp: bytes,
+        read: Callable[[str, int], bytes] | None = None,
+    ) -> None:
         """A file whose stamp is not the one remembered: read (not hashed: the comments are
-        checked again whenever its stamp moves, whatever its content)."""
+        checked again whenever its stamp moves, whatever its content). `read`: how (the walk's
+        reads come in the bucket's order: `source.ReadAhead`)."""
         kind = kind_of(path)
-        self._read(path, *_read_changed(path, where, st, stamp, self.cutoff, kind), kind)
+        found = _read_changed(path, where, st, stamp, self.cutoff, kind, read)
+        self._read(path, *found, kind)
 
     def _read(self, path: str, item: Any, stamp: bytes, kind: str | None) -> None:
         self.read_now[path] = stamp

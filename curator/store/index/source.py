@@ -390,6 +390,88 @@ def read_file(path: str, size: int = 65536) -> bytes:
         os.close(fd)
 
 
+class ReadAhead:
+    """`read_file` for files read in a known order (`paths`, relative to `top`; an item that is
+    not a path is passed over). While they come from memory, the usual case, each is read and
+    nothing more; once a read would wait for the disk, the kernel is asked for the next AHEAD
+    files at once, so that their reads overlap rather than follow one another (a first check
+    after the list's files left memory: docs/design.md §10). Whether a read would wait is asked
+    before the first read and every PROBE-th after it, until one would."""
+
+    AHEAD = 64
+    PROBE = 32
+
+    def __init__(self, top: str, paths: Sequence[object]) -> None:
+        self.top, self.paths = top, paths
+        self.at = 0  # where in `paths` the file last asked about was
+        self.reads = 0
+        self.asked = 0  # the files before this one have been asked for
+        self.waiting = False  # a read would have waited for the disk
+
+    def read(self, where: str, size: int) -> bytes:
+        """`read_file(where, size)`, `where` being one of `paths` after the one read last."""
+        reads = self.reads
+        self.reads = reads + 1
+        if self.waiting or reads % self.PROBE == 0:
+            self.waiting = self.waiting or not _in_memory(where)
+            if self.waiting and self._found(where):
+                self._ask(self.at + 1 + self.AHEAD)
+        return read_file(where, size)
+
+    def _found(self, where: str) -> bool:
+        """Whether `where` is among `paths` from the one last asked about on (`at` set to it)."""
+        paths, at, skip = self.paths, self.at, len(self.top) + 1
+        while at < len(paths):
+            path = paths[at]
+            if type(path) is str and len(where) == skip + len(path) and where.endswith(path):
+                self.at = at
+                return True
+            at += 1
+        self.at = len(paths)  # (not among them, or out of order: read on without asking ahead)
+        return False
+
+    def _ask(self, until: int) -> None:
+        """Ask the kernel for the files before `until` not asked for yet, without waiting."""
+        start = max(self.asked, self.at + 1)
+        for path in self.paths[start:until]:
+            if type(path) is str:
+                _will_need(f"{self.top}/{path}")
+        self.asked = max(self.asked, until)
+
+
+def _in_memory(where: str) -> bool:
+    """Whether the start of a file can be read without waiting for the disk (where the system
+    cannot tell, or the file cannot be opened, as if it could)."""
+    try:
+        fd = os.open(where, OPEN_FLAGS)
+    except OSError:
+        return True
+    try:
+        os.preadv(fd, [bytearray(1)], 0, os.RWF_NOWAIT)
+    except BlockingIOError:
+        return False
+    except (AttributeError, OSError):  # no RWF_NOWAIT here, or not for this file system
+        return True
+    finally:
+        os.close(fd)
+    return True
+
+
+def _will_need(where: str) -> None:
+    """Ask the kernel to start reading a file into memory; a file that cannot be is read later
+    as usual."""
+    try:
+        fd = os.open(where, OPEN_FLAGS)
+    except OSError:
+        return
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+    except (AttributeError, OSError):
+        pass
+    finally:
+        os.close(fd)
+
+
 def walk_file(rel: str, path: str, read: bool = False) -> Entry:
     """A file that is not a link: stat it, and read it unless only the stamp is wanted."""
     try:
