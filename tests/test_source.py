@@ -71,6 +71,12 @@ def test_a_file_named_is_read_no_further_than_its_limit(tmp_path):
 
 # ---------------------------------------------------------------- reading ahead
 
+# dropping a file from memory, and asking whether a read would wait: Linux's
+out_of_memory = pytest.mark.skipif(
+    not (hasattr(os, "posix_fadvise") and hasattr(os, "RWF_NOWAIT")),
+    reason="this system cannot drop a file from memory or tell whether a read would wait",
+)
+
 
 def written(folder: Path, count: int) -> list[str]:
     """`count` files in `folder`, on disk and out of memory (as after a restart); their names."""
@@ -112,6 +118,7 @@ def test_files_read_from_memory_are_read_with_nothing_asked_ahead(tmp_path, aske
     assert asked == []
 
 
+@out_of_memory
 def test_once_a_read_waits_for_the_disk_the_next_files_are_asked_for_each_once(tmp_path, asked):
     names = written(tmp_path / "list", 100)
     ahead = ReadAhead(str(tmp_path / "list"), names)
@@ -124,6 +131,7 @@ def test_once_a_read_waits_for_the_disk_the_next_files_are_asked_for_each_once(t
     assert asked == names[1 : 10 + ReadAhead.AHEAD]
 
 
+@out_of_memory
 def test_a_first_check_of_a_list_out_of_memory_asks_ahead_and_finds_what_a_load_finds(
     tmp_path, asked
 ):
