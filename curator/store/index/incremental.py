@@ -781,12 +781,13 @@ class _ListView(NamedTuple):
         )
 
     @classmethod
-    def kept(cls, memory: bytes, blob: bytes) -> _ListView | None:
-        """As `keep` kept it in `memory` for list.toml's blob id `blob` (NO_BLOB: none); None if
-        for another."""
-        if len(memory) != len(blob) + 2 * DIGEST or not memory.startswith(blob):
+    def kept(cls, memory: bytes) -> tuple[bytes, _ListView] | None:
+        """What `keep` kept in `memory`: list.toml's blob id (NO_BLOB: none) and its view; None
+        when nothing was (or in another form)."""
+        size = len(NO_BLOB)
+        if len(memory) != size + 2 * DIGEST:
             return None
-        return cls(memory[len(blob) : -DIGEST], memory[-DIGEST:])
+        return memory[:size], cls(memory[size:-DIGEST], memory[-DIGEST:])
 
     def keep(self, blob: bytes) -> bytes:
         """What `kept` reads back, for list.toml's blob id `blob`."""
@@ -850,23 +851,19 @@ class _Definitions:
 
     def _walk(self) -> None:
         self.paths, self.items, self.blobs, self.changed = self._blobs(self.memory.stamps)
-        self.view = self._view()
+        kept = _ListView.kept(self.memory.list_view)
+        self.last_view = None if kept is None else kept[1]  # the last check's
+        self.view = self._view(kept)
         self.state = _definitions_state(self.paths, self.blobs, self.view.comments)
         self.walked = True
 
-    def _view(self) -> _ListView:
-        """The `_ListView` of list.toml: as remembered for its blob id, else read."""
+    def _view(self, kept: tuple[bytes, _ListView] | None) -> _ListView:
+        """The `_ListView` of list.toml: as `kept` for its blob id, else read."""
         blob = self.blobs.get("list.toml", NO_BLOB)
-        kept = _ListView.kept(self.memory.list_view, blob)
-        if kept is not None and blob != NO_BLOB:  # (a list.toml that cannot be read: read again)
-            return kept
+        if kept is not None and kept[0] == blob != NO_BLOB:  # (one that cannot be read: again)
+            return kept[1]
         item = self.items.get("list.toml")
         return _ListView.read(None if item is None else _entry_of("list.toml", item))
-
-    def _last_view(self) -> _ListView | None:
-        """The `_ListView` of list.toml the last check remembered, if any."""
-        last = self.memory.list_view
-        return _ListView.kept(last, last[: len(NO_BLOB)])
 
     def _changed(self) -> frozenset[str]:
         """The control files new, changed or gone since the last check, and list.toml when what
@@ -883,8 +880,7 @@ class _Definitions:
                 or last[size:] != self.blobs.get(p)
             )
         }
-        last_view = self._last_view()
-        if last_view is None or last_view.comments != self.view.comments:
+        if self.last_view is None or self.last_view.comments != self.view.comments:
             changed.add("list.toml")
         return frozenset(changed)
 
@@ -938,7 +934,7 @@ class _Definitions:
         depends_on = self.memory.dependencies()
         seen, blobs = self.memory.stamps, self.blobs
         size = STAT_STAMP.size
-        last_list, last_view = seen.get("list.toml"), self._last_view()
+        last_list, last_view = seen.get("list.toml"), self.last_view
         if (
             last_list is None
             or last_view is None
