@@ -177,10 +177,12 @@ def test_a_process_writes_the_cache_files_of_the_buckets_it_took_and_the_first_t
 ):
     root = generated(tmp_path / "list")
     files = cache.ListIndex.of(root)
+    queue, handed = processes.Tasks(cache.BUCKETS), processes.Handed()
     comments_part = incremental._Comments(
-        files, 0, source.Listings({}, 0), processes.Tasks(cache.BUCKETS), lambda: None
+        files, 0, source.Listings({}, 0), queue, handed, lambda: None
     )
-    comments_part.buckets.close()
+    queue.close()
+    handed.close()
     comments_part.taken = {3}
     for section in ("stamps-discussion.3", "stamps-public-comments.3", "checked-comments.3"):
         assert comments_part.owns(section) and comments_part.owns_or_first(section), section
@@ -211,15 +213,64 @@ def test_buckets_walked_before_the_definitions_are_known_are_checked_once_they_c
         asked.append("wait")
         return defined
 
-    comments_part = incremental._Comments(
-        files, 0, listings, processes.Tasks(cache.BUCKETS), not_yet
-    )
+    queue, handed = processes.Tasks(cache.BUCKETS), processes.Handed()
+    comments_part = incremental._Comments(files, 0, listings, queue, handed, not_yet)
     parts = comments_part.run(come)
-    comments_part.buckets.close()
+    queue.close()
+    handed.close()
     assert asked == ["now"] * (cache.BUCKETS + 1) + ["wait"]  # asked before each bucket
     found = incremental._merged([definitions, *parts.values()])
     assert outcome(found) == plain(root)
     assert any(p.code == "orphan-discussion" for p in found.problems)
+
+
+def test_buckets_a_helper_walked_while_the_definitions_were_built_are_checked_by_whoever_is_free(
+    tmp_path, cache_home, trusting, monkeypatch
+):
+    root = generated(tmp_path / "list")
+    incremental.check(root, 2)
+    discussed = next(p.name for p in sorted((root / "discussion").iterdir()) if p.is_dir())
+    (root / "controls" / f"{discussed}.toml").unlink()  # every bucket is checked again
+    first, log = os.getpid(), tmp_path / "log"
+    run, walk, finish = (
+        incremental._Definitions.run,
+        incremental._Bucket.walk,
+        incremental._Bucket.finish,
+    )
+
+    def noted(event: str, bucket: incremental._Bucket) -> None:
+        with open(log, "a") as out:  # (one short write each: processes' lines do not mix)
+            out.write(f"{os.getpid()} {event} {bucket.number}\n")
+
+    def slowly(self):
+        if os.getpid() == first:
+            time.sleep(0.5)  # the helper walks every bucket before the definitions come
+        return run(self)
+
+    def walked(bucket):
+        noted("walked", bucket)
+        return walk(bucket)
+
+    def finished(bucket, defined):
+        noted("checked", bucket)
+        if os.getpid() != first:
+            time.sleep(0.02)  # a helper slowed down
+        return finish(bucket, defined)
+
+    monkeypatch.setattr(incremental._Definitions, "run", slowly)
+    monkeypatch.setattr(incremental._Bucket, "walk", walked)
+    monkeypatch.setattr(incremental._Bucket, "finish", finished)
+    found = incremental.check(root, 2)
+    assert outcome(found) == plain(root)
+    events = [line.split() for line in log.read_text().splitlines()]
+    checked = [(pid, int(number)) for pid, event, number in events if event == "checked"]
+    assert sorted(number for _, number in checked) == list(range(cache.BUCKETS))  # each once
+    helper_walked = {int(n) for pid, event, n in events if event == "walked" and pid != str(first)}
+    assert helper_walked == set(range(cache.BUCKETS))
+    assert any(pid == str(first) for pid, _ in checked)  # the first took some of them
+    monkeypatch.undo()
+    log.unlink()
+    assert outcome(incremental.check(root, 2)) == plain(root)  # and each bucket remembered
 
 
 def test_a_bucket_remembered_against_other_definitions_is_checked_whole(

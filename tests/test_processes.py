@@ -91,6 +91,28 @@ def test_each_task_is_taken_once():
     assert taken == [0, 1, 2, 3, 4]
 
 
+@needs_fork
+def test_numbers_handed_on_by_a_child_are_taken_once_and_the_taking_ends_when_all_have_handed_on():
+    handed = processes.Handed()
+    child = processes.Forked.start(lambda: (handed.hand_on([3, 5, 7]), b"")[1])
+    handed.hand_on()  # this process hands nothing on
+    taken = list(iter(handed.take, None))  # until the child too has handed on
+    child.answer()
+    child.end(done=False)
+    handed.close()
+    assert taken == [3, 5, 7]
+
+
+def test_a_process_hands_on_once():
+    handed = processes.Handed()
+    handed.hand_on([1])
+    handed.hand_on()  # nothing more: allowed
+    with pytest.raises(ValueError):
+        handed.hand_on([2])
+    assert list(iter(handed.take, None)) == [1]
+    handed.close()
+
+
 def test_a_message_sent_is_received_whole():
     read, written = os.pipe()
     message = bytes(range(256)) * 1000  # more than a pipe holds

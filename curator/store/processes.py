@@ -9,9 +9,9 @@ Five shapes of work, one module:
 - `pool`: a pool of forked processes, for a caller that hands work out piece by piece (public
   comments written by a helper while the next batch is made);
 - `Forked`: one child forked to run a function and answer in bytes through a pipe, left to
-  exit on its own once it answered; `Tasks`, `Pipe`, `send` and `receive` are what it and this
-  process say to each other besides (the check's helpers: buckets of comments taken from a
-  queue, the definitions sent to them once built);
+  exit on its own once it answered; `Tasks`, `Handed`, `Pipe`, `send` and `receive` are what it
+  and this process say to each other besides (the check's helpers: buckets of comments taken
+  from a queue, and handed on to whoever is free; the definitions sent to them once built);
 - `Apart`: a function run in a fresh interpreter, for a process that must not fork because it
   runs threads (the TUI reading a large list's comments).
 
@@ -78,6 +78,36 @@ class Tasks:
 
     def close(self) -> None:
         os.close(self.fd)
+
+
+class Handed(Tasks):
+    """Task numbers handed on by the processes that took them first, for whoever is free to
+    take (`take`). Each process forked after it was made holds its writing end and hands on
+    once (`hand_on`, which closes that end), with nothing when it has nothing: `take` answers
+    None once every process has, or has ended."""
+
+    def __init__(self) -> None:
+        self.fd, self.into = os.pipe()
+
+    def hand_on(self, numbers: Sequence[int] = ()) -> None:
+        """Hand `numbers` on (at most LIMIT) and close this process's writing end; once closed,
+        handing on nothing more is allowed (and does nothing)."""
+        if self.into < 0:
+            if numbers:
+                raise ValueError("numbers handed on after this process stopped handing on")
+            return
+        if len(numbers) > self.LIMIT:
+            raise ValueError(f"{len(numbers)} tasks: at most {self.LIMIT}")
+        try:
+            if numbers:
+                os.write(self.into, bytes(numbers))
+        finally:
+            os.close(self.into)
+            self.into = -1
+
+    def close(self) -> None:
+        super().close()
+        self.hand_on()
 
 
 PARTS = 32  # what `share` cuts work into: enough for a slowed process to take fewer

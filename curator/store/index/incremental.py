@@ -74,6 +74,9 @@ DEFINED = "checked-definitions"  # the definitions' memory
 COMMENTS_MEMORY = "checked-comments"  # one bucket's memory: "checked-comments.<bucket>"
 LISTINGS = "checked-folders"  # what the walk found in each folder (source.Listings)
 NO_STAMP = bytes(STAT_STAMP.size)  # a stamp too recent to trust: never the same as a file's
+# a bucket walked before the definitions came is handed on to whoever is free when its walk
+# read at most one of this many of its files (another process would read them again)
+HAND_ON_READ = 8
 
 # a comment that changes a status, as a bucket remembers it: its file, control, author, time,
 # and the statuses from and to
@@ -199,6 +202,7 @@ class _Run:
         files = self.files
         cache.validity()  # worked out once, before the processes part
         buckets = processes.Tasks(BUCKETS)
+        handed = processes.Handed()  # buckets a helper walked before the definitions came
         helpers: list[_Helper] = []
         senders: list[threading.Thread] = []
         done = False
@@ -206,9 +210,11 @@ class _Run:
             if self.count > 1 and processes.can_fork():
                 for _ in range(self.count - 1):
                     try:
-                        helpers.append(_Helper.start(files.root, buckets, helpers))
+                        helpers.append(_Helper.start(files.root, buckets, handed, helpers))
                     except OSError:  # no process to be had (a limit): fewer share the check
                         break
+            # this process knows the definitions before it takes a bucket: it hands none on
+            handed.hand_on()
             # the other cores have the helpers' buckets: a child forked to parse the new
             # definitions would only take turns with them, and cost more than it saved
             # (benchmarks/RESULTS.md, sixth session)
@@ -236,7 +242,9 @@ class _Run:
                 # a helper tells what it found in the comment folders when that is quicker than
                 # listing them here (see _told)
                 listed = helpers[0].listed() if helpers and told else None
-                comments = _Comments(files, cutoff, listings, buckets, lambda: defined, listed)
+                comments = _Comments(
+                    files, cutoff, listings, buckets, handed, lambda: defined, listed
+                )
                 files.owns = comments.owns_or_first
                 walked = listings.walked()
                 if walked is not None:
@@ -254,6 +262,7 @@ class _Run:
             done = True
         finally:
             buckets.close()
+            handed.close()
             for helper in helpers:
                 helper.end(done, sent=bool(senders))
             for sender in senders:
@@ -335,7 +344,9 @@ class _Helper:
     lists: int
 
     @classmethod
-    def start(cls, root: Path, buckets: processes.Tasks, others: list[_Helper]) -> _Helper:
+    def start(
+        cls, root: Path, buckets: processes.Tasks, handed: processes.Handed, others: list[_Helper]
+    ) -> _Helper:
         to_helper, from_helper = processes.Pipe.open(), processes.Pipe.open()
 
         def in_child() -> None:
@@ -345,7 +356,7 @@ class _Helper:
                 other.close_ends()
 
         def work() -> bytes:
-            found = _help(root, buckets, to_helper.reading, from_helper.writing)
+            found = _help(root, buckets, handed, to_helper.reading, from_helper.writing)
             return pickle.dumps(found, pickle.HIGHEST_PROTOCOL)
 
         try:
@@ -391,7 +402,9 @@ class _Helper:
         self.child.end(done)
 
 
-def _help(root: Path, buckets: processes.Tasks, sends: int, lists: int) -> dict[int, Checked]:
+def _help(
+    root: Path, buckets: processes.Tasks, handed: processes.Handed, sends: int, lists: int
+) -> dict[int, Checked]:
     """A helper's work: the comment folders listed (and told, so that the first process need not
     list them again), buckets, their cross-file checks once `Defined` has come."""
     files = ListIndex.of(root)
@@ -401,7 +414,7 @@ def _help(root: Path, buckets: processes.Tasks, sends: int, lists: int) -> dict[
     listings = source.Listings(files.section(LISTINGS, dict), cutoff)
     received = _Received(sends, files, cutoff)
     told = _told(files, listings)  # (decided before the walk below adds to the listings)
-    comments = _Comments(files, cutoff, listings, buckets, received.now)
+    comments = _Comments(files, cutoff, listings, buckets, handed, received.now)
     teller = processes.send(lists, marshal.dumps(comments.listed(listings))) if told else None
     if teller is None:
         os.close(lists)
@@ -1117,7 +1130,10 @@ class _SharedWatch(Watch):
 class _Comments:
     """The comments, bucket by bucket: each bucket this process takes is walked and read at
     once (`_Bucket.walk`), and checked across files once the definitions are known (`defined`:
-    None until then)."""
+    None until then). The buckets a helper walked before they came, when another process
+    would check them about as quickly (`_Bucket.worth_handing_on`), it hands on (`handed`) to
+    be checked by whoever is free: the first process, done with the definitions, need not
+    wait for a helper that walked every bucket while it built them."""
 
     def __init__(
         self,
@@ -1125,10 +1141,13 @@ class _Comments:
         cutoff: int,
         listings: source.Listings,
         buckets: processes.Tasks,
+        handed: processes.Handed,
         defined: Callable[[], Defined | None],
         listed: tuple[Any, Any] | None = None,
     ) -> None:
         self.files, self.cutoff, self.buckets, self.defined = files, cutoff, buckets, defined
+        self.handed = handed
+        self.held: dict[int, _Bucket] = {}  # the buckets handed on, as walked here
         # per bucket, its files: a plain file by its path, a link as the walk judged it
         self.items: dict[int, list[Any]] = defaultdict(list)
         if listed is not None and listed[0] is not None:  # (another process's walk)
@@ -1162,7 +1181,8 @@ class _Comments:
 
     def run(self, wait: Callable[[], Defined] | None = None) -> dict[int, Checked]:
         """Buckets until none is left, each checked as soon as the definitions are known:
-        until then, kept walked (`wait`: for them to come, once out of buckets)."""
+        until then, kept walked (`wait`: for them to come, once out of buckets); then the
+        buckets handed on, until every process has handed on its own."""
         parts: dict[int, Checked] = {}
         waiting: list[_Bucket] = []
         defined = self.defined()
@@ -1174,13 +1194,39 @@ class _Comments:
             waiting.append(bucket)
             defined = self.defined()
             if defined is not None:
-                parts.update((b.number, self._finished(b, defined)) for b in waiting)
+                parts.update(self._hand_on(waiting, defined))
                 waiting.clear()
         if waiting:
             assert wait is not None
             defined = wait()
-            parts.update((b.number, self._finished(b, defined)) for b in waiting)
+            parts.update(self._hand_on(waiting, defined))
+        self.handed.hand_on()  # (nothing, when nothing was waiting: the others' take ends)
+        for number in iter(self.handed.take, None):
+            if defined is None:
+                assert wait is not None
+                defined = wait()
+            if number in self.held:
+                bucket = self.held.pop(number)
+            else:  # walked by another process: walked again here
+                bucket = self._walked(number, defined)
+            self.taken.add(number)
+            parts[number] = self._finished(bucket, defined)
         return parts
+
+    def _hand_on(self, waiting: list[_Bucket], defined: Defined) -> dict[int, Checked]:
+        """The buckets walked before the definitions came: handed on when worth it, kept here
+        for if this process takes them back; the others checked now."""
+        checked: dict[int, Checked] = {}
+        passed: list[int] = []
+        for bucket in waiting:
+            if bucket.worth_handing_on(defined):
+                passed.append(bucket.number)
+                self.held[bucket.number] = bucket
+                self.taken.discard(bucket.number)  # (its cache files: whoever checks it)
+            else:
+                checked[bucket.number] = self._finished(bucket, defined)
+        self.handed.hand_on(passed)
+        return checked
 
     def check(self, numbers: Iterable[int]) -> dict[int, Checked]:
         """These buckets, here and now (the definitions known)."""
@@ -1317,17 +1363,29 @@ class _Bucket:
             return
         self._stated(path, where, st, cache.packed_stamp(st))
 
+    def unchanged(self, defined: Defined) -> bool:
+        """Every file has the stamp it had, and the definitions are the ones it was checked
+        against: its answer is the last one."""
+        memory = self.memory
+        return (
+            not self.read_now
+            and len(self.paths) == len(memory.stamps)
+            and bool(memory.last_result)
+            and memory.checked_against == defined.state
+        )
+
+    def worth_handing_on(self, defined: Defined) -> bool:
+        """Whether another process, walking it again, would check it about as quickly as this
+        one: checking it is work (it is not `unchanged`), and its walk read few of its files
+        (at most one in HAND_ON_READ)."""
+        return not self.unchanged(defined) and len(self.read_now) * HAND_ON_READ <= len(self.paths)
+
     def finish(self, defined: Defined) -> Checked:
         """The bucket's problems: those of the files read and of the files whose checks depends_on
         at definitions that changed, checked now; the others' as remembered. Remembered."""
         memory = self.memory
         last = memory.last_result
-        if (
-            not self.read_now
-            and len(self.paths) == len(memory.stamps)
-            and last
-            and memory.checked_against == defined.state
-        ):  # every file has the stamp it had, and the definitions are the same: the same answer
+        if self.unchanged(defined):
             return _remembered(last, self.paths)
         depends_on = memory.dependencies()
         seen, found, against = memory.stamps, memory.found, memory.checked_against
