@@ -267,6 +267,18 @@ def test_the_chair_applies_an_amendment_and_records_its_comment(lst, curator):
     assert "amendment to a.1 (applied)" in shown
 
 
+def test_the_chair_applies_an_amendment_to_a_control_that_records_when_it_came_into_force(
+    lst, curator
+):
+    in_force = '\n[in_force]\nsince = 2022-10-07\ncitation = "87 FR 62186"\n'
+    lst.write("controls/3A090.toml", lst.read("controls/3A090.toml") + in_force)
+    path = propose(curator, lst)
+    run = curator("apply-amendment", path, "--as", "chair", "--list", str(lst.root))
+    assert run.code == 0, run.err
+    assert load(lst.root).controls["3A090"].paragraph("a.1").match == "tpp >= 6000"
+    assert "since = 2022-10-07" in lst.read("controls/3A090.toml")
+
+
 def test_apply_amendment_accepts_a_path_from_the_working_folder(lst, curator):
     path = propose(curator, lst)
     run = curator("apply-amendment", str(lst.root / path), "--as", "chair", "--list", str(lst.root))

@@ -132,6 +132,19 @@ def test_status_keeps_a_persons_comments_in_the_control_file(lst, curator):
     assert 'regime = "unilateral"  # agreed in October' in lst.read("controls/3A090.toml")
 
 
+IN_FORCE = '\n[in_force]\nsince = 2022-10-07\ncitation = "87 FR 62186"\n'
+
+
+def test_status_rewrites_a_control_that_records_when_it_came_into_force(lst, curator):
+    lst.write("controls/3A090.toml", lst.read("controls/3A090.toml") + IN_FORCE)
+    assert curator("check", "--list", str(lst.root)).code == 0
+    run = status(curator, lst, "3A090", "under-review", "-m", "Ready", "--as", "industry-1")
+    assert run.code == 0, run.err
+    text = lst.read("controls/3A090.toml")
+    assert 'status = "under-review"' in text
+    assert "since = 2022-10-07" in text  # a date still, not text
+
+
 def test_a_member_moving_a_control_to_recommended_is_refused(lst, curator):
     lst.write(
         "controls/3A090.toml",

@@ -22,6 +22,7 @@ from curator.core.lookup import control_named
 from curator.core.model import Comment, Control, ControlList, Member
 from curator.core.problems import CuratorError
 from curator.store.formats.atomic import ChangedOnDisk, digest, write_atomic
+from curator.store.formats import validate
 from curator.store.formats.files import read_regular
 from curator.store.formats.write import control_path, render
 from curator.store.records.edit import save_control
@@ -184,7 +185,8 @@ def rewrite_control(root: Path, control: Control, change: Callable[[dict[str, An
     try:
         text = raw.decode("utf-8")
         fields = tomli.loads(text)
-        unchanged = records.control_from(fields, control.file) == control
+        # compared as loaded: the list's dates read as the ISO text a loaded control holds
+        unchanged = records.control_from(validate.json_view(fields), control.file) == control
     except (UnicodeDecodeError, tomli.TOMLDecodeError, TypeError, KeyError):
         unchanged = False
     if not unchanged:
