@@ -61,6 +61,35 @@ def test_lowered_threshold_is_tightened_with_newly_captured_items(tmp_path):
     assert "newly captured" in change.witness
 
 
+def _of_kinds(lst, control: bool = True) -> None:
+    """The Ascend 910B an AI accelerator, the RTX 4090 a GPU; with `control`, 3A090 weighed
+    against AI accelerators only."""
+    _replace("catalogue/ascend-910b.toml", "\nname =", '\nkind = "ai-accelerator"\nname =')(lst)
+    _replace("catalogue/rtx-4090.toml", "\nname =", '\nkind = "gpu"\nname =')(lst)
+    if control:
+        _replace("controls/3A090.toml", 'regime = "', 'kinds = ["ai-accelerator"]\nregime = "')(lst)
+
+
+def test_a_control_releases_only_items_of_its_kinds_as_weigh_weighs_them(tmp_path):
+    old, new = make_list(tmp_path / "old"), make_list(tmp_path / "new")
+    _of_kinds(old)
+    _of_kinds(new)
+    _replace("controls/3A090.toml", "tpp >= 4800", "tpp >= 6000")(new)
+    [change] = diff_lists(load(old.root), load(new.root), "old", "new").controls
+    assert change.released == ("ascend-910b",)  # not the GPU: 3A090 is not weighed against it
+    assert not load(old.root).problems  # (kinds written as a list writes them)
+
+
+def test_narrowing_a_controls_kinds_releases_the_items_of_the_kinds_left_out(tmp_path):
+    old, new = make_list(tmp_path / "old"), make_list(tmp_path / "new")
+    _of_kinds(old, control=False)
+    _of_kinds(new)
+    [change] = diff_lists(load(old.root), load(new.root), "old", "new").controls
+    assert change.fields == ("kinds",)
+    assert "rtx-4090" in change.released and "ascend-910b" not in change.released
+    assert change.newly_captured == ()
+
+
 def test_mixed_change_gives_a_witness_for_both_directions(tmp_path):
     change = _one(
         tmp_path,

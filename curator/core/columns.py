@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from curator.core.criteria import Atom, Expr, any_of, fits, kleene
-from curator.core.model import CatalogueItem
+from curator.core.model import CatalogueItem, of_kinds
 
 Kleene = tuple[np.ndarray, np.ndarray]  # (is_true, is_false)
 
@@ -62,6 +62,10 @@ class Columns:
         if name not in self.marks:
             self.marks[name] = np.array([bool(of(i)) for i in self.items], dtype=bool)
         return self.marks[name]
+
+    def of_kinds(self, kinds: tuple[str, ...]) -> np.ndarray:
+        """Which items are of `kinds` (none named: all), as a control weighs them."""
+        return self.mark(f"of kinds {','.join(kinds)}", lambda item: of_kinds(kinds, item))
 
     def memo(self, name: str, make: Callable[[], Any]) -> Any:
         """Anything else about the items (the concern judgements), made once per name."""
@@ -113,10 +117,15 @@ def captured(expressions: Sequence[Expr], table: Columns) -> np.ndarray:
 
 
 def captured_apart(
-    old: Sequence[Expr], new: Sequence[Expr], table: Columns
+    old: Sequence[Expr],
+    new: Sequence[Expr],
+    table: Columns,
+    kinds: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The ids of the items only `new` captures, and of those only `old` captures."""
-    before, after = captured(old, table), captured(new, table)
+    """The ids of the items only `new` captures, and of those only `old` captures, each among
+    the items of its control's `kinds` (old, new)."""
+    before = captured(old, table) & table.of_kinds(kinds[0])
+    after = captured(new, table) & table.of_kinds(kinds[1])
     ids = table.memo("ids", lambda: [item.id for item in table.items])
     newly = tuple(ids[i] for i in np.flatnonzero(after & ~before))
     released = tuple(ids[i] for i in np.flatnonzero(before & ~after))

@@ -220,12 +220,14 @@ def compare_controls(
     new_exprs, new_error = _expressions(new)
     unreadable = old_error or new_error
     scope_changed = _criteria(old) != _criteria(new)
+    kinds = (old.kinds if old else (), new.kinds if new else ())
     effect: str | None = None
     witness: str | None = None
     newly: tuple[str, ...] = ()
     released: tuple[str, ...] = ()
+    if (scope_changed or kinds[0] != kinds[1]) and not unreadable:
+        newly, released = captured_difference(old_exprs, new_exprs, catalogue, table, kinds)
     if scope_changed and not unreadable:
-        newly, released = captured_difference(old_exprs, new_exprs, catalogue, table)
         try:
             comparison = scope.compare(old_exprs, new_exprs)
         except scope.TooComplex as err:
@@ -322,12 +324,14 @@ def captured_difference(
     new: Sequence[Expr],
     catalogue: Mapping[str, CatalogueItem],
     table: Columns | None = None,
+    kinds: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Catalogue items captured only by `new`, and only by `old` (a control captures an item
-    when any of its paragraphs is True for it). `table`: the catalogue's columns in id order,
-    shared by the controls of one diff."""
+    """Catalogue items captured only by `new`, and only by `old` (a control captures an item of
+    its `kinds` — old, new; none named: any — when any of its paragraphs is True for it), as
+    `weigh` weighs them. `table`: the catalogue's columns in id order, shared by the controls
+    of one diff."""
     from curator.core import columns
 
     if table is None:
         table = columns.Columns.of(catalogue)
-    return columns.captured_apart(old, new, table)
+    return columns.captured_apart(old, new, table, kinds)

@@ -178,6 +178,12 @@ class InForce:
     citation: str  # Federal Register citation, e.g. 89 FR 72926
 
 
+def of_kinds(kinds: tuple[str, ...], item: CatalogueItem) -> bool:
+    """Whether `item` is of one of `kinds` (none named: of any), as a control's `kinds` choose
+    the catalogue items it is weighed against."""
+    return not kinds or item.kind in kinds
+
+
 @dataclass(frozen=True)
 class Control:
     id: str

@@ -33,6 +33,7 @@ from curator.core.model import (
     Parameter,
     Reach,
     adopters_of,
+    of_kinds,
 )
 from curator.core.problems import Broken, CuratorError, NotFound, close_to
 
@@ -304,7 +305,7 @@ class Setting:
 
     def weighs(self, item: CatalogueItem) -> bool:
         """Whether the control is weighed against this item at all (its kind)."""
-        return not self.kinds or item.kind in self.kinds
+        return of_kinds(self.kinds, item)
 
     def exceptions_for(self, label: str) -> tuple[Exemption, ...]:
         return tuple(e for e in self.exceptions if e.covers(label))
@@ -450,7 +451,7 @@ def facts_of(table: Columns, setting: Setting) -> Facts:
         "available in quantity",
         lambda i: i.availability is not None and i.availability.available_in_quantity,
     )
-    weighed = table.mark(f"of kinds {','.join(setting.kinds)}", setting.weighs)
+    weighed = table.of_kinds(setting.kinds)
     return Facts(
         views["yes"],
         views["no"],
