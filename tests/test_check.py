@@ -304,6 +304,16 @@ def test_a_gitkeep_says_nothing(lst, curator):
     assert run.err == "9 files, no problems\n"
 
 
+def test_the_summary_counts_one_of_a_thing_in_the_singular(lst, curator):
+    lst.write("controls/3A090.toml", lst.read("controls/3A090.toml").replace('"unilateral"', '"x"'))
+    run = curator("check", "--list", str(lst.root))
+    assert run.err == "9 files, 1 problem\n"
+    lst.write("catalogue/h20.toml", "not toml [")
+    assert curator("check", "--list", str(lst.root)).err == (
+        "9 files, 2 problems, 1 file could not be used\n"
+    )
+
+
 def test_a_temp_file_of_a_running_write_says_nothing(lst, curator):
     live = lst.root / "controls" / f".curator-{os.getpid()}-0.tmp"  # this process: running
     live.write_text("half")

@@ -58,7 +58,7 @@ def test_check_of_several_lists_fails_when_one_has_a_problem_and_names_it_from_h
     assert "unknown parameter 'tps'" in run.out
     summaries = run.err.splitlines()[-2:]
     assert summaries[0] == "lists/alpha: 9 files, no problems"
-    assert summaries[1].startswith("lists/beta: 9 files, 1 problems")
+    assert summaries[1] == "lists/beta: 9 files, 1 problem"
 
 
 def test_check_of_several_lists_as_json_gives_each_list(tmp_path, curator):

@@ -14,6 +14,7 @@ from curator.cli.common import (
     print_json,
     print_problems,
 )
+from curator.core.counts import counted
 from curator.core.problems import Problem
 from curator.store.formats.layout import beside_files
 from curator.store.git import drivers
@@ -95,10 +96,10 @@ def _check_json(loaded: incremental.Checked) -> dict:
 
 
 def _summary(loaded: incremental.Checked) -> str:
-    summary = f"{loaded.files} files, {len(loaded.problems) or 'no'} problems"
-    broken = len(loaded.broken)
-    if broken:
-        summary += f", {broken} files could not be used"
+    problems = counted(len(loaded.problems), "problem") if loaded.problems else "no problems"
+    summary = f"{counted(loaded.files, 'file')}, {problems}"
+    if loaded.broken:
+        summary += f", {counted(len(loaded.broken), 'file')} could not be used"
     if loaded.notices:
         noun = "notice" if len(loaded.notices) == 1 else "notices"
         summary += f", {len(loaded.notices)} {noun} (files that are not list files)"

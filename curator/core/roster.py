@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from curator.core.counts import counted
 from curator.core.ids import is_slug
 from curator.core.model import ROLES, ControlList, Member, chairs_of
 from curator.core.problems import InputProblem, closest
@@ -201,14 +202,10 @@ def remove_member(members: Sequence[Member], member_id: str, authored: Authored)
 def _authored_text(authored: Authored) -> str:
     parts = []
     if authored.comments:
-        parts.append(_count(authored.comments, "comment"))
+        parts.append(counted(authored.comments, "comment"))
     if authored.controls:
-        parts.append(_count(authored.controls, "proposed control"))
+        parts.append(counted(authored.controls, "proposed control"))
     return " and ".join(parts)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def set_role(members: Sequence[Member], member_id: str, role: str) -> RosterChange:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import tomli
 
+from curator.core.counts import counted
 from curator.core.discussion import author_named
 from curator.core.model import Manifest, Member
 from curator.core.problems import CuratorError, Problem
@@ -49,30 +50,26 @@ class Synced:
 
     def summary(self) -> str:
         parts = [
-            f"committed {self.committed} ({_count_of(len(self.files), 'file')})"
+            f"committed {self.committed} ({counted(len(self.files), 'file')})"
             if self.committed
             else "nothing to commit"
         ]
         if not self.upstream:
             parts.append("no upstream: nothing pulled or pushed (set one with `git push -u`)")
         else:
-            parts.append(f"received {_count_of(self.received, 'commit')} from {self.upstream}")
+            parts.append(f"received {counted(self.received, 'commit')} from {self.upstream}")
             parts.append(
-                f"pushed {_count_of(self.pushed, 'commit')}" if self.pushed else "nothing to push"
+                f"pushed {counted(self.pushed, 'commit')}" if self.pushed else "nothing to push"
             )
         lines = ["; ".join(parts)]
         if self.unchecked:
             lines.append(
-                f"committed with {_count_of(self.unchecked, 'problem')} that `curator check` "
+                f"committed with {counted(self.unchecked, 'problem')} that `curator check` "
                 f"finds (recorded in the commit message as {UNCHECKED_TRAILER})"
             )
         for file, member in self.left_out:
             lines.append(f"left out {file}: {member}'s comment (only its author commits it)")
         return "\n".join(lines)
-
-
-def _count_of(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def sync(
@@ -106,7 +103,7 @@ def sync(
     if files and member is not None:
         text = message.strip() if message and message.strip() else default_message(member, files)
         if problems:
-            text += f"\n\n{UNCHECKED_TRAILER}: {_count_of(len(problems), 'problem')}"
+            text += f"\n\n{UNCHECKED_TRAILER}: {counted(len(problems), 'problem')}"
         pathspec = "".join(f"{f}\0" for f in files)
         _git(root, "add", "--all", "--pathspec-from-file=-", "--pathspec-file-nul", stdin=pathspec)
         _git(
@@ -136,7 +133,7 @@ def sync(
             _checked(
                 root,
                 force_unchecked,
-                f"after pulling {_count_of(received, 'commit')} from {name}; your commits are "
+                f"after pulling {counted(received, 'commit')} from {name}; your commits are "
                 "rebased onto them and not pushed",
             )
         done = _run(root, ["push", "--quiet", remote, f"HEAD:{remote_ref}"])
@@ -159,7 +156,7 @@ def _checked(root: Path, force_unchecked: bool, why: str) -> tuple[Problem, ...]
         if more > 0:
             shown += f"\n  … and {more} more (`curator check` lists them all)"
         raise CuratorError(
-            f"`curator check` finds {_count_of(len(problems), 'problem')} ({why}):\n{shown}\n"
+            f"`curator check` finds {counted(len(problems), 'problem')} ({why}):\n{shown}\n"
             "Fix them and sync again; to commit and push anyway, `curator sync "
             f"--force-unchecked` says so in the commit message ({UNCHECKED_TRAILER})."
         )
