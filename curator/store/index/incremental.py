@@ -1205,10 +1205,8 @@ class _Comments:
             if defined is None:
                 assert wait is not None
                 defined = wait()
-            if number in self.held:
-                bucket = self.held.pop(number)
-            else:  # walked by another process: walked again here
-                bucket = self._walked(number, defined)
+            # (one walked by another process is walked again here)
+            bucket = self.held.pop(number) if number in self.held else self._walked(number, defined)
             self.taken.add(number)
             parts[number] = self._finished(bucket, defined)
         return parts

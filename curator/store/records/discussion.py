@@ -21,8 +21,8 @@ from curator.core.ids import CONTROL_ID, SLUG_ID
 from curator.core.lookup import control_named
 from curator.core.model import Comment, Control, ControlList, Member
 from curator.core.problems import CuratorError
-from curator.store.formats.atomic import ChangedOnDisk, digest, write_atomic
 from curator.store.formats import validate
+from curator.store.formats.atomic import ChangedOnDisk, digest, write_atomic
 from curator.store.formats.files import read_regular
 from curator.store.formats.write import control_path, render
 from curator.store.records.edit import save_control
