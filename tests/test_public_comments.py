@@ -481,6 +481,12 @@ def report(curator, lst, form: str, *extra: str) -> str:
     return run.out
 
 
+def test_the_report_is_markdown_as_the_diff_is_and_md_still_names_it(answered, curator):
+    assert report(curator, answered, "markdown") == report(curator, answered, "md")
+    default = curator("comments", "report", "--list", str(answered.root))
+    assert default.out == report(curator, answered, "markdown")
+
+
 def test_report_md_groups_by_control_with_counts_and_unanswered_first(answered, curator):
     text = report(curator, answered, "md")
     assert "5 public comments: 2 unanswered, 1 not-adopted, 1 noted, 1 withdrawn." in text

@@ -76,7 +76,7 @@ def register(verbs: argparse._SubParsersAction) -> None:
         description="The comment-response matrix of one docket, grouped by control (and "
         "general), with counts per action and the unanswered comments first.",
     )
-    p.add_argument("--format", choices=("md", "html", "csv"), default="md")
+    p.add_argument("--format", choices=public.REPORT_FORMATS, default="markdown")
     p.add_argument(
         "--control", metavar="ID", help=f"only this control ('{public.GENERAL}': unmapped)"
     )

@@ -452,15 +452,19 @@ def _heading(found: Matrix) -> str:
     return "Comment-response matrix" + (f" — {dockets}" if dockets else "")
 
 
+REPORT_FORMATS = ("markdown", "md", "html", "csv")  # md: markdown, as first written
+
+
 def report(found: Matrix, form: str) -> str:
-    """The matrix as md, html or csv: the same groups, rows and counts in each."""
-    render = {"md": report_markdown, "html": report_html, "csv": report_csv}.get(form)
+    """The matrix as markdown, html or csv: the same groups, rows and counts in each."""
+    renderers = {"markdown": report_markdown, "html": report_html, "csv": report_csv}
+    render = renderers.get("markdown" if form == "md" else form)
     if render is None:
         raise InvalidValue(
-            f"unknown report format '{form}': use md, html or csv",
+            f"unknown report format '{form}': use markdown, html or csv",
             field="format",
             value=form,
-            suggestions=("md", "html", "csv"),
+            suggestions=tuple(renderers),
         )
     return render(found)
 
