@@ -120,6 +120,21 @@ async def test_comments_in_the_file_survive_a_paragraph_edit(lst):
     }  # fmt: skip
 
 
+async def test_a_date_in_the_file_stays_a_date_when_another_field_is_edited(lst):
+    in_force = '\n[in_force]\nsince = 2022-10-07\ncitation = "87 FR 62186"\n'
+    lst.write("controls/3A090.toml", lst.read("controls/3A090.toml") + in_force)
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=MEDIUM) as pilot:
+        form = await open_form(app, pilot)
+        form.query_one("#f-title", Input).value = "Advanced-computing integrated circuits"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    text = lst.read("controls/3A090.toml")
+    assert 'title = "Advanced-computing integrated circuits"' in text
+    assert "since = 2022-10-07\n" in text  # not "2022-10-07", a text
+
+
 async def test_criteria_are_checked_as_typed_with_the_column_of_the_fault(lst):
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=MEDIUM) as pilot:

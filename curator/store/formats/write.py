@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,7 @@ from curator.store.formats.files import read_regular
 from curator.store.formats.layout import kind_of
 from curator.store.formats.schemas import shape
 from curator.store.formats.tomltext import canonical, scan
+from curator.store.formats.validate import json_view
 
 
 def canonical_text(kind: str, text: str) -> str:
@@ -26,9 +29,25 @@ def canonical_text(kind: str, text: str) -> str:
 
 
 def render(kind: str, data: Mapping[str, Any], previous: str | None = None) -> str:
-    """New data for a file, keeping comments from the previous text where their keys survive."""
+    """New data for a file, keeping from the previous text its comments where their keys
+    survive, and its dates and times where their values did not change: a record holds them as
+    ISO text, and an edit of one field must not turn `since = 2022-10-07` into a string."""
     layout = scan(previous) if previous and "#" in previous else None
+    if previous:
+        with contextlib.suppress(tomli.TOMLDecodeError):  # (nothing to keep: as given)
+            data = _dated_as(data, tomli.loads(previous))
     return canonical(data, shape(kind), layout)
+
+
+def _dated_as(new: Any, old: Any) -> Any:
+    """`new`, with each date or time `old` holds and `new` has as the same ISO text put back."""
+    if isinstance(new, str) and isinstance(old, dt.date | dt.time):  # (a datetime is a date)
+        return old if json_view(old) == new else new
+    if isinstance(new, Mapping) and isinstance(old, Mapping):
+        return {k: _dated_as(v, old[k]) if k in old else v for k, v in new.items()}
+    if isinstance(new, list) and isinstance(old, list) and len(new) == len(old):
+        return [_dated_as(n, o) for n, o in zip(new, old, strict=True)]
+    return new
 
 
 @dataclass(frozen=True)
