@@ -119,6 +119,32 @@ async def test_post_is_reachable_at_80x24_by_key_and_on_screen(lst):
         assert len(list((lst.root / "discussion" / "3A090").glob("*-industry-1.toml"))) == 1
 
 
+@pytest.mark.parametrize("size", [SMALL, MEDIUM], ids=["80x24", "120x40"])
+async def test_a_public_comment_can_be_read_and_answered_on_screen(lst, curator, tmp_path, size):
+    from tests.public_csv import Row, write_csv
+
+    rows = [Row(f"abc-1234-wxy{n}", n, f"ECCN 3A090 captures gaming card {n}.") for n in range(8)]
+    csv = write_csv(tmp_path / "bulk.csv", rows)
+    assert (
+        curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code == 0
+    )
+    app = CuratorApp(lst.root, "observer-1")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        app.main.query_one("#p-list").focus()
+        await pilot.pause()
+        for part in ("#p-list", "#p-read", "#p-action", "#p-answer", "#p-response"):
+            assert on_screen(app, part), part
+        assert app.main.query_one("#p-read").region.height >= 3  # the comment, readable
+        app.main.query_one("#p-action").value = "noted"
+        app.main.query_one("#p-response").text = "Noted."
+        app.main.query_one("#p-answer").press()
+        await pilot.pause()
+        assert on_screen(app, "#p-problem")  # the refusal, where it can be read
+        assert "observers read but do not write" in str(app.main.query_one("#p-problem").render())
+
+
 async def test_escape_leaves_the_filter_for_the_table(lst):
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=MEDIUM) as pilot:
