@@ -49,7 +49,13 @@ LAZY_FROM = 20_000
 
 
 # -- what the session announces ---------------------------------------------------------------
-class ListReloaded(Message):
+class Announcement(Message, bubble=False):
+    """Sent to each listener itself (`Session.announce`): it does not also bubble up from a
+    screen to the app, which listens too and would handle it twice (each kind says so again:
+    Textual sets `bubble` per class)."""
+
+
+class ListReloaded(Announcement, bubble=False):
     """The list was read anew: `whole`, from disk (after a write, a change on disk); else the
     discussion and public comments of a large list were added to it."""
 
@@ -58,37 +64,37 @@ class ListReloaded(Message):
         self.generation, self.whole = generation, whole
 
 
-class CommentPosted(Message):
+class CommentPosted(Announcement, bubble=False):
     def __init__(self, control_id: str, path: str) -> None:
         super().__init__()
         self.control_id, self.path = control_id, path
 
 
-class ControlSaved(Message):
+class ControlSaved(Announcement, bubble=False):
     def __init__(self, control_id: str, path: str) -> None:
         super().__init__()
         self.control_id, self.path = control_id, path
 
 
-class ControlCreated(Message):
+class ControlCreated(Announcement, bubble=False):
     def __init__(self, control_id: str, path: str) -> None:
         super().__init__()
         self.control_id, self.path = control_id, path
 
 
-class StatusChanged(Message):
+class StatusChanged(Announcement, bubble=False):
     def __init__(self, control_id: str, status: str) -> None:
         super().__init__()
         self.control_id, self.status = control_id, status
 
 
-class AnswerRecorded(Message):
+class AnswerRecorded(Announcement, bubble=False):
     def __init__(self, tracking: str, path: str) -> None:
         super().__init__()
         self.tracking, self.path = tracking, path
 
 
-class RosterChanged(Message):
+class RosterChanged(Announcement, bubble=False):
     """A member added or removed, or a role set: who you are may have changed."""
 
     def __init__(self, member_id: str) -> None:
@@ -96,7 +102,7 @@ class RosterChanged(Message):
         self.member_id = member_id
 
 
-class Synced(Message):
+class Synced(Announcement, bubble=False):
     """`sync` ended (posted from the thread it runs in)."""
 
     def __init__(self, summary: str) -> None:
