@@ -145,6 +145,22 @@ async def test_a_public_comment_can_be_read_and_answered_on_screen(lst, curator,
         assert "observers read but do not write" in str(app.main.query_one("#p-problem").render())
 
 
+async def test_a_draft_hidden_on_a_short_terminal_is_not_posted_by_its_key(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("c", *"unsent draft", "escape", "i")
+        await pilot.pause()
+        assert not on_screen(app, "#c-body")  # the draft kept, its box hidden
+        assert "ctrl+s" not in footer_keys(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not (lst.root / "discussion" / "3A090").exists()
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.main.query_one("#c-body").text == "unsent draft"
+        assert "ctrl+s" in footer_keys(app)
+
+
 async def test_escape_leaves_the_filter_for_the_table(lst):
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=MEDIUM) as pilot:

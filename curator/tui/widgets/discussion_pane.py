@@ -82,10 +82,19 @@ class DiscussionPane(ControlPaneMixin, Vertical):
 
     def start_composing(self) -> None:
         self.add_class("-composing")
+        self.refresh_bindings()
         self.screen.set_focus(self.query_one("#c-body", TextArea))
 
     def on_descendant_focus(self, event) -> None:
         self.set_class(self.query_one("#compose") in event.widget.ancestors, "-composing")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Post only a comment on screen: on a short terminal the box is hidden until you
+        write (c), and a draft kept there is not posted unseen."""
+        if action == "post":
+            return self.query_one("#compose").display
+        return True
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.keep_draft()
