@@ -161,6 +161,21 @@ async def test_a_draft_hidden_on_a_short_terminal_is_not_posted_by_its_key(lst):
         assert "ctrl+s" in footer_keys(app)
 
 
+async def test_the_header_names_who_you_act_as_before_what_a_narrow_terminal_cuts(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SMALL):
+        assert app.sub_title.startswith("industry-1 · v1.0")
+
+
+async def test_the_help_fits_an_80_column_terminal(lst):
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        region = app.screen.query_one("#help").region
+        assert region.x >= 0 and region.right <= SMALL[0]
+
+
 async def test_escape_leaves_the_filter_for_the_table(lst):
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=MEDIUM) as pilot:

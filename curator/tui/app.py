@@ -166,7 +166,8 @@ class CuratorApp(App):
         who = ws.member.id if ws.member else "read-only: not a member"
         version = f"v{manifest.version}" if manifest and manifest.version else "unreleased"
         changes = "" if uncommitted is None else f" · {uncommitted} uncommitted"
-        self.sub_title = f"{version}{changes} · {who}"
+        # who you act as first: a narrow terminal cuts the header's end
+        self.sub_title = f"{who} · {version}{changes}"
 
     @work(thread=True, exclusive=True, group="git-status")
     def count_uncommitted(self) -> None:
