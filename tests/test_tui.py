@@ -162,6 +162,18 @@ async def test_non_member_writes_are_refused_visibly(lst):
         assert any("observers read but do not write" in n.message for n in app._notifications)
 
 
+async def test_a_stranger_is_told_how_to_be_known_as_a_member(lst, monkeypatch):
+    monkeypatch.delenv("CURATOR_MEMBER", raising=False)
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "stranger@example.com")
+    app = CuratorApp(lst.root, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditScreen)
+        [said] = [n.message for n in app._notifications if n.title == "Read-only"]
+        assert "is not a member of this list: start curator with --as MEMBER" in said
+
+
 async def test_what_if_changes_the_captured_set_live(lst):
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:

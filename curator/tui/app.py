@@ -14,7 +14,7 @@ from textual.app import App
 from textual.filter import LineFilter
 from textual.widgets import Input
 
-from curator.core.problems import CuratorError
+from curator.core.problems import CuratorError, NotFound
 from curator.store.setup.settings import load_settings, settings_path
 from curator.tui import keys
 from curator.tui.commands import CuratorCommands
@@ -34,6 +34,13 @@ from curator.tui.text import InertLines
 from curator.tui.typeahead import TypeAhead
 
 INERT = InertLines()  # one for the app's life: each line drawn keeps what it made of it
+
+
+# how someone the list does not know becomes a member here (the CLI says it in its options' words)
+BE_KNOWN = (
+    "start curator with --as MEMBER, set CURATOR_MEMBER, or set `git config user.email` to the "
+    "email listed for you in list.toml"
+)
 
 
 class CuratorApp(App):
@@ -251,11 +258,13 @@ class CuratorApp(App):
         self.push_screen(HelpScreen())
 
     def can_write(self) -> bool:
-        """Writes by non-members are refused visibly, never silently."""
+        """Writes by non-members are refused visibly, never silently, saying how to be known."""
         try:
             self.session.writer()
         except CuratorError as err:
-            self.notify(err.message, title="Read-only", severity="error")
+            unknown = isinstance(err, NotFound) and err.field == "member"
+            message = f"{err.message}: {BE_KNOWN}" if unknown else err.message
+            self.notify(message, title="Read-only", severity="error")
             return False
         return True
 
