@@ -103,6 +103,17 @@ def test_sync_commits_as_the_acting_member(clones, run):
     )
 
 
+def test_sync_says_a_new_control_is_added_and_a_changed_one_edited(clones, run):
+    alice, _, remote = clones
+    new = ("new", "3A092", "--title", "Another", "--area", "advanced-computing")
+    made = run(alice, *new, "--as", "industry-1")
+    assert made.code == 0, made.err
+    text = alice.read("controls/3A090.toml")
+    alice.write("controls/3A090.toml", text.replace('\ntitle = "', '\ntitle = "Edited: ', 1))
+    assert run(alice, "sync", "--as", "industry-1").code == 0, "sync"
+    assert git(remote, "log", "-1", "--format=%s", "main") == "industry-1: add 3A092; edit 3A090"
+
+
 def test_sync_uses_the_message_given(clones, run):
     alice, _, remote = clones
     comment(run, alice, "industry-1", "A note.")

@@ -5,7 +5,7 @@ it stops where git stopped and says what to do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,7 +88,7 @@ def sync(
     clean_stale_temps(root)  # a killed write's temp file must not be committed and pushed
     # committing needs a member who may write and whose git identity this is, checked before
     # the index is touched; pulling needs no one in particular
-    changed = _changed(root, place.prefix)
+    changed, added = _changed(root, place.prefix)
     member = (
         identity.writer(manifest, root, as_member)
         if changed
@@ -101,7 +101,8 @@ def sync(
 
     committed = ""
     if files and member is not None:
-        text = message.strip() if message and message.strip() else default_message(member, files)
+        given = message.strip() if message else ""
+        text = given or default_message(member, files, added)
         if problems:
             text += f"\n\n{UNCHECKED_TRAILER}: {counted(len(problems), 'problem')}"
         pathspec = "".join(f"{f}\0" for f in files)
@@ -163,13 +164,16 @@ def _checked(root: Path, force_unchecked: bool, why: str) -> tuple[Problem, ...]
     return problems
 
 
-def _changed(root: Path, prefix: str) -> tuple[str, ...]:
-    """The list's files with changes, untracked ones included, as paths inside the list."""
+def _changed(root: Path, prefix: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The list's files with changes, untracked ones included, as paths inside the list; and
+    those of them that are new (untracked, or added and never committed)."""
     out = _git(
         root, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", "--", "."
     )
     # each entry is "XY path", the path from the top of the repository
-    return tuple(sorted(e[3:].removeprefix(prefix) for e in out.split("\0") if len(e) > 3))
+    entries = [(e[:2], e[3:].removeprefix(prefix)) for e in out.split("\0") if len(e) > 3]
+    added = frozenset(path for state, path in entries if state in ("??", "A "))
+    return tuple(sorted(path for _, path in entries)), added
 
 
 def _own(
@@ -203,16 +207,19 @@ def _comment_author(root: Path, path: str) -> str:
     return field if isinstance(field, str) and field and field != named else named
 
 
-def default_message(member: Member, files: Sequence[str]) -> str:
-    """A commit message that says what changed: `industry-1: comment on 3A090; edit 3A091`."""
-    groups: dict[str, list[str]] = {"comment on": [], "edit": [], "catalogue": [], "": []}
+def default_message(member: Member, files: Sequence[str], added: Set[str] = frozenset()) -> str:
+    """A commit message that says what changed: `industry-1: comment on 3A090; add 3A092;
+    edit 3A091` (`added`: the files that are new)."""
+    groups: dict[str, list[str]] = {
+        "comment on": [], "add": [], "edit": [], "catalogue": [], "": []
+    }  # fmt: skip
     for path in files:
         kind = kind_of(path)
         stem = path.rsplit("/", 1)[-1].removesuffix(".toml")
         if kind == "comment":
             groups["comment on"].append(path.split("/")[1])
         elif kind == "control":
-            groups["edit"].append(stem)
+            groups["add" if path in added else "edit"].append(stem)
         elif kind == "item":
             groups["catalogue"].append(stem)
         else:
