@@ -285,6 +285,27 @@ async def test_broken_file_is_a_broken_row_not_a_crash(lst):
         assert "Broken file: controls/3A091.toml" in app.main.query_one("#detail-md").source
 
 
+async def test_a_broken_files_row_has_no_public_comments_and_takes_no_comment(
+    lst, curator, tmp_path
+):
+    from tests.public_csv import Row, write_csv
+
+    csv = write_csv(tmp_path / "bulk.csv", [Row("abc-1234-wxyz", 2, "ECCN 3A090 is broad.")])
+    assert (
+        curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code == 0
+    )
+    lst.write("controls/3A091.toml", 'id = "3A091"\ntitle = \n')
+    app = CuratorApp(lst.root, "industry-1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "p")
+        await pilot.pause()
+        assert app.main.query_one("#p-list").row_count == 0  # not the whole docket's
+        await pilot.press("c", *"a thought", "ctrl+s")
+        await pilot.pause()
+        assert any("Select a control" in n.message for n in app._notifications)
+    assert not (lst.root / "discussion").exists()
+
+
 async def test_new_control_form_uses_the_same_rules_as_the_cli(lst):
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:

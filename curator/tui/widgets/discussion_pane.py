@@ -120,7 +120,8 @@ class DiscussionPane(ControlPaneMixin, Vertical):
         self.post()
 
     def post(self) -> None:
-        if self.control_id is None:
+        if self.control_id is None:  # (a broken file's row: no control to comment on)
+            self.app.notify("Select a control to comment on.", severity="warning")
             return
         self.keep_draft()
         try:

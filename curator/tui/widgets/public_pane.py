@@ -48,7 +48,12 @@ class PublicPane(ControlPaneMixin, Vertical):
             self.fill()
 
     def fill(self) -> None:
-        everything = self.session.public_comments(None if self.whole_docket else self.control_id)
+        if self.whole_docket:
+            everything = self.session.public_comments(None)
+        elif self.control_id is None:  # no control selected (a file that cannot be read)
+            everything = ()
+        else:
+            everything = self.session.public_comments(self.control_id)
         found = everything[: self.SHOWN_AT_MOST]
         self.shown = {c.tracking_number: c for c in found}
         table = self.query_one("#p-list", DataTable)
