@@ -111,6 +111,19 @@ async def test_a_member_adds_a_catalogue_item_with_a_source_and_changes_it(lst, 
     assert curator("check", "--list", str(lst.root)).code == 0
 
 
+async def test_a_filled_box_still_says_which_field_it_is(lst):
+    app = CuratorApp(lst.root, "chair")
+    async with app.run_test(size=SIZE) as pilot:
+        for key, kind in (("I", ItemsScreen), ("M", MembersScreen)):
+            await open_screen(app, pilot, key, kind)
+            for box in app.screen.query(Input):
+                box.value = "filled"
+                field = box.id.split("-", 1)[1]
+                assert box.border_title == field, box.id  # shown in the box's border
+            await pilot.press("escape")
+            await pilot.pause()
+
+
 async def test_an_undeclared_parameter_is_refused_at_its_field(lst):
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:

@@ -21,6 +21,12 @@ from curator.core.roster import RosterChange
 from curator.tui.session import Session
 
 
+def labelled(box: Input, name: str) -> Input:
+    """A box that keeps saying what it holds once it is filled (its placeholder is gone then)."""
+    box.border_title = name
+    return box
+
+
 class RecordsScreen(ModalScreen[None]):
     """A table of records above a form; `FIELDS` name the form's inputs, each with a message line
     under it for the refusals about it."""
@@ -87,11 +93,13 @@ class MembersScreen(RecordsScreen):
             yield Label("Members (changes are the chair's)", classes="dialog-title")
             yield DataTable(id="m-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(classes="record-form"):
-                yield Input(placeholder="id, e.g. industry-2", id="m-id")
+                yield labelled(Input(placeholder="id, e.g. industry-2", id="m-id"), "id")
                 yield self.message_line("id")
-                yield Input(placeholder="name", id="m-name")
+                yield labelled(Input(placeholder="name", id="m-name"), "name")
                 yield self.message_line("name")
-                yield Input(placeholder="email (their git config user.email)", id="m-email")
+                yield labelled(
+                    Input(placeholder="email (their git config user.email)", id="m-email"), "email"
+                )
                 yield self.message_line("email")
                 yield Select(
                     [(r, r) for r in ROLES], value="member", allow_blank=False, id="m-role"
@@ -180,7 +188,7 @@ class ItemsScreen(RecordsScreen):
                     ("param", "parameters: tpp=4992, datacenter=true"),
                     ("source", "a source to add: URL or citation"),
                 ):
-                    yield Input(placeholder=hint, id=f"i-{name}")
+                    yield labelled(Input(placeholder=hint, id=f"i-{name}"), name)
                     yield self.message_line(name)
                 with Horizontal(classes="row"):
                     yield Checkbox("mass market", id="i-mass-market")
