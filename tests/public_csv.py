@@ -206,3 +206,13 @@ def as_bytes(rows: Sequence[Row] = ROWS) -> bytes:
     for row in rows:
         writer.writerow(row.fields())
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+
+
+def imported(root: Path, rows: Sequence[Row], folder: Path) -> None:
+    """`rows` imported into the list at `root` by its chair (`curator comments import`), their
+    CSV written in `folder`."""
+    from conftest import run_curator
+
+    csv = write_csv(folder / "bulk.csv", rows)
+    run = run_curator("comments", "import", str(csv), "--list", str(root), "--as", "chair")
+    assert run.code == 0, run.err

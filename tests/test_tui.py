@@ -288,12 +288,9 @@ async def test_broken_file_is_a_broken_row_not_a_crash(lst):
 async def test_a_broken_files_row_has_no_public_comments_and_takes_no_comment(
     lst, curator, tmp_path
 ):
-    from tests.public_csv import Row, write_csv
+    from tests.public_csv import Row, imported
 
-    csv = write_csv(tmp_path / "bulk.csv", [Row("abc-1234-wxyz", 2, "ECCN 3A090 is broad.")])
-    assert (
-        curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code == 0
-    )
+    imported(lst.root, [Row("abc-1234-wxyz", 2, "ECCN 3A090 is broad.")], tmp_path)
     lst.write("controls/3A091.toml", 'id = "3A091"\ntitle = \n')
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:
@@ -422,16 +419,13 @@ async def test_status_change_in_the_editor_records_the_transition(lst):
 async def test_public_comments_per_control_and_docket_can_be_read_and_answered(
     lst, curator, tmp_path
 ):
-    from tests.public_csv import Row, write_csv
+    from tests.public_csv import Row, imported
 
     rows = [
         Row("abc-1234-wxyz", 2, "ECCN 3A090 captures gaming cards.", organization="Gamers United"),
         Row("abc-1234-wxy2", 3, "Please publish faster.", first="Ada", last="Lovelace"),
     ]
-    csv = write_csv(tmp_path / "bulk.csv", rows)
-    assert (
-        curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code == 0
-    )
+    imported(lst.root, rows, tmp_path)
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
@@ -456,19 +450,16 @@ async def test_public_comments_per_control_and_docket_can_be_read_and_answered(
 
 
 async def test_an_answer_to_an_earlier_text_is_marked_in_the_public_tab(lst, curator, tmp_path):
-    from tests.public_csv import Row, write_csv
+    from tests.public_csv import Row, imported
 
-    def imported(text: str) -> None:
-        row = Row("abc-1234-wxyz", 2, text, organization="Gamers United")
-        csv = write_csv(tmp_path / "bulk.csv", [row])
-        run = curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair")
-        assert run.code == 0, run.err
+    def said(text: str) -> None:
+        imported(lst.root, [Row("abc-1234-wxyz", 2, text, organization="Gamers United")], tmp_path)
 
-    imported("ECCN 3A090 captures gaming cards.")
+    said("ECCN 3A090 captures gaming cards.")
     answered = curator("comments", "answer", "abc-1234-wxyz", "--action", "noted", "-m",
                        "Considered.", "--list", str(lst.root), "--as", "chair")  # fmt: skip
     assert answered.code == 0, answered.err
-    imported("ECCN 3A090 captures gaming cards and laptops.")
+    said("ECCN 3A090 captures gaming cards and laptops.")
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
@@ -524,13 +515,10 @@ async def test_a_long_docket_shows_its_first_comments_and_says_how_many_more(
     lst, curator, tmp_path, monkeypatch
 ):
     from curator.tui.widgets.public_pane import PublicPane
-    from tests.public_csv import Row, write_csv
+    from tests.public_csv import Row, imported
 
     rows = [Row(f"abc-1234-wxy{n}", n + 2, f"Comment {n} on 3A090.") for n in range(3)]
-    csv = write_csv(tmp_path / "bulk.csv", rows)
-    assert (
-        curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code == 0
-    )
+    imported(lst.root, rows, tmp_path)
     monkeypatch.setattr(PublicPane, "SHOWN_AT_MOST", 2)
     app = CuratorApp(lst.root, "industry-1")
     async with app.run_test(size=SIZE) as pilot:

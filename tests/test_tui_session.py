@@ -13,7 +13,7 @@ from curator.core import public
 from curator.core.problems import CuratorError
 from curator.tui.app import CuratorApp
 from curator.tui.session import CommentPosted, Draft, ListReloaded, RosterChanged, Session
-from tests.public_csv import Row, write_csv
+from tests.public_csv import Row, imported
 
 
 class Recorder(Widget):
@@ -62,10 +62,7 @@ def test_the_session_holds_no_widget():
 
 @pytest.mark.parametrize(("action", "response"), [("", "We agree."), ("adopted", "  ")])
 def test_an_answer_is_refused_by_cores_own_rule(lst, curator, tmp_path, action, response):
-    csv = write_csv(tmp_path / "c.csv", [Row("abc-1234-wxyz", 2, "3A090 is broad.")])
-    assert (
-        curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code == 0
-    )
+    imported(lst.root, [Row("abc-1234-wxyz", 2, "3A090 is broad.")], tmp_path)
     session = Session(lst.root, "chair")
     with pytest.raises(CuratorError) as refused:
         session.answer("abc-1234-wxyz", action, response)

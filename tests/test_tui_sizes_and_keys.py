@@ -121,13 +121,10 @@ async def test_post_is_reachable_at_80x24_by_key_and_on_screen(lst):
 
 @pytest.mark.parametrize("size", [SMALL, MEDIUM], ids=["80x24", "120x40"])
 async def test_a_public_comment_can_be_read_and_answered_on_screen(lst, curator, tmp_path, size):
-    from tests.public_csv import Row, write_csv
+    from tests.public_csv import Row, imported
 
     rows = [Row(f"abc-1234-wxy{n}", n, f"ECCN 3A090 captures gaming card {n}.") for n in range(8)]
-    csv = write_csv(tmp_path / "bulk.csv", rows)
-    assert (
-        curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code == 0
-    )
+    imported(lst.root, rows, tmp_path)
     app = CuratorApp(lst.root, "observer-1")
     async with app.run_test(size=size) as pilot:
         await pilot.press("p")

@@ -131,12 +131,9 @@ def test_a_what_if_says_what_it_captures_and_releases(lst):
 
 
 def test_a_public_comment_reads_with_its_answer_and_counts(lst, curator, tmp_path):
-    from tests.public_csv import Row, write_csv
+    from tests.public_csv import Row, imported
 
-    csv = write_csv(tmp_path / "c.csv", [Row("abc-1234-wxyz", 2, "3A090 is broad.")])
-    assert (
-        curator("comments", "import", str(csv), "--list", str(lst.root), "--as", "chair").code == 0
-    )
+    imported(lst.root, [Row("abc-1234-wxyz", 2, "3A090 is broad.")], tmp_path)
     found = public.list_comments(load(lst.root), "3A090")
     assert public_view.comment_row(found[0])[0] == "abc-1234-wxyz"
     assert "3A090 is broad." in public_view.comment_markdown(found[0])
